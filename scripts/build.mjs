@@ -1,0 +1,58 @@
+// Builds the three bundles the product runs: the extension host, the model host, the CLI, and
+// the webview. Production builds are minified; `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+// ESM-only dependencies locate files with import.meta.url; give the CommonJS bundle a real one.
+const importMetaShim = {
+  define: { 'import.meta.url': '__import_meta_url' },
+  banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+};
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // Native and optional back-ends stay outside the bundle; node-llama-cpp loads only in the model host.
+  external: ['vscode', 'node-llama-cpp', '@mongodb-js/zstd', 'node-liblzma'],
+  ...importMetaShim,
+};
+
+const targets = [
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', ...nodeCommon },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', ...nodeCommon },
+  {
+    entryPoints: ['src/model/host/main.ts'],
+    outfile: 'dist/model-host.mjs',
+    ...nodeCommon,
+    // ESM so that node-llama-cpp (ESM-only) loads with a real import.
+    format: 'esm',
+    define: {},
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  },
+  {
+    entryPoints: ['webview/src/main.tsx'],
+    outfile: 'dist/webview.js',
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    loader: { '.ttf': 'file' },
+  },
+].filter((options) => existsSync(options.entryPoints[0]));
+
+if (watch) {
+  for (const options of targets) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(targets.map((options) => esbuild.build(options)));
+}
