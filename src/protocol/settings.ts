@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * The extension's settings (`locooperator.*`), keyed by their names without the prefix. Settings
+ * come from user and workspace files that anyone can edit, so each one is validated on its own:
+ * an invalid value falls back to its default and is reported, without losing the valid ones.
+ */
+export const Settings = z.object({
+  'model.path': z.string().max(4096).default(''),
+  /** A quantisation name from the model catalog, e.g. Q4_K_M. */
+  'model.variant': z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,32}$/)
+    .default('Q4_K_M'),
+  gpu: z.enum(['auto', 'off']).default('auto'),
+  contextSize: z.union([z.literal('auto'), z.number().int().min(512).max(1_048_576)]).default('auto'),
+  temperature: z.number().min(0).max(2).default(0.7),
+  'maxTurns.quick': z.number().int().min(1).max(100).default(5),
+  'maxTurns.medium': z.number().int().min(1).max(100).default(10),
+  'maxTurns.thorough': z.number().int().min(1).max(100).default(20),
+  /** 0 lets the engine choose from the number of cores. */
+  threads: z.number().int().min(0).max(256).default(0),
+  /** 0 keeps the model loaded. */
+  idleUnloadMinutes: z.number().int().min(0).max(1440).default(15),
+  'search.respectGitignore': z.boolean().default(true),
+  'search.respectFilesExclude': z.boolean().default(true),
+  backend: z.enum(['embedded']).default('embedded'),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export type SettingName = keyof Settings;
+
+export const SETTING_NAMES = Object.keys(Settings.shape) as SettingName[];
+
+export interface ParsedSettings {
+  settings: Settings;
+  /** One line per setting that was invalid and replaced by its default. */
+  problems: string[];
+}
+
+/** Validates raw values (undefined = not set) one setting at a time. */
+export function parseSettings(raw: Partial<Record<SettingName, unknown>>): ParsedSettings {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const name of SETTING_NAMES) {
+    const schema = Settings.shape[name] as z.ZodType;
+    const parsed = schema.safeParse(raw[name]);
+    if (parsed.success) {
+      values[name] = parsed.data;
+    } else {
+      values[name] = schema.parse(undefined);
+      const issue = parsed.error.issues[0]?.message ?? 'invalid value';
+      problems.push(`locooperator.${name}: ${issue}; using the default ${JSON.stringify(values[name])}`);
+    }
+  }
+  return { settings: values as Settings, problems };
+}

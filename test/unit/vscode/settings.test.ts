@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseSettings, SETTING_NAMES } from '../../../src/protocol/settings';
+import pkg from '../../../package.json';
+
+describe('parseSettings', () => {
+  it('gives the documented defaults when nothing is set', () => {
+    const { settings, problems } = parseSettings({});
+    expect(problems).toEqual([]);
+    expect(settings).toMatchObject({
+      'model.path': '',
+      'model.variant': 'Q4_K_M',
+      gpu: 'auto',
+      contextSize: 'auto',
+      temperature: 0.7,
+      'maxTurns.quick': 5,
+      'maxTurns.medium': 10,
+      'maxTurns.thorough': 20,
+      threads: 0,
+      'search.respectGitignore': true,
+      backend: 'embedded',
+    });
+  });
+
+  it('keeps valid values and replaces each invalid one by its default, saying which', () => {
+    const { settings, problems } = parseSettings({ temperature: 5, threads: 4, contextSize: 'huge', gpu: 'off' });
+    expect(settings.temperature).toBe(0.7);
+    expect(settings.contextSize).toBe('auto');
+    expect(settings.threads).toBe(4);
+    expect(settings.gpu).toBe('off');
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('locooperator.contextSize');
+    expect(problems[1]).toContain('locooperator.temperature');
+  });
+
+  it('accepts a number of tokens as the context size', () => {
+    expect(parseSettings({ contextSize: 8192 }).settings.contextSize).toBe(8192);
+  });
+
+  it('rejects a variant that could not be a quantisation name', () => {
+    expect(parseSettings({ 'model.variant': '../../etc' }).settings['model.variant']).toBe('Q4_K_M');
+  });
+
+  it('matches the settings the manifest contributes, with the same defaults', () => {
+    const declared = pkg.contributes.configuration.properties as Record<string, { default: unknown }>;
+    expect(Object.keys(declared).sort()).toEqual(SETTING_NAMES.map((name) => `locooperator.${name}`).sort());
+    const { settings } = parseSettings({});
+    for (const name of SETTING_NAMES) expect(declared[`locooperator.${name}`]!.default).toEqual(settings[name]);
+  });
+});
