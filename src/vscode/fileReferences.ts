@@ -1,0 +1,104 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { FileReference } from '../protocol/fileReference';
+import type { ResolvedLink, ResolvedLinks } from '../protocol/webview';
+
+/**
+ * Checks file references from model and tool text against the workspace before the view links
+ * them. Everything here is untrusted input: a reference becomes a link only when it names a
+ * regular file whose real path (symlinks resolved) lies inside a workspace folder, and whose
+ * first line exists. Kept free of `vscode` so that it is tested on a real directory tree.
+ */
+
+/** Files larger than this are linked without checking the line (counting would stall the host). */
+const MAX_BYTES_FOR_LINE_CHECK = 64 * 1024 * 1024;
+
+interface FileFacts {
+  /** Null when the candidate is not a regular file inside the workspace. */
+  real: string | null;
+  lineCount?: number;
+}
+
+export interface ReferenceContext {
+  /** Workspace folders (absolute). */
+  roots: readonly string[];
+  /** Folders that relative references are tried against first (the runs' working directories). */
+  bases: readonly string[];
+}
+
+export async function resolveReferences(refs: readonly FileReference[], context: ReferenceContext): Promise<ResolvedLinks> {
+  const realRoots = await realRootsOf(context.roots);
+  const facts = new Map<string, Promise<FileFacts>>();
+  const factsOf = (candidate: string) => {
+    let known = facts.get(candidate);
+    if (!known) {
+      known = inspect(candidate, realRoots);
+      facts.set(candidate, known);
+    }
+    return known;
+  };
+  const bases = [...new Set([...context.bases, ...context.roots])];
+  const entries = await Promise.all(
+    refs.map(async (ref): Promise<[string, ResolvedLink]> => [ref.text, await resolveOne(ref, bases, factsOf)]),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * The real path of a file the view asked to open, or undefined when it is not a regular file
+ * inside a workspace folder. The view's message is not trusted even for paths the host resolved.
+ */
+export async function resolveOpenTarget(filePath: string, roots: readonly string[]): Promise<string | undefined> {
+  if (!path.isAbsolute(filePath)) return undefined;
+  const facts = await inspect(path.resolve(filePath), await realRootsOf(roots), false);
+  return facts.real ?? undefined;
+}
+
+export function isInside(candidate: string, root: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+async function resolveOne(
+  ref: FileReference,
+  bases: readonly string[],
+  factsOf: (candidate: string) => Promise<FileFacts>,
+): Promise<ResolvedLink> {
+  if (ref.path.includes('\0')) return { exists: false };
+  const candidates = path.isAbsolute(ref.path) ? [path.resolve(ref.path)] : bases.map((base) => path.resolve(base, ref.path));
+  for (const candidate of candidates) {
+    const facts = await factsOf(candidate);
+    if (facts.real === null) continue;
+    if (ref.line === undefined) return { exists: true, path: candidate };
+    if (facts.lineCount !== undefined && ref.line > facts.lineCount) return { exists: false };
+    const endLine = ref.endLine !== undefined && ref.endLine > ref.line ? Math.min(ref.endLine, facts.lineCount ?? ref.endLine) : undefined;
+    return { exists: true, path: candidate, line: ref.line, ...(endLine !== undefined && endLine > ref.line ? { endLine } : {}) };
+  }
+  return { exists: false };
+}
+
+async function inspect(candidate: string, realRoots: readonly string[], countLines = true): Promise<FileFacts> {
+  try {
+    const real = await realpath(candidate);
+    if (!realRoots.some((root) => isInside(real, root))) return { real: null };
+    const info = await stat(real);
+    if (!info.isFile()) return { real: null };
+    if (!countLines || info.size > MAX_BYTES_FOR_LINE_CHECK) return { real };
+    return { real, lineCount: lineCountOf(await readFile(real)) };
+  } catch {
+    return { real: null };
+  }
+}
+
+/** Lines as an editor counts them: a final line without a newline counts, a trailing newline does not add one. */
+function lineCountOf(content: Buffer): number {
+  if (content.length === 0) return 1;
+  let newlines = 0;
+  for (let index = content.indexOf(10); index !== -1; index = content.indexOf(10, index + 1)) newlines++;
+  return content[content.length - 1] === 10 ? newlines : newlines + 1;
+}
+
+async function realRootsOf(roots: readonly string[]): Promise<string[]> {
+  const resolved = await Promise.all(roots.map((root) => realpath(root).catch(() => null)));
+  return resolved.filter((root): root is string => root !== null);
+}

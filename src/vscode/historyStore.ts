@@ -1,0 +1,125 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { AgentEvent } from '../protocol/agentEvent';
+import { HistoryEntry, RunRecord } from '../protocol/webview';
+
+/**
+ * The workspace's past runs. The list lives in a small key-value store (VS Code's workspaceState);
+ * each run's full trace is a JSON file in the workspace's storage folder, because traces reach
+ * megabytes and the key-value store is loaded whole at startup. Both are read back through their
+ * schemas: storage can be stale, from an older version, or edited by hand.
+ */
+
+/** The part of `vscode.Memento` the store needs. */
+export interface KeyValueStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
+
+const INDEX_KEY = 'locooperator.history';
+const StoredIndex = z.array(HistoryEntry);
+
+export class HistoryStore {
+  constructor(
+    private readonly index: KeyValueStore,
+    /** The folder for trace files (created on first write). */
+    private readonly folder: string,
+    private readonly limit = 100,
+  ) {}
+
+  /** Newest first. */
+  list(): HistoryEntry[] {
+    const parsed = StoredIndex.safeParse(this.index.get(INDEX_KEY) ?? []);
+    return parsed.success ? parsed.data : [];
+  }
+
+  /** Records a run as soon as it starts, so that a run cut short by a reload is still listed. */
+  async begin(record: RunRecord): Promise<void> {
+    const entry: HistoryEntry = {
+      runId: record.runId,
+      sessionId: record.sessionId,
+      question: record.question,
+      createdAt: record.createdAt,
+    };
+    await this.writeRecord(record);
+    await this.saveIndex([entry, ...this.list().filter((known) => known.runId !== record.runId)]);
+  }
+
+  async finish(record: RunRecord): Promise<void> {
+    const finished = record.events.findLast((event) => event.type === 'run/finished' && event.runId === record.runId);
+    await this.writeRecord(record);
+    const entries = this.list();
+    const entry: HistoryEntry = {
+      runId: record.runId,
+      sessionId: record.sessionId,
+      question: record.question,
+      createdAt: record.createdAt,
+      ...(finished?.type === 'run/finished'
+        ? { reason: finished.reason, durationMs: finished.durationMs, toolCalls: finished.toolCalls }
+        : {}),
+    };
+    const others = entries.filter((known) => known.runId !== record.runId);
+    await this.saveIndex([entry, ...others].sort((a, b) => b.createdAt - a.createdAt));
+  }
+
+  async load(runId: string): Promise<RunRecord | undefined> {
+    if (!this.list().some((entry) => entry.runId === runId)) return undefined;
+    try {
+      const parsed = RunRecord.safeParse(JSON.parse(await readFile(this.fileOf(runId), 'utf8')));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Every stored run of a session, oldest first. */
+  async loadSession(sessionId: string): Promise<RunRecord[]> {
+    const runIds = this.list()
+      .filter((entry) => entry.sessionId === sessionId)
+      .map((entry) => entry.runId);
+    const records = await Promise.all(runIds.map((runId) => this.load(runId)));
+    return records.filter((record): record is RunRecord => record !== undefined).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async delete(runId: string): Promise<void> {
+    await this.saveIndex(this.list().filter((entry) => entry.runId !== runId));
+    await rm(this.fileOf(runId), { force: true });
+  }
+
+  private async saveIndex(entries: HistoryEntry[]): Promise<void> {
+    const kept = entries.slice(0, this.limit);
+    await this.index.update(INDEX_KEY, kept);
+    await Promise.all(entries.slice(this.limit).map((entry) => rm(this.fileOf(entry.runId), { force: true })));
+  }
+
+  private async writeRecord(record: RunRecord): Promise<void> {
+    await mkdir(this.folder, { recursive: true });
+    const file = this.fileOf(record.runId);
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify({ ...record, events: compactEvents(record.events) }));
+    await rename(temporary, file);
+  }
+
+  /** Run ids come from our own agent, but the file name must not depend on that. */
+  private fileOf(runId: string): string {
+    return path.join(this.folder, `${encodeURIComponent(runId)}.json`);
+  }
+}
+
+/**
+ * Joins consecutive text deltas of the same run and turn: a stored trace replays the same text
+ * with a fraction of the events (the model streams a few characters per delta).
+ */
+export function compactEvents(events: readonly AgentEvent[]): AgentEvent[] {
+  const compacted: AgentEvent[] = [];
+  for (const event of events) {
+    const previous = compacted.at(-1);
+    if (event.type === 'text/delta' && previous?.type === 'text/delta' && previous.runId === event.runId && previous.turn === event.turn) {
+      compacted[compacted.length - 1] = { ...previous, text: previous.text + event.text };
+    } else {
+      compacted.push(event);
+    }
+  }
+  return compacted;
+}

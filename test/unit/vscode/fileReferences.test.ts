@@ -1,0 +1,83 @@
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
+import { resolveOpenTarget, resolveReferences } from '../../../src/vscode/fileReferences';
+
+let workspace: FixtureWorkspace;
+let outside: string;
+
+beforeAll(async () => {
+  workspace = await makeFixtureWorkspace();
+  outside = await mkdtemp(path.join(tmpdir(), 'loco-outside-'));
+  await writeFile(path.join(outside, 'secret.txt'), 'one\ntwo\n');
+  await symlink(path.join(outside, 'secret.txt'), path.join(workspace.root, 'escape.txt'));
+  await writeFile(path.join(workspace.root, 'three-lines.txt'), 'a\nb\nc\n');
+});
+
+afterAll(async () => {
+  await workspace.cleanup();
+  await rm(outside, { recursive: true, force: true });
+});
+
+const ref = (text: string, filePath: string, line?: number, endLine?: number) => ({ text, path: filePath, line, endLine });
+
+describe('resolveReferences', () => {
+  it('links relative and absolute references to files in the workspace', async () => {
+    const abs = path.join(workspace.root, 'src/server/app.py');
+    const links = await resolveReferences([ref('src/server/app.py:2', 'src/server/app.py', 2), ref(`${abs}`, abs)], {
+      roots: [workspace.root],
+      bases: [],
+    });
+    expect(links['src/server/app.py:2']).toEqual({ exists: true, path: abs, line: 2 });
+    expect(links[abs]).toEqual({ exists: true, path: abs });
+  });
+
+  it('tries the run folder before the workspace folders', async () => {
+    const links = await resolveReferences([ref('app.py:1', 'app.py', 1)], {
+      roots: [workspace.root],
+      bases: [path.join(workspace.root, 'src/server')],
+    });
+    expect(links['app.py:1']).toMatchObject({ exists: true, path: path.join(workspace.root, 'src/server/app.py') });
+  });
+
+  it('marks invented files, lines past the end and directories as not existing', async () => {
+    const links = await resolveReferences(
+      [ref('src/nope.py:3', 'src/nope.py', 3), ref('three-lines.txt:4', 'three-lines.txt', 4), ref('src/server', 'src/server')],
+      { roots: [workspace.root], bases: [] },
+    );
+    expect(links['src/nope.py:3']).toEqual({ exists: false });
+    expect(links['three-lines.txt:4']).toEqual({ exists: false });
+    expect(links['src/server']).toEqual({ exists: false });
+  });
+
+  it('keeps a range inside the file, cutting an end line past the end', async () => {
+    const links = await resolveReferences([ref('three-lines.txt:2-40', 'three-lines.txt', 2, 40), ref('three-lines.txt:3', 'three-lines.txt', 3)], {
+      roots: [workspace.root],
+      bases: [],
+    });
+    expect(links['three-lines.txt:2-40']).toMatchObject({ exists: true, line: 2, endLine: 3 });
+    expect(links['three-lines.txt:3']).toMatchObject({ exists: true, line: 3 });
+  });
+
+  it('never links files outside the workspace, by absolute path, by .. or through a symlink', async () => {
+    const secret = path.join(outside, 'secret.txt');
+    const links = await resolveReferences(
+      [ref(secret, secret), ref('../x', `../${path.basename(outside)}/secret.txt`), ref('escape.txt:1', 'escape.txt', 1), ref('/etc/passwd', '/etc/passwd')],
+      { roots: [workspace.root], bases: [] },
+    );
+    expect(Object.values(links).every((link) => !link.exists)).toBe(true);
+  });
+});
+
+describe('resolveOpenTarget', () => {
+  it('opens only regular files inside a workspace folder', async () => {
+    const app = path.join(workspace.root, 'src/server/app.py');
+    expect(await resolveOpenTarget(app, [workspace.root])).toBe(app);
+    expect(await resolveOpenTarget(path.join(workspace.root, 'escape.txt'), [workspace.root])).toBeUndefined();
+    expect(await resolveOpenTarget(path.join(workspace.root, 'src'), [workspace.root])).toBeUndefined();
+    expect(await resolveOpenTarget('src/server/app.py', [workspace.root])).toBeUndefined();
+    expect(await resolveOpenTarget(path.join(workspace.root, '../etc/passwd'), [workspace.root])).toBeUndefined();
+  });
+});
