@@ -15,3 +15,73 @@ export const FileReference = z.object({
   endLine: z.number().int().positive().optional(),
 });
 export type FileReference = z.infer<typeof FileReference>;
+
+/** A reference and where it starts in the text it was found in. */
+export interface FileReferenceMatch extends FileReference {
+  index: number;
+}
+
+// Characters of one path segment. Separators and line suffixes are matched outside it, which
+// keeps the pattern linear on long lines.
+const segment = String.raw`[\w.\-@+~%]+`;
+const separator = String.raw`[\\/]`;
+const pathPattern = String.raw`(?:[A-Za-z]:[\\/]|[\\/])?(?:${segment}${separator})*${segment}`;
+// `:10`, `:10-20`, `:10:5` (column ignored), `#L10`, `#L10-L20`, `#L10-20`.
+const linePattern = String.raw`(?::(\d+)(?:[-–](\d+))?|#L(\d+)(?:-L?(\d+))?)?`;
+// Not inside a longer token: a URL's host, `user@host:/path`, `key:value` all precede a path this way.
+const referencePattern = new RegExp(String.raw`(?<![\w.\-@+~%:\\/])(${pathPattern})${linePattern}`, 'g');
+
+// The scheme's length is bounded so that a long dotted word cannot make this quadratic.
+const urlPattern = /\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}:\/\/[^\s<>"'`]*|\bwww\.[^\s<>"'`]*/g;
+const extensionPattern = /\.[A-Za-z][A-Za-z0-9_]{0,11}$/;
+// A host name, not a file: `github.com/org/repo`, `example.org`.
+const hostPattern = /^(?:[\w-]+\.)+(?:com|org|net|io|dev|ai|co|edu|gov|app|me|info|uk|de|fr|jp|cn|ru)$/i;
+
+/**
+ * Finds the file references in `text`: absolute (`/x/y.ts`, `C:\x\y.ts`) or relative
+ * (`src/y.ts`, `./y.ts`, `y.ts`) paths, optionally followed by `:line`, `:line-line` or
+ * `#Lline-Lline`. URLs, host names and version numbers (`1.2.3`) are not references. A bare
+ * name without a directory or a line (`y.ts`) counts only if it has a file extension.
+ */
+export function findFileReferences(text: string): FileReferenceMatch[] {
+  const masked = text.replace(urlPattern, (url) => ' '.repeat(url.length));
+  const found: FileReferenceMatch[] = [];
+  for (const match of masked.matchAll(referencePattern)) {
+    const reference = toReference(match);
+    if (reference) found.push(reference);
+  }
+  return found;
+}
+
+function toReference(match: RegExpMatchArray): FileReferenceMatch | undefined {
+  // Sentence punctuation is not part of a path: "see src/app.py.".
+  const rawPath = match[1] ?? '';
+  const path = rawPath.replace(/[.\-~%+@]+$/, '').replace(/[\\/]+$/, '');
+  const lineText = match[2] ?? match[4];
+  const endText = match[3] ?? match[5];
+  const index = match.index ?? 0;
+  if (!isPathLike(path, lineText !== undefined)) return undefined;
+  // A path shortened by trailing punctuation loses its line suffix (the suffix followed the punctuation).
+  if (path.length !== rawPath.length) return { text: path, path, index };
+  const line = lineText === undefined ? undefined : Number(lineText);
+  const end = endText === undefined ? undefined : Number(endText);
+  const reference: FileReferenceMatch = { text: match[0], path, index };
+  if (line !== undefined && line > 0) reference.line = line;
+  if (reference.line !== undefined && end !== undefined && end >= reference.line) reference.endLine = end;
+  return reference;
+}
+
+function isPathLike(path: string, hasLine: boolean): boolean {
+  if (!/[A-Za-z]/.test(path)) return false;
+  const segments = path.split(/[\\/]/).filter((part) => part !== '');
+  const last = segments[segments.length - 1];
+  if (last === undefined) return false;
+  const hasDirectory = segments.length > 1 || /^(?:[A-Za-z]:)?[\\/]/.test(path);
+  const first = segments[0] ?? '';
+  if (!/^[\\/]/.test(path) && hostPattern.test(first)) return false;
+  if (hasDirectory) return true;
+  // A bare name: `app.py`, `app.py:10`; not `e.g`, `v1.2`, `port:8080`, `dev@example.org`.
+  if (/.@/.test(last)) return false;
+  const stem = last.replace(extensionPattern, '');
+  return extensionPattern.test(last) && stem.length >= (hasLine ? 1 : 2) && /[A-Za-z]/.test(stem);
+}
