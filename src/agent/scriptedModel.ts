@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { CompletionRequest, CompletionResult } from '../protocol/prompt';
+import type { ChatModel } from './chatModel';
+import { promptText } from './prompt';
+
+export const ScriptedTranscript = z.array(z.string()).min(1);
+
+export interface ScriptedModelOptions {
+  /** Stream each turn in chunks of this many characters (0: the whole turn at once). */
+  chunkSize?: number;
+  /** Pause between chunks, so a UI can be watched (and stopped) mid-turn. */
+  delayMs?: number;
+  contextSize?: number;
+}
+
+/**
+ * Replays recorded assistant turns in order, streaming them like a real model. Used by tests and
+ * by `locooperator ask --scripted FILE`. It keeps every prompt it was sent so tests can assert on them.
+ */
+export class ScriptedModel implements ChatModel {
+  readonly contextSize: number;
+  readonly prompts: string[] = [];
+  private next = 0;
+
+  constructor(
+    private readonly turns: readonly string[],
+    private readonly options: ScriptedModelOptions = {},
+  ) {
+    this.contextSize = options.contextSize ?? 32_768;
+  }
+
+  static fromFile(path: string, options?: ScriptedModelOptions): ScriptedModel {
+    const parsed = ScriptedTranscript.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    if (!parsed.success) throw new Error(`${path} is not a scripted transcript: expected a JSON array of assistant turn texts.`);
+    return new ScriptedModel(parsed.data, options);
+  }
+
+  get remainingTurns(): number {
+    return this.turns.length - this.next;
+  }
+
+  async complete(request: CompletionRequest, options: { signal: AbortSignal; onText?: (chunk: string) => void }): Promise<CompletionResult> {
+    const prompt = promptText(request.prompt);
+    this.prompts.push(prompt);
+    const turn = this.turns[this.next++];
+    if (turn === undefined) throw new Error(`The scripted model has no turn left (it had ${this.turns.length}).`);
+    const started = Date.now();
+    const size = this.options.chunkSize && this.options.chunkSize > 0 ? this.options.chunkSize : turn.length || 1;
+    let sent = '';
+    for (let at = 0; at < turn.length; at += size) {
+      if (options.signal.aborted) return this.result(prompt, sent, 'cancelled', started);
+      const chunk = turn.slice(at, at + size);
+      sent += chunk;
+      options.onText?.(chunk);
+      if (this.options.delayMs) await sleep(this.options.delayMs, options.signal);
+    }
+    return this.result(prompt, sent, options.signal.aborted ? 'cancelled' : 'endOfTurn', started);
+  }
+
+  private result(prompt: string, text: string, stopReason: CompletionResult['stopReason'], started: number): CompletionResult {
+    // Rough token counts (about 3.5 characters per token) so usage figures look like a model's.
+    const promptTokens = Math.ceil(prompt.length / 3.5);
+    return {
+      text,
+      stopReason,
+      promptTokens,
+      evaluatedTokens: promptTokens,
+      completionTokens: Math.ceil(text.length / 3.5),
+      generationMs: Date.now() - started,
+    };
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
