@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentEvent } from '../../../src/protocol/agentEvent';
+import type { RunRecord } from '../../../src/protocol/webview';
+import { RunController, type ControllerEvent, type ExplorerSession, type RunRequest } from '../../../src/vscode/runController';
+
+/** A session that emits a short run per question; a question containing "wait" runs until stopped. */
+class FakeSession implements ExplorerSession {
+  readonly tasks: string[] = [];
+  readonly maxTurns: (number | undefined)[] = [];
+  resets = 0;
+  async ask(task: string, options: { signal: AbortSignal; onEvent: (event: AgentEvent) => void; maxTurns?: number }) {
+    this.tasks.push(task);
+    this.maxTurns.push(options.maxTurns);
+    const runId = `run-${this.tasks.length}`;
+    let seq = 0;
+    options.onEvent({ seq: seq++, runId, type: 'run/started', task, cwd: '/w', maxTurns: options.maxTurns ?? 10, startedAt: 0 });
+    if (task.includes('wait')) {
+      await new Promise((resolve) => options.signal.addEventListener('abort', resolve, { once: true }));
+      options.onEvent({ seq: seq++, runId, type: 'run/finished', reason: 'cancelled', turns: 0, toolCalls: 0, durationMs: 5 });
+      return { runId, reason: 'cancelled' as const };
+    }
+    await Promise.resolve();
+    options.onEvent({ seq: seq++, runId, type: 'text/delta', turn: 1, text: 'Report.' });
+    options.onEvent({ seq: seq++, runId, type: 'run/finished', reason: 'done', report: 'Report.', turns: 1, toolCalls: 0, durationMs: 5 });
+    return { runId, reason: 'done' as const, report: 'Report.' };
+  }
+  reset() {
+    this.resets++;
+  }
+}
+
+function setup(options: { model?: 'present' | 'missing' | 'broken' } = {}) {
+  const sessions: FakeSession[] = [];
+  const opened: string[] = [];
+  const history: { begun: RunRecord[]; finished: RunRecord[] } = { begun: [], finished: [] };
+  const state = { model: options.model ?? 'present' };
+  const controller = new RunController({
+    openSession: async (cwd) => {
+      opened.push(cwd);
+      if (state.model === 'missing') return 'modelNeeded';
+      if (state.model === 'broken') throw new Error('Model file not found: /nope.gguf');
+      const session = new FakeSession();
+      sessions.push(session);
+      return session;
+    },
+    history: {
+      begin: async (record) => void history.begun.push(record),
+      finish: async (record) => void history.finished.push(record),
+    },
+    maxTurnsFor: (thoroughness) => ({ quick: 5, medium: 10, veryThorough: 20 })[thoroughness],
+    log: { info: () => {}, error: () => {} },
+  });
+  const events: ControllerEvent[] = [];
+  controller.onEvent((event) => events.push(event));
+  return { controller, sessions, opened, history, events, state };
+}
+
+const ask = (question: string, cwd = '/w', thoroughness: RunRequest['thoroughness'] = 'medium'): RunRequest => ({
+  question,
+  task: `task: ${question}`,
+  scope: { kind: 'workspace' },
+  thoroughness,
+  cwd,
+});
+
+describe('RunController', () => {
+  it('runs a question, announcing the run before its events, and records it in history', async () => {
+    const { controller, events, history, sessions } = setup();
+    expect(await controller.start(ask('Where is auth?', '/w', 'quick'))).toBe('started');
+    await controller.settled();
+    expect(events.map((event) => event.type)).toEqual(['run/created', 'run/event', 'run/event', 'run/event', 'run/ended']);
+    expect(events[0]).toMatchObject({ type: 'run/created', run: { runId: 'run-1', question: 'Where is auth?', sessionId: controller.sessionId } });
+    expect(sessions[0]!.tasks).toEqual(['task: Where is auth?']);
+    expect(sessions[0]!.maxTurns).toEqual([5]);
+    expect(controller.runs).toHaveLength(1);
+    expect(controller.runs[0]!.events.at(-1)).toMatchObject({ type: 'run/finished', reason: 'done' });
+    expect(history.begun.map((record) => record.events.length)).toEqual([1]);
+    expect(history.finished[0]!.events).toHaveLength(3);
+    expect(controller.isRunning).toBe(false);
+  });
+
+  it('refuses a second question while one runs, saying so', async () => {
+    const { controller, events } = setup();
+    await controller.start(ask('wait here'));
+    expect(await controller.start(ask('another'))).toBe('busy');
+    expect(events.at(-1)).toMatchObject({ type: 'notice', level: 'warning' });
+    controller.stop();
+    await controller.settled();
+  });
+
+  it('stops a run: it ends as cancelled and the next question can start', async () => {
+    const { controller, events } = setup();
+    await controller.start(ask('wait here'));
+    expect(controller.isRunning).toBe(true);
+    controller.stop();
+    await controller.settled();
+    expect(controller.isRunning).toBe(false);
+    expect(events.at(-1)).toEqual({ type: 'run/ended', runId: 'run-1', reason: 'cancelled' });
+    expect(await controller.start(ask('next'))).toBe('started');
+    await controller.settled();
+  });
+
+  it('continues the session for a follow-up in the same folder', async () => {
+    const { controller, sessions } = setup();
+    const sessionId = controller.sessionId;
+    await controller.start(ask('first'));
+    await controller.settled();
+    await controller.start(ask('follow-up'));
+    await controller.settled();
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]!.tasks).toHaveLength(2);
+    expect(controller.sessionId).toBe(sessionId);
+    expect(controller.runs.map((run) => run.question)).toEqual(['first', 'follow-up']);
+  });
+
+  it('starts a new session for a question in another folder', async () => {
+    const { controller, sessions, events } = setup();
+    const before = controller.sessionId;
+    await controller.start(ask('first', '/w'));
+    await controller.settled();
+    await controller.start(ask('explain', '/w/src'));
+    await controller.settled();
+    expect(sessions).toHaveLength(2);
+    expect(sessions[0]!.resets).toBe(1);
+    expect(controller.sessionId).not.toBe(before);
+    expect(events).toContainEqual({ type: 'session/changed', sessionId: controller.sessionId });
+    expect(controller.runs.map((run) => run.question)).toEqual(['explain']);
+  });
+
+  it('New Session stops the running question and starts an empty conversation', async () => {
+    const { controller, sessions } = setup();
+    await controller.start(ask('wait here'));
+    const before = controller.sessionId;
+    await controller.newSession();
+    expect(controller.isRunning).toBe(false);
+    expect(controller.runs).toEqual([]);
+    expect(controller.sessionId).not.toBe(before);
+    expect(sessions[0]!.resets).toBe(1);
+  });
+
+  it('keeps a question asked without a model and runs it once a model is there', async () => {
+    const { controller, state, sessions } = setup({ model: 'missing' });
+    expect(await controller.start(ask('Where is auth?'))).toBe('modelNeeded');
+    expect(controller.isRunning).toBe(false);
+    expect(controller.pendingRequest?.question).toBe('Where is auth?');
+    state.model = 'present';
+    expect(await controller.resumePending()).toBe('started');
+    await controller.settled();
+    expect(sessions[0]!.tasks).toEqual(['task: Where is auth?']);
+    expect(controller.pendingRequest).toBeUndefined();
+    expect(await controller.resumePending()).toBeUndefined();
+  });
+
+  it('reports a model that cannot be opened as an error notice, and stays usable', async () => {
+    const { controller, events, state } = setup({ model: 'broken' });
+    expect(await controller.start(ask('q'))).toBe('failed');
+    expect(events.at(-1)).toEqual({ type: 'notice', level: 'error', message: 'Model file not found: /nope.gguf' });
+    state.model = 'present';
+    expect(await controller.start(ask('q'))).toBe('started');
+    await controller.settled();
+  });
+});
