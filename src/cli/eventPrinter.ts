@@ -1,0 +1,61 @@
+import type { AgentEvent } from '../protocol/agentEvent';
+
+/**
+ * Prints a run for a person at a terminal: the model's text as it streams, one line per tool call
+ * and its result, sub-agents indented under their Task call, and a summary line at the end.
+ */
+export function createEventPrinter(write: (text: string) => void): (event: AgentEvent) => void {
+  const depthByRun = new Map<string, number>();
+  const depthByCall = new Map<string, number>();
+  let atLineStart = true;
+  const line = (depth: number, text: string) => {
+    write(`${atLineStart ? '' : '\n'}${'  '.repeat(depth)}${text}\n`);
+    atLineStart = true;
+  };
+
+  return (event) => {
+    const depth = depthByRun.get(event.runId) ?? 0;
+    switch (event.type) {
+      case 'run/started': {
+        const parentDepth = event.parentCallId ? (depthByCall.get(event.parentCallId) ?? 0) + 1 : 0;
+        depthByRun.set(event.runId, parentDepth);
+        if (event.parentCallId) line(parentDepth, `sub-agent: ${oneLine(event.task)}`);
+        return;
+      }
+      case 'text/delta': {
+        // Sub-agent text stays out of the way; its report reaches the parent as the Task result.
+        if (depth > 0) return;
+        write(event.text);
+        atLineStart = event.text.endsWith('\n');
+        return;
+      }
+      case 'tool/call':
+        depthByCall.set(event.callId, depth);
+        line(depth, `● ${event.title}`);
+        return;
+      case 'tool/result': {
+        const size = event.truncated ? `${event.outputChars} chars, truncated` : `${event.outputChars} chars`;
+        const detail = event.status === 'done' ? size : firstLine(event.output);
+        line(depth, `  ⎿ ${event.status} (${Math.round(event.durationMs)} ms) ${detail}`);
+        return;
+      }
+      case 'run/finished': {
+        if (depth > 0) return;
+        const reason = event.reason === 'done' ? '' : ` — ${event.reason}${event.error ? `: ${event.error}` : ''}`;
+        line(0, `\n[${event.turns} turns, ${event.toolCalls} tool calls, ${(event.durationMs / 1000).toFixed(1)} s${reason}]`);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 100 ? `${flat.slice(0, 99)}…` : flat;
+}
+
+function firstLine(text: string): string {
+  return oneLine(text.replace(/<\/?tool_use_error>/g, '').split('\n')[0] ?? '');
+}

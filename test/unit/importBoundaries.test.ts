@@ -1,0 +1,75 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The house rule on imports (ARCHITECTURE.md): the core never imports vscode or node-llama-cpp,
+ * only src/vscode talks to VS Code, only the model host loads the engine, and the webview sees
+ * nothing of the host but the protocol.
+ */
+const root = resolve(__dirname, '../..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(join(root, path)).isDirectory()) return sourceFiles(path);
+    return /\.(ts|tsx|mts)$/.test(name) ? [path] : [];
+  });
+}
+
+/** Every module specifier: static imports, re-exports, dynamic import() and require(). */
+function importsOf(source: string): string[] {
+  const specifiers: string[] = [];
+  const patterns = [
+    /\b(?:import|export)\s+(?:type\s+)?(?:[\w*${}\s,]+?\s+from\s+)?['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  for (const pattern of patterns) for (const match of source.matchAll(pattern)) specifiers.push(match[1]!);
+  return specifiers;
+}
+
+function violations(files: string[], allowed: (file: string, specifier: string, target: string | undefined) => boolean): string[] {
+  return files.flatMap((file) =>
+    importsOf(readFileSync(join(root, file), 'utf8'))
+      .filter((specifier) => {
+        const target = specifier.startsWith('.') ? relative(root, resolve(root, dirname(file), specifier)) : undefined;
+        return !allowed(file, specifier, target);
+      })
+      .map((specifier) => `${file} imports ${specifier}`),
+  );
+}
+
+describe('import boundaries', () => {
+  const src = sourceFiles('src');
+
+  it('finds the import statements it checks', () => {
+    expect(importsOf(`import x from 'a';\nimport type { Y } from "b";\nexport * from './c';\nconst z = await import('d');\nrequire('e');\nimport {\n  p,\n  q,\n} from 'f';`)).toEqual(
+      ['a', 'b', './c', 'f', 'd', 'e'],
+    );
+    expect(src.length).toBeGreaterThan(10);
+  });
+
+  it('only src/vscode and src/extension.ts import vscode', () => {
+    expect(violations(src, (file, specifier) => specifier !== 'vscode' || file.startsWith('src/vscode/') || file === 'src/extension.ts')).toEqual([]);
+  });
+
+  it('only the model host imports node-llama-cpp', () => {
+    expect(violations(src, (file, specifier) => !specifier.startsWith('node-llama-cpp') || file.startsWith('src/model/host/'))).toEqual([]);
+  });
+
+  it('the agent, tools and protocol do not reach into the VS Code adapter, the model host or the CLI', () => {
+    const core = src.filter((file) => /^src\/(agent|tools|protocol)\//.test(file));
+    expect(violations(core, (_file, _specifier, target) => !target || !/^src\/(vscode|model|cli)\b|^src\/extension/.test(target))).toEqual([]);
+  });
+
+  it('the protocol depends on nothing but zod and itself', () => {
+    const protocol = src.filter((file) => file.startsWith('src/protocol/'));
+    expect(violations(protocol, (_file, specifier, target) => (target ? target.startsWith('src/protocol') : specifier === 'zod'))).toEqual([]);
+  });
+
+  it('the webview imports only the protocol among project modules', () => {
+    const webview = sourceFiles('webview/src');
+    expect(violations(webview, (_file, _specifier, target) => !target || target.startsWith('webview/') || target.startsWith('src/protocol'))).toEqual([]);
+  });
+});
