@@ -1,0 +1,79 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { defineTool, ToolFailure, toolUseError, type ToolContext } from './defineTool';
+import { sortByModificationTime } from './support/modificationTimes';
+import { ripgrepArgs, runRipgrep } from './support/ripgrep';
+import { displayPath, resolveWorkspacePath } from './support/workspacePaths';
+
+/** The trained tool listed at most this many files. */
+export const GLOB_MAX_FILES = 100;
+/** Beyond this many matches the listing is cut anyway; stop collecting to bound memory. */
+const COLLECTED_MAX = 200_000;
+const TRUNCATED_NOTE = '(Results are truncated. Consider using a more specific path or pattern.)';
+
+const parameters = z.object({
+  pattern: z.string().min(1),
+  path: z.string().optional(),
+});
+
+export const globTool = defineTool({
+  name: 'Glob',
+  description: [
+    'Fast file pattern matching ("**/*.py", "src/**/*.ts") over the workspace.',
+    'Returns absolute paths sorted by modification time, oldest first, at most 100.',
+    'Files ignored by .gitignore are left out. `path` is the directory to search (default: the working directory).',
+  ].join('\n'),
+  parameters,
+  aliases: { glob: 'pattern', dir_path: 'path', directory: 'path' },
+  title: (input, ctx) => globTitle(input, ctx.cwd),
+  async execute(input, ctx) {
+    const { directory, pattern } = splitPattern(input.pattern, input.path);
+    const searchDir = await resolveDirectory(directory ?? ctx.cwd, ctx);
+    const found: string[] = [];
+    const exit = await runRipgrep(ripgrepArgs(['--files', '--glob', pattern], []), {
+      cwd: searchDir.real,
+      signal: ctx.signal,
+      onLine: (line) => {
+        found.push(line);
+        return found.length < COLLECTED_MAX;
+      },
+    });
+    if (exit.code === 2 && found.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
+    const ordered = await sortByModificationTime(found, { cwd: searchDir.real, oldestFirst: true, signal: ctx.signal });
+    const shown = ordered.slice(0, GLOB_MAX_FILES).map((file) => path.join(searchDir.absolute, file));
+    const truncated = found.length > GLOB_MAX_FILES;
+    return {
+      output: shown.length === 0 ? 'No files found' : [...shown, ...(truncated ? [TRUNCATED_NOTE] : [])].join('\n'),
+      title: globTitle(input, ctx.cwd),
+      metadata: { files: found.length, shown: shown.length, truncated },
+    };
+  },
+});
+
+/**
+ * An absolute pattern (`/repo/src/**\/*.ts`) names its own directory: search from its fixed
+ * leading part, so that ripgrep, which matches globs relative to where it runs, sees `**\/*.ts`.
+ */
+function splitPattern(pattern: string, givenPath: string | undefined): { directory?: string; pattern: string } {
+  const trimmed = pattern.startsWith('./') ? pattern.slice(2) : pattern;
+  if (!path.isAbsolute(trimmed)) return { directory: givenPath, pattern: trimmed };
+  const segments = trimmed.split('/');
+  const firstMagic = segments.findIndex((segment) => /[*?[{]/.test(segment));
+  const split = firstMagic === -1 ? segments.length - 1 : firstMagic;
+  return { directory: segments.slice(0, split).join('/') || '/', pattern: segments.slice(split).join('/') };
+}
+
+function globTitle(input: { pattern?: string; path?: string }, cwd: string): string {
+  const where = input.path ? ` in ${displayPath(path.resolve(cwd, input.path), cwd)}` : '';
+  return `Glob ${input.pattern ?? ''}${where}`;
+}
+
+async function resolveDirectory(directory: string, ctx: ToolContext) {
+  const resolved = await resolveWorkspacePath(directory, ctx);
+  const isDirectory = resolved.exists && (await stat(resolved.real)).isDirectory();
+  if (!isDirectory) {
+    throw new ToolFailure(toolUseError(`Directory does not exist: ${directory}. Note: your current working directory is ${ctx.cwd}.`));
+  }
+  return resolved;
+}

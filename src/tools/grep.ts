@@ -1,0 +1,164 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { defineTool, ToolFailure, toolUseError } from './defineTool';
+import { sortByModificationTime } from './support/modificationTimes';
+import { ripgrepArgs, runRipgrep } from './support/ripgrep';
+import { displayPath, resolveWorkspacePath } from './support/workspacePaths';
+
+/** Results shown when the model gives no head_limit: enough to orient, small enough for a 16K context. */
+export const GREP_DEFAULT_LIMIT = 100;
+/** The most results one call returns, whatever head_limit says. */
+export const GREP_MAX_LIMIT = 2000;
+/** Files/count listings are collected whole (to sort them); past this many, stop collecting. */
+const COLLECTED_MAX = 200_000;
+
+const count = z.number().int().nonnegative();
+
+const parameters = z.object({
+  pattern: z.string(),
+  path: z.string().optional(),
+  glob: z.string().optional(),
+  type: z.string().optional(),
+  output_mode: z.enum(['files_with_matches', 'content', 'count']).optional(),
+  '-i': z.boolean().optional(),
+  '-n': z.boolean().optional(),
+  '-A': count.optional(),
+  '-B': count.optional(),
+  '-C': count.optional(),
+  context: count.optional(),
+  head_limit: count.optional(),
+  offset: count.optional(),
+  multiline: z.boolean().optional(),
+});
+
+type GrepInput = z.infer<typeof parameters>;
+
+export const grepTool = defineTool({
+  name: 'Grep',
+  description: [
+    'Searches file contents with ripgrep regular expressions (e.g. "def create_app", "log.*Error").',
+    'output_mode: "files_with_matches" (default, newest first), "content" (matching lines; -n, -A, -B, -C, context), or "count".',
+    'Filter with glob ("*.py", "*.{ts,tsx}") or type ("py", "js"); -i for case-insensitive; multiline for patterns across lines;',
+    'head_limit and offset page through long results. Files ignored by .gitignore are skipped.',
+  ].join('\n'),
+  parameters,
+  aliases: { regex: 'pattern', include: 'glob', file_path: 'path', ignore_case: '-i', case_insensitive: '-i' },
+  title: (input, ctx) => grepTitle(input, ctx.cwd),
+  async execute(input, ctx) {
+    const mode = input.output_mode ?? 'files_with_matches';
+    const searchPath = input.path === undefined ? ctx.cwd : input.path;
+    const target = await resolveWorkspacePath(searchPath, ctx);
+    if (!target.exists) {
+      throw new ToolFailure(toolUseError(`Path does not exist: ${searchPath}. Note: your current working directory is ${ctx.cwd}.`));
+    }
+    const shownPath = displayPath(target.absolute, ctx.cwd);
+    const offset = input.offset ?? 0;
+    const limit = Math.min(input.head_limit || GREP_DEFAULT_LIMIT, GREP_MAX_LIMIT);
+
+    const lines: string[] = [];
+    // Content is streamed in path order and cut at the page's end; listings are sorted afterwards, so collect them whole.
+    const wanted = mode === 'content' ? offset + limit + 1 : COLLECTED_MAX;
+    const exit = await runRipgrep(ripgrepArgs(grepFlags(input, mode), positionals(input.pattern, shownPath)), {
+      cwd: ctx.cwd,
+      signal: ctx.signal,
+      onLine: (line) => {
+        lines.push(line);
+        return lines.length < wanted;
+      },
+    });
+    if (exit.code === 2 && lines.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
+
+    const title = grepTitle(input, ctx.cwd);
+    const page = <T>(items: readonly T[]) => ({ items: items.slice(offset, offset + limit), cut: offset > 0 || items.length > offset + limit });
+    const note = `[Showing results with pagination = limit: ${limit}, offset: ${offset}]`;
+
+    if (mode === 'content') {
+      const { items, cut } = page(lines);
+      const shown = dropTrailingSeparator(items);
+      const output = shown.length === 0 ? 'No matches found' : shown.join('\n') + (cut ? `\n\n${note}` : '');
+      return { output, title, metadata: { mode, lines: shown.length, truncated: cut } };
+    }
+
+    if (mode === 'count') {
+      const entries = lines.map(parseCountLine).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+      if (entries.length === 0) return { output: 'No matches found', title, metadata: { mode, matches: 0, files: 0, truncated: false } };
+      const total = entries.reduce((sum, entry) => sum + entry.count, 0);
+      const { items, cut } = page(entries);
+      const summary = `Found ${total} total ${total === 1 ? 'occurrence' : 'occurrences'} across ${plural(entries.length, 'file')}.`;
+      const output = [...items.map((entry) => entry.line), '', summary].join('\n') + (cut ? `\n\n${note}` : '');
+      return { output, title, metadata: { mode, matches: total, files: entries.length, truncated: cut } };
+    }
+
+    if (lines.length === 0) return { output: 'No files found', title, metadata: { mode, files: 0, truncated: false } };
+    const ordered = await sortByModificationTime(lines, { cwd: ctx.cwd, oldestFirst: false, signal: ctx.signal });
+    const { items, cut } = page(ordered);
+    const output = [`Found ${plural(items.length, 'file')}`, ...items].join('\n') + (cut ? `\n\n${note}` : '');
+    return { output, title, metadata: { mode, files: lines.length, shown: items.length, truncated: cut } };
+  },
+});
+
+function grepFlags(input: GrepInput, mode: NonNullable<GrepInput['output_mode']>): string[] {
+  const flags = ['--max-columns', '500'];
+  if (input.multiline) flags.push('-U', '--multiline-dotall');
+  if (input['-i']) flags.push('-i');
+  if (mode === 'files_with_matches') flags.push('-l');
+  if (mode === 'count') flags.push('-c');
+  if (mode === 'content') {
+    // Sorted so that offset pages through a stable order.
+    flags.push('--sort', 'path');
+    if (input['-n'] ?? true) flags.push('-n');
+    const around = input.context ?? input['-C'];
+    if (around !== undefined) flags.push('-C', String(around));
+    else {
+      if (input['-A'] !== undefined) flags.push('-A', String(input['-A']));
+      if (input['-B'] !== undefined) flags.push('-B', String(input['-B']));
+    }
+  }
+  for (const glob of splitGlobs(input.glob ?? '')) flags.push('--glob', glob);
+  if (input.type) flags.push('--type', input.type);
+  return flags;
+}
+
+/** A pattern that starts with `-` goes through -e so ripgrep does not read it as a flag; `--` guards the path the same way. */
+function positionals(pattern: string, shownPath: string): string[] {
+  const where = shownPath === '.' ? [] : [shownPath];
+  return pattern.startsWith('-') ? ['-e', pattern, '--', ...where] : ['--', pattern, ...where];
+}
+
+/** `*.ts,*.tsx` or `*.py docs/*.md` are several globs; `*.{ts,tsx}` is one. */
+export function splitGlobs(globs: string): string[] {
+  const result: string[] = [];
+  let current = '';
+  let depth = 0;
+  for (const char of globs) {
+    if (char === '{') depth++;
+    if (char === '}') depth = Math.max(0, depth - 1);
+    if (depth === 0 && (char === ',' || /\s/.test(char))) {
+      if (current !== '') result.push(current);
+      current = '';
+    } else current += char;
+  }
+  if (current !== '') result.push(current);
+  return result;
+}
+
+/** `path:3`, or a bare `3` when ripgrep searched a single file. The path may itself hold colons. */
+function parseCountLine(line: string): { file: string; count: number; line: string } {
+  const colon = line.lastIndexOf(':');
+  return { file: colon === -1 ? '' : line.slice(0, colon), count: Number(line.slice(colon + 1)) || 0, line };
+}
+
+/** A page cut just after a group leaves ripgrep's `--` separator dangling. */
+function dropTrailingSeparator(lines: string[]): string[] {
+  return lines.at(-1) === '--' ? lines.slice(0, -1) : lines;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function grepTitle(input: Partial<GrepInput>, cwd: string): string {
+  const where = input.path ? ` in ${displayPath(path.resolve(cwd, input.path), cwd)}` : '';
+  const filter = input.glob ? ` (${input.glob})` : input.type ? ` (${input.type})` : '';
+  return `Grep ${JSON.stringify(input.pattern ?? '')}${where}${filter}`;
+}
