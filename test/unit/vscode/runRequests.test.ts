@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  explainRequest,
+  fileScope,
+  folderScope,
+  isScopeInWorkspace,
+  labelOf,
+  questionRequest,
+  selectionScope,
+} from '../../../src/vscode/runRequests';
+
+const roots = ['/work/app'];
+
+describe('run requests', () => {
+  it('scopes Explain This Folder to the folder: the model works there and is asked the full explanation', () => {
+    const request = explainRequest(folderScope('/work/app/src/server', roots), roots, 'medium');
+    expect(request.question).toBe('Explain src/server');
+    expect(request.cwd).toBe('/work/app/src/server');
+    expect(request.task).toContain('/work/app/src/server');
+    expect(request.task).toContain('entry points');
+  });
+
+  it('runs Explain This File in the workspace folder that holds the file', () => {
+    const request = explainRequest(fileScope('/work/b/lib/x.ts', ['/work/a', '/work/b']), ['/work/a', '/work/b'], 'quick');
+    expect(request.cwd).toBe('/work/b');
+    expect(request.question).toBe('Explain b/lib/x.ts');
+    expect(request.thoroughness).toBe('quick');
+  });
+
+  it('quotes the selection with the question', () => {
+    const scope = selectionScope({ file: '/work/app/a.py', startLine: 3, endLine: 4 }, roots);
+    const request = explainRequest(scope, roots, 'medium', { file: '/work/app/a.py', startLine: 3, endLine: 4, text: 'x = 1' }, 'Why?');
+    expect(request.question).toBe('Why? (a.py:3-4)');
+    expect(request.task).toContain('x = 1');
+    expect(request.task.startsWith('Why?')).toBe(true);
+  });
+
+  it('asks a typed question in the current scope', () => {
+    expect(questionRequest('Where is auth?', { kind: 'workspace' }, roots, 'medium')).toMatchObject({ task: 'Where is auth?', cwd: '/work/app' });
+    const scoped = questionRequest('What calls this?', folderScope('/work/app/web', roots), roots, 'medium');
+    expect(scoped.cwd).toBe('/work/app/web');
+    expect(scoped.task).toContain('/work/app/web');
+  });
+
+  it('accepts from the view only scopes inside the workspace', () => {
+    expect(isScopeInWorkspace({ kind: 'workspace' }, roots)).toBe(true);
+    expect(isScopeInWorkspace(folderScope('/work/app/src', roots), roots)).toBe(true);
+    expect(isScopeInWorkspace({ kind: 'folder', path: '/etc', label: 'etc' }, roots)).toBe(false);
+    expect(isScopeInWorkspace({ kind: 'file', path: '/work/app/../other/x', label: 'x' }, roots)).toBe(false);
+    expect(isScopeInWorkspace({ kind: 'file', path: 'relative/x', label: 'x' }, roots)).toBe(false);
+  });
+
+  it('labels paths relative to their workspace folder', () => {
+    expect(labelOf('/work/app', roots)).toBe('app');
+    expect(labelOf('/work/app/src/a.ts', roots)).toBe('src/a.ts');
+  });
+});
