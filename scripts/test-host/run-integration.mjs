@@ -1,0 +1,90 @@
+// Runs the mocha suite in test/integration inside a real VS Code extension host (code-server),
+// the same suite @vscode/test-electron runs where VS Code can be downloaded.
+//
+//   node scripts/test-host/run-integration.mjs [--vsix FILE | --extension DIR]
+//
+// --vsix installs the packaged extension and tests exactly what ships; --extension (default: the
+// repository, which needs `npm run build` first) tests a development folder. The window is opened
+// with VS Code's smoke-test driver, without which the `payload` (extensionDevelopmentPath,
+// extensionTestsPath) is silently ignored; the window's console and the suite's exit code come
+// back through the driver's window.codeAutomationLog / window.codeAutomationExit hooks.
+// LOCOOPERATOR_TEST_GREP=pattern runs only the matching tests.
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { format, parseArgs } from 'node:util';
+import { launchChromium } from './chromium.mjs';
+import { buildIntegrationSuite, integrationEntry } from './buildIntegration.mjs';
+import { repoRoot, resultsDir } from './hostPaths.mjs';
+import { ensureTestHost } from './install.mjs';
+import { startCodeServer } from './server.mjs';
+
+const SUITE_TIMEOUT_MS = 10 * 60_000;
+
+const { values } = parseArgs({ options: { vsix: { type: 'string' }, extension: { type: 'string' } } });
+const outDir = join(resultsDir, 'integration');
+mkdirSync(outDir, { recursive: true });
+// test/integration/index.ts writes the mocha report here (the extension host inherits the env).
+const reportFile = join(outDir, 'report.txt');
+rmSync(reportFile, { force: true });
+process.env.LOCOOPERATOR_TEST_REPORT = reportFile;
+const workbenchLogFile = join(outDir, 'workbench.log');
+const workbenchLog = createWriteStream(workbenchLogFile);
+
+const started = Date.now();
+ensureTestHost();
+await buildIntegrationSuite();
+const server = await startCodeServer({
+  workspace: join(repoRoot, 'test', 'fixtures', 'workspace'),
+  vsix: values.vsix && resolve(values.vsix),
+  smokeTestDriver: true,
+  logFile: join(outDir, 'code-server.log'),
+});
+const extensionPath = server.extensionDir ?? resolve(values.extension ?? repoRoot);
+console.log(`[integration] code-server ${server.origin}, extension ${extensionPath}`);
+
+let browser;
+let exitCode = 1;
+try {
+  browser = await launchChromium();
+  const { page } = browser;
+  const finished = new Promise((resolveExit) => {
+    page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+  });
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    workbenchLog.write(`[${type}] ${format(...(Array.isArray(args) ? args : [args]))}\n`);
+  });
+  page.on('pageerror', (error) => workbenchLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
+
+  await page.goto(
+    server.workbenchUrl([
+      ['extensionDevelopmentPath', server.remoteUri(extensionPath)],
+      ['extensionTestsPath', server.remoteUri(integrationEntry)],
+    ]),
+  );
+  exitCode = await Promise.race([
+    finished,
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error(`the suite did not finish within ${SUITE_TIMEOUT_MS / 60_000} min`)), SUITE_TIMEOUT_MS),
+    ),
+  ]);
+  await page.screenshot({ path: join(outDir, 'final.png') }).catch(() => {});
+} catch (error) {
+  console.error(`[integration] ${error.message}`);
+  await browser?.page.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
+} finally {
+  await browser?.close();
+  await server.stop();
+  await new Promise((done) => workbenchLog.end(done));
+}
+
+const report = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : '';
+process.stdout.write(report);
+if (!report) {
+  // The suite never ran (activation failed, the extension host crashed, a path was wrong).
+  console.error(`[integration] no test report; the window's log ends with:`);
+  console.error(readFileSync(workbenchLogFile, 'utf8').split('\n').slice(-40).join('\n'));
+  if (exitCode === 0) exitCode = 1;
+}
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`[integration] exit ${exitCode} in ${seconds} s (artifacts: ${outDir})`);
+process.exit(exitCode);
