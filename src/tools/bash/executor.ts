@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { Bash, defineCommand, InMemoryFs, MountableFs, OverlayFs, type CommandName, type CustomCommand, type IFileSystem } from 'just-bash';
+import { gitCommand } from './git';
+import { isInside } from './paths';
+
+/** The just-bash built-ins the gate may let through; `cd` is a shell built-in, `git` and `realpath` are ours. */
+const SIMULATED_COMMANDS: CommandName[] = [
+  'ls', 'cat', 'head', 'tail', 'wc', 'find', 'grep', 'rg', 'tree', 'file', 'stat', 'du', 'sort', 'uniq',
+  'cut', 'tr', 'nl', 'basename', 'dirname', 'pwd', 'echo', 'printf', 'diff', 'comm', 'sed',
+];
+
+/** Largest file a command may read (bigger ones fail with EFBIG rather than fill memory). */
+const MAX_FILE_READ_BYTES = 32 * 1024 * 1024;
+/** Output kept from one run; the tool shows far less, but counts the lines it drops. */
+const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+
+export interface ExecutionRequest {
+  script: string;
+  cwd: string;
+  /** Real absolute paths of the workspace roots. */
+  roots: readonly string[];
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export type ExecutionResult =
+  | { kind: 'exited'; stdout: string; stderr: string; exitCode: number }
+  | { kind: 'timedOut' }
+  | { kind: 'cancelled' };
+
+/**
+ * Runs an already-gated command line in just-bash over a copy-on-write view of the workspace:
+ * each root is mounted at its real absolute path, reads come from disk, writes land in memory
+ * and are dropped with the shell. Nothing else of the host is visible and no host process runs
+ * (except hardened read-only git).
+ */
+export async function execute(request: ExecutionRequest): Promise<ExecutionResult> {
+  if (request.signal.aborted) return { kind: 'cancelled' };
+  const fs = new MountableFs({ base: new InMemoryFs() });
+  for (const root of outermost(request.roots)) {
+    fs.mount(root, regularFilesOnly(new OverlayFs({ root, mountPoint: '/', allowSymlinks: true, maxFileReadSize: MAX_FILE_READ_BYTES })));
+  }
+  const customCommands: CustomCommand[] = [gitCommand(request.roots), realpathCommand];
+  const bash = new Bash({
+    fs,
+    cwd: request.cwd,
+    commands: SIMULATED_COMMANDS,
+    customCommands,
+    env: { HOME: request.cwd, PWD: request.cwd, PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
+    executionLimits: {
+      maxExecutionTimeMs: request.timeoutMs,
+      maxOutputSize: MAX_OUTPUT_BYTES,
+      maxCommandCount: 1000,
+      maxLoopIterations: 1000,
+      maxCallDepth: 10,
+    },
+  });
+
+  const controller = new AbortController();
+  let stop: (result: ExecutionResult) => void = () => {};
+  const stopped = new Promise<ExecutionResult>((resolve) => (stop = resolve));
+  const onCancel = () => {
+    controller.abort();
+    stop({ kind: 'cancelled' });
+  };
+  request.signal.addEventListener('abort', onCancel, { once: true });
+  // The interpreter stops at statement boundaries; a command stuck in one read is abandoned.
+  const timer = setTimeout(() => {
+    controller.abort();
+    stop({ kind: 'timedOut' });
+  }, request.timeoutMs);
+  try {
+    const run = bash.exec(request.script, { cwd: request.cwd, signal: controller.signal }).then(
+      (result): ExecutionResult => ({ kind: 'exited', stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode }),
+      (error: unknown): ExecutionResult => ({ kind: 'exited', stdout: '', stderr: describeFailure(error), exitCode: 1 }),
+    );
+    return await Promise.race([run, stopped]);
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener('abort', onCancel);
+  }
+}
+
+function describeFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/EROFS|read-only/i.test(message)) return 'the workspace is read-only in this tool; nothing was written';
+  return message.split('\n')[0]!;
+}
+
+/** Mount points must not nest; a root inside another root is already visible through it. */
+function outermost(roots: readonly string[]): string[] {
+  const sorted = [...new Set(roots)].sort((a, b) => a.length - b.length);
+  return sorted.filter((root, index) => !sorted.slice(0, index).some((outer) => isInside(root, outer)));
+}
+
+/**
+ * Refuses to open anything but regular files: opening a FIFO blocks a libuv thread until a
+ * writer appears, and a device may never end.
+ */
+function regularFilesOnly(fs: IFileSystem): IFileSystem {
+  const guarded = new Set(['readFile', 'readFileBytes', 'readFileBuffer']);
+  return new Proxy(fs, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !guarded.has(property) || typeof value !== 'function') {
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return async (file: string, ...rest: unknown[]) => {
+        const stat = await target.stat(file);
+        if (!stat.isFile && !stat.isDirectory) throw new Error(`EINVAL: not a regular file, read '${file}'`);
+        return (value as (...args: unknown[]) => unknown).apply(target, [file, ...rest]);
+      };
+    },
+  });
+}
+
+/** GNU `realpath` for paths in the workspace (just-bash has none). */
+const realpathCommand = defineCommand('realpath', async (args, ctx) => {
+  const operands = args.filter((arg) => !arg.startsWith('-') || arg === '-');
+  const quiet = args.includes('-q') || args.includes('--quiet');
+  if (operands.length === 0) return { stdout: '', stderr: 'realpath: missing operand\n', exitCode: 1 };
+  let stdout = '';
+  let stderr = '';
+  let exitCode = 0;
+  for (const operand of operands) {
+    const absolute = path.posix.resolve(ctx.cwd, operand);
+    try {
+      stdout += `${await ctx.fs.realpath(absolute)}\n`;
+    } catch {
+      try {
+        // Like GNU realpath: a missing last component is allowed, a missing directory is not.
+        stdout += `${path.posix.join(await ctx.fs.realpath(path.posix.dirname(absolute)), path.posix.basename(absolute))}\n`;
+      } catch {
+        if (!quiet) stderr += `realpath: ${operand}: No such file or directory\n`;
+        exitCode = 1;
+      }
+    }
+  }
+  return { stdout, stderr, exitCode };
+});

@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { parse, type ScriptNode, type SimpleCommandNode, type WordNode } from 'just-bash';
+import { COMMAND_CHECKS, KNOWN_REFUSALS } from './commandPolicy';
+import { checkLeadingGlob, confinePath, resolveReal } from './paths';
+import { Refusal } from './refusal';
+import { expandWord } from './words';
+
+export type GateVerdict =
+  | { allowed: true; script: ScriptNode; lastCommand: string }
+  | { allowed: false; reason: string };
+
+export const ALLOWED_COMMANDS = Object.keys(COMMAND_CHECKS);
+
+type RedirectionNode = SimpleCommandNode['redirections'][number];
+
+/** Longest command line accepted; exploration commands are short. */
+const MAX_COMMAND_LENGTH = 10_000;
+
+/**
+ * Decides whether a command line may run: parses it with the interpreter's own parser, walks
+ * the tree, and accepts only allowed commands joined by `|`, `&&`, `||` and `;`, with every
+ * argument evaluated as bash would and every path inside a workspace root (real paths).
+ */
+export function checkCommand(command: string, cwd: string, roots: readonly string[]): GateVerdict {
+  try {
+    return { allowed: true, ...walk(command, cwd, roots) };
+  } catch (error) {
+    if (error instanceof Refusal) return { allowed: false, reason: error.reason };
+    const message = error instanceof Error ? error.message : String(error);
+    return { allowed: false, reason: `the command could not be parsed (${firstLine(message)})` };
+  }
+}
+
+function walk(command: string, cwd: string, roots: readonly string[]): { script: ScriptNode; lastCommand: string } {
+  if (command.length > MAX_COMMAND_LENGTH) throw new Refusal(`the command is longer than ${MAX_COMMAND_LENGTH} characters`);
+  if (/[\x00-\x08\x0b-\x1f\x7f]/.test(command)) throw new Refusal('control characters are not allowed in commands');
+  if (/\n/.test(command.replace(/\\\n/g, '').trim())) {
+    throw new Refusal('write one command line; join commands with && or ; instead of newlines');
+  }
+  if (command.trim() === '') throw new Refusal('the command is empty');
+  const script = parse(command);
+  // Each possible working directory: `cd x || cat y` may run cat in either place.
+  let cwds = new Set([resolveReal(cwd)]);
+  let lastCommand = '';
+  for (const statement of script.statements) {
+    if (statement.background) throw new Refusal('background jobs (&) are not allowed; run the command in the foreground');
+    if (statement.deferredError) throw new Refusal(`syntax error near ${statement.deferredError.token}`);
+    for (const pipeline of statement.pipelines) {
+      if (pipeline.timed) throw new Refusal('time is not available');
+      for (const node of pipeline.commands) {
+        if (node.type !== 'SimpleCommand') throw new Refusal(compoundReason(node.type));
+        const result = checkSimpleCommand(node, cwds, roots);
+        lastCommand = result.name;
+        if (result.changesDirectoryTo !== undefined) {
+          const target = result.changesDirectoryTo;
+          cwds = new Set([...cwds, ...[...cwds].map((dir) => resolveReal(path.resolve(dir, target)))]);
+        }
+      }
+    }
+  }
+  return { script, lastCommand };
+}
+
+function checkSimpleCommand(node: SimpleCommandNode, cwds: Set<string>, roots: readonly string[]): { name: string; changesDirectoryTo?: string } {
+  if (node.assignments.length > 0) throw new Refusal('variable assignments are not allowed');
+  if (node.name === null) throw new Refusal('empty command');
+  const name = commandName(node.name);
+  const check = COMMAND_CHECKS[name];
+  if (check === undefined) throw new Refusal(unknownCommandReason(name));
+  for (const redirection of node.redirections) checkRedirection(redirection, cwds, roots);
+  const words = node.args.flatMap((word) => expandWord(word));
+  if (words.some((word) => word.leadingGlob)) for (const dir of cwds) checkLeadingGlob(dir);
+  const use = check(words.map((word) => word.value));
+  const globbed = new Set(words.filter((word) => word.glob).map((word) => word.value));
+  for (const argument of use.paths) {
+    for (const dir of cwds) confinePath(argument, dir, roots, globbed.has(argument));
+  }
+  return { name, changesDirectoryTo: use.changesDirectoryTo };
+}
+
+function commandName(word: WordNode): string {
+  const expanded = expandWord(word);
+  if (expanded.length !== 1 || expanded[0]!.glob) throw new Refusal('the command name must be a plain word');
+  const name = expanded[0]!.value;
+  if (name.includes('/')) {
+    throw new Refusal(`run commands by name, not by path (${name}); available: ${ALLOWED_COMMANDS.join(' ')}`);
+  }
+  return name;
+}
+
+function unknownCommandReason(name: string): string {
+  const why = KNOWN_REFUSALS[name];
+  const available = `available: ${ALLOWED_COMMANDS.join(' ')}`;
+  return why ? `${name} is not available: ${why}. This tool is read-only; ${available}` : `${name} is not available in this read-only shell; ${available}`;
+}
+
+/** Only stderr discarding and stream merging: no file is ever opened for writing. */
+function checkRedirection(redirection: RedirectionNode, cwds: Set<string>, roots: readonly string[]): void {
+  const { operator, fd, target } = redirection;
+  if (operator === '<<' || operator === '<<-' || operator === '<<<') throw new Refusal('here-documents and here-strings are not allowed');
+  if (target.type !== 'Word') throw new Refusal('unsupported redirection');
+  const expanded = expandWord(target);
+  if (expanded.length !== 1 || expanded[0]!.glob) throw new Refusal('a redirection needs one plain target');
+  const value = expanded[0]!.value;
+  if (operator === '<') {
+    if (fd !== null && fd !== 0) throw new Refusal('only plain input redirection (< FILE) is allowed');
+    for (const dir of cwds) confinePath(value, dir, roots, false);
+    return;
+  }
+  if ((operator === '>&' || operator === '<&') && (value === '1' || value === '2') && (fd === null || fd === 1 || fd === 2)) return;
+  if ((operator === '>' || operator === '&>') && value === '/dev/null' && (fd === 2 || (operator === '&>' && fd === null))) return;
+  throw new Refusal('output redirection to files is not allowed (read-only); only 2>/dev/null and 2>&1 are accepted');
+}
+
+function compoundReason(type: string): string {
+  switch (type) {
+    case 'FunctionDef':
+      return 'function definitions are not allowed';
+    case 'Subshell':
+      return 'subshells ( … ) are not allowed; run the commands directly';
+    case 'Group':
+      return 'command groups { … } are not allowed; run the commands directly';
+    case 'For':
+    case 'CStyleFor':
+    case 'While':
+    case 'Until':
+      return 'loops are not allowed; use find, grep -r or a pipeline instead';
+    case 'If':
+    case 'Case':
+      return 'if/case are not allowed; use && and ||';
+    default:
+      return `${type} constructs are not allowed`;
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.slice(0, 200);
+}

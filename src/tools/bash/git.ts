@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { defineCommand, type CustomCommand } from 'just-bash';
+import { isInside, resolveReal } from './paths';
+
+/**
+ * Read-only git, served by the real git binary with every configuration hook that can run a
+ * program turned off. A hostile repository controls `.git/config`, so the repository's own
+ * config is inspected first and git is refused when it names filters, textconv or diff
+ * drivers, includes, or a worktree elsewhere; system and global config are not read at all.
+ */
+const OVERRIDES = [
+  'core.fsmonitor=false',
+  'core.hooksPath=/dev/null',
+  'core.pager=cat',
+  'core.untrackedCache=false',
+  'core.sshCommand=false',
+  'core.askPass=',
+  'credential.helper=',
+  'diff.external=',
+  'log.showSignature=false',
+  'gpg.program=false',
+  'gpg.ssh.program=false',
+  'gpg.x509.program=false',
+  'protocol.allow=never',
+  'color.ui=false',
+  'advice.detachedHead=false',
+];
+
+/**
+ * Repository config keys that would make a read command run a program or look outside the
+ * repository, and that a `-c` override cannot neutralise generically (their names vary).
+ */
+const UNSAFE_REPO_KEYS = [/^include\./, /^includeif\./, /^filter\./, /^diff\.[^.]+\.(command|textconv)$/, /^core\.worktree$/];
+
+/** Flags added to subcommands that can show diffs, so no external diff or textconv runs. */
+const DIFF_SAFETY: Readonly<Record<string, readonly string[]>> = {
+  log: ['--no-ext-diff', '--no-textconv'],
+  show: ['--no-ext-diff', '--no-textconv'],
+  diff: ['--no-ext-diff', '--no-textconv'],
+  blame: ['--no-textconv'],
+  grep: ['--no-textconv'],
+};
+
+const MAX_GIT_OUTPUT = 16 * 1024 * 1024;
+
+let emptyHome: string | undefined;
+
+function gitEnvironment(ceiling: string): NodeJS.ProcessEnv {
+  emptyHome ??= mkdtempSync(path.join(tmpdir(), 'locooperator-git-home-'));
+  const keep = ['PATH', 'SYSTEMROOT', 'LANG', 'LC_ALL', 'TZ'];
+  const env: NodeJS.ProcessEnv = {};
+  for (const key of keep) if (process.env[key] !== undefined) env[key] = process.env[key];
+  return {
+    ...env,
+    HOME: emptyHome,
+    XDG_CONFIG_HOME: emptyHome,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_SYSTEM: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_PAGER: 'cat',
+    PAGER: 'cat',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_CEILING_DIRECTORIES: ceiling,
+    GIT_ATTR_NOSYSTEM: '1',
+  };
+}
+
+interface GitRun {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+function runGit(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<GitRun> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      ['--no-pager', ...OVERRIDES.flatMap((o) => ['-c', o]), ...args],
+      { cwd, env, maxBuffer: MAX_GIT_OUTPUT, signal, windowsHide: true, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+        const message = error && code === 1 && !stderr ? `git: ${error.message}\n` : stderr;
+        resolve({ stdout, stderr: message, exitCode: code });
+      },
+    );
+  });
+}
+
+/** Why git must not run in the repository found from `cwd`, or undefined when it may. */
+async function repositoryProblem(cwd: string, roots: readonly string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<GitRun | undefined> {
+  const probe = await runGit(['rev-parse', '--absolute-git-dir', '--git-common-dir'], cwd, env, signal);
+  if (probe.exitCode !== 0) return probe;
+  const [gitDir, commonDir] = probe.stdout.split('\n').map((line) => resolveReal(path.resolve(cwd, line.trim())));
+  for (const dir of [gitDir, commonDir]) {
+    if (dir === undefined || !roots.some((root) => isInside(dir, root))) {
+      return refusal('git is unavailable here: the repository metadata lies outside the workspace');
+    }
+  }
+  for (const file of new Set([path.join(commonDir!, 'config'), path.join(gitDir!, 'config.worktree')])) {
+    const listed = await runGit(['config', '--file', file, '--no-includes', '--name-only', '--list'], cwd, env, signal);
+    if (listed.exitCode !== 0) continue;
+    const unsafe = listed.stdout.split('\n').find((key) => UNSAFE_REPO_KEYS.some((pattern) => pattern.test(key.trim().toLowerCase())));
+    if (unsafe) {
+      return refusal(`git is unavailable here: the repository config sets ${unsafe.trim()}, which could run programs (read-only tool)`);
+    }
+  }
+  return undefined;
+}
+
+function refusal(message: string): GitRun {
+  return { stdout: '', stderr: `${message}\n`, exitCode: 1 };
+}
+
+/** The `git` command of the simulated shell; the gate has already checked its arguments. */
+export function gitCommand(roots: readonly string[]): CustomCommand {
+  return defineCommand('git', async (args, ctx) => {
+    const cwd = ctx.cwd;
+    const root = roots.find((r) => isInside(cwd, r));
+    if (root === undefined) return refusal('git: the working directory is outside the workspace');
+    const env = gitEnvironment(path.dirname(root));
+    const problem = await repositoryProblem(cwd, roots, env, ctx.signal);
+    if (problem) return problem;
+    let index = 0;
+    while (args[index] === '--no-pager') index++;
+    const subcommand = args[index] ?? '';
+    const rest = args.slice(index + 1);
+    const result = await runGit([subcommand, ...(DIFF_SAFETY[subcommand] ?? []), ...rest], cwd, env, ctx.signal);
+    return result;
+  });
+}

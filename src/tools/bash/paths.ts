@@ -1,0 +1,90 @@
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Refusal } from './refusal';
+
+/** True when `target` is `root` or lies below it. Both must be absolute and normalized. */
+export function isInside(target: string, root: string): boolean {
+  const relative = path.relative(root, target);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * Resolves `target` the way the kernel would (following every symlink that exists), so a link
+ * that points out of the workspace is judged by where it lands. Missing tails are kept as
+ * written below the deepest existing ancestor.
+ */
+export function resolveReal(target: string): string {
+  let existing = path.resolve(target);
+  const missing: string[] = [];
+  for (;;) {
+    try {
+      return path.join(realpathSync.native(existing), ...missing.reverse());
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) return path.join(existing, ...missing.reverse());
+      missing.push(path.basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+/**
+ * Refuses a path argument that resolves outside every workspace root, or that names something
+ * other than a file or directory (a FIFO or device would block or never end).
+ */
+export function confinePath(argument: string, cwd: string, roots: readonly string[], glob: boolean): void {
+  if (argument === '-') return;
+  // For a glob, judge the directory it expands in: everything before the first wildcard.
+  const literal = glob ? argument.slice(0, argument.search(/[*?[]/)) : argument;
+  const absolute = path.resolve(cwd, literal === '' ? '.' : literal);
+  const real = resolveReal(absolute);
+  if (!roots.some((root) => isInside(real, root))) {
+    const shown = argument.length > 80 ? `${argument.slice(0, 77)}...` : argument;
+    throw new Refusal(`${shown} is outside the workspace (${roots.join(', ')}); only files inside it can be read`);
+  }
+  if (glob) return;
+  try {
+    const stat = statSync(real);
+    if (!stat.isFile() && !stat.isDirectory()) throw new Refusal(`${argument} is not a regular file or directory`);
+  } catch (error) {
+    if (error instanceof Refusal) throw error;
+  }
+}
+
+/**
+ * A glob at the start of a word can expand to a file named like an option (`-delete`), which
+ * the gate never saw; refuse when the directory holds such a name.
+ */
+export function checkLeadingGlob(cwd: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(cwd);
+  } catch {
+    return;
+  }
+  const optionLike = names.find((name) => name.startsWith('-'));
+  if (optionLike !== undefined) {
+    throw new Refusal(`a file here is named like an option (${optionLike}); write ./* instead of * so it cannot be read as one`);
+  }
+}
+
+/** The workspace roots as real paths, for comparison with resolved arguments. */
+export function realRoots(roots: readonly string[]): string[] {
+  return roots.map((root) => {
+    try {
+      return realpathSync.native(root);
+    } catch {
+      return path.resolve(root);
+    }
+  });
+}
+
+/** Whether something exists at `target` without following a final symlink. */
+export function exists(target: string): boolean {
+  try {
+    lstatSync(target);
+    return true;
+  } catch {
+    return false;
+  }
+}
