@@ -1,4 +1,4 @@
-import type { AgentEvent } from '../../../src/protocol/agentEvent';
+import type { AgentEvent, AgentEventInput } from '../../../src/protocol/agentEvent';
 import type { HostToWebview, RunHeader, ViewState } from '../../../src/protocol/webview';
 
 /** Builds the events of a realistic run tree with consecutive seqs, as the agent loop emits them. */
@@ -6,7 +6,7 @@ export class RunScript {
   readonly events: AgentEvent[] = [];
   constructor(readonly runId = 'run-1') {}
 
-  private push<E extends AgentEvent>(event: Omit<E, 'seq'>): this {
+  private push(event: AgentEventInput): this {
     this.events.push({ ...event, seq: this.events.length } as AgentEvent);
     return this;
   }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { initialView, viewReducer, type ViewModel } from '../../../webview/src/state/viewReducer';
+import { initialView, viewReducer, type ViewAction, type ViewModel } from '../../../webview/src/state/viewReducer';
 import { rootAgent, type RunTree } from '../../../webview/src/state/runTree';
 import { asMessages, header, RunScript, snapshot, typicalRun } from './runScript';
-import type { HostToWebview } from '../../../src/protocol/webview';
 
-const feed = (messages: readonly HostToWebview[], view: ViewModel = viewReducer(initialView, snapshot())) =>
+const feed = (messages: readonly ViewAction[], view: ViewModel = viewReducer(initialView, snapshot())) =>
   messages.reduce(viewReducer, view);
 
 /** What a user sees of a run: every agent's timeline, tool statuses, the report and totals. */
