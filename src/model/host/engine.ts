@@ -1,0 +1,229 @@
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import type { GpuChoice, ModelBackend, ResolvedSampling } from '../../protocol/modelHost';
+import type { CompletionResult, PromptPart } from '../../protocol/prompt';
+import { flattenTokens, TokenHistory, type TokenChunk } from './tokenHistory';
+
+export interface EngineOptions {
+  modelPath: string;
+  contextSize: number | 'auto';
+  maxContextSize: number;
+  threads: number;
+  gpu: GpuChoice;
+}
+
+export class ContextOverflowError extends Error {}
+
+/**
+ * Prefill is evaluated in chunks so that a cancel is noticed between them. Chunks grow until one
+ * takes about this long, so a cancel lands within it on any machine, fast or slow.
+ */
+const PREFILL_CHUNK_TARGET_MS = 80;
+const FIRST_PREFILL_CHUNK = 16;
+/** How many tokens may end inside a multi-byte character before the bytes are emitted anyway. */
+const MAX_HELD_TOKENS = 4;
+
+function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+/** Turns generated tokens into text chunks without splitting a UTF-8 character between chunks. */
+class TextStream {
+  private pending: Token[] = [];
+  text = '';
+
+  constructor(private readonly model: LlamaModel) {}
+
+  push(token: Token): string {
+    this.pending.push(token);
+    const piece = this.model.detokenize(this.pending);
+    if (piece.endsWith('\uFFFD') && this.pending.length < MAX_HELD_TOKENS) return '';
+    return this.emit(piece);
+  }
+
+  flush(): string {
+    return this.pending.length === 0 ? '' : this.emit(this.model.detokenize(this.pending));
+  }
+
+  private emit(piece: string): string {
+    this.pending = [];
+    this.text += piece;
+    return piece;
+  }
+}
+
+/**
+ * One loaded model with one context sequence, owned by the model host process. Only this
+ * directory loads node-llama-cpp, and only through a dynamic import: it is ESM-only and native.
+ */
+export class Engine {
+  private readonly history: TokenHistory;
+
+  private constructor(
+    private readonly llama: Llama,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly sequence: LlamaContextSequence,
+    readonly options: EngineOptions,
+  ) {
+    this.history = new TokenHistory((text, special) => model.tokenize(text, special));
+  }
+
+  static async load(options: EngineOptions): Promise<Engine> {
+    const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
+    const logger = (level: string, message: string) => process.stderr.write(`[llama.cpp ${level}] ${message}\n`);
+    const common = { build: 'never', logLevel: LlamaLogLevel.warn, logger, maxThreads: options.threads } as const;
+    let llama: Llama;
+    try {
+      llama = await getLlama({ ...common, gpu: options.gpu });
+    } catch (error) {
+      if (options.gpu === false) throw error;
+      process.stderr.write(`GPU back-end unavailable, using the CPU: ${(error as Error).message}\n`);
+      llama = await getLlama({ ...common, gpu: false });
+    }
+    const model = await llama.loadModel({ modelPath: options.modelPath });
+    try {
+      const context = await model.createContext({
+        contextSize: options.contextSize === 'auto' ? { min: 2048, max: options.maxContextSize } : options.contextSize,
+        threads: options.threads,
+        sequences: 1,
+      });
+      return new Engine(llama, model, context, context.getSequence(), options);
+    } catch (error) {
+      await model.dispose();
+      const size = options.contextSize === 'auto' ? `up to ${options.maxContextSize}` : String(options.contextSize);
+      throw new Error(`Could not allocate a context of ${size} tokens: ${(error as Error).message}. Try a smaller context size.`);
+    }
+  }
+
+  get backend(): ModelBackend {
+    return this.llama.gpu === false ? 'cpu' : this.llama.gpu;
+  }
+
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
+  /** Tokens the sequence has evaluated and generated since loading, as llama.cpp counted them. */
+  get tokenMeter(): { input: number; output: number } {
+    const meter = this.sequence.tokenMeter;
+    return { input: meter.usedInputTokens, output: meter.usedOutputTokens };
+  }
+
+  get threads(): number {
+    return this.context.currentThreads;
+  }
+
+  /**
+   * Completes a rendered prompt. The KV cache keeps the longest token prefix this prompt shares
+   * with what was evaluated before; only the rest is evaluated.
+   */
+  async generate(
+    prompt: readonly PromptPart[],
+    sampling: ResolvedSampling,
+    options: {
+      reuseCache: boolean;
+      signal: AbortSignal;
+      onText: (text: string) => void;
+      onProgress: (evaluated: number, total: number) => void;
+    },
+  ): Promise<CompletionResult> {
+    const started = performance.now();
+    if (!options.reuseCache) {
+      this.history.clear();
+      await this.sequence.clearHistory();
+    }
+    const chunks = this.history.chunksFor(prompt);
+    const tokens = flattenTokens(chunks) as Token[];
+    if (tokens.length === 0) throw new Error('The prompt is empty.');
+    if (tokens.length >= this.contextSize) {
+      throw new ContextOverflowError(
+        `The prompt has ${tokens.length} tokens, which does not fit the context window of ${this.contextSize} tokens.`,
+      );
+    }
+    // The last prompt token is evaluated by the sampling call, so at least one is always kept back.
+    const keep = Math.min(commonPrefixLength(this.sequence.contextTokens, tokens), tokens.length - 1);
+    if (keep < this.sequence.nextTokenIndex) {
+      await this.sequence.eraseContextTokenRanges([{ start: keep, end: this.sequence.nextTokenIndex }]);
+    }
+    // Tokens before `position` are in the KV cache: what this call evaluated is position - keep.
+    let position = keep;
+    const result = (
+      stopReason: CompletionResult['stopReason'],
+      stream?: TextStream,
+      generated: Token[] = [],
+      firstTokenAt?: number,
+    ): CompletionResult => {
+      this.remember(chunks, stream, generated);
+      return {
+        text: stream?.text ?? '',
+        stopReason,
+        promptTokens: tokens.length,
+        evaluatedTokens: position - keep,
+        completionTokens: generated.length,
+        timeToFirstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - started,
+        generationMs: firstTokenAt === undefined ? undefined : performance.now() - firstTokenAt,
+      };
+    };
+
+    const last = tokens.length - 1;
+    const total = tokens.length - keep;
+    let chunkSize = FIRST_PREFILL_CHUNK;
+    while (position < last) {
+      if (options.signal.aborted) return result('cancelled');
+      const end = Math.min(last, position + chunkSize);
+      const chunkStarted = performance.now();
+      await this.sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(position, end));
+      const perToken = Math.max(performance.now() - chunkStarted, 0.01) / (end - position);
+      chunkSize = Math.max(8, Math.min(this.context.batchSize, Math.floor(PREFILL_CHUNK_TARGET_MS / perToken)));
+      position = end;
+      options.onProgress(position - keep, total);
+    }
+    if (options.signal.aborted) return result('cancelled');
+
+    const maxTokens = Math.min(sampling.maxTokens, this.contextSize - tokens.length);
+    const stream = new TextStream(this.model);
+    const generated: Token[] = [];
+    let stopReason: CompletionResult['stopReason'] = 'maxTokens';
+    let firstTokenAt: number | undefined;
+    for await (const token of this.sequence.evaluate([tokens[last]!], {
+      temperature: sampling.temperature,
+      topK: sampling.topK,
+      topP: sampling.topP,
+      seed: sampling.seed,
+      yieldEogToken: true,
+    })) {
+      if (firstTokenAt === undefined) {
+        firstTokenAt = performance.now();
+        position = tokens.length;
+      }
+      if (this.model.isEogToken(token)) {
+        stopReason = 'endOfTurn';
+        break;
+      }
+      generated.push(token);
+      const text = stream.push(token);
+      if (text !== '') options.onText(text);
+      if (options.signal.aborted) {
+        stopReason = 'cancelled';
+        break;
+      }
+      if (generated.length >= maxTokens) break;
+    }
+    const rest = stream.flush();
+    if (rest !== '') options.onText(rest);
+    return result(stopReason, stream, generated, firstTokenAt);
+  }
+
+  private remember(chunks: readonly TokenChunk[], stream: TextStream | undefined, generated: Token[]): void {
+    this.history.remember(chunks, stream ? { text: stream.text, special: false, tokens: generated } : undefined);
+  }
+
+  async dispose(): Promise<void> {
+    await this.context.dispose();
+    await this.model.dispose();
+    await this.llama.dispose();
+  }
+}

@@ -1,0 +1,76 @@
+import type { PromptPart } from '../../protocol/prompt';
+
+/**
+ * Maps prompt text to token ids while keeping the ids the model actually saw.
+ *
+ * Each turn the agent sends the whole conversation again: the previous prompt, the text the model
+ * generated, then the new messages. Re-tokenizing the generated text can give different ids than
+ * the ones sampled (BPE has many spellings of a string), which would invalidate the KV cache from
+ * that point on. So the history is kept as chunks of (text, specialness, ids): a new prompt
+ * reuses the ids of every chunk it still starts with, and only the rest is tokenized.
+ */
+export interface TokenChunk {
+  text: string;
+  special: boolean;
+  tokens: readonly number[];
+}
+
+export type Tokenize = (text: string, special: boolean) => number[];
+
+/** Merges adjacent parts of the same kind and drops empty ones: tokenization sees runs, not parts. */
+function runs(prompt: readonly PromptPart[]): PromptPart[] {
+  const out: PromptPart[] = [];
+  for (const part of prompt) {
+    if (part.text === '') continue;
+    const last = out[out.length - 1];
+    if (last && last.special === part.special) last.text += part.text;
+    else out.push({ text: part.text, special: part.special });
+  }
+  return out;
+}
+
+export class TokenHistory {
+  private chunks: TokenChunk[] = [];
+
+  constructor(private readonly tokenize: Tokenize) {}
+
+  /**
+   * The chunks for a new prompt: the longest run of remembered chunks the prompt starts with,
+   * then fresh tokenization of the remainder (one chunk per run, split where a chunk ended).
+   */
+  chunksFor(prompt: readonly PromptPart[]): TokenChunk[] {
+    const pending = runs(prompt);
+    const result: TokenChunk[] = [];
+    let run = 0;
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      const current = pending[run];
+      if (!current || current.special !== chunk.special || !current.text.startsWith(chunk.text, offset)) break;
+      result.push(chunk);
+      offset += chunk.text.length;
+      if (offset === current.text.length) {
+        run++;
+        offset = 0;
+      }
+    }
+    for (; run < pending.length; run++, offset = 0) {
+      const { text, special } = pending[run]!;
+      const rest = text.slice(offset);
+      result.push({ text: rest, special, tokens: this.tokenize(rest, special) });
+    }
+    return result;
+  }
+
+  /** Remembers what the engine now holds: the prompt's chunks and the generated ids and text. */
+  remember(promptChunks: readonly TokenChunk[], generated: TokenChunk | undefined): void {
+    this.chunks = generated && generated.text !== '' ? [...promptChunks, generated] : [...promptChunks];
+  }
+
+  clear(): void {
+    this.chunks = [];
+  }
+}
+
+export function flattenTokens(chunks: readonly TokenChunk[]): number[] {
+  return chunks.flatMap((chunk) => chunk.tokens);
+}

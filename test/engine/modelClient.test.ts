@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModelClient, ModelHostCrashedError, type ModelClient } from '../../src/model/modelClient';
+import { tinyGgufFile } from '../fakes/tinyGguf';
+import { ASSISTANT_START, buildModelHost, continuePrompt, filler, turn } from './support';
+
+const SYSTEM = `You are a read-only codebase search specialist. ${filler(300, 7)}`;
+const sampling = (seed: number, maxTokens = 48) => ({ seed, maxTokens });
+
+let modelPath: string;
+let hostScript: string;
+
+beforeAll(async () => {
+  [modelPath, hostScript] = await Promise.all([tinyGgufFile(), buildModelHost()]);
+});
+
+function client(extra: Partial<Parameters<typeof createModelClient>[0]> = {}): ModelClient {
+  return createModelClient({ modelPath, hostScript, threads: 1, gpu: false, contextSize: 32_768, ...extra });
+}
+
+const live = () => new AbortController().signal;
+
+describe('the model host on a tiny qwen3 model', () => {
+  let model: ModelClient;
+  beforeAll(() => {
+    model = client();
+  });
+  afterAll(() => model.dispose());
+
+  it('loads and reports its backend, context size and threads', async () => {
+    const status = await model.load();
+    expect(status).toMatchObject({ state: 'ready', backend: 'cpu', contextSize: 32_768, threads: 1 });
+    expect(model.contextSize).toBe(32_768);
+    expect(status.peakRssBytes).toBeGreaterThan(0);
+  });
+
+  it('streams text chunks that add up to the returned text', async () => {
+    const chunks: string[] = [];
+    const result = await model.complete(
+      { prompt: [...turn('system', SYSTEM), ...turn('user', 'Where is main?'), ...ASSISTANT_START], sampling: sampling(1) },
+      { signal: live(), onText: (chunk) => chunks.push(chunk) },
+    );
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(chunks.join('')).toBe(result.text);
+    expect(result.completionTokens).toBeGreaterThan(0);
+    expect(result.completionTokens).toBeLessThanOrEqual(48);
+    expect(result.timeToFirstTokenMs).toBeGreaterThan(0);
+  });
+
+  it('gives the same text for the same seed', async () => {
+    const prompt = [...turn('user', 'Say something.'), ...ASSISTANT_START];
+    const a = await model.complete({ prompt, sampling: sampling(42) }, { signal: live() });
+    const b = await model.complete({ prompt, sampling: sampling(42) }, { signal: live() });
+    const c = await model.complete({ prompt, sampling: sampling(43) }, { signal: live() });
+    expect(b.text).toBe(a.text);
+    expect(c.text).not.toBe(a.text);
+  });
+
+  it('stops at the end of the turn and leaves <|im_end|> out of the text', async () => {
+    const result = await model.complete(
+      { prompt: [...turn('user', 'Finish.'), ...ASSISTANT_START], sampling: { seed: 6, maxTokens: 400 } },
+      { signal: live() },
+    );
+    expect(result.stopReason).toBe('endOfTurn');
+    expect(result.completionTokens).toBeLessThan(400);
+    expect(result.text).not.toContain('<|im_end|>');
+  });
+
+  it('tokenizes markers as special only in special parts', async () => {
+    const asMarker = await model.complete(
+      { prompt: [{ text: 'a', special: false }, { text: '<|im_end|>', special: true }], sampling: sampling(1, 1) },
+      { signal: live() },
+    );
+    const asText = await model.complete(
+      { prompt: [{ text: 'a', special: false }, { text: '<|im_end|>', special: false }], sampling: sampling(1, 1) },
+      { signal: live() },
+    );
+    expect(asMarker.promptTokens).toBe(2);
+    expect(asText.promptTokens).toBeGreaterThan(2);
+  });
+
+  it('evaluates only the appended tokens on each turn, reusing the generated ids', async () => {
+    let prompt = [...turn('system', SYSTEM), ...turn('user', 'Explain the server.'), ...ASSISTANT_START];
+    let previous = await model.complete({ prompt, sampling: sampling(5) }, { signal: live() });
+    for (let i = 0; i < 3; i++) {
+      const next = continuePrompt(prompt, previous.text, turn('user', `<tool_response>\n${filler(40, i)}\n</tool_response>`));
+      const result = await model.complete({ prompt: next, sampling: sampling(6 + i) }, { signal: live() });
+      const appended = result.promptTokens - previous.promptTokens - previous.completionTokens;
+      // A reply cut by maxTokens ends with a sampled token that was never evaluated.
+      const unevaluatedReplyTail = previous.stopReason === 'endOfTurn' ? 0 : 1;
+      expect(result.evaluatedTokens).toBe(appended + unevaluatedReplyTail);
+      prompt = next;
+      previous = result;
+    }
+  });
+
+  it('reuses the shared system prompt across conversations', async () => {
+    const first = await model.complete(
+      { prompt: [...turn('system', SYSTEM), ...turn('user', 'First question'), ...ASSISTANT_START], sampling: sampling(1) },
+      { signal: live() },
+    );
+    const second = await model.complete(
+      { prompt: [...turn('system', SYSTEM), ...turn('user', 'Another question'), ...ASSISTANT_START], sampling: sampling(1) },
+      { signal: live() },
+    );
+    expect(first.promptTokens).toBeGreaterThan(300);
+    expect(second.evaluatedTokens).toBeLessThan(first.promptTokens / 10);
+  });
+
+  it('re-evaluates from the first changed token after compaction', async () => {
+    const base = [...turn('system', SYSTEM), ...turn('user', 'Look around.'), ...ASSISTANT_START];
+    const one = await model.complete({ prompt: base, sampling: sampling(8) }, { signal: live() });
+    const withTools = continuePrompt(
+      base,
+      one.text,
+      turn('user', `<tool_response>\n${filler(200, 1)}\n</tool_response>`),
+    );
+    const two = await model.complete({ prompt: withTools, sampling: sampling(9) }, { signal: live() });
+    const compacted = continuePrompt(
+      base,
+      one.text,
+      turn('user', '<tool_response>\n[output removed to save context]\n</tool_response>'),
+    );
+    const three = await model.complete({ prompt: compacted, sampling: sampling(10) }, { signal: live() });
+    expect(three.evaluatedTokens).toBeLessThan(three.promptTokens - one.promptTokens);
+    expect(two.promptTokens).toBeGreaterThan(three.promptTokens);
+  });
+
+  it('rejects a prompt larger than the context window and stays usable', async () => {
+    const small = client({ contextSize: 512 });
+    try {
+      await expect(
+        small.complete({ prompt: [{ text: filler(2000), special: false }], sampling: sampling(1) }, { signal: live() }),
+      ).rejects.toThrow(/does not fit the context window of 512 tokens/);
+      const after = await small.complete({ prompt: [...turn('user', 'hi'), ...ASSISTANT_START], sampling: sampling(1, 4) }, { signal: live() });
+      expect(after.completionTokens).toBeGreaterThan(0);
+    } finally {
+      await small.dispose();
+    }
+  });
+
+  it('cancels during generation and stays usable', async () => {
+    const abort = new AbortController();
+    const result = await model.complete(
+      { prompt: [...turn('user', 'Write a lot.'), ...ASSISTANT_START], sampling: { seed: 11, maxTokens: 4000, temperature: 2 } },
+      { signal: abort.signal, onText: () => abort.abort() },
+    );
+    expect(result.stopReason).toBe('cancelled');
+    expect(result.completionTokens).toBeLessThan(4000);
+    const after = await model.complete({ prompt: [...turn('user', 'Again.'), ...ASSISTANT_START], sampling: sampling(1, 4) }, { signal: live() });
+    expect(after.completionTokens).toBeGreaterThan(0);
+  });
+
+  it('cancels during prefill, keeps what was evaluated, and stays usable', async () => {
+    const abort = new AbortController();
+    // Plain text first, so nothing of it is in the KV cache yet.
+    const prompt = [{ text: filler(2000, 3), special: false }, ...ASSISTANT_START];
+    const cancelled = await model.complete(
+      { prompt, sampling: sampling(1) },
+      { signal: abort.signal, onProgress: () => abort.abort() },
+    );
+    expect(cancelled.stopReason).toBe('cancelled');
+    expect(cancelled.completionTokens).toBe(0);
+    expect(cancelled.evaluatedTokens).toBeGreaterThan(0);
+    expect(cancelled.evaluatedTokens).toBeLessThan(cancelled.promptTokens);
+    const resumed = await model.complete({ prompt, sampling: sampling(1, 4) }, { signal: live() });
+    expect(resumed.stopReason).not.toBe('cancelled');
+    expect(resumed.evaluatedTokens).toBe(resumed.promptTokens - cancelled.evaluatedTokens);
+  });
+
+  it('returns at once for a request whose signal is already aborted', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const result = await model.complete({ prompt: turn('user', 'x'), sampling: sampling(1) }, { signal: abort.signal });
+    expect(result).toMatchObject({ stopReason: 'cancelled', completionTokens: 0, evaluatedTokens: 0 });
+  });
+});
+
+describe('crash isolation', () => {
+  it('rejects the in-flight request when the host is killed and starts a fresh host next time', async () => {
+    const model = client();
+    try {
+      await model.load();
+      const firstPid = model.status().pid!;
+      const request = model.complete(
+        { prompt: [...turn('user', 'Write.'), ...ASSISTANT_START], sampling: { seed: 1, maxTokens: 4000, temperature: 2 } },
+        { signal: live(), onText: () => process.kill(firstPid, 'SIGKILL') },
+      );
+      await expect(request).rejects.toThrow(ModelHostCrashedError);
+      await expect(request).rejects.toThrow(/stopped unexpectedly \(killed by SIGKILL\)/);
+      expect(model.status().state).toBe('crashed');
+      const after = await model.complete({ prompt: [...turn('user', 'Again.'), ...ASSISTANT_START], sampling: sampling(1, 4) }, { signal: live() });
+      expect(after.completionTokens).toBeGreaterThan(0);
+      expect(model.status().pid).not.toBe(firstPid);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('stops an idle host and starts it again on the next request', async () => {
+    const states: string[] = [];
+    const model = client({ idleUnloadMs: 100, onStatus: (s) => states.push(s.state) });
+    try {
+      await model.complete({ prompt: [...turn('user', 'hi'), ...ASSISTANT_START], sampling: sampling(1, 2) }, { signal: live() });
+      await expect.poll(() => model.status().state, { timeout: 5000 }).toBe('unloaded');
+      const after = await model.complete({ prompt: [...turn('user', 'hi'), ...ASSISTANT_START], sampling: sampling(1, 2) }, { signal: live() });
+      expect(after.completionTokens).toBeGreaterThan(0);
+      expect(states).toContain('unloaded');
+      expect(model.status().state).toBe('ready');
+    } finally {
+      await model.dispose();
+    }
+  });
+});

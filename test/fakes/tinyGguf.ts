@@ -1,0 +1,422 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * A tiny but valid qwen3 GGUF for tests and the engine benchmark: seeded random F16 weights, a
+ * byte-level BPE vocabulary with the Qwen special tokens, and the Qwen3 instruct chat template.
+ * llama.cpp loads it in milliseconds and generates noise quickly, which is enough to exercise
+ * loading, streaming, stopping, cancellation, KV-cache reuse and crash recovery.
+ * The file is generated, never committed: `tinyGgufFile()` writes it once into a cache directory.
+ */
+export interface TinyGgufOptions {
+  seed?: number;
+  /** `general.architecture`; anything but qwen3 makes a "wrong architecture" file. */
+  architecture?: string;
+  contextLength?: number;
+  embedding?: number;
+  layers?: number;
+  heads?: number;
+  kvHeads?: number;
+  headSize?: number;
+  feedForward?: number;
+  /** How many BPE merges to learn from the built-in corpus. */
+  merges?: number;
+}
+
+const DEFAULTS: Required<TinyGgufOptions> = {
+  seed: 1,
+  architecture: 'qwen3',
+  contextLength: 32_768,
+  embedding: 64,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  headSize: 16,
+  feedForward: 128,
+  merges: 200,
+};
+
+/** The Qwen special tokens, with their GGUF token types (3 = control, 4 = user defined). */
+export const TINY_SPECIAL_TOKENS: ReadonlyArray<readonly [string, number]> = [
+  ['<|endoftext|>', 3],
+  ['<|im_start|>', 3],
+  ['<|im_end|>', 3],
+  ['<tool_call>', 4],
+  ['</tool_call>', 4],
+  ['<tool_response>', 4],
+  ['</tool_response>', 4],
+  ['<think>', 4],
+  ['</think>', 4],
+];
+
+/** The chat template of Qwen3 instruct models (2507), which LocoOperator-4B inherits. */
+export const QWEN3_CHAT_TEMPLATE = `{%- if tools %}
+    {{- '<|im_start|>system\\n' }}
+    {%- if messages[0].role == 'system' %}
+        {{- messages[0].content + '\\n\\n' }}
+    {%- endif %}
+    {{- "# Tools\\n\\nYou may call one or more functions to assist with the user query.\\n\\nYou are provided with function signatures within <tools></tools> XML tags:\\n<tools>" }}
+    {%- for tool in tools %}
+        {{- "\\n" }}
+        {{- tool | tojson }}
+    {%- endfor %}
+    {{- "\\n</tools>\\n\\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\\n<tool_call>\\n{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}\\n</tool_call><|im_end|>\\n" }}
+{%- else %}
+    {%- if messages[0].role == 'system' %}
+        {{- '<|im_start|>system\\n' + messages[0].content + '<|im_end|>\\n' }}
+    {%- endif %}
+{%- endif %}
+{%- for message in messages %}
+    {%- if message.content is string %}
+        {%- set content = message.content %}
+    {%- else %}
+        {%- set content = '' %}
+    {%- endif %}
+    {%- if (message.role == "user") or (message.role == "system" and not loop.first) %}
+        {{- '<|im_start|>' + message.role + '\\n' + content + '<|im_end|>' + '\\n' }}
+    {%- elif message.role == "assistant" %}
+        {{- '<|im_start|>' + message.role + '\\n' + content }}
+        {%- if message.tool_calls %}
+            {%- for tool_call in message.tool_calls %}
+                {%- if (loop.first and content) or (not loop.first) %}
+                    {{- '\\n' }}
+                {%- endif %}
+                {%- if tool_call.function %}
+                    {%- set tool_call = tool_call.function %}
+                {%- endif %}
+                {{- '<tool_call>\\n{"name": "' }}
+                {{- tool_call.name }}
+                {{- '", "arguments": ' }}
+                {%- if tool_call.arguments is string %}
+                    {{- tool_call.arguments }}
+                {%- else %}
+                    {{- tool_call.arguments | tojson }}
+                {%- endif %}
+                {{- '}\\n</tool_call>' }}
+            {%- endfor %}
+        {%- endif %}
+        {{- '<|im_end|>\\n' }}
+    {%- elif message.role == "tool" %}
+        {%- if loop.first or (messages[loop.index0 - 1].role != "tool") %}
+            {{- '<|im_start|>user' }}
+        {%- endif %}
+        {{- '\\n<tool_response>\\n' }}
+        {{- content }}
+        {{- '\\n</tool_response>' }}
+        {%- if loop.last or (messages[loop.index0 + 1].role != "tool") %}
+            {{- '<|im_end|>\\n' }}
+        {%- endif %}
+    {%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}
+    {{- '<|im_start|>assistant\\n' }}
+{%- endif %}`;
+
+/** Text the BPE merges are learned from: the shapes of an exploration transcript. */
+const MERGE_CORPUS = `system user assistant You are a read-only codebase search specialist.
+<tool_call>
+{"name": "Read", "arguments": {"file_path": "/work/project/src/index.ts"}}
+</tool_call>
+{"name": "Grep", "arguments": {"pattern": "function", "path": "/work/project"}}
+{"name": "Bash", "arguments": {"command": "ls -F /work/project", "description": "List files"}}
+import { readFile } from 'node:fs/promises'; export function main(): void { return; }
+the server reads the configuration and the client calls the handler for each request.
+def create_app(config): return app  # the application factory
+`;
+
+/** GPT-2's byte-to-unicode table: printable bytes map to themselves, the rest above U+0100. */
+function byteToUnicode(): string[] {
+  const printable = new Set<number>();
+  for (const [from, to] of [
+    [0x21, 0x7e],
+    [0xa1, 0xac],
+    [0xae, 0xff],
+  ] as const) {
+    for (let b = from; b <= to; b++) printable.add(b);
+  }
+  const table: string[] = [];
+  let next = 0;
+  for (let b = 0; b < 256; b++) {
+    table.push(String.fromCodePoint(printable.has(b) ? b : 256 + next++));
+  }
+  return table;
+}
+
+/** Learns `count` merges from MERGE_CORPUS the way BPE training does (most frequent pair first). */
+function learnMerges(count: number, bytes: string[]): string[] {
+  const words = new Map<string, number>();
+  for (const word of MERGE_CORPUS.match(/ ?[A-Za-z]+| ?[0-9]+| ?[^\sA-Za-z0-9]+|\s+/g) ?? []) {
+    const symbols = [...Buffer.from(word, 'utf8')].map((b) => bytes[b]).join(' ');
+    words.set(symbols, (words.get(symbols) ?? 0) + 1);
+  }
+  const merges: string[] = [];
+  while (merges.length < count) {
+    const pairs = new Map<string, number>();
+    for (const [word, n] of words) {
+      const symbols = word.split(' ');
+      for (let i = 0; i + 1 < symbols.length; i++) {
+        const pair = `${symbols[i]} ${symbols[i + 1]}`;
+        pairs.set(pair, (pairs.get(pair) ?? 0) + n);
+      }
+    }
+    let best: string | undefined;
+    let bestCount = 1;
+    for (const [pair, n] of pairs) {
+      if (n > bestCount || (n === bestCount && best !== undefined && pair < best)) {
+        best = pair;
+        bestCount = n;
+      }
+    }
+    if (best === undefined) break;
+    merges.push(best);
+    const [left, right] = best.split(' ') as [string, string];
+    const merged = new Map<string, number>();
+    for (const [word, n] of words) {
+      const symbols = word.split(' ');
+      const out: string[] = [];
+      for (let i = 0; i < symbols.length; i++) {
+        if (symbols[i] === left && symbols[i + 1] === right) {
+          out.push(left + right);
+          i++;
+        } else {
+          out.push(symbols[i]!);
+        }
+      }
+      const key = out.join(' ');
+      merged.set(key, (merged.get(key) ?? 0) + n);
+    }
+    words.clear();
+    for (const [word, n] of merged) words.set(word, n);
+  }
+  return merges;
+}
+
+/** mulberry32: a small seeded PRNG so that the same options always give the same file. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function toHalf(value: number): number {
+  const f32 = new Float32Array([value]);
+  const bits = new Uint32Array(f32.buffer)[0]!;
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  const mantissa = bits & 0x7fffff;
+  if (exponent <= 0) return sign;
+  if (exponent >= 31) return sign | 0x7c00;
+  return sign | (exponent << 10) | (mantissa >>> 13);
+}
+
+type KvValue =
+  | { type: 'u32'; value: number }
+  | { type: 'f32'; value: number }
+  | { type: 'bool'; value: boolean }
+  | { type: 'string'; value: string }
+  | { type: 'strings'; value: string[] }
+  | { type: 'i32s'; value: number[] };
+
+class Writer {
+  private readonly chunks: Buffer[] = [];
+  length = 0;
+  push(buffer: Buffer): void {
+    this.chunks.push(buffer);
+    this.length += buffer.length;
+  }
+  u32(value: number): void {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(value);
+    this.push(b);
+  }
+  u64(value: number): void {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(value));
+    this.push(b);
+  }
+  string(value: string): void {
+    const bytes = Buffer.from(value, 'utf8');
+    this.u64(bytes.length);
+    this.push(bytes);
+  }
+  pad(alignment: number): void {
+    const rest = this.length % alignment;
+    if (rest !== 0) this.push(Buffer.alloc(alignment - rest));
+  }
+  kv(key: string, kv: KvValue): void {
+    this.string(key);
+    switch (kv.type) {
+      case 'u32':
+        this.u32(4);
+        this.u32(kv.value);
+        break;
+      case 'f32': {
+        this.u32(6);
+        const b = Buffer.alloc(4);
+        b.writeFloatLE(kv.value);
+        this.push(b);
+        break;
+      }
+      case 'bool':
+        this.u32(7);
+        this.push(Buffer.from([kv.value ? 1 : 0]));
+        break;
+      case 'string':
+        this.u32(8);
+        this.string(kv.value);
+        break;
+      case 'strings':
+        this.u32(9);
+        this.u32(8);
+        this.u64(kv.value.length);
+        for (const s of kv.value) this.string(s);
+        break;
+      case 'i32s': {
+        this.u32(9);
+        this.u32(5);
+        this.u64(kv.value.length);
+        const b = Buffer.alloc(4 * kv.value.length);
+        kv.value.forEach((v, i) => b.writeInt32LE(v, i * 4));
+        this.push(b);
+        break;
+      }
+    }
+  }
+  toBuffer(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+interface Tensor {
+  name: string;
+  /** ggml order: row length first. */
+  dims: number[];
+  /** Norm weights are F32 ones; everything else is random F16. */
+  norm: boolean;
+}
+
+const ALIGNMENT = 32;
+
+/** Builds the GGUF bytes for the given options. */
+export function buildTinyGguf(options: TinyGgufOptions = {}): Buffer {
+  const o = { ...DEFAULTS, ...options };
+  const bytes = byteToUnicode();
+  const merges = learnMerges(o.merges, bytes);
+  const tokens = [...bytes, ...merges.map((m) => m.replace(' ', ''))];
+  const tokenTypes = tokens.map(() => 1);
+  const special = new Map<string, number>();
+  for (const [text, type] of TINY_SPECIAL_TOKENS) {
+    special.set(text, tokens.length);
+    tokens.push(text);
+    tokenTypes.push(type);
+  }
+  const vocab = tokens.length;
+  const arch = o.architecture;
+
+  const tensors: Tensor[] = [{ name: 'token_embd.weight', dims: [o.embedding, vocab], norm: false }];
+  for (let i = 0; i < o.layers; i++) {
+    const b = `blk.${i}`;
+    tensors.push(
+      { name: `${b}.attn_norm.weight`, dims: [o.embedding], norm: true },
+      { name: `${b}.attn_q.weight`, dims: [o.embedding, o.headSize * o.heads], norm: false },
+      { name: `${b}.attn_k.weight`, dims: [o.embedding, o.headSize * o.kvHeads], norm: false },
+      { name: `${b}.attn_v.weight`, dims: [o.embedding, o.headSize * o.kvHeads], norm: false },
+      { name: `${b}.attn_output.weight`, dims: [o.headSize * o.heads, o.embedding], norm: false },
+      { name: `${b}.attn_q_norm.weight`, dims: [o.headSize], norm: true },
+      { name: `${b}.attn_k_norm.weight`, dims: [o.headSize], norm: true },
+      { name: `${b}.ffn_norm.weight`, dims: [o.embedding], norm: true },
+      { name: `${b}.ffn_gate.weight`, dims: [o.embedding, o.feedForward], norm: false },
+      { name: `${b}.ffn_up.weight`, dims: [o.embedding, o.feedForward], norm: false },
+      { name: `${b}.ffn_down.weight`, dims: [o.feedForward, o.embedding], norm: false },
+    );
+  }
+  tensors.push({ name: 'output_norm.weight', dims: [o.embedding], norm: true });
+
+  const w = new Writer();
+  const kvs: Array<[string, KvValue]> = [
+    ['general.architecture', { type: 'string', value: arch }],
+    ['general.name', { type: 'string', value: 'Tiny Qwen3 test model' }],
+    ['general.file_type', { type: 'u32', value: 1 }],
+    ['general.alignment', { type: 'u32', value: ALIGNMENT }],
+    [`${arch}.context_length`, { type: 'u32', value: o.contextLength }],
+    [`${arch}.embedding_length`, { type: 'u32', value: o.embedding }],
+    [`${arch}.block_count`, { type: 'u32', value: o.layers }],
+    [`${arch}.feed_forward_length`, { type: 'u32', value: o.feedForward }],
+    [`${arch}.attention.head_count`, { type: 'u32', value: o.heads }],
+    [`${arch}.attention.head_count_kv`, { type: 'u32', value: o.kvHeads }],
+    [`${arch}.attention.key_length`, { type: 'u32', value: o.headSize }],
+    [`${arch}.attention.value_length`, { type: 'u32', value: o.headSize }],
+    [`${arch}.rope.freq_base`, { type: 'f32', value: 5_000_000 }],
+    [`${arch}.attention.layer_norm_rms_epsilon`, { type: 'f32', value: 1e-6 }],
+    ['tokenizer.ggml.model', { type: 'string', value: 'gpt2' }],
+    ['tokenizer.ggml.pre', { type: 'string', value: 'qwen2' }],
+    ['tokenizer.ggml.tokens', { type: 'strings', value: tokens }],
+    ['tokenizer.ggml.token_type', { type: 'i32s', value: tokenTypes }],
+    ['tokenizer.ggml.merges', { type: 'strings', value: merges }],
+    ['tokenizer.ggml.eos_token_id', { type: 'u32', value: special.get('<|im_end|>')! }],
+    ['tokenizer.ggml.padding_token_id', { type: 'u32', value: special.get('<|endoftext|>')! }],
+    ['tokenizer.ggml.bos_token_id', { type: 'u32', value: special.get('<|endoftext|>')! }],
+    ['tokenizer.ggml.add_bos_token', { type: 'bool', value: false }],
+    ['tokenizer.chat_template', { type: 'string', value: QWEN3_CHAT_TEMPLATE }],
+  ];
+
+  w.push(Buffer.from('GGUF', 'latin1'));
+  w.u32(3);
+  w.u64(tensors.length);
+  w.u64(kvs.length);
+  for (const [key, value] of kvs) w.kv(key, value);
+
+  const sizes = tensors.map((t) => t.dims.reduce((a, b) => a * b, 1) * (t.norm ? 4 : 2));
+  let offset = 0;
+  tensors.forEach((t, i) => {
+    w.string(t.name);
+    w.u32(t.dims.length);
+    for (const d of t.dims) w.u64(d);
+    w.u32(t.norm ? 0 : 1);
+    w.u64(offset);
+    offset += Math.ceil(sizes[i]! / ALIGNMENT) * ALIGNMENT;
+  });
+  w.pad(ALIGNMENT);
+
+  const random = prng(o.seed);
+  tensors.forEach((t, i) => {
+    const data = Buffer.alloc(sizes[i]!);
+    const count = t.dims.reduce((a, b) => a * b, 1);
+    for (let k = 0; k < count; k++) {
+      if (t.norm) data.writeFloatLE(1, k * 4);
+      else data.writeUInt16LE(toHalf((random() * 2 - 1) * 0.5), k * 2);
+    }
+    w.push(data);
+    w.pad(ALIGNMENT);
+  });
+  return w.toBuffer();
+}
+
+/**
+ * The path of the tiny model for these options, generated on first use into a cache directory
+ * shared by tests and the benchmark (the name is a hash of the options, so files never go stale).
+ */
+export async function tinyGgufFile(options: TinyGgufOptions = {}, directory?: string): Promise<string> {
+  const o = { ...DEFAULTS, ...options };
+  const dir = directory ?? path.join(tmpdir(), 'locooperator-tiny-models');
+  const hash = createHash('sha256').update(JSON.stringify(o)).update(QWEN3_CHAT_TEMPLATE).digest('hex');
+  const file = path.join(dir, `tiny-${o.architecture}-${hash.slice(0, 12)}.gguf`);
+  const exists = await stat(file).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    await mkdir(dir, { recursive: true });
+    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
+    await writeFile(partial, buildTinyGguf(o));
+    await rename(partial, file);
+  }
+  return file;
+}
