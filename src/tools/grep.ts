@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, ToolFailure, toolUseError } from './defineTool';
@@ -51,6 +52,10 @@ export const grepTool = defineTool({
     if (!target.exists) {
       throw new ToolFailure(toolUseError(`Path does not exist: ${searchPath}. Note: your current working directory is ${ctx.cwd}.`));
     }
+    if (!(await isFileOrDirectory(target.real))) {
+      // ripgrep would block on a FIFO named explicitly until the run is cancelled.
+      throw new ToolFailure(toolUseError(`Cannot search ${searchPath}: it is neither a file nor a directory.`));
+    }
     const shownPath = displayPath(target.absolute, ctx.cwd);
     const offset = input.offset ?? 0;
     const limit = Math.min(input.head_limit || GREP_DEFAULT_LIMIT, GREP_MAX_LIMIT);
@@ -96,6 +101,11 @@ export const grepTool = defineTool({
     return { output, title, metadata: { mode, files: lines.length, shown: items.length, truncated: cut } };
   },
 });
+
+async function isFileOrDirectory(real: string): Promise<boolean> {
+  const info = await stat(real);
+  return info.isFile() || info.isDirectory();
+}
 
 function grepFlags(input: GrepInput, mode: NonNullable<GrepInput['output_mode']>): string[] {
   const flags = ['--max-columns', '500'];

@@ -41,6 +41,8 @@ export const readTool = defineTool({
     }
     const info = await stat(file.real);
     if (info.isDirectory()) throw new ToolFailure(`EISDIR: illegal operation on a directory, read '${file.absolute}'`);
+    // A FIFO or socket would block the read until the run is cancelled.
+    if (!info.isFile()) throw new ToolFailure(`This tool cannot read ${file.absolute}: it is not a regular file.`);
     if (hasBinaryExtension(file.real) || (await looksBinary(file.real))) {
       const extension = path.extname(file.absolute);
       const kind = extension === '' ? 'a binary file' : `a binary ${extension} file`;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTool } from '../../../src/tools/read';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
+import { mkfifo } from './fifo';
 import { contextFor } from './toolTestKit';
 
 describe('Read', () => {
@@ -107,6 +108,13 @@ describe('Read', () => {
       const result = await read({ file_path: path.join(root, 'src') });
       expect(result.output).toBe(`EISDIR: illegal operation on a directory, read '${path.join(root, 'src')}'`);
       expect(result.status).toBe('error');
+    });
+
+    it('refuses what is not a regular file (a FIFO would block)', async () => {
+      await mkfifo(path.join(root, 'events.fifo'));
+      expect((await read({ file_path: path.join(root, 'events.fifo') })).output).toBe(
+        `This tool cannot read ${path.join(root, 'events.fifo')}: it is not a regular file.`,
+      );
     });
 
     it('refuses binary files by extension and by content', async () => {
