@@ -7,7 +7,9 @@ import type { ChatModel } from './chatModel';
 export function serialModel(model: ChatModel): ChatModel {
   let queue: Promise<unknown> = Promise.resolve();
   return {
-    contextSize: model.contextSize,
+    get contextSize() {
+      return model.contextSize;
+    },
     complete(request, options) {
       const result = queue.then(() => model.complete(request, options));
       queue = result.catch(() => undefined);
