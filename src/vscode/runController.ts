@@ -37,7 +37,9 @@ export type ControllerEvent =
   | { type: 'run/ended'; runId: string; reason: RunFinishReason }
   /** The live session was replaced (New Session, or a question in another folder). */
   | { type: 'session/changed'; sessionId: string }
-  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
+  /** A question started (the model may still be loading) or ended. */
+  | { type: 'running'; running: boolean };
 
 export interface RunControllerOptions {
   /** A session whose model answers in `cwd`, or 'modelNeeded' when no model is available yet. */
@@ -63,6 +65,8 @@ export class RunController {
   private records: RunRecord[] = [];
   private active?: ActiveRun;
   private pending?: RunRequest;
+  /** Set when the engine changed: the next question starts a new session on the new model. */
+  private sessionStale = false;
   private readonly listeners = new Set<(event: ControllerEvent) => void>();
   /** History writes in the order they were made (a fast run's finish must not overtake its begin). */
   private historyWrites: Promise<void> = Promise.resolve();
@@ -107,8 +111,10 @@ export class RunController {
     const done = new Promise<void>((resolve) => (markDone = resolve));
     const active: ActiveRun = { abort, done, markDone };
     this.active = active;
+    this.emit({ type: 'running', running: true });
     try {
-      if (this.session && this.session.cwd !== request.cwd) this.replaceSession();
+      if (this.session && (this.session.cwd !== request.cwd || this.sessionStale)) this.replaceSession();
+      this.sessionStale = false;
       if (!this.session) {
         const opened = await this.options.openSession(request.cwd);
         if (abort.signal.aborted) return this.release(active, 'failed');
@@ -179,9 +185,9 @@ export class RunController {
     await this.historyWrites;
   }
 
-  /** Lets the next question open a new session with the current settings and model. */
+  /** Makes the next question start a new session (with the current settings and model). */
   forgetSession(): void {
-    if (!this.active) this.session = undefined;
+    this.sessionStale = true;
   }
 
   private replaceSession(): void {
@@ -215,7 +221,10 @@ export class RunController {
   }
 
   private release(active: ActiveRun, result: StartResult): StartResult {
-    if (this.active === active) this.active = undefined;
+    if (this.active === active) {
+      this.active = undefined;
+      this.emit({ type: 'running', running: false });
+    }
     active.markDone();
     return result;
   }

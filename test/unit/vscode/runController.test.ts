@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../src/protocol/agentEvent';
 import type { RunRecord } from '../../../src/protocol/webview';
-import { RunController, type ControllerEvent, type ExplorerSession, type RunRequest } from '../../../src/vscode/runController';
+import { BUSY_MESSAGE, RunController, type ControllerEvent, type ExplorerSession, type RunRequest } from '../../../src/vscode/runController';
 
 /** A session that emits a short run per question; a question containing "wait" runs until stopped. */
 class FakeSession implements ExplorerSession {
@@ -68,8 +68,10 @@ describe('RunController', () => {
     const { controller, events, history, sessions } = setup();
     expect(await controller.start(ask('Where is auth?', '/w', 'quick'))).toBe('started');
     await controller.settled();
-    expect(events.map((event) => event.type)).toEqual(['run/created', 'run/event', 'run/event', 'run/event', 'run/ended']);
-    expect(events[0]).toMatchObject({ type: 'run/created', run: { runId: 'run-1', question: 'Where is auth?', sessionId: controller.sessionId } });
+    expect(events.map((event) => event.type)).toEqual(['running', 'run/created', 'run/event', 'run/event', 'run/event', 'running', 'run/ended']);
+    expect(events[0]).toEqual({ type: 'running', running: true });
+    expect(events[5]).toEqual({ type: 'running', running: false });
+    expect(events[1]).toMatchObject({ type: 'run/created', run: { runId: 'run-1', question: 'Where is auth?', sessionId: controller.sessionId } });
     expect(sessions[0]!.tasks).toEqual(['task: Where is auth?']);
     expect(sessions[0]!.maxTurns).toEqual([5]);
     expect(controller.runs).toHaveLength(1);
@@ -83,7 +85,7 @@ describe('RunController', () => {
     const { controller, events } = setup();
     await controller.start(ask('wait here'));
     expect(await controller.start(ask('another'))).toBe('busy');
-    expect(events.at(-1)).toMatchObject({ type: 'notice', level: 'warning' });
+    expect(events.at(-1)).toMatchObject({ type: 'notice', level: 'warning', message: BUSY_MESSAGE });
     controller.stop();
     await controller.settled();
   });
@@ -154,9 +156,25 @@ describe('RunController', () => {
   it('reports a model that cannot be opened as an error notice, and stays usable', async () => {
     const { controller, events, state } = setup({ model: 'broken' });
     expect(await controller.start(ask('q'))).toBe('failed');
-    expect(events.at(-1)).toEqual({ type: 'notice', level: 'error', message: 'Model file not found: /nope.gguf' });
+    expect(events).toContainEqual({ type: 'notice', level: 'error', message: 'Model file not found: /nope.gguf' });
+    expect(controller.isRunning).toBe(false);
     state.model = 'present';
     expect(await controller.start(ask('q'))).toBe('started');
     await controller.settled();
+  });
+});
+
+describe('RunController after an engine change', () => {
+  it('starts the next question in a new session', async () => {
+    const { controller, sessions } = setup();
+    await controller.start(ask('first'));
+    await controller.settled();
+    const before = controller.sessionId;
+    controller.forgetSession();
+    await controller.start(ask('second'));
+    await controller.settled();
+    expect(sessions).toHaveLength(2);
+    expect(controller.sessionId).not.toBe(before);
+    expect(controller.runs.map((run) => run.question)).toEqual(['second']);
   });
 });

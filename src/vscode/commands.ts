@@ -1,0 +1,126 @@
+import * as vscode from 'vscode';
+import type { AskViewProvider } from './askViewProvider';
+import type { RunController, StartResult } from './runController';
+import { explainRequest, fileScope, folderScope, questionRequest, selectionScope } from './runRequests';
+import { isInside } from './fileReferences';
+import { workspaceRoots } from './workspaceRoots';
+
+export interface CommandDependencies {
+  view: AskViewProvider;
+  controller: RunController;
+  log: vscode.LogOutputChannel;
+  downloadModel(): Promise<void>;
+  selectModelFile(): Promise<void>;
+}
+
+/**
+ * The palette and context-menu commands. Commands that start a run accept their input as
+ * arguments too (a question string, a folder or file URI), which is how menus call them and how
+ * tests drive them without input boxes; they resolve to the run's StartResult.
+ */
+export function registerCommands(deps: CommandDependencies): vscode.Disposable[] {
+  const { view, controller } = deps;
+  const register = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
+
+  return [
+    register('locooperator.ask', async (question?: unknown) => {
+      const roots = requireRoots();
+      if (!roots) return;
+      const text =
+        typeof question === 'string'
+          ? question
+          : await vscode.window.showInputBox({
+              title: 'Ask LocoOperator',
+              prompt: 'A question about this workspace',
+              placeHolder: 'e.g. Where are HTTP routes registered?',
+              ignoreFocusOut: true,
+            });
+      if (!text?.trim()) return;
+      await view.reveal();
+      return view.startRun(questionRequest(text.trim(), view.currentScope, roots, view.currentThoroughness));
+    }),
+
+    register('locooperator.explainFolder', async (target?: unknown) => {
+      const roots = requireRoots();
+      const folder = target instanceof vscode.Uri ? target : undefined;
+      if (!roots || !folder) return;
+      if (!insideWorkspace(folder, roots)) return;
+      return explain(folderScope(folder.fsPath, roots), roots);
+    }),
+
+    register('locooperator.explainFile', async (target?: unknown) => {
+      const roots = requireRoots();
+      const file = target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri;
+      if (!roots) return;
+      if (!file) {
+        void vscode.window.showInformationMessage('Open a file, or right-click one in the Explorer, to explain it.');
+        return;
+      }
+      if (!insideWorkspace(file, roots)) return;
+      return explain(fileScope(file.fsPath, roots), roots);
+    }),
+
+    register('locooperator.askAboutSelection', async (question?: unknown) => {
+      const roots = requireRoots();
+      const editor = vscode.window.activeTextEditor;
+      if (!roots) return;
+      if (!editor || editor.selection.isEmpty) {
+        void vscode.window.showInformationMessage('Select some code in an editor to ask about it.');
+        return;
+      }
+      if (!insideWorkspace(editor.document.uri, roots)) return;
+      const asked =
+        typeof question === 'string'
+          ? question
+          : await vscode.window.showInputBox({
+              title: 'Ask About Selection',
+              prompt: 'What do you want to know about the selected code? (Leave empty to have it explained.)',
+              ignoreFocusOut: true,
+            });
+      if (asked === undefined) return;
+      const { start, end } = editor.selection;
+      // A selection that ends at the start of a line does not include that line.
+      const endLine = end.character === 0 && end.line > start.line ? end.line : end.line + 1;
+      const selection = { file: editor.document.uri.fsPath, startLine: start.line + 1, endLine };
+      const text = editor.document.getText(new vscode.Range(start.line, 0, endLine - 1, editor.document.lineAt(endLine - 1).range.end.character));
+      return explain(selectionScope(selection, roots), roots, { ...selection, text }, asked);
+    }),
+
+    register('locooperator.stop', () => controller.stop()),
+
+    register('locooperator.newSession', async () => {
+      await controller.newSession();
+      view.showLiveSession();
+      await view.reveal();
+      view.focusInput();
+    }),
+
+    register('locooperator.downloadModel', () => deps.downloadModel()),
+    register('locooperator.selectModelFile', () => deps.selectModelFile()),
+    register('locooperator.showLog', () => deps.log.show()),
+  ];
+
+  async function explain(
+    scope: Parameters<typeof explainRequest>[0],
+    roots: string[],
+    selection?: Parameters<typeof explainRequest>[3],
+    question?: string,
+  ): Promise<StartResult> {
+    await view.reveal();
+    view.setScope(scope);
+    return view.startRun(explainRequest(scope, roots, view.currentThoroughness, selection, question));
+  }
+}
+
+function requireRoots(): string[] | undefined {
+  const roots = workspaceRoots();
+  if (roots.length > 0) return roots;
+  void vscode.window.showInformationMessage('Open a folder first: LocoOperator answers questions about the folders of the workspace.');
+  return undefined;
+}
+
+function insideWorkspace(uri: vscode.Uri, roots: readonly string[]): boolean {
+  if (uri.scheme === 'file' && roots.some((root) => isInside(uri.fsPath, root))) return true;
+  void vscode.window.showInformationMessage('LocoOperator explores only the folders of this workspace.');
+  return false;
+}
