@@ -9,14 +9,16 @@
 // extensionTestsPath) is silently ignored; the window's console and the suite's exit code come
 // back through the driver's window.codeAutomationLog / window.codeAutomationExit hooks.
 // LOCOOPERATOR_TEST_GREP=pattern runs only the matching tests.
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
 import { launchChromium } from './chromium.mjs';
 import { buildIntegrationSuite, integrationEntry } from './buildIntegration.mjs';
 import { repoRoot, resultsDir } from './hostPaths.mjs';
 import { ensureTestHost } from './install.mjs';
-import { startCodeServer } from './server.mjs';
+import { makeFixtureWorkspace } from './fixture.mjs';
+import { installVsix, startCodeServer } from './server.mjs';
 
 const SUITE_TIMEOUT_MS = 10 * 60_000;
 
@@ -33,13 +35,17 @@ const workbenchLog = createWriteStream(workbenchLogFile);
 const started = Date.now();
 ensureTestHost();
 await buildIntegrationSuite();
+const extensionsDir = mkdtempSync(join(tmpdir(), 'locooperator-extensions-'));
+const extensionPath = values.vsix
+  ? installVsix(resolve(values.vsix), extensionsDir)
+  : resolve(values.extension ?? repoRoot);
+const workspace = await makeFixtureWorkspace();
 const server = await startCodeServer({
-  workspace: join(repoRoot, 'test', 'fixtures', 'workspace'),
-  vsix: values.vsix && resolve(values.vsix),
+  workspace: workspace.root,
+  extensionsDir,
   smokeTestDriver: true,
   logFile: join(outDir, 'code-server.log'),
 });
-const extensionPath = server.extensionDir ?? resolve(values.extension ?? repoRoot);
 console.log(`[integration] code-server ${server.origin}, extension ${extensionPath}`);
 
 let browser;
@@ -74,6 +80,8 @@ try {
 } finally {
   await browser?.close();
   await server.stop();
+  await workspace.cleanup();
+  rmSync(extensionsDir, { recursive: true, force: true });
   await new Promise((done) => workbenchLog.end(done));
 }
 

@@ -1,11 +1,20 @@
-// Starts code-server (VS Code in a browser) on loopback with private state, installs a VSIX into
-// it, and stops it with everything it spawned. Nothing it writes lands in the user's own
-// code-server profile: config, user data, extensions and TMPDIR are in one temporary folder.
+// Starts code-server (VS Code in a browser) on loopback with private state, installs the
+// extension under test into it, and stops it with everything it spawned. Nothing it writes lands
+// in the user's own code-server profile: config, user data and TMPDIR are in a temporary folder.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { codeServerEntry, nodeBin } from './hostPaths.mjs';
 
@@ -29,20 +38,45 @@ export const BASE_SETTINGS = {
   'git.openRepositoryInParentFolders': 'never',
 };
 
+/** Installs a VSIX into `extensionsDir` and returns the installed extension's folder. */
+export function installVsix(vsix, extensionsDir) {
+  mkdirSync(extensionsDir, { recursive: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'locooperator-vsix-'));
+  try {
+    const install = spawnSync(
+      nodeBin,
+      [codeServerEntry, '--config', join(scratch, 'config.yaml'), '--user-data-dir', scratch, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+      { env: serverEnv(scratch), encoding: 'utf8' },
+    );
+    if (install.status !== 0) throw new Error(`installing ${vsix} failed:\n${install.stdout}${install.stderr}`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return extensionFolder(extensionsDir);
+}
+
+/** Makes a development folder (package.json + dist/) an installed extension by linking it. */
+export function linkExtension(folder, extensionsDir) {
+  const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  mkdirSync(extensionsDir, { recursive: true });
+  const link = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  symlinkSync(resolve(folder), link, 'dir');
+  return link;
+}
+
 /**
- * @param {{ workspace: string, vsix?: string, smokeTestDriver?: boolean, settings?: Record<string, unknown>, logFile?: string }} options
- *   `workspace` is copied into the server's private folder so tests never touch the original.
+ * @param {{ workspace: string, extensionsDir?: string, smokeTestDriver?: boolean, settings?: Record<string, unknown>, logFile?: string }} options
+ *   `workspace` is the folder the window opens (give it a fresh copy: tests may change it);
+ *   `extensionsDir` (from installVsix or linkExtension) is shared read-only, else a private empty one.
  */
-export async function startCodeServer({ workspace, vsix, smokeTestDriver = false, settings = {}, logFile }) {
+export async function startCodeServer({ workspace, extensionsDir, smokeTestDriver = false, settings = {}, logFile }) {
   const root = mkdtempSync(join(tmpdir(), 'locooperator-vscode-'));
   const dirs = {
     userData: join(root, 'user-data'),
-    extensions: join(root, 'extensions'),
+    extensions: extensionsDir ?? join(root, 'extensions'),
     tmp: join(root, 'tmp'),
-    workspace: join(root, 'workspace'),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-  cpSync(workspace, dirs.workspace, { recursive: true });
   const settingsFile = join(dirs.userData, 'User', 'settings.json');
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
   writeFileSync(settingsFile, JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
@@ -52,19 +86,6 @@ export async function startCodeServer({ workspace, vsix, smokeTestDriver = false
   writeFileSync(configFile, `bind-addr: ${HOST}:${port}\nauth: none\ncert: false\n`);
   const commonArgs = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
   const env = serverEnv(dirs.tmp);
-
-  let extensionDir;
-  if (vsix) {
-    const install = spawnSync(nodeBin, [codeServerEntry, ...commonArgs, '--install-extension', vsix], {
-      env,
-      encoding: 'utf8',
-    });
-    if (install.status !== 0) {
-      rmSync(root, { recursive: true, force: true });
-      throw new Error(`installing ${vsix} failed:\n${install.stdout}${install.stderr}`);
-    }
-    extensionDir = installedExtensionDir(dirs.extensions);
-  }
 
   const log = createWriteStream(logFile ?? join(root, 'code-server.log'));
   const args = [
@@ -83,7 +104,7 @@ export async function startCodeServer({ workspace, vsix, smokeTestDriver = false
   const child = spawn(nodeBin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const exited = new Promise((onExit) => child.once('exit', onExit));
 
   const origin = `http://${HOST}:${port}`;
   const server = {
@@ -91,14 +112,12 @@ export async function startCodeServer({ workspace, vsix, smokeTestDriver = false
     port,
     root,
     settingsFile,
-    workspace: dirs.workspace,
+    workspace,
     extensionsDir: dirs.extensions,
-    /** The installed VSIX's folder, when one was installed. */
-    extensionDir,
-    /** The workbench URL for the private workspace copy; `payload` entries are passed through to VS Code. */
+    /** The workbench URL for the workspace; `payload` entries are passed through to VS Code. */
     workbenchUrl(payload) {
       const url = new URL('/', origin);
-      url.searchParams.set('folder', dirs.workspace);
+      url.searchParams.set('folder', workspace);
       if (payload) url.searchParams.set('payload', JSON.stringify(payload));
       return url.href;
     },
@@ -138,7 +157,7 @@ function serverEnv(privateTmp) {
   return { ...env, TMPDIR: privateTmp, EXTENSIONS_GALLERY: '{}' };
 }
 
-function installedExtensionDir(extensionsDir) {
+function extensionFolder(extensionsDir) {
   const folders = readdirSync(extensionsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory());
   if (folders.length !== 1) throw new Error(`expected one installed extension, found: ${folders.map((f) => f.name).join(', ')}`);
   return join(extensionsDir, folders[0].name);

@@ -1,0 +1,165 @@
+// Playwright helpers for end-to-end specs: a VS Code window (code-server + Debian Chromium) with
+// the extension installed, opened on a fresh copy of the fixture project. Specs run through
+// scripts/test-host/run-e2e.mjs, which installs the extension once and names its folder in
+// LOCOOPERATOR_E2E_EXTENSIONS_DIR.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../../../scripts/test-host/chromium.mjs';
+import { resultsDir } from '../../../scripts/test-host/hostPaths.mjs';
+import { startCodeServer, type CodeServer } from '../../../scripts/test-host/server.mjs';
+import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
+
+export const EXTENSION_ID = 'locoremind.locooperator';
+export const e2eResultsDir = join(resultsDir, 'e2e');
+
+export type ColorTheme = 'light' | 'dark';
+// Setting values and the labels Preferences: Color Theme shows for them.
+const THEME_SETTINGS: Record<ColorTheme, string> = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+const THEME_LABELS: Record<ColorTheme, string> = { light: 'Light Modern', dark: 'Dark Modern' };
+// The workbench root carries the theme type as a class: `vs` (light) or `vs-dark`.
+const THEME_CLASSES: Record<ColorTheme, string> = { light: 'vs', dark: 'vs-dark' };
+
+export interface Workbench {
+  page: Page;
+  server: CodeServer;
+  /** The fixture project the window has open (test/fakes/fixtureWorkspace.ts describes it). */
+  workspace: FixtureWorkspace;
+  /** Reloads the window, as Developer: Reload Window does, and waits until it is back. */
+  reload(): Promise<void>;
+  /** Closes the browser, stops the server and removes the workspace copy. */
+  close(): Promise<void>;
+}
+
+export interface WorkbenchOptions {
+  theme?: ColorTheme;
+  /** User settings on top of the test host's quiet defaults (e.g. `locooperator.*`). */
+  settings?: Record<string, unknown>;
+  /** Names the server log in test-results/e2e/logs. */
+  name?: string;
+}
+
+let opened = 0;
+
+export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+  const extensionsDir = process.env.LOCOOPERATOR_E2E_EXTENSIONS_DIR;
+  if (!extensionsDir) throw new Error('run end-to-end specs with scripts/test-host/run-e2e.mjs');
+  const logsDir = join(e2eResultsDir, 'logs');
+  mkdirSync(logsDir, { recursive: true });
+  opened += 1;
+  const name = options.name ?? `workbench-${opened}`;
+
+  const workspace = await makeFixtureWorkspace();
+  const server = await startCodeServer({
+    workspace: workspace.root,
+    extensionsDir,
+    settings: { 'workbench.colorTheme': THEME_SETTINGS[options.theme ?? 'dark'], ...options.settings },
+    logFile: join(logsDir, `${name}-code-server.log`),
+  });
+  const browser = await launchChromium();
+  const { page } = browser;
+  const consoleLog: string[] = [];
+  page.on('console', (message) => consoleLog.push(`[${message.type()}] ${message.text()}`));
+  page.on('pageerror', (error) => consoleLog.push(`[pageerror] ${error.stack ?? error.message}`));
+
+  await page.goto(server.workbenchUrl());
+  await waitForWorkbench(page);
+  return {
+    page,
+    server,
+    workspace,
+    async reload() {
+      await page.reload();
+      await waitForWorkbench(page);
+    },
+    async close() {
+      writeFileSync(join(logsDir, `${name}-console.log`), consoleLog.join('\n'));
+      await browser.close();
+      await server.stop();
+      await workspace.cleanup();
+    },
+  };
+}
+
+async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+}
+
+/** The extension's icon in the activity bar; it appears once the extension's contributions load. */
+export function activityBarIcon(page: Page): Locator {
+  return page.locator('.part.activitybar').getByRole('tab', { name: /^LocoOperator\b/ });
+}
+
+/**
+ * Shows the Ask LocoOperator view (clicking the icon only when its container is not already
+ * shown, since a second click hides the side bar) and returns the view's content frame once the
+ * webview has loaded.
+ */
+export async function openLocoOperatorView(page: Page): Promise<FrameLocator> {
+  const icon = activityBarIcon(page);
+  await icon.waitFor({ timeout: 60_000 });
+  if ((await icon.getAttribute('aria-selected')) !== 'true') {
+    await icon.click();
+    // Move off the icon so its tooltip does not cover the view in screenshots.
+    await page.mouse.move(700, 450);
+  }
+  const frame = webviewFrame(page);
+  await frame.locator('body > *').first().waitFor({ timeout: 60_000 });
+  return frame;
+}
+
+/**
+ * The extension's webview content. VS Code nests it two frames deep: an outer host frame
+ * (`iframe.webview.ready`) and the content frame `#active-frame` inside it.
+ */
+export function webviewFrame(page: Page): FrameLocator {
+  return page
+    .locator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`)
+    .first()
+    .contentFrame()
+    .frameLocator('#active-frame');
+}
+
+/**
+ * Runs a command from the command palette by its title as the palette shows it (e.g.
+ * "LocoOperator: New Session"). Open the palette only after the activity-bar icon exists:
+ * earlier, the extension's commands are not yet listed.
+ */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await activityBarIcon(page).waitFor({ timeout: 60_000 });
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.type(title);
+  await pickQuickInputItem(page, title);
+}
+
+/**
+ * Picks the quick-input row whose label is exactly `label`. The palette ranks other matches
+ * (e.g. "… in Marketplace") above the exact one, so Enter alone is not enough.
+ */
+export async function pickQuickInputItem(page: Page, label: string): Promise<void> {
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const row = page
+    .locator('.quick-input-widget .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
+  await row.click();
+}
+
+/** Switches the color theme with Preferences: Color Theme, as a user would. */
+export async function setColorTheme(workbench: Workbench, theme: ColorTheme): Promise<void> {
+  const { page } = workbench;
+  await runCommand(page, 'Preferences: Color Theme');
+  await pickQuickInputItem(page, THEME_LABELS[theme]);
+  await page.locator(`.monaco-workbench.${THEME_CLASSES[theme]}`).waitFor({ timeout: 30_000 });
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Saves a screenshot of the page (or of one element) to test-results/e2e/NAME.png. */
+export async function screenshot(page: Page, name: string, of?: Locator): Promise<string> {
+  mkdirSync(e2eResultsDir, { recursive: true });
+  const path = join(e2eResultsDir, `${name}.png`);
+  if (of) await of.screenshot({ path });
+  else await page.screenshot({ path });
+  return path;
+}
