@@ -30,16 +30,22 @@ export const globTool = defineTool({
   async execute(input, ctx) {
     const { directory, pattern } = splitPattern(input.pattern, input.path);
     const searchDir = await resolveDirectory(directory ?? ctx.cwd, ctx);
-    const found: string[] = [];
-    const exit = await runRipgrep(ripgrepArgs(['--files', '--glob', pattern], []), {
-      cwd: searchDir.real,
-      signal: ctx.signal,
-      onLine: (line) => {
-        found.push(line);
-        return found.length < COLLECTED_MAX;
-      },
-    });
-    if (exit.code === 2 && found.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
+    const listFiles = async (globs: string[]) => {
+      const files: string[] = [];
+      const exit = await runRipgrep(ripgrepArgs(['--files', ...globs], []), {
+        cwd: searchDir.real,
+        signal: ctx.signal,
+        onLine: (line) => files.push(line) < COLLECTED_MAX,
+      });
+      if (exit.code === 2 && files.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
+      return files;
+    };
+    // A --glob that matches a directory (`**/*` matches node_modules) overrides .gitignore in
+    // ripgrep and would list everything under it; keeping only files that ripgrep also lists
+    // without the glob applies .gitignore as the user wrote it.
+    const [matching, notIgnored] = await Promise.all([listFiles(['--glob', pattern]), listFiles([])]);
+    const visible = new Set(notIgnored);
+    const found = matching.filter((file) => visible.has(file));
     const ordered = await sortByModificationTime(found, { cwd: searchDir.real, oldestFirst: true, signal: ctx.signal });
     const shown = ordered.slice(0, GLOB_MAX_FILES).map((file) => path.join(searchDir.absolute, file));
     const truncated = found.length > GLOB_MAX_FILES;

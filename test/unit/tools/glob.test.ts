@@ -1,0 +1,135 @@
+import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { globTool } from '../../../src/tools/glob';
+import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
+import { contextFor, ripgrepDirect } from './toolTestKit';
+
+describe('Glob', () => {
+  let workspace: FixtureWorkspace;
+  let root: string;
+  const glob = (args: unknown, cwd = root) => globTool.run(args, contextFor(root, { cwd }));
+  const oldestFirst = (files: string[]) =>
+    [...files].sort((a, b) => workspace.mtimeOf(a) - workspace.mtimeOf(b) || a.localeCompare(b)).map((file) => path.join(root, file));
+
+  beforeAll(async () => {
+    workspace = await makeFixtureWorkspace();
+    root = workspace.root;
+  });
+  afterAll(() => workspace.cleanup());
+
+  it('lists absolute paths, oldest first', async () => {
+    const result = await glob({ pattern: '**/*.py' });
+    const files = ['src/server/__init__.py', 'src/server/app.py', 'src/server/config.py', 'src/server/models.py', 'src/server/routes.py', 'tests/conftest.py', 'tests/test_routes.py'];
+    expect(result.status).toBe('done');
+    expect(result.output).toBe(oldestFirst(files).join('\n'));
+    expect(result.metadata).toEqual({ files: 7, shown: 7, truncated: false });
+  });
+
+  it('orders by modification time, not by name', async () => {
+    const dir = path.join(root, 'timeline');
+    await mkdir(dir);
+    const times: Record<string, number> = { 'a.txt': 300, 'b.txt': 100, 'c.txt': 200, 'd.txt': 100 };
+    for (const [name, seconds] of Object.entries(times)) {
+      await writeFile(path.join(dir, name), name);
+      await utimes(path.join(dir, name), 1_700_000_000 + seconds, 1_700_000_000 + seconds);
+    }
+    const result = await glob({ pattern: '*.txt', path: dir });
+    // Equal times fall back to the path.
+    expect(result.output).toBe(['b.txt', 'd.txt', 'c.txt', 'a.txt'].map((name) => path.join(dir, name)).join('\n'));
+  });
+
+  it('leaves out ignored files and .git, keeps other hidden files', async () => {
+    await mkdir(path.join(root, '.git'), { recursive: true });
+    await writeFile(path.join(root, '.git/HEAD'), 'ref: refs/heads/main\n');
+    const all = (await glob({ pattern: '**/*' })).output.split('\n');
+    expect(all).toContain(path.join(root, '.github/workflows/ci.yml'));
+    expect(all).toContain(path.join(root, '.gitignore'));
+    for (const ignored of ['node_modules', 'build', '.env', '.git/']) {
+      expect(all.filter((file) => file.startsWith(path.join(root, ignored)))).toEqual([]);
+    }
+  });
+
+  it('searches the directory given as path, relative to the working directory', async () => {
+    const result = await glob({ pattern: '*.ts', path: 'web' });
+    expect(result.output.split('\n').sort()).toEqual([path.join(root, 'web/src/api.ts'), path.join(root, 'web/src/main.ts')]);
+    const fromSrc = await glob({ pattern: 'server/*.py', path: '.' }, path.join(root, 'src'));
+    expect(fromSrc.output.split('\n')).toHaveLength(5);
+  });
+
+  it('takes the directory from an absolute pattern', async () => {
+    const result = await glob({ pattern: path.join(root, 'web/**/*.ts') });
+    expect(result.output.split('\n').sort()).toEqual([path.join(root, 'web/src/api.ts'), path.join(root, 'web/src/main.ts')]);
+  });
+
+  it('says when nothing matches', async () => {
+    expect((await glob({ pattern: '**/*.rs' })).output).toBe('No files found');
+  });
+
+  it('shows at most 100 files, then says the list is truncated', async () => {
+    const dir = path.join(root, 'many');
+    await mkdir(dir);
+    for (let i = 0; i < 150; i++) await writeFile(path.join(dir, `file${String(i).padStart(3, '0')}.md`), '');
+    const result = await glob({ pattern: '*.md', path: dir });
+    const lines = result.output.split('\n');
+    expect(lines).toHaveLength(101);
+    expect(lines[100]).toBe('(Results are truncated. Consider using a more specific path or pattern.)');
+    expect(result.metadata).toEqual({ files: 150, shown: 100, truncated: true });
+  });
+
+  it.each(['**/*', '**/*.{py,ts,json}', 'src/**', '*.md'])('agrees with ripgrep --files run directly: %s', async (pattern) => {
+    const lines = (await glob({ pattern })).output.split('\n');
+    const ours = lines.filter((line) => path.isAbsolute(line)).map((file) => path.relative(root, file));
+    const flags = ['--no-config', '--hidden', '--no-require-git', '--files'];
+    const matching = await ripgrepDirect([...flags, '--glob', pattern, '--glob', '!.git'], root);
+    const notIgnored = new Set(await ripgrepDirect([...flags, '--glob', '!.git'], root));
+    const expected = matching.filter((file) => notIgnored.has(file));
+    expect(ours.length).toBe(Math.min(expected.length, 100));
+    if (expected.length <= 100) expect([...ours].sort()).toEqual([...expected].sort());
+    else expect(expected).toEqual(expect.arrayContaining(ours));
+  });
+
+  describe('errors', () => {
+    it('says when the directory does not exist or is a file', async () => {
+      const message = (dir: string) => `<tool_use_error>Directory does not exist: ${dir}. Note: your current working directory is ${root}.</tool_use_error>`;
+      expect((await glob({ pattern: '*', path: 'nope' })).output).toBe(message('nope'));
+      expect((await glob({ pattern: '*', path: 'README.md' })).output).toBe(message('README.md'));
+    });
+
+    it('refuses directories outside the workspace, also through a symlink', async () => {
+      expect((await glob({ pattern: '*', path: '/etc' })).status).toBe('refused');
+      expect((await glob({ pattern: '/etc/*' })).status).toBe('refused');
+      await symlink('/etc', path.join(root, 'etc-link'));
+      const linked = await glob({ pattern: '*', path: 'etc-link' });
+      expect(linked.status).toBe('refused');
+      expect(linked.output).toContain('is outside the workspace');
+    });
+
+    it('does not follow symlinks out of the workspace while listing', async () => {
+      const all = (await glob({ pattern: '**/passwd' })).output;
+      expect(all).toBe('No files found');
+    });
+
+    it('explains a bad pattern', async () => {
+      const result = await glob({ pattern: '**/[' });
+      expect(result.status).toBe('error');
+      expect(result.output).toMatch(/^<tool_use_error>.*glob/s);
+    });
+
+    it('requires a pattern', async () => {
+      expect((await glob({ path: root })).output).toContain('The required parameter `pattern` is missing');
+    });
+  });
+
+  it('titles the card with the pattern', () => {
+    expect(globTool.titleFor({ pattern: '**/*.py' }, { cwd: root })).toBe('Glob **/*.py');
+    expect(globTool.titleFor({ pattern: '*.ts', path: path.join(root, 'web') }, { cwd: root })).toBe('Glob *.ts in web');
+  });
+
+  it('does not start when the call has already been cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const result = await globTool.run({ pattern: '**/*' }, contextFor(root, { signal: controller.signal }));
+    expect(result.status).toBe('error');
+  });
+});
