@@ -1,0 +1,160 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DownloadError, downloadFile, downloadModel, type DownloadProgress } from '../../src/model/downloader';
+
+const REPOSITORY = 'LocoreMind/LocoOperator-4B-GGUF';
+const FILE_NAME = 'LocoOperator-4B-Q4_K_M.gguf';
+const payload = randomBytes(3 * 1024 * 1024 + 123);
+const sha256 = createHash('sha256').update(payload).digest('hex');
+
+/** What the loopback hub does on the next file request. */
+let behaviour: { cutAfter?: number; ignoreRange?: boolean; status?: number; sha256?: string } = {};
+const ranges: Array<string | undefined> = [];
+
+function serveFile(req: IncomingMessage, res: ServerResponse): void {
+  ranges.push(req.headers.range);
+  if (behaviour.status) {
+    res.writeHead(behaviour.status).end();
+    return;
+  }
+  const match = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+  const start = match && !behaviour.ignoreRange ? Number(match[1]) : 0;
+  if (start >= payload.length) {
+    res.writeHead(416).end();
+    return;
+  }
+  const body = payload.subarray(start);
+  res.writeHead(match && !behaviour.ignoreRange ? 206 : 200, {
+    'content-length': body.length,
+    ...(match ? { 'content-range': `bytes ${start}-${payload.length - 1}/${payload.length}` } : {}),
+  });
+  const cut = behaviour.cutAfter;
+  if (cut !== undefined) {
+    behaviour = { ...behaviour, cutAfter: undefined };
+    res.write(body.subarray(0, cut), () => setTimeout(() => res.destroy(), 20));
+    return;
+  }
+  res.end(body);
+}
+
+const server: Server = http.createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname === `/api/models/${REPOSITORY}/tree/main`) {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify([
+        { type: 'file', path: 'README.md', size: 10 },
+        { type: 'file', path: 'LocoOperator-4B-Q8_0.gguf', size: 9, lfs: { oid: '0'.repeat(64), size: 9 } },
+        { type: 'file', path: FILE_NAME, size: 135, lfs: { oid: behaviour.sha256 ?? sha256, size: payload.length } },
+      ]),
+    );
+  } else if (url.pathname === `/${REPOSITORY}/resolve/main/${FILE_NAME}`) {
+    // The hub redirects file downloads to a CDN.
+    res.writeHead(302, { location: `/cdn/${FILE_NAME}` }).end();
+  } else if (url.pathname === `/cdn/${FILE_NAME}`) {
+    serveFile(req, res);
+  } else {
+    res.writeHead(404).end();
+  }
+});
+
+let endpoint: string;
+let directory: string;
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(async () => {
+  behaviour = {};
+  ranges.length = 0;
+  directory = await mkdtemp(path.join(tmpdir(), 'locooperator-download-'));
+});
+afterEach(() => rm(directory, { recursive: true, force: true }));
+
+describe('downloadModel', () => {
+  it('resolves the variant on the hub, downloads it with progress and verifies it', async () => {
+    const progress: DownloadProgress[] = [];
+    const file = await downloadModel({ directory, endpoint, onProgress: (p) => progress.push(p) });
+    expect(path.basename(file)).toBe('LocoOperator-4B.Q4_K_M.gguf');
+    expect((await readFile(file)).equals(payload)).toBe(true);
+    expect(await readdir(directory)).toEqual(['LocoOperator-4B.Q4_K_M.gguf']);
+    const last = progress[progress.length - 1]!;
+    expect(last).toMatchObject({ receivedBytes: payload.length, totalBytes: payload.length });
+    expect(last.bytesPerSecond).toBeGreaterThan(0);
+  });
+
+  it('resumes an interrupted download with a Range request', async () => {
+    behaviour = { cutAfter: 1024 * 1024 };
+    const first = downloadModel({ directory, endpoint });
+    await expect(first).rejects.toThrow(DownloadError);
+    await expect(first).rejects.toThrow(/resumes/);
+    const partial = await stat(path.join(directory, 'LocoOperator-4B.Q4_K_M.gguf.part'));
+    expect(partial.size).toBeGreaterThan(0);
+    expect(partial.size).toBeLessThan(payload.length);
+
+    const file = await downloadModel({ directory, endpoint });
+    expect(ranges).toEqual([undefined, `bytes=${partial.size}-`]);
+    expect((await readFile(file)).equals(payload)).toBe(true);
+  });
+
+  it('keeps the partial file when cancelled, and resumes from it', async () => {
+    const abort = new AbortController();
+    const cancelledRun = downloadModel({ directory, endpoint, signal: abort.signal, onProgress: () => abort.abort() });
+    await expect(cancelledRun).rejects.toMatchObject({ reason: 'cancelled' });
+    const partialSize = (await stat(path.join(directory, 'LocoOperator-4B.Q4_K_M.gguf.part'))).size;
+    const file = await downloadModel({ directory, endpoint });
+    expect(partialSize).toBeGreaterThan(0);
+    expect(ranges[ranges.length - 1]).toBe(`bytes=${partialSize}-`);
+    expect((await readFile(file)).equals(payload)).toBe(true);
+  });
+
+  it('starts over when the server ignores the Range header', async () => {
+    await writeFile(path.join(directory, 'LocoOperator-4B.Q4_K_M.gguf.part'), payload.subarray(0, 1000));
+    behaviour = { ignoreRange: true };
+    const file = await downloadModel({ directory, endpoint });
+    expect((await readFile(file)).equals(payload)).toBe(true);
+  });
+
+  it('reuses a finished file without downloading again', async () => {
+    await downloadModel({ directory, endpoint });
+    ranges.length = 0;
+    await downloadModel({ directory, endpoint });
+    expect(ranges).toEqual([]);
+  });
+
+  it('deletes a file whose checksum does not match', async () => {
+    behaviour = { sha256: 'f'.repeat(64) };
+    await expect(downloadModel({ directory, endpoint })).rejects.toMatchObject({ reason: 'verification' });
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('reports an HTTP error with its status', async () => {
+    behaviour = { status: 503 };
+    await expect(downloadModel({ directory, endpoint })).rejects.toThrow(/HTTP 503/);
+  });
+
+  it('reports an unknown variant and a missing repository clearly', async () => {
+    await expect(downloadModel({ directory, endpoint, variant: 'Q9_X' })).rejects.toThrow(/Unknown variant "Q9_X"/);
+    await expect(downloadModel({ directory, endpoint, variant: 'Q6_K' })).rejects.toThrow(/has no Q6_K GGUF file/);
+    await expect(
+      downloadFile({ url: `${endpoint}/nothing/here.gguf`, destination: path.join(directory, 'x.gguf') }),
+    ).rejects.toMatchObject({ reason: 'notFound' });
+  });
+
+  it('says the hub cannot be reached when offline', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await expect(downloadModel({ directory, endpoint: `http://127.0.0.1:${port}` })).rejects.toMatchObject({
+      reason: 'offline',
+      message: expect.stringMatching(/Cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/),
+    });
+  });
+});
