@@ -4,7 +4,8 @@ import http, { type IncomingMessage, type Server, type ServerResponse } from 'no
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runDownloadCommand } from '../../src/cli/download';
 import { DownloadError, downloadFile, downloadModel, type DownloadProgress } from '../../src/model/downloader';
 
 const REPOSITORY = 'LocoreMind/LocoOperator-4B-GGUF';
@@ -156,5 +157,49 @@ describe('downloadModel', () => {
       reason: 'offline',
       message: expect.stringMatching(/Cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/),
     });
+  });
+});
+
+describe('locooperator download', () => {
+  function capture() {
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
+    return { out, err };
+  }
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  it('downloads the default variant into --dir and prints its path', async () => {
+    vi.stubEnv('HF_ENDPOINT', endpoint);
+    const { out, err } = capture();
+    const code = await runDownloadCommand(['--dir', directory]);
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    const file = path.join(directory, 'LocoOperator-4B.Q4_K_M.gguf');
+    expect(out.join('')).toBe(`${file}\n`);
+    expect(err.join('')).toContain('(100%)');
+    expect((await readFile(file)).equals(payload)).toBe(true);
+  });
+
+  it('fails with exit code 1 and the reason when the download fails', async () => {
+    vi.stubEnv('HF_ENDPOINT', endpoint);
+    behaviour = { status: 500 };
+    const { err } = capture();
+    const code = await runDownloadCommand(['--dir', directory]);
+    vi.restoreAllMocks();
+    expect(code).toBe(1);
+    expect(err.join('')).toMatch(/HTTP 500/);
+  });
+
+  it('rejects an unknown variant as a usage error', async () => {
+    const { err } = capture();
+    const code = await runDownloadCommand(['--variant', 'Q1', '--dir', directory]);
+    vi.restoreAllMocks();
+    expect(code).toBe(2);
+    expect(err.join('')).toMatch(/Known variants: Q4_K_M/);
   });
 });
