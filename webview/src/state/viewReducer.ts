@@ -19,6 +19,8 @@ export interface Notice {
 export interface ViewModel {
   /** False until the first snapshot: the host has not answered `webview/ready` yet. */
   connected: boolean;
+  /** Counts snapshots: each may come from a host that forgot what the view asked before. */
+  generation: number;
   sessionId: string;
   /** The session's questions, oldest first. */
   runOrder: readonly string[];
@@ -45,6 +47,7 @@ export type ViewAction =
 
 export const initialView: ViewModel = {
   connected: false,
+  generation: 0,
   sessionId: '',
   runOrder: [],
   runs: {},
@@ -67,6 +70,7 @@ export function viewReducer(view: ViewModel, action: ViewAction): ViewModel {
       return {
         ...view,
         connected: true,
+        generation: view.generation + 1,
         sessionId: state.sessionId,
         runOrder: state.runs.map((run) => run.runId),
         runs,

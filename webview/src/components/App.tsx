@@ -1,0 +1,181 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { HostToWebview, Thoroughness } from '../../../src/protocol/webview';
+import { HostContext } from '../hostContext';
+import { LinkVerifier } from '../links/linkVerifier';
+import { LinksContext, type LinksValue } from '../links/linksContext';
+import { rootAgent } from '../state/runTree';
+import { initialView, viewReducer, type ViewModel } from '../state/viewReducer';
+import type { HostChannel } from '../vscodeApi';
+import { Composer } from './Composer';
+import { HistoryList } from './HistoryList';
+import { ModelPanel } from './ModelPanel';
+import { NoticeBar } from './NoticeBar';
+import { RunView } from './RunView';
+
+/** The "Ask LocoOperator" view: a replica of the host's state plus the question box. */
+export function App({ host }: { host: HostChannel }) {
+  const [view, dispatch] = useReducer(viewReducer, initialView);
+  const [verifier] = useState(() => new LinkVerifier(host.post));
+  useHostMessages(host, verifier, dispatch);
+
+  const busy = view.activeRunId !== undefined;
+  useEffect(() => {
+    if (!busy) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') host.post({ type: 'run/stop' });
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [busy, host]);
+
+  const links = useMemo<LinksValue>(() => ({ links: view.links, generation: view.generation, verifier }), [view.links, view.generation, verifier]);
+  const scroller = useStickToBottom(view);
+
+  const ask = useCallback(
+    (question: string) => host.post({ type: 'run/start', question, scope: view.scope, thoroughness: view.thoroughness }),
+    [host, view.scope, view.thoroughness],
+  );
+  const chooseThoroughness = useCallback(
+    (thoroughness: Thoroughness) => {
+      dispatch({ type: 'thoroughness/choose', thoroughness });
+      host.post({ type: 'thoroughness/set', thoroughness });
+    },
+    [host],
+  );
+  const clearScope = useCallback(() => {
+    dispatch({ type: 'scope/clear' });
+    host.post({ type: 'scope/clear' });
+  }, [host]);
+
+  const hasRuns = view.runOrder.length > 0;
+  return (
+    <HostContext.Provider value={host.post}>
+      <LinksContext.Provider value={links}>
+        <div className="app">
+          <ModelPanel model={view.model} />
+          <NoticeBar notice={view.notice} onDismiss={() => dispatch({ type: 'notice/dismiss' })} />
+          <main className="conversation" ref={scroller}>
+            {hasRuns ? (
+              <>
+                <div className="toolbar">
+                  {view.history.length > 0 && (
+                    <details className="history-section">
+                      <summary>History ({view.history.length})</summary>
+                      <HistoryList entries={view.history} />
+                    </details>
+                  )}
+                  <button type="button" className="icon-text-button" disabled={busy} onClick={() => host.post({ type: 'session/new' })}>
+                    <span className="codicon codicon-add" aria-hidden="true" /> New Session
+                  </button>
+                </div>
+                {view.runOrder.map((runId) => (
+                  <RunView key={runId} tree={view.runs[runId]!} active={runId === view.activeRunId} />
+                ))}
+              </>
+            ) : (
+              <Welcome view={view} />
+            )}
+          </main>
+          <Composer
+            busy={busy}
+            scope={view.scope}
+            thoroughness={view.thoroughness}
+            model={view.model}
+            focusRequests={view.focusRequests}
+            followUp={hasRuns}
+            onAsk={ask}
+            onStop={() => host.post({ type: 'run/stop' })}
+            onClearScope={clearScope}
+            onThoroughness={chooseThoroughness}
+          />
+          <div className="visually-hidden" aria-live="polite">
+            {announcement(view)}
+          </div>
+        </div>
+      </LinksContext.Provider>
+    </HostContext.Provider>
+  );
+}
+
+function Welcome({ view }: { view: ViewModel }) {
+  return (
+    <div className="welcome">
+      {view.connected && (
+        <p className="welcome-text">
+          Ask how something works, where something is defined, or what a folder is for. LocoOperator reads, searches and lists files
+          with a model that runs on this machine; it never changes them.
+        </p>
+      )}
+      {view.history.length > 0 && (
+        <>
+          <h2 className="section-title">Recent questions</h2>
+          <HistoryList entries={view.history} />
+        </>
+      )}
+    </div>
+  );
+}
+
+/** Announced once per run that finished while the view watched; never token by token. */
+function announcement(view: ViewModel): string {
+  const tree = view.finishedRunId === undefined ? undefined : view.runs[view.finishedRunId];
+  const finished = tree && rootAgent(tree)?.finished;
+  if (!finished) return '';
+  switch (finished.reason) {
+    case 'done':
+      return 'LocoOperator finished. The report is ready.';
+    case 'max_turns':
+      return 'LocoOperator reached its turn limit. The report may be incomplete.';
+    case 'cancelled':
+      return 'LocoOperator stopped.';
+    case 'error':
+      return `LocoOperator failed: ${finished.error ?? 'unknown error'}`;
+  }
+}
+
+/**
+ * Applies host messages once per animation frame: a model streams tens of deltas a second, and
+ * rendering once per frame keeps a long run smooth.
+ */
+function useHostMessages(host: HostChannel, verifier: LinkVerifier, dispatch: (action: { type: 'batch'; messages: HostToWebview[] }) => void) {
+  useEffect(() => {
+    let queue: HostToWebview[] = [];
+    let frame: number | undefined;
+    const flush = () => {
+      frame = undefined;
+      const messages = queue;
+      queue = [];
+      dispatch({ type: 'batch', messages });
+    };
+    const unsubscribe = host.subscribe((message) => {
+      if (message.type === 'state/snapshot') verifier.reset();
+      queue.push(message);
+      frame ??= requestAnimationFrame(flush);
+    });
+    host.post({ type: 'webview/ready' });
+    return () => {
+      unsubscribe();
+      if (frame !== undefined) cancelAnimationFrame(frame);
+    };
+  }, [host, verifier, dispatch]);
+}
+
+/** Keeps the conversation scrolled to the end while the reader is at the end. */
+function useStickToBottom(view: ViewModel) {
+  const element = useRef<HTMLElement>(null);
+  const atEnd = useRef(true);
+  useEffect(() => {
+    const node = element.current;
+    if (!node) return;
+    const onScroll = () => {
+      atEnd.current = node.scrollHeight - node.scrollTop - node.clientHeight < 48;
+    };
+    node.addEventListener('scroll', onScroll, { passive: true });
+    return () => node.removeEventListener('scroll', onScroll);
+  }, []);
+  useLayoutEffect(() => {
+    const node = element.current;
+    if (node && atEnd.current) node.scrollTop = node.scrollHeight;
+  }, [view.runs, view.runOrder]);
+  return element;
+}

@@ -1,0 +1,105 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ModelStatus, Scope, Thoroughness } from '../../../src/protocol/webview';
+import { ScopeChip } from './ScopeChip';
+
+const thoroughnessLabels: Record<Thoroughness, string> = {
+  quick: 'Quick',
+  medium: 'Medium',
+  veryThorough: 'Very thorough',
+};
+
+interface ComposerProps {
+  busy: boolean;
+  scope: Scope;
+  thoroughness: Thoroughness;
+  model?: ModelStatus;
+  /** Changes when the host asks for focus (`ui/focusInput`). */
+  focusRequests: number;
+  /** The session already has questions: the next one is a follow-up. */
+  followUp: boolean;
+  onAsk: (question: string) => void;
+  onStop: () => void;
+  onClearScope: () => void;
+  onThoroughness: (thoroughness: Thoroughness) => void;
+}
+
+/** The question box: Enter asks, Shift+Enter adds a line, Escape stops a running question. */
+export function Composer(props: ComposerProps) {
+  const { busy, scope, thoroughness, model, focusRequests, followUp } = props;
+  const [question, setQuestion] = useState('');
+  const input = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (focusRequests > 0) input.current?.focus();
+  }, [focusRequests]);
+
+  const ask = () => {
+    const text = question.trim();
+    if (busy || text === '') return;
+    props.onAsk(text);
+    setQuestion('');
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      ask();
+    }
+  };
+
+  return (
+    <form
+      className="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        ask();
+      }}
+    >
+      <div className="composer-row">
+        <ScopeChip scope={scope} onClear={props.onClearScope} />
+        <label className="thoroughness">
+          <span className="visually-hidden">Thoroughness</span>
+          <select value={thoroughness} onChange={(event) => props.onThoroughness(event.target.value as Thoroughness)} title="How many turns the model may take">
+            {Object.entries(thoroughnessLabels).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="composer-input">
+        <textarea
+          ref={input}
+          rows={3}
+          value={question}
+          aria-label="Question about this workspace"
+          placeholder={followUp ? 'Ask a follow-up…' : 'Ask about this codebase… (Enter to ask, Shift+Enter for a new line)'}
+          onChange={(event) => setQuestion(event.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        {busy ? (
+          <button type="button" className="icon-button composer-action" aria-label="Stop (Escape)" title="Stop (Escape)" onClick={props.onStop}>
+            <span className="codicon codicon-debug-stop" aria-hidden="true" />
+          </button>
+        ) : (
+          <button type="submit" className="icon-button composer-action" aria-label="Ask (Enter)" title="Ask (Enter)" disabled={question.trim() === ''}>
+            <span className="codicon codicon-send" aria-hidden="true" />
+          </button>
+        )}
+      </div>
+      <ModelLine model={model} />
+    </form>
+  );
+}
+
+/** A quiet line naming the model and backend, or its speed while it generates. */
+function ModelLine({ model }: { model?: ModelStatus }) {
+  if (!model) return null;
+  let text: string | undefined;
+  if (model.state === 'ready') text = `${model.modelName} · ${model.backend}`;
+  else if (model.state === 'generating') text = `${model.modelName} · ${model.backend} · ${model.tokensPerSecond.toFixed(1)} tok/s`;
+  else if (model.state === 'notLoaded') text = `${model.modelName} · loads on the first question`;
+  if (text === undefined) return null;
+  return <div className="model-line">{text}</div>;
+}

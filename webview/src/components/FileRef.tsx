@@ -1,0 +1,47 @@
+import { useEffect, type ReactNode } from 'react';
+import type { FileReference } from '../../../src/protocol/fileReference';
+import { usePostToHost } from '../hostContext';
+import { claimsToBeFile } from '../links/linkVerifier';
+import { useLinks } from '../links/linksContext';
+
+interface FileRefProps {
+  reference: FileReference;
+  /** What to show; the reference's own text when absent (a markdown link has its own label). */
+  children?: ReactNode;
+}
+
+/**
+ * A file reference: a link once the host has found the file (and line), marked when the host
+ * says it does not exist, plain text until the host answers.
+ */
+export function FileRef({ reference, children }: FileRefProps) {
+  const post = usePostToHost();
+  const { links, generation, verifier } = useLinks();
+  const resolved = links[reference.text];
+  const answered = resolved !== undefined;
+
+  useEffect(() => {
+    if (!answered) verifier.request(reference);
+    // The reference object is rebuilt on each render; its text is its identity.
+  }, [reference.text, answered, generation, verifier]);
+
+  const label = children ?? reference.text;
+  if (resolved?.exists && resolved.path !== undefined) {
+    const { path, line, endLine } = resolved;
+    const where = line === undefined ? path : `${path}:${line}${endLine !== undefined && endLine !== line ? `-${endLine}` : ''}`;
+    return (
+      <button type="button" className="file-link" title={`Open ${where}`} onClick={() => post({ type: 'file/open', path, line, endLine })}>
+        {label}
+      </button>
+    );
+  }
+  if (resolved && claimsToBeFile(reference)) {
+    return (
+      <span className="file-ref-missing" title="Not found in this workspace: the model may have invented this reference">
+        {label}
+        <span className="visually-hidden"> (not found in the workspace)</span>
+      </span>
+    );
+  }
+  return <>{label}</>;
+}
