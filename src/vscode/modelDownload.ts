@@ -1,20 +1,10 @@
 import * as vscode from 'vscode';
+import type { downloadModel } from '../model/downloader';
 import type { ModelManager } from './modelManager';
 import { downloadProgressText } from './modelStatus';
 
-export interface DownloadProgress {
-  receivedBytes: number;
-  totalBytes?: number;
-  bytesPerSecond?: number;
-}
-
-/** Downloads one build of the model into `directory`, resuming a partial file; resolves to its path. */
-export type ModelDownloader = (options: {
-  variant: string;
-  directory: string;
-  signal: AbortSignal;
-  onProgress(progress: DownloadProgress): void;
-}) => Promise<string>;
+/** Downloads one build into a folder, resuming a partial file; resolves to its path (src/model/downloader). */
+export type ModelDownloader = typeof downloadModel;
 
 /** How often the notification and the view are updated (the downloader reports far more often). */
 const PROGRESS_INTERVAL_MS = 250;

@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatModel } from '../agent/chatModel';
+import { catalog, downloadedFileName, findVariant } from '../model/catalog';
 import { createModelClient, type ModelClient } from '../model/modelClient';
 import { validateModelFile } from '../model/modelFile';
 import type { AgentEvent } from '../protocol/agentEvent';
 import type { SettingName } from '../protocol/settings';
 import type { ModelAction, ModelStatus } from '../protocol/webview';
-import { modelStatusFromHost } from './modelStatus';
+import { formatBytes, modelStatusFromHost } from './modelStatus';
 import { loadScriptedModel, SCRIPTED_MODEL_ENV } from './scriptedTranscript';
 import { SETTINGS_SECTION, type SettingsReader } from './settings';
 
@@ -22,7 +23,7 @@ const ENGINE_SETTINGS: readonly SettingName[] = ['model.path', 'model.variant', 
  */
 export class ModelManager implements vscode.Disposable {
   private client?: { key: string; value: ModelClient };
-  private current: ModelStatus = { state: 'notDownloaded', offer: 'LocoOperator-4B' };
+  private current: ModelStatus = { state: 'notDownloaded', offer: downloadOffer(catalog.defaultVariant) };
   private tokensPerSecond = 0;
   private readonly changed = new vscode.EventEmitter<ModelStatus>();
   readonly onDidChangeStatus = this.changed.event;
@@ -142,6 +143,12 @@ export class ModelManager implements vscode.Disposable {
     else void this.refresh();
   }
 
+  /** Stops the model host now (after an engine setting changed): its memory is not needed until the next question. */
+  async release(): Promise<void> {
+    await this.disposeClient();
+    await this.refresh();
+  }
+
   async dispose(): Promise<void> {
     await this.disposeClient();
     this.changed.dispose();
@@ -168,7 +175,7 @@ export class ModelManager implements vscode.Disposable {
   }
 
   private notDownloaded(): ModelStatus {
-    return { state: 'notDownloaded', offer: `LocoOperator-4B (${this.settings.read()['model.variant']})` };
+    return { state: 'notDownloaded', offer: downloadOffer(this.settings.read()['model.variant']) };
   }
 
   private setStatus(status: ModelStatus): void {
@@ -177,9 +184,14 @@ export class ModelManager implements vscode.Disposable {
   }
 }
 
-/** The file name a downloaded build is stored under. */
-export function downloadedFileName(variant: string): string {
-  return `LocoOperator-4B.${variant}.gguf`;
+/** "LocoOperator-4B (Q4_K_M, 2.33 GB)" */
+export function downloadOffer(variant: string): string {
+  try {
+    const known = findVariant(variant);
+    return `${catalog.model} (${known.quantization}, ${formatBytes(known.approximateBytes)})`;
+  } catch {
+    return `${catalog.model} (${variant})`;
+  }
 }
 
 function scriptedStatus(): ModelStatus {

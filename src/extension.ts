@@ -1,0 +1,137 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { ModelStatus, RunRecord } from './protocol/webview';
+import { AskViewProvider } from './vscode/askViewProvider';
+import { registerCommands } from './vscode/commands';
+import { HistoryStore } from './vscode/historyStore';
+import { ModelDownloadFlow } from './vscode/modelDownload';
+import { ModelManager } from './vscode/modelManager';
+import { RunController } from './vscode/runController';
+import { SettingsReader } from './vscode/settings';
+import { ModelStatusBar } from './vscode/statusBar';
+import { workspaceRoots } from './vscode/workspaceRoots';
+import { downloadModel } from './model/downloader';
+
+/**
+ * Composes the extension. Activation only wires objects together and checks whether a model file
+ * exists: the model host starts, and the model loads, when the first question needs them.
+ */
+
+let shutdown: (() => Promise<void>) | undefined;
+
+/** What the extension offers other extensions (and the tests that drive it): read-only views of its state. */
+export interface LocoOperatorApi {
+  modelStatus(): ModelStatus;
+  /** The live session's runs, oldest first, with every event. */
+  sessionRuns(): readonly RunRecord[];
+  isRunning(): boolean;
+  /** Resolves when the running question (if any) has ended and its history is saved. */
+  settled(): Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
+  const log = vscode.window.createOutputChannel('LocoOperator', { log: true });
+  const settings = new SettingsReader(log);
+  const history = new HistoryStore(context.workspaceState, path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'history'));
+  const models = new ModelManager(context.globalStorageUri.fsPath, settings, log, () => workspaceRoots()[0]);
+
+  const controller = new RunController({
+    openSession: async (cwd) => {
+      const model = await models.acquire();
+      if (model === 'modelNeeded') return model;
+      const current = settings.read();
+      // Loaded on the first question, not on activation: the agent and its tools are most of the bundle.
+      const [{ AgentSession }, { createExplorerTools }] = await Promise.all([import('./agent/session'), import('./tools/registry')]);
+      // Tools confine paths by real path, so the roots they get are real paths too.
+      const roots = await Promise.all(workspaceRoots().map((root) => realpath(root)));
+      return new AgentSession({
+        model,
+        tools: createExplorerTools(),
+        cwd: await realpath(cwd),
+        roots,
+        sampling: { temperature: current.temperature },
+      });
+    },
+    history,
+    maxTurnsFor: (thoroughness) => {
+      const current = settings.read();
+      if (thoroughness === 'quick') return current['maxTurns.quick'];
+      if (thoroughness === 'veryThorough') return current['maxTurns.thorough'];
+      return current['maxTurns.medium'];
+    },
+    log,
+  });
+
+  const downloads = new ModelDownloadFlow(models, () => settings.read()['model.variant'], downloadModel, log, () => {
+    void controller.resumePending();
+  });
+
+  const view = new AskViewProvider({
+    extensionUri: context.extensionUri,
+    controller,
+    history,
+    models,
+    log,
+    workspaceState: context.workspaceState,
+    cancelDownload: () => downloads.cancel(),
+  });
+
+  const statusBar = new ModelStatusBar(`${AskViewProvider.viewType}.focus`);
+  statusBar.show(models.status);
+
+  context.subscriptions.push(
+    log,
+    view,
+    statusBar,
+    downloads,
+    vscode.window.registerWebviewViewProvider(AskViewProvider.viewType, view),
+    models.onDidChangeStatus((status) => statusBar.show(status)),
+    controller.onEvent((event) => {
+      if (event.type === 'running') void vscode.commands.executeCommand('setContext', 'locooperator.running', event.running);
+    }),
+    ...registerCommands({
+      view,
+      controller,
+      log,
+      downloadModel: () => downloads.start(),
+      selectModelFile: async () => {
+        if (await models.selectFile()) {
+          controller.forgetSession();
+          await controller.resumePending();
+        }
+      },
+    }),
+    settings.onDidChange((changed) => {
+      log.info(`Settings changed: ${changed.join(', ')}`);
+      if (models.affectsEngine(changed)) {
+        controller.forgetSession();
+        // A running question keeps its engine; the next one starts the new one.
+        void (controller.isRunning ? models.refresh() : models.release());
+      }
+    }),
+  );
+
+  void models.refresh();
+  log.info(`LocoOperator activated (${workspaceRoots().length} workspace folder(s))`);
+
+  shutdown = async () => {
+    controller.stop();
+    await controller.settled();
+    await models.dispose();
+  };
+
+  return {
+    modelStatus: () => models.status,
+    sessionRuns: () => controller.runs,
+    isRunning: () => controller.isRunning,
+    settled: () => controller.settled(),
+  };
+}
+
+/** Stops a running question and the model host; VS Code waits for the returned promise. */
+export async function deactivate(): Promise<void> {
+  const stop = shutdown;
+  shutdown = undefined;
+  await stop?.();
+}
