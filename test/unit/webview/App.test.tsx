@@ -1,0 +1,189 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderApp } from './fakeHost';
+import { asMessages, header, RunScript, snapshot, typicalRun } from './runScript';
+
+afterEach(cleanup);
+
+describe('App', () => {
+  it('says it is ready, then shows the snapshot it gets', async () => {
+    const { host } = renderApp();
+    expect(host.posted).toEqual([{ type: 'webview/ready' }]);
+    await host.send(snapshot({ runs: [{ ...header(), events: typicalRun().events }] }));
+    expect(screen.getByText('How is the app configured?')).toBeTruthy();
+    expect(screen.getByText('Read src/server/config.py (1 line)')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Summary' })).toBeTruthy();
+    expect(screen.getByRole('group', { name: 'Run statistics' }).textContent).toContain('3 tool calls');
+  });
+
+  it('streams cards and text as events arrive and ends with the report', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot(), { type: 'run/created', run: header() });
+    const script = typicalRun();
+    await host.send(...asMessages(script.events.slice(0, 4)));
+    expect(screen.getByText('I will read the config first.')).toBeTruthy();
+    expect(screen.getByText('Read src/server/config.py')).toBeTruthy();
+    expect(screen.getByText('Working…')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Stop (Escape)' })).toBeTruthy();
+    await host.send(...asMessages(script.events.slice(4)));
+    expect(screen.queryByText('Working…')).toBeNull();
+    expect(screen.getByRole('region', { name: 'Report' })).toBeTruthy();
+    // The report's own streamed text is replaced by the rendered report, not shown twice.
+    expect(screen.queryByText(/## Summary/)).toBeNull();
+  });
+
+  it('nests a Task sub-agent run under its card', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot({ runs: [{ ...header(), events: typicalRun().events }] }));
+    const taskCard = screen.getByText('Task: find route handlers').closest('.tool-card') as HTMLElement;
+    const nested = within(taskCard).getByRole('group', { name: 'Sub-agent run' });
+    expect(within(nested).getByText('Grep "route" in src (1 match)')).toBeTruthy();
+  });
+
+  it('announces a run once when it finishes while watched, not on restore', async () => {
+    const { host, container } = renderApp();
+    const live = () => container.querySelector('[aria-live="polite"]')!.textContent;
+    await host.send(snapshot({ runs: [{ ...header(), events: typicalRun().events }] }));
+    expect(live()).toBe('');
+    const next = new RunScript('run-2').started().turn(1);
+    await host.send({ type: 'run/created', run: header('run-2', 'And the routes?') }, ...asMessages(next.events, 'run-2'));
+    next.text('partial');
+    await host.send(...asMessages(next.events.slice(-1), 'run-2'));
+    expect(live()).toBe('');
+    next.finished('Routes are in routes.py', 'done', 'run-2', 1);
+    await host.send(...asMessages(next.events.slice(-1), 'run-2'));
+    expect(live()).toBe('LocoOperator finished. The report is ready.');
+  });
+
+  it('asks with Enter, keeps Shift+Enter for new lines, and stops with Escape', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot({ scope: { kind: 'folder', path: '/w/src/server', label: 'src/server' }, thoroughness: 'quick' }));
+    const box = screen.getByRole('textbox', { name: 'Question about this workspace' });
+    fireEvent.change(box, { target: { value: 'What does it do?' } });
+    fireEvent.keyDown(box, { key: 'Enter', shiftKey: true });
+    expect(host.sent('run/start')).toEqual([]);
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(host.sent('run/start')).toEqual([
+      { type: 'run/start', question: 'What does it do?', scope: { kind: 'folder', path: '/w/src/server', label: 'src/server' }, thoroughness: 'quick' },
+    ]);
+    expect((box as HTMLTextAreaElement).value).toBe('');
+    await host.send({ type: 'run/created', run: header() });
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(host.sent('run/stop')).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Stop (Escape)' }));
+    expect(host.sent('run/stop')).toHaveLength(2);
+  });
+
+  it('removes the scope chip and changes thoroughness, telling the host', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot(), { type: 'scope/set', scope: { kind: 'file', path: '/w/src/app.py', label: 'app.py' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Remove scope app.py' }));
+    expect(screen.getByText('Whole workspace')).toBeTruthy();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Thoroughness' }), { target: { value: 'veryThorough' } });
+    expect(host.posted.slice(1)).toEqual([{ type: 'scope/clear' }, { type: 'thoroughness/set', thoroughness: 'veryThorough' }]);
+  });
+
+  it('focuses the question box when the host asks', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot(), { type: 'ui/focusInput' });
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Question about this workspace' }));
+  });
+
+  it('links only references the host verified, marks invented ones, and opens files', async () => {
+    const { host } = renderApp();
+    const run = new RunScript().started().turn(1).finished('See `src/server/config.py:1` and `src/ghost.py:9`, or Node.js.', 'done', 'run-1', 1);
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    expect(host.sent('links/verify').flatMap((message) => message.refs.map((ref) => ref.text))).toEqual([
+      'src/server/config.py:1',
+      'src/ghost.py:9',
+      'Node.js',
+    ]);
+    expect(screen.queryByRole('button', { name: 'src/server/config.py:1' })).toBeNull();
+    await host.send({
+      type: 'links/resolved',
+      links: {
+        'src/server/config.py:1': { exists: true, path: '/w/src/server/config.py', line: 1 },
+        'src/ghost.py:9': { exists: false },
+        'Node.js': { exists: false },
+      },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'src/server/config.py:1' }));
+    expect(host.sent('file/open')).toEqual([{ type: 'file/open', path: '/w/src/server/config.py', line: 1, endLine: undefined }]);
+    expect(screen.getByText('src/ghost.py:9').closest('.file-ref-missing')).toBeTruthy();
+    expect(screen.getByText(/Node\.js/).closest('.file-ref-missing')).toBeNull();
+  });
+
+  it('asks again about references after a snapshot from a host that may have forgotten', async () => {
+    const { host } = renderApp();
+    const run = new RunScript().started().turn(1).finished('See src/app.py:3.', 'done', 'run-1', 1);
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    expect(host.sent('links/verify')).toHaveLength(2);
+  });
+
+  it('offers the model download or a file, and shows download progress', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot({ model: { state: 'notDownloaded', offer: 'LocoOperator-4B (Q4_K_M, 2.3 GB)' } }));
+    fireEvent.click(screen.getByRole('button', { name: 'Download LocoOperator-4B (Q4_K_M, 2.3 GB)' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Use a GGUF file I have…' }));
+    expect(host.posted.slice(1)).toEqual([{ type: 'model/download' }, { type: 'model/selectFile' }]);
+    await host.send({
+      type: 'model/status',
+      status: { state: 'downloading', receivedBytes: 1_150_000_000, totalBytes: 2_300_000_000, bytesPerSecond: 25_000_000, etaSeconds: 46 },
+    });
+    expect(screen.getByRole('progressbar', { name: 'Model download' }).getAttribute('aria-valuenow')).toBe('50');
+    expect(screen.getByText('1.1 GB of 2.3 GB · 25.0 MB/s · 46 s left')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(host.sent('model/cancelDownload')).toHaveLength(1);
+  });
+
+  it('shows a model error with the actions the host offers', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot({ model: { state: 'error', message: 'The GGUF file is not a LocoOperator model.', actions: ['selectFile', 'showLog'] } }));
+    expect(screen.getByRole('alert').textContent).toContain('The GGUF file is not a LocoOperator model.');
+    fireEvent.click(screen.getByRole('button', { name: 'Show Log' }));
+    expect(host.sent('log/show')).toHaveLength(1);
+  });
+
+  it('lists history newest first, reopens and deletes entries', async () => {
+    const { host } = renderApp();
+    await host.send(
+      snapshot({
+        history: [
+          { runId: 'old', sessionId: 's0', question: 'Where is auth?', createdAt: 1_600_000_000_000, reason: 'done', toolCalls: 4 },
+          { runId: 'new', sessionId: 's1', question: 'What is the CLI?', createdAt: 1_700_000_000_000, reason: 'cancelled' },
+        ],
+      }),
+    );
+    const list = screen.getByRole('list', { name: 'History' });
+    expect([...list.querySelectorAll('.history-question')].map((item) => item.textContent)).toEqual(['What is the CLI?', 'Where is auth?']);
+    fireEvent.click(screen.getByText('Where is auth?'));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete “What is the CLI?” from history' }));
+    expect(host.posted.slice(1)).toEqual([
+      { type: 'history/open', runId: 'old' },
+      { type: 'history/delete', runId: 'new' },
+    ]);
+  });
+
+  it('shows a host notice until dismissed', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot(), { type: 'ui/notice', level: 'warning', message: 'A question is already running.' });
+    expect(screen.getByRole('status').textContent).toContain('A question is already running.');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Dismiss' })));
+    expect(screen.queryByText('A question is already running.')).toBeNull();
+  });
+
+  it('posts report actions for its run', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot({ runs: [{ ...header(), events: typicalRun().events }] }));
+    fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save…' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Open in Editor' }));
+    expect(host.posted.filter((message) => message.type.startsWith('report/'))).toEqual([
+      { type: 'report/copy', runId: 'run-1' },
+      { type: 'report/save', runId: 'run-1' },
+      { type: 'report/openInEditor', runId: 'run-1' },
+    ]);
+  });
+});

@@ -1,0 +1,42 @@
+import { act, render } from '@testing-library/react';
+import { createElement } from 'react';
+import type { HostToWebview, WebviewToHost } from '../../../src/protocol/webview';
+import { App } from '../../../webview/src/components/App';
+import type { HostChannel } from '../../../webview/src/vscodeApi';
+
+/** An extension host stand-in: records what the view posts and delivers messages to it. */
+export class FakeHost implements HostChannel {
+  readonly posted: WebviewToHost[] = [];
+  private listener?: (message: HostToWebview) => void;
+
+  post = (message: WebviewToHost) => {
+    this.posted.push(message);
+  };
+
+  subscribe(listener: (message: HostToWebview) => void) {
+    this.listener = listener;
+    return () => {
+      this.listener = undefined;
+    };
+  }
+
+  /** Delivers messages and waits for the frame in which the view applies them. */
+  async send(...messages: HostToWebview[]) {
+    await act(async () => {
+      for (const message of messages) this.listener?.(message);
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    });
+    // Let effects post (link verification batches on a microtask).
+    await act(async () => {});
+  }
+
+  sent<T extends WebviewToHost['type']>(type: T): Extract<WebviewToHost, { type: T }>[] {
+    return this.posted.filter((message): message is Extract<WebviewToHost, { type: T }> => message.type === type);
+  }
+}
+
+export function renderApp() {
+  const host = new FakeHost();
+  const result = render(createElement(App, { host }));
+  return { host, ...result };
+}
