@@ -1,0 +1,240 @@
+// Benchmarks the explorer's file tools on a large generated tree against ripgrep run directly
+// with the same flags, both measured in this run on this machine. Prints a table and writes the
+// figures to bench-results/tools.json. Sections are plain async functions returning rows, so
+// that other measurements can be appended to `sections` below.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 7);
+
+// ---------------------------------------------------------------------------------------------
+// The generated tree: 30 packages × 20 modules × 50 files = 30,000 source files, plus an ignored
+// node_modules of 3,000 files, with a fixed seed so that every run searches the same bytes.
+
+const TREE_VERSION = 1;
+const TREE = path.join(os.tmpdir(), `locooperator-bench-tree-v${TREE_VERSION}`);
+const SHAPE = { packages: 30, modules: 20, files: 50, ignoredFiles: 3000 };
+
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ['user', 'order', 'cache', 'token', 'session', 'config', 'report', 'invoice', 'queue', 'stream', 'parser', 'index'];
+
+function sourceFile(random, fileIndex) {
+  const pick = () => WORDS[Math.floor(random() * WORDS.length)];
+  const lines = ['import logging', 'from dataclasses import dataclass', '', 'log = logging.getLogger(__name__)', ''];
+  const functions = 2 + Math.floor(random() * 4);
+  for (let f = 0; f < functions; f++) {
+    // About one file in a hundred defines the function the benchmark searches for.
+    const name = random() < 0.01 ? 'handle_request' : `${pick()}_${pick()}_${fileIndex}_${f}`;
+    lines.push(`def ${name}(${pick()}, ${pick()}=None):`);
+    lines.push(`    """Return the ${pick()} for a ${pick()}."""`);
+    lines.push(`    if ${pick()} is None:`);
+    lines.push(`        log.warning("missing ${pick()} in %s", ${pick()})`);
+    lines.push(`    return {"${pick()}": ${pick()}, "count": ${Math.floor(random() * 1000)}}`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function ensureTree() {
+  const marker = path.join(TREE, '.complete');
+  if (existsSync(marker)) return JSON.parse(await readFile(marker, 'utf8'));
+  const started = performance.now();
+  const random = seededRandom(42);
+  let files = 0;
+  let bytes = 0;
+  const base = Date.UTC(2024, 0, 1) / 1000;
+  for (let p = 0; p < SHAPE.packages; p++) {
+    for (let m = 0; m < SHAPE.modules; m++) {
+      const dir = path.join(TREE, `pkg${p}`, `mod${m}`);
+      await mkdir(dir, { recursive: true });
+      for (let f = 0; f < SHAPE.files; f++) {
+        const file = path.join(dir, `file${f}.py`);
+        const text = sourceFile(random, files);
+        await writeFile(file, text);
+        const seconds = base + Math.floor(random() * 365 * 86400);
+        await utimes(file, seconds, seconds);
+        files++;
+        bytes += text.length;
+      }
+    }
+  }
+  const ignored = path.join(TREE, 'node_modules', 'vendored');
+  await mkdir(ignored, { recursive: true });
+  for (let i = 0; i < SHAPE.ignoredFiles; i++) await writeFile(path.join(ignored, `dep${i}.py`), sourceFile(random, i));
+  await writeFile(path.join(TREE, '.gitignore'), 'node_modules/\n');
+  const summary = { files, bytes, ignoredFiles: SHAPE.ignoredFiles, generatedInMs: Math.round(performance.now() - started) };
+  await writeFile(marker, JSON.stringify(summary));
+  return summary;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring.
+
+async function loadTools() {
+  // The tools are TypeScript; bundle them (dependencies left to node_modules) into an ES module
+  // inside the project so that node resolves those dependencies as the product does.
+  const outfile = path.join(projectRoot, '.cache', 'bench', 'tools.mjs');
+  await esbuild.build({
+    stdin: {
+      contents: "export { grepTool } from './src/tools/grep'; export { globTool } from './src/tools/glob'; export { readTool } from './src/tools/read';",
+      resolveDir: projectRoot,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  return import(pathToFileURL(outfile).href);
+}
+
+function ripgrepPath() {
+  return import('@vscode/ripgrep').then((module) => module.rgPath);
+}
+
+/**
+ * ripgrep run directly, its output read as a caller with no tool around it would; with maxLines
+ * it is killed after that many lines (as `| head -n` would), like the tools' paged modes.
+ */
+function runRipgrepDirect(rg, args, cwd, maxLines = Infinity) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(rg, args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    let lines = 0;
+    let stopped = false;
+    child.stdout.on('data', (chunk) => {
+      for (const byte of chunk) if (byte === 10) lines++;
+      if (lines >= maxLines && !stopped) {
+        stopped = true;
+        child.kill();
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (stopped || code === 0 || code === 1 ? resolve(lines) : reject(new Error(`rg exited ${code}`))));
+  });
+}
+
+async function median(action) {
+  await action(); // warm the page cache and the code paths
+  const times = [];
+  for (let i = 0; i < REPETITIONS; i++) {
+    const started = performance.now();
+    await action();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections.
+
+async function toolsSection() {
+  const tree = await ensureTree();
+  const tools = await loadTools();
+  const rg = await ripgrepPath();
+  const ctx = { cwd: TREE, roots: [TREE], signal: new AbortController().signal };
+  const common = ['--no-config', '--hidden', '--no-require-git'];
+  const grepFlags = (flags, pattern) => [...common, '--max-columns', '500', ...flags, '--glob', '!.git', '--', pattern];
+
+  const cases = [
+    {
+      name: 'Grep files_with_matches',
+      tool: tools.grepTool,
+      args: { pattern: 'def handle_request' },
+      direct: [grepFlags(['-l'], 'def handle_request')],
+    },
+    {
+      name: 'Grep content (first page)',
+      tool: tools.grepTool,
+      args: { pattern: 'def handle_request', output_mode: 'content', '-C': 2 },
+      direct: [grepFlags(['--sort', 'path', '-n', '-C', '2'], 'def handle_request')],
+      // The tool stops after one page (100 lines + 1 to know there is more); so does ripgrep here.
+      directMaxLines: 101,
+    },
+    {
+      name: 'Grep content (every match)',
+      tool: tools.grepTool,
+      args: { pattern: 'def handle_request', output_mode: 'content', head_limit: 2000 },
+      direct: [grepFlags(['--sort', 'path', '-n'], 'def handle_request')],
+    },
+    {
+      name: 'Grep count',
+      tool: tools.grepTool,
+      args: { pattern: 'log\\.warning', output_mode: 'count' },
+      direct: [grepFlags(['-c'], 'log\\.warning')],
+    },
+    {
+      name: 'Grep files, -i, glob',
+      tool: tools.grepTool,
+      args: { pattern: 'HANDLE_REQUEST', '-i': true, glob: 'pkg1*/**/*.py' },
+      direct: [grepFlags(['-i', '-l', '--glob', 'pkg1*/**/*.py'], 'HANDLE_REQUEST')],
+    },
+    {
+      name: 'Glob **/file7.py',
+      tool: tools.globTool,
+      args: { pattern: '**/file7.py' },
+      direct: [[...common, '--files', '--glob', '**/file7.py', '--glob', '!.git']],
+    },
+    {
+      name: 'Glob **/* (every file)',
+      tool: tools.globTool,
+      args: { pattern: '**/*' },
+      direct: [[...common, '--files', '--glob', '**/*', '--glob', '!.git']],
+    },
+  ];
+
+  const rows = [];
+  for (const testCase of cases) {
+    const probe = await testCase.tool.run(testCase.args, ctx);
+    if (probe.status !== 'done') throw new Error(`${testCase.name}: ${probe.output}`);
+    const oursMs = await median(() => testCase.tool.run(testCase.args, ctx));
+    const rgMs = await median(async () => {
+      for (const args of testCase.direct) await runRipgrepDirect(rg, args, TREE, testCase.directMaxLines);
+    });
+    rows.push({ name: testCase.name, oursMs, baselineMs: rgMs, ratio: oursMs / rgMs, metadata: probe.metadata });
+  }
+  return { title: `File tools vs ripgrep run directly (${tree.files} files, ${(tree.bytes / 1e6).toFixed(1)} MB, +${tree.ignoredFiles} ignored)`, baseline: 'rg', rows, tree };
+}
+
+const sections = [toolsSection];
+
+// ---------------------------------------------------------------------------------------------
+
+function printSection(section) {
+  console.log(`\n${section.title}; median of ${REPETITIONS} after one warm-up\n`);
+  const header = ['case', 'ours ms', `${section.baseline} ms`, 'ratio'];
+  const body = section.rows.map((row) => [row.name, row.oursMs.toFixed(1), row.baselineMs.toFixed(1), `${row.ratio.toFixed(2)}×`]);
+  const widths = header.map((cell, i) => Math.max(cell.length, ...body.map((line) => line[i].length)));
+  const format = (line) => line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  console.log(format(header));
+  for (const line of body) console.log(format(line));
+}
+
+const results = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, sections: {} };
+for (const section of sections) {
+  const outcome = await section();
+  printSection(outcome);
+  results.sections[section.name.replace(/Section$/, '')] = outcome;
+}
+await mkdir(path.join(projectRoot, 'bench-results'), { recursive: true });
+await writeFile(path.join(projectRoot, 'bench-results', 'tools.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nwritten to bench-results/tools.json');
