@@ -75,7 +75,7 @@ const rgSpec: OptionSpec = {
   ],
   longValue: [
     '--regexp', '--glob', '--iglob', '--type', '--type-not', '--after-context', '--before-context',
-    '--context', '--max-count', '--max-depth', '--max-columns', '--color', '--colors', '--sort', '--sortr',
+    '--context', '--max-count', '--max-depth', '--max-columns', '--sort', '--sortr',
     '--file', '--max-filesize', '--replace', '--encoding', '--context-separator', '--field-match-separator',
     '--ignore-file', '--path-separator',
   ],
@@ -253,10 +253,9 @@ export const COMMAND_CHECKS: Readonly<Record<string, Checker>> = {
   grep: grepChecker,
   rg: rgChecker,
   tree: filesCommand('tree', {
-    short: 'adfFilsphDCnJ',
+    short: 'adfF',
     shortValue: 'LIP',
-    long: ['--noreport', '--dirsfirst', '--prune', '--du', '--si', '--gitignore', '--matchdirs', '--ignore-case'],
-    longValue: ['--filelimit', '--charset', '--sort', '--timefmt'],
+    long: ['--noreport', '--dirsfirst'],
     dangerous: { '-o': writesFiles, '-R': writesFiles, '--fromfile': 'reading paths from a file is not supported here' },
   }),
   file: filesCommand('file', {

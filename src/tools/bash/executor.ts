@@ -1,13 +1,20 @@
 import path from 'node:path';
 import { Bash, defineCommand, InMemoryFs, MountableFs, OverlayFs, type CommandName, type CustomCommand, type IFileSystem } from 'just-bash';
+import { searchCommands } from './fastSearch';
 import { gitCommand } from './git';
+import { gnuFormatCommands } from './gnuFormat';
+import { simulator } from './simulated';
+import { treeCommand } from './tree';
 import { isInside } from './paths';
 
-/** The just-bash built-ins the gate may let through; `cd` is a shell built-in, `git` and `realpath` are ours. */
+/** The just-bash built-ins the gate may let through unchanged; `cd` is a shell built-in. */
 const SIMULATED_COMMANDS: CommandName[] = [
-  'ls', 'cat', 'head', 'tail', 'wc', 'find', 'grep', 'rg', 'tree', 'file', 'stat', 'du', 'sort', 'uniq',
-  'cut', 'tr', 'nl', 'basename', 'dirname', 'pwd', 'echo', 'printf', 'diff', 'comm', 'sed',
+  'cat', 'head', 'tail', 'find', 'file', 'stat', 'du', 'sort', 'cut', 'tr', 'nl', 'basename', 'dirname',
+  'pwd', 'echo', 'printf', 'diff', 'comm', 'sed',
 ];
+
+/** Built-ins reached only through our wrappers of the same name (fast search, GNU layout). */
+const WRAPPED_COMMANDS: CommandName[] = ['grep', 'rg', 'uniq', 'wc', 'ls'];
 
 /** Largest file a command may read (bigger ones fail with EFBIG rather than fill memory). */
 const MAX_FILE_READ_BYTES = 32 * 1024 * 1024;
@@ -40,7 +47,14 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
   for (const root of outermost(request.roots)) {
     fs.mount(root, regularFilesOnly(new OverlayFs({ root, mountPoint: '/', allowSymlinks: true, maxFileReadSize: MAX_FILE_READ_BYTES })));
   }
-  const customCommands: CustomCommand[] = [gitCommand(request.roots), realpathCommand];
+  const simulate = simulator(fs, request.cwd, WRAPPED_COMMANDS);
+  const customCommands: CustomCommand[] = [
+    gitCommand(request.roots),
+    realpathCommand,
+    treeCommand,
+    ...searchCommands(simulate),
+    ...gnuFormatCommands(simulate),
+  ];
   const bash = new Bash({
     fs,
     cwd: request.cwd,

@@ -1,0 +1,136 @@
+import path from 'node:path';
+import { defineCommand, type CustomCommand, type IFileSystem, type ResolvedCommandContext } from 'just-bash';
+import type { Simulate } from './simulated';
+
+/**
+ * Wrappers that give the simulated `uniq`, `wc` and `ls` GNU coreutils' layout where the
+ * simulation differs (column widths, several operands), so the model sees what it learned.
+ */
+export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
+  return [
+    defineCommand('uniq', async (args, ctx) => {
+      const result = await simulate('uniq', args, ctx);
+      if (!splitArgs(args).flags.some((flag) => flag === '--count' || (!flag.startsWith('--') && flag.includes('c')))) return result;
+      // GNU prints counts as %7d followed by a space.
+      return { ...result, stdout: result.stdout.replace(/^ *(\d+) /gm, (_, count: string) => `${count.padStart(7)} `) };
+    }),
+    defineCommand('wc', async (args, ctx) => {
+      const result = await simulate('wc', args, ctx);
+      const { flags, operands } = splitArgs(args);
+      const counters = countersOf(flags);
+      const width = await wcWidth(ctx, operands, counters);
+      const numbers = Array.from({ length: counters }, () => ' *(\\d+)').join(' ');
+      const line = new RegExp(`^${numbers}( .*)?$`);
+      const stdout = result.stdout
+        .split('\n')
+        .map((text) => {
+          const match = line.exec(text);
+          if (!match) return text;
+          const counts = match.slice(1, counters + 1).map((n) => n!.padStart(width));
+          return counts.join(' ') + (match[counters + 1] ?? '');
+        })
+        .join('\n');
+      return { ...result, stdout };
+    }),
+    defineCommand('ls', async (args, ctx) => {
+      const { flags, operands } = splitArgs(args);
+      const letters = flags.filter((flag) => !flag.startsWith('--')).join('');
+      // Several operands: GNU lists the files together first, then each directory under a header.
+      if (operands.length <= 1 || /[RtSUrcu]/.test(letters) || flags.some((f) => f.startsWith('--sort'))) return simulate('ls', args, ctx);
+      const directoryOnly = letters.includes('d') || flags.includes('--directory');
+      const files: string[] = [];
+      const directories: string[] = [];
+      let stderr = '';
+      let exitCode = 0;
+      for (const operand of operands) {
+        const kind = await kindOf(ctx.fs, path.posix.resolve(ctx.cwd, operand));
+        if (kind === undefined) {
+          stderr += `ls: cannot access '${operand}': No such file or directory\n`;
+          exitCode = 2;
+        } else if (kind === 'dir' && !directoryOnly) directories.push(operand);
+        else files.push(operand);
+      }
+      let stdout = '';
+      for (const file of files.sort(compareBytes)) {
+        const listed = await simulate('ls', [...flags, '--', file], ctx);
+        stdout += listed.stdout;
+        stderr += listed.stderr;
+      }
+      for (const directory of directories.sort(compareBytes)) {
+        const listed = await simulate('ls', [...flags, '--', directory], ctx);
+        stdout += `${stdout === '' ? '' : '\n'}${directory}:\n${listed.stdout}`;
+        stderr += listed.stderr;
+        if (listed.exitCode !== 0) exitCode = listed.exitCode;
+      }
+      return { stdout, stderr, exitCode };
+    }),
+  ];
+}
+
+function splitArgs(args: readonly string[]): { flags: string[]; operands: string[] } {
+  const flags: string[] = [];
+  const operands: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('-') && arg !== '-') flags.push(arg);
+    else operands.push(arg);
+  }
+  return { flags, operands };
+}
+
+/** How many numbers wc prints per line for these flags (lines, words, bytes by default). */
+function countersOf(flags: readonly string[]): number {
+  const selected = new Set<string>();
+  const longs: Record<string, string> = { '--lines': 'l', '--words': 'w', '--bytes': 'c', '--chars': 'm', '--max-line-length': 'L' };
+  for (const flag of flags) {
+    if (flag.startsWith('--')) {
+      if (longs[flag]) selected.add(longs[flag]);
+    } else {
+      for (const letter of flag.slice(1)) if ('lwcmL'.includes(letter)) selected.add(letter);
+    }
+  }
+  return selected.size === 0 ? 3 : selected.size;
+}
+
+/**
+ * GNU wc's column width: one number for one file or for standard input needs no padding;
+ * otherwise as wide as the total size of the regular files, and at least 7 when a counted
+ * input is not a regular file (such as a pipe).
+ */
+async function wcWidth(ctx: ResolvedCommandContext, operands: readonly string[], counters: number): Promise<number> {
+  if (operands.length <= 1 && counters === 1) return 1;
+  if (operands.length === 0) return 7;
+  let minimum = 1;
+  let total = 0;
+  for (const [index, operand] of operands.entries()) {
+    try {
+      const stat = await ctx.fs.stat(path.posix.resolve(ctx.cwd, operand));
+      if (stat.isFile) total += stat.size;
+      else minimum = 7;
+    } catch {
+      if (index === 0) return 1;
+    }
+  }
+  return Math.max(String(total).length, minimum);
+}
+
+async function kindOf(fs: IFileSystem, target: string): Promise<'dir' | 'file' | undefined> {
+  try {
+    return (await fs.stat(target)).isDirectory ? 'dir' : 'file';
+  } catch {
+    try {
+      await fs.lstat(target);
+      return 'file';
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}

@@ -1,0 +1,186 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { rgPath } from '@vscode/ripgrep';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
+import { runBash } from './workspace';
+
+/**
+ * Benign exploration lines, run both by the tool and by real bash with GNU tools on the same
+ * fixture copy. `sorted` compares the lines as a set: GNU find and grep -r walk directories in
+ * the file system's order, ripgrep in parallel, while the tool lists paths in sorted order.
+ */
+const CASES: ReadonlyArray<readonly ['exact' | 'sorted', string]> = [
+  ["exact", 'ls'],
+  ["exact", 'ls -F'],
+  ["exact", 'ls -a'],
+  ["exact", 'ls -A'],
+  ["exact", 'ls -1 src/server'],
+  ["exact", 'ls -F src/server'],
+  ["exact", 'ls docs web'],
+  ["exact", 'ls -R src'],
+  ["exact", 'ls *.md'],
+  ["exact", 'ls src/server/*.py'],
+  ["exact", 'cat README.md'],
+  ["exact", 'cat -n pyproject.toml'],
+  ["exact", 'cat README.md | head -5'],
+  ["exact", 'head -5 README.md'],
+  ["exact", 'head -n 3 src/server/app.py'],
+  ["exact", 'head -c 50 README.md'],
+  ["exact", 'tail -3 README.md'],
+  ["exact", 'tail -n +3 src/server/config.py'],
+  ["exact", 'wc -l README.md'],
+  ["exact", 'wc -l src/server/*.py'],
+  ["exact", 'wc -w README.md'],
+  ["exact", 'wc -c README.md'],
+  ["exact", 'cat src/server/app.py | wc -l'],
+  ["sorted", 'find . -name \'*.py\''],
+  ["sorted", 'find . -name \'*.py\' | head -20'],
+  ["sorted", 'find src -type f'],
+  ["sorted", 'find . -type d'],
+  ["sorted", 'find . -maxdepth 1'],
+  ["exact", 'find . -name \'*.ts\' -not -path \'./node_modules/*\''],
+  ["exact", 'find . -path ./node_modules -prune -o -name \'*.js\' -print'],
+  ["exact", 'find src -name \'__init__.py\' -empty'],
+  ["sorted", 'grep -rn create_app .'],
+  ["exact", 'grep -rn create_app src/'],
+  ["exact", 'grep -rn create_app src'],
+  ["sorted", 'grep -rl create_app .'],
+  ["sorted", 'grep -rc create_app src'],
+  ["exact", 'grep -n def src/server/app.py'],
+  ["exact", 'grep -c def src/server/routes.py'],
+  ["exact", 'grep -i flask README.md'],
+  ["sorted", 'grep -rn --include=\'*.py\' create_app .'],
+  ["sorted", 'grep -rn create_app --exclude-dir=node_modules .'],
+  ["sorted", 'grep -rw app src'],
+  ["exact", 'grep -v \'^#\' pyproject.toml'],
+  ["sorted", 'grep -E \'def (create|get)_\' -rn src'],
+  ["exact", 'grep -o \'def [a-z_]*\' src/server/routes.py'],
+  ["exact", 'grep -A2 \'def create_app\' src/server/app.py'],
+  ["exact", 'grep -B1 -C1 \'import\' src/server/app.py'],
+  ["sorted", 'rg create_app'],
+  ["sorted", 'rg -n create_app src'],
+  ["sorted", 'rg -l create_app'],
+  ["sorted", 'rg --files src'],
+  ["sorted", 'sort README.md'],
+  ["exact", 'sort -r src/server/app.py | head -3'],
+  ["exact", 'grep -h import src/server/*.py | sort | uniq -c'],
+  ["exact", 'grep -h import src/server/*.py | sort -u'],
+  ["exact", 'cut -d= -f1 pyproject.toml'],
+  ["exact", 'cut -c1-10 README.md'],
+  ["exact", 'tr a-z A-Z < pyproject.toml'],
+  ["exact", 'cat pyproject.toml | tr -d \' \''],
+  ["exact", 'basename src/server/app.py .py'],
+  ["exact", 'dirname src/server/app.py'],
+  ["exact", 'realpath README.md'],
+  ["exact", 'pwd'],
+  ["exact", 'cd src && pwd'],
+  ["exact", 'cd src/server && ls'],
+  ["exact", 'echo hello world'],
+  ["exact", 'printf \'%s\\n\' a b c'],
+  ["exact", 'sed -n \'1,5p\' README.md'],
+  ["exact", 'sed -n \'3p\' src/server/app.py'],
+  ["exact", 'stat -c \'%s %n\' README.md'],
+  ["exact", 'tree -L 2'],
+  ["exact", 'tree src'],
+  ["exact", 'tree -L 1 web'],
+  ["exact", 'ls -la | wc -l'],
+  ["exact", 'find . -name \'*.py\' | wc -l'],
+  ["sorted", 'grep -rn TODO . || echo none'],
+  ["exact", 'grep -q create_app README.md && echo found'],
+  ["exact", 'uniq -c README.md | head -3'],
+  ["exact", 'head -20 web/package.json'],
+  ["exact", 'tail -n 5 .github/workflows/ci.yml'],
+  ["exact", 'ls -a .github/workflows'],
+  ["exact", 'cat .gitignore'],
+  ["exact", 'wc README.md'],
+  ["exact", 'wc -lw README.md pyproject.toml'],
+  ["exact", 'cat README.md | wc'],
+  ["exact", 'ls README.md docs pyproject.toml src'],
+  ["exact", 'ls -d docs src'],
+  ["exact", 'ls -F docs src README.md'],
+  ["exact", 'tree -L 2 .'],
+  ["exact", 'tree -d'],
+  ["exact", 'tree -a .github'],
+  ["exact", 'tree -F -L 1'],
+  ["exact", 'tree --dirsfirst -L 1'],
+  ["exact", 'tree -I \'node_modules|build\' -L 2'],
+  ["exact", 'tree -P \'*.py\' src'],
+  ["exact", 'tree -f src'],
+  ["sorted", 'grep -rn \'def \\(create\\|get\\)_\' src'],
+  ["sorted", 'grep -rni \'TASK\' --include=\'*.py\' src'],
+  ["sorted", 'grep -rlw app .'],
+  ["sorted", 'grep -rc import src'],
+  ["sorted", 'grep -r -A1 \'def create_app\' src'],
+  ["sorted", 'grep -rnE \'^(from|import) \' src tests'],
+  ["sorted", 'grep -rno \'create_[a-z]*\' src tests'],
+  ["sorted", 'grep -rLi flask src tests'],
+  ["exact", 'grep -rh create_app tests'],
+];
+
+/** GNU tree is not installed everywhere; its output on the fixture was recorded. */
+const TREE = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/bash/tree-outputs.json'), 'utf8')) as {
+  outputs: Record<string, string>;
+};
+
+/** The tool's shaping of stdout: no leading blank lines, no trailing whitespace. */
+function asToolOutput(stdout: string): string {
+  return stdout.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd() || '(Bash completed with no output)';
+}
+
+function realBash(command: string, cwd: string, binDir: string): string {
+  if (command.startsWith('tree')) {
+    const recorded = TREE.outputs[command];
+    if (recorded === undefined) throw new Error(`no recorded tree output for ${command}`);
+    return recorded;
+  }
+  return execFileSync('bash', ['-c', command], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`, LC_ALL: 'C.UTF-8', HOME: cwd },
+  });
+}
+
+describe('benign commands match real bash and GNU tools', () => {
+  let fixture: FixtureWorkspace;
+  let binDir: string;
+
+  beforeAll(async () => {
+    fixture = await makeFixtureWorkspace();
+    // Real `rg` for the reference side: the same binary the product ships.
+    binDir = mkdtempSync(path.join(tmpdir(), 'loco-bin-'));
+    symlinkSync(rgPath, path.join(binDir, 'rg'));
+  });
+  afterAll(async () => {
+    await fixture.cleanup();
+    rmSync(binDir, { recursive: true, force: true });
+  });
+
+  it('covers at least 40 lines', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(CASES)('%s: %s', async (mode, command) => {
+    const expected = asToolOutput(realBash(command, fixture.root, binDir));
+    const result = await runBash(fixture.root, { command });
+    expect(result.status).toBe('done');
+    if (mode === 'exact') expect(result.output).toBe(expected);
+    else expect(result.output.split('\n').sort()).toEqual(expected.split('\n').sort());
+  });
+
+  it('records tree output that the installed GNU tree still produces', () => {
+    let installed = true;
+    try {
+      execFileSync('tree', ['--version'], { stdio: 'ignore' });
+    } catch {
+      installed = false;
+    }
+    if (!installed) return;
+    for (const [command, recorded] of Object.entries(TREE.outputs)) {
+      expect(realBash(command.replace(/^tree/, 'command tree'), fixture.root, binDir)).toBe(recorded);
+    }
+  });
+});
