@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, ToolFailure, toolUseError, type ToolContext } from './defineTool';
 import { sortByModificationTime } from './support/modificationTimes';
-import { ripgrepArgs, runRipgrep } from './support/ripgrep';
+import { matchesEverything, ripgrepArgs, runRipgrep } from './support/ripgrep';
 import { displayPath, resolveWorkspacePath } from './support/workspacePaths';
 
 /** The trained tool listed at most this many files. */
@@ -40,12 +40,7 @@ export const globTool = defineTool({
       if (exit.code === 2 && files.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
       return files;
     };
-    // A --glob that matches a directory (`**/*` matches node_modules) overrides .gitignore in
-    // ripgrep and would list everything under it; keeping only files that ripgrep also lists
-    // without the glob applies .gitignore as the user wrote it.
-    const [matching, notIgnored] = await Promise.all([listFiles(['--glob', pattern]), listFiles([])]);
-    const visible = new Set(notIgnored);
-    const found = matching.filter((file) => visible.has(file));
+    const found = matchesEverything(pattern) ? await listFiles([]) : await listNotIgnored(pattern, listFiles);
     const ordered = await sortByModificationTime(found, { cwd: searchDir.real, oldestFirst: true, signal: ctx.signal });
     const shown = ordered.slice(0, GLOB_MAX_FILES).map((file) => path.join(searchDir.absolute, file));
     const truncated = found.length > GLOB_MAX_FILES;
@@ -68,6 +63,17 @@ function splitPattern(pattern: string, givenPath: string | undefined): { directo
   const firstMagic = segments.findIndex((segment) => /[*?[{]/.test(segment));
   const split = firstMagic === -1 ? segments.length - 1 : firstMagic;
   return { directory: segments.slice(0, split).join('/') || '/', pattern: segments.slice(split).join('/') };
+}
+
+/**
+ * A --glob that matches an ignored directory (`**\/*.d` matches `node_modules/x.d/`) or file
+ * (`**\/*.log`) overrides .gitignore in ripgrep; keeping only the files that ripgrep also lists
+ * without the glob applies .gitignore as the user wrote it.
+ */
+async function listNotIgnored(pattern: string, listFiles: (globs: string[]) => Promise<string[]>): Promise<string[]> {
+  const [matching, notIgnored] = await Promise.all([listFiles(['--glob', pattern]), listFiles([])]);
+  const visible = new Set(notIgnored);
+  return matching.filter((file) => visible.has(file));
 }
 
 function globTitle(input: { pattern?: string; path?: string }, cwd: string): string {

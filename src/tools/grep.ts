@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, ToolFailure, toolUseError } from './defineTool';
 import { sortByModificationTime } from './support/modificationTimes';
-import { ripgrepArgs, runRipgrep } from './support/ripgrep';
+import { matchesEverything, ripgrepArgs, runRipgrep } from './support/ripgrep';
 import { displayPath, resolveWorkspacePath } from './support/workspacePaths';
 
 /** Results shown when the model gives no head_limit: enough to orient, small enough for a 16K context. */
@@ -124,7 +124,7 @@ function grepFlags(input: GrepInput, mode: NonNullable<GrepInput['output_mode']>
       if (input['-B'] !== undefined) flags.push('-B', String(input['-B']));
     }
   }
-  for (const glob of splitGlobs(input.glob ?? '')) flags.push('--glob', glob);
+  for (const glob of splitGlobs(input.glob ?? '')) if (!matchesEverything(glob)) flags.push('--glob', glob);
   if (input.type) flags.push('--type', input.type);
   return flags;
 }

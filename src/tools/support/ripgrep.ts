@@ -12,6 +12,14 @@ export function ripgrepArgs(toolArgs: readonly string[], positional: readonly st
   return ['--no-config', '--hidden', '--no-require-git', ...toolArgs, '--glob', '!.git', ...positional];
 }
 
+/**
+ * A --glob that matches every path filters nothing, yet, because it also matches directories,
+ * it would override .gitignore (ripgrep gives globs precedence) and pull in node_modules.
+ */
+export function matchesEverything(glob: string): boolean {
+  return glob === '*' || glob === '**' || glob === '**/*';
+}
+
 export interface RipgrepExit {
   /** ripgrep's exit status: 0 found, 1 nothing found, 2 error (results may still have been printed). */
   code: number | null;

@@ -50,6 +50,14 @@ describe('Glob', () => {
     }
   });
 
+  it('keeps ignored files out even when the pattern names them', async () => {
+    expect((await glob({ pattern: '**/.env' })).output).toBe('No files found');
+    expect((await glob({ pattern: 'build/**' })).output).toBe('No files found');
+    await mkdir(path.join(root, 'node_modules/pkg.d'), { recursive: true });
+    await writeFile(path.join(root, 'node_modules/pkg.d/index.d'), '');
+    expect((await glob({ pattern: '**/*.d' })).output).toBe('No files found');
+  });
+
   it('searches the directory given as path, relative to the working directory', async () => {
     const result = await glob({ pattern: '*.ts', path: 'web' });
     expect(result.output.split('\n').sort()).toEqual([path.join(root, 'web/src/api.ts'), path.join(root, 'web/src/main.ts')]);

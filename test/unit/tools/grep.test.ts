@@ -142,6 +142,12 @@ describe('Grep', () => {
       expect(splitGlobs('*.ts, *.{ts,tsx} docs/**')).toEqual(['*.ts', '*.{ts,tsx}', 'docs/**']);
     });
 
+    it('does not let a glob that matches everything pull in ignored files', async () => {
+      for (const glob of ['*', '**/*', '**']) {
+        expect((await grep({ pattern: 'create_app', glob })).output.split('\n')[0]).toBe('Found 4 files');
+      }
+    });
+
     it('accepts include and regex as aliases, and type for file types', async () => {
       expect((await grep({ regex: 'create_app', include: '*.md' })).output.split('\n')[0]).toBe('Found 2 files');
       expect((await grep({ pattern: 'fetch', type: 'ts' })).output.split('\n').slice(1).sort()).toEqual(['web/src/api.ts']);
