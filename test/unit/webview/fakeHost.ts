@@ -1,7 +1,10 @@
 import { act, render } from '@testing-library/react';
-import { createElement } from 'react';
-import type { HostToWebview, WebviewToHost } from '../../../src/protocol/webview';
+import { createElement, type ReactElement } from 'react';
+import type { HostToWebview, ResolvedLinks, WebviewToHost } from '../../../src/protocol/webview';
 import { App } from '../../../webview/src/components/App';
+import { HostContext } from '../../../webview/src/hostContext';
+import { LinkVerifier } from '../../../webview/src/links/linkVerifier';
+import { LinksContext } from '../../../webview/src/links/linksContext';
 import type { HostChannel } from '../../../webview/src/vscodeApi';
 
 /** An extension host stand-in: records what the view posts and delivers messages to it. */
@@ -39,4 +42,18 @@ export function renderApp() {
   const host = new FakeHost();
   const result = render(createElement(App, { host }));
   return { host, ...result };
+}
+
+/** Renders a component with the contexts the view provides, links resolved as given. */
+export function renderInView(element: ReactElement, links: ResolvedLinks = {}) {
+  const host = new FakeHost();
+  const verifier = new LinkVerifier(host.post);
+  const wrap = (child: ReactElement) =>
+    createElement(
+      HostContext.Provider,
+      { value: host.post },
+      createElement(LinksContext.Provider, { value: { links, generation: 1, verifier } }, child),
+    );
+  const result = render(wrap(element));
+  return { host, ...result, rerenderInView: (next: ReactElement) => result.rerender(wrap(next)) };
 }

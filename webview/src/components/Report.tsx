@@ -6,6 +6,7 @@ import { FileReference, findFileReferences } from '../../../src/protocol/fileRef
 import { fileRefProperty, rehypeFileReferences } from '../markdown/rehypeFileReferences';
 import { remarkHtmlAsCode } from '../markdown/remarkHtmlAsCode';
 import { FileRef } from './FileRef';
+import { LinkifiedText } from './LinkifiedText';
 
 /**
  * The final report: GitHub-flavoured markdown with highlighted code. Model output is untrusted:
@@ -13,6 +14,16 @@ import { FileRef } from './FileRef';
  * verified file references are clickable; other links show as text with their address.
  */
 export const Report = memo(function Report({ markdown }: { markdown: string }) {
+  if (!formattable(markdown)) {
+    return (
+      <div className="markdown">
+        <p className="report-note">This report is too large to format, so it is shown as plain text.</p>
+        <div className="model-text">
+          <LinkifiedText text={markdown} />
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="markdown">
       <Markdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
@@ -21,6 +32,23 @@ export const Report = memo(function Report({ markdown }: { markdown: string }) {
     </div>
   );
 });
+
+// Markdown parsing (GFM autolinks especially) and highlighting take seconds on a megabyte; a
+// 50-page report is about 150 kB. Past these sizes, or with a runaway line, plain text it is.
+const maxFormattedChars = 400_000;
+const maxFormattedLineChars = 20_000;
+
+function formattable(markdown: string): boolean {
+  if (markdown.length > maxFormattedChars) return false;
+  let lineStart = 0;
+  while (lineStart < markdown.length) {
+    const lineEnd = markdown.indexOf('\n', lineStart);
+    const end = lineEnd === -1 ? markdown.length : lineEnd;
+    if (end - lineStart > maxFormattedLineChars) return false;
+    lineStart = end + 1;
+  }
+  return true;
+}
 
 const remarkPlugins = [remarkGfm, remarkHtmlAsCode];
 const rehypePlugins = [rehypeHighlight, rehypeFileReferences];

@@ -1,0 +1,84 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { createElement } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Report } from '../../../webview/src/components/Report';
+import { renderInView } from './fakeHost';
+
+afterEach(cleanup);
+
+const renderReport = (markdown: string, links = {}) => renderInView(createElement(Report, { markdown }), links);
+
+describe('Report', () => {
+  it('renders GitHub-flavoured markdown with highlighted code', () => {
+    const { container } = renderReport(
+      '# Config\n\n| Setting | File |\n| --- | --- |\n| DEBUG | config |\n\n- [x] done\n\n```python\ndef create_app():\n    return 1\n```',
+    );
+    expect(screen.getByRole('heading', { name: 'Config' })).toBeTruthy();
+    expect(screen.getByRole('table')).toBeTruthy();
+    expect(container.querySelector('pre code.hljs .hljs-keyword')?.textContent).toBe('def');
+  });
+
+  it('shows raw HTML as code and never puts it in the DOM', () => {
+    const alert = vi.fn();
+    Object.assign(window, { alert });
+    const { container } = renderReport(
+      'Before\n\n<script>alert(1)</script>\n\nInline <img src="x" onerror="alert(2)"> and <a href="javascript:alert(3)">x</a> and <iframe src="https://evil.example"></iframe>',
+    );
+    expect(container.querySelector('script, iframe, img, [onerror], a')).toBeNull();
+    expect(container.textContent).toContain('<script>alert(1)</script>');
+    expect(container.textContent).toContain('<img src="x" onerror="alert(2)">');
+    expect(alert).not.toHaveBeenCalled();
+  });
+
+  it('renders javascript:, data: and remote links as inert text', () => {
+    const { container } = renderReport(
+      '[click](javascript:alert(1)) [data](data:text/html,<script>alert(1)</script>) [docs](https://example.com/docs) <https://example.org>',
+    );
+    expect(container.querySelector('a, [href]')).toBeNull();
+    expect(container.textContent).toContain('click');
+    expect(container.textContent).toContain('docs (https://example.com/docs)');
+    expect(container.textContent).toContain('https://example.org');
+    expect(container.textContent).not.toContain('javascript:');
+  });
+
+  it('never loads images: their alt text shows instead', () => {
+    const { container } = renderReport('![architecture diagram](https://evil.example/track.png) ![](http://x/y.gif)');
+    expect(container.querySelector('img, picture, source, [src]')).toBeNull();
+    expect(container.textContent).toContain('architecture diagram');
+  });
+
+  it('links verified references in prose, code spans and markdown links, and opens the file', () => {
+    const { host } = renderReport('Factory in `src/server/app.py:12-30`; see [the routes](src/server/routes.py#L3).', {
+      'src/server/app.py:12-30': { exists: true, path: '/w/src/server/app.py', line: 12, endLine: 30 },
+      'src/server/routes.py#L3': { exists: true, path: '/w/src/server/routes.py', line: 3 },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'src/server/app.py:12-30' }));
+    fireEvent.click(screen.getByRole('button', { name: 'the routes' }));
+    expect(host.sent('file/open')).toEqual([
+      { type: 'file/open', path: '/w/src/server/app.py', line: 12, endLine: 30 },
+      { type: 'file/open', path: '/w/src/server/routes.py', line: 3, endLine: undefined },
+    ]);
+  });
+
+  it('does not link references inside code blocks', () => {
+    const { container } = renderReport('```\nsrc/server/app.py:12\n```', {
+      'src/server/app.py:12': { exists: true, path: '/w/src/server/app.py', line: 12 },
+    });
+    expect(container.querySelector('button')).toBeNull();
+  });
+
+  it('renders a report with a 1 MB line as plain, inert text with its references', () => {
+    const line = 'word src/a.py:1 <img src=x onerror=alert(1)> [x](javascript:alert(1)) '.repeat(15_000);
+    const { container } = renderReport(`# Title\n\n${line}`, { 'src/a.py:1': { exists: true, path: '/w/src/a.py', line: 1 } });
+    expect(container.textContent!.length).toBeGreaterThan(1_000_000);
+    expect(container.querySelector('img, a, h1')).toBeNull();
+    expect(screen.getAllByRole('button', { name: 'src/a.py:1' }).length).toBeGreaterThan(0);
+  });
+
+  it('formats a long report whose lines are ordinary', () => {
+    const section = '## Part\n\nThe factory in `src/server/app.py:12` builds the app.\n\n```python\ndef f():\n    return 1\n```\n\n';
+    const { container } = renderReport(section.repeat(400));
+    expect(container.querySelectorAll('h2')).toHaveLength(400);
+  });
+});
