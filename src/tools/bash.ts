@@ -60,6 +60,7 @@ export const bashTool: Tool = defineTool({
 });
 
 function formatSeconds(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
   const seconds = ms / 1000;
   return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)}s`;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Bash, defineCommand, InMemoryFs, MountableFs, OverlayFs, type CommandName, type CustomCommand, type IFileSystem } from 'just-bash';
 import { searchCommands } from './fastSearch';
 import { gitCommand } from './git';
+import { MAX_FILE_READ_BYTES, MAX_OUTPUT_BYTES } from './limits';
 import { gnuFormatCommands } from './gnuFormat';
 import { simulator } from './simulated';
 import { treeCommand } from './tree';
@@ -15,11 +16,6 @@ const SIMULATED_COMMANDS: CommandName[] = [
 
 /** Built-ins reached only through our wrappers of the same name (fast search, GNU layout). */
 const WRAPPED_COMMANDS: CommandName[] = ['grep', 'rg', 'uniq', 'wc', 'ls'];
-
-/** Largest file a command may read (bigger ones fail with EFBIG rather than fill memory). */
-const MAX_FILE_READ_BYTES = 32 * 1024 * 1024;
-/** Output kept from one run; the tool shows far less, but counts the lines it drops. */
-const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 export interface ExecutionRequest {
   script: string;

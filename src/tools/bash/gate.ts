@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parse, type ScriptNode, type SimpleCommandNode, type WordNode } from 'just-bash';
 import { COMMAND_CHECKS, KNOWN_REFUSALS } from './commandPolicy';
+import { CONTENT_READERS } from './limits';
 import { checkLeadingGlob, confinePath, resolveReal } from './paths';
 import { Refusal } from './refusal';
 import { expandWord } from './words';
@@ -73,7 +74,7 @@ function checkSimpleCommand(node: SimpleCommandNode, cwds: Set<string>, roots: r
   const use = check(words.map((word) => word.value));
   const globbed = new Set(words.filter((word) => word.glob).map((word) => word.value));
   for (const argument of use.paths) {
-    for (const dir of cwds) confinePath(argument, dir, roots, globbed.has(argument));
+    for (const dir of cwds) confinePath(argument, dir, roots, globbed.has(argument), CONTENT_READERS.has(name));
   }
   return { name, changesDirectoryTo: use.changesDirectoryTo };
 }
@@ -104,7 +105,7 @@ function checkRedirection(redirection: RedirectionNode, cwds: Set<string>, roots
   const value = expanded[0]!.value;
   if (operator === '<') {
     if (fd !== null && fd !== 0) throw new Refusal('only plain input redirection (< FILE) is allowed');
-    for (const dir of cwds) confinePath(value, dir, roots, false);
+    for (const dir of cwds) confinePath(value, dir, roots, false, true);
     return;
   }
   if ((operator === '>&' || operator === '<&') && (value === '1' || value === '2') && (fd === null || fd === 1 || fd === 2)) return;

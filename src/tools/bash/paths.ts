@@ -1,5 +1,6 @@
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { MAX_FILE_READ_BYTES } from './limits';
 import { Refusal } from './refusal';
 
 /** True when `target` is `root` or lies below it. Both must be absolute and normalized. */
@@ -32,7 +33,7 @@ export function resolveReal(target: string): string {
  * Refuses a path argument that resolves outside every workspace root, or that names something
  * other than a file or directory (a FIFO or device would block or never end).
  */
-export function confinePath(argument: string, cwd: string, roots: readonly string[], glob: boolean): void {
+export function confinePath(argument: string, cwd: string, roots: readonly string[], glob: boolean, readsContent = false): void {
   if (argument === '-') return;
   // For a glob, judge the directory it expands in: everything before the first wildcard.
   const literal = glob ? argument.slice(0, argument.search(/[*?[]/)) : argument;
@@ -46,6 +47,10 @@ export function confinePath(argument: string, cwd: string, roots: readonly strin
   try {
     const stat = statSync(real);
     if (!stat.isFile() && !stat.isDirectory()) throw new Refusal(`${argument} is not a regular file or directory`);
+    if (readsContent && stat.size > MAX_FILE_READ_BYTES) {
+      const size = `${(stat.size / 1024 / 1024).toFixed(1)} MB`;
+      throw new Refusal(`${argument} is ${size}, more than this tool reads (${MAX_FILE_READ_BYTES / 1024 / 1024} MB); search it with grep or rg instead`);
+    }
   } catch (error) {
     if (error instanceof Refusal) throw error;
   }
@@ -77,14 +82,4 @@ export function realRoots(roots: readonly string[]): string[] {
       return path.resolve(root);
     }
   });
-}
-
-/** Whether something exists at `target` without following a final symlink. */
-export function exists(target: string): boolean {
-  try {
-    lstatSync(target);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hashTree, runBash } from './workspace';
+
+function gitAvailable(): boolean {
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** git run by the test itself, isolated from the machine's configuration. */
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: cwd, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+  });
+}
+
+async function makeRepo(base: string, name: string): Promise<string> {
+  const root = path.join(base, name);
+  await mkdir(root);
+  git(root, 'init', '-q');
+  await writeFile(path.join(root, 'app.py'), 'def main():\n    return 1\n');
+  await writeFile(path.join(root, 'README.md'), '# Demo\n');
+  git(root, 'add', '.');
+  git(root, 'commit', '-q', '-m', 'Initial commit');
+  await appendFile(path.join(root, 'app.py'), '# second\n');
+  git(root, 'commit', '-q', '-am', 'Second commit');
+  return root;
+}
+
+describe.skipIf(!gitAvailable())('read-only git', () => {
+  let base: string;
+  let marker: string;
+
+  beforeAll(async () => {
+    base = await realpath(await mkdtemp(path.join(tmpdir(), 'loco-bash-git-')));
+    marker = path.join(base, 'PWNED');
+  });
+  afterAll(async () => {
+    await rm(base, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('serves read-only subcommands in an ordinary repository', async () => {
+    const root = await makeRepo(base, 'plain');
+    await appendFile(path.join(root, 'app.py'), '# local change\n');
+    const before = await hashTree(root);
+    expect((await runBash(root, { command: 'git log --oneline -5' })).output).toMatch(/^[0-9a-f]{7,} Second commit\n[0-9a-f]{7,} Initial commit$/);
+    expect((await runBash(root, { command: 'git status --short' })).output).toBe(' M app.py');
+    expect((await runBash(root, { command: 'git diff' })).output).toContain('+# local change');
+    expect((await runBash(root, { command: 'git ls-files' })).output).toBe('README.md\napp.py');
+    expect((await runBash(root, { command: 'git branch --list' })).output).toBe('* main');
+    expect((await runBash(root, { command: 'git show --stat HEAD | head -1' })).output).toMatch(/^commit [0-9a-f]{40}$/);
+    expect((await runBash(root, { command: 'git grep -n main' })).output).toBe('app.py:1:def main():');
+    expect((await runBash(root, { command: 'git log --oneline HEAD~1 | wc -l' })).output).toBe('1');
+    expect((await runBash(root, { command: 'git blame -s README.md' })).output).toMatch(/^[0-9a-f^]+ 1\) # Demo$/);
+    expect((await runBash(root, { command: 'git rev-parse --show-toplevel' })).output).toBe(root);
+    // Nothing written: not even the index refresh that `git status` usually does.
+    expect(await hashTree(root)).toBe(before);
+  });
+
+  it('never runs core.fsmonitor, pagers or the environment\'s config from a hostile repository', async () => {
+    const root = await makeRepo(base, 'fsmonitor');
+    git(root, 'config', 'core.fsmonitor', `touch ${marker}`);
+    git(root, 'config', 'core.pager', `touch ${marker}; cat`);
+    git(root, 'config', 'pager.log', `touch ${marker}; cat`);
+    git(root, 'config', 'log.showSignature', 'true');
+    git(root, 'config', 'gpg.program', `touch ${marker}`);
+    const saved = process.env.GIT_CONFIG_PARAMETERS;
+    process.env.GIT_CONFIG_PARAMETERS = `'core.fsmonitor'='touch ${marker}'`;
+    try {
+      await appendFile(path.join(root, 'app.py'), '# dirty\n');
+      expect((await runBash(root, { command: 'git status --short' })).output).toBe(' M app.py');
+      expect((await runBash(root, { command: 'git log --oneline -1' })).output).toMatch(/Second commit$/);
+    } finally {
+      if (saved === undefined) delete process.env.GIT_CONFIG_PARAMETERS;
+      else process.env.GIT_CONFIG_PARAMETERS = saved;
+    }
+  });
+
+  it.each([
+    ['a clean/smudge filter', ['filter.evil.clean', 'filter.evil.smudge'], '* filter=evil\n'],
+    ['a textconv driver', ['diff.evil.textconv'], '* diff=evil\n'],
+    ['an external diff command', ['diff.evil.command'], '* diff=evil\n'],
+  ])('refuses git in a repository whose config sets %s', async (_label, keys, attributes) => {
+    const root = await makeRepo(base, `driver-${keys[0]!.replace(/\W/g, '')}`);
+    await writeFile(path.join(root, '.gitattributes'), attributes);
+    for (const key of keys) git(root, 'config', key, `touch ${marker}; cat`);
+    await appendFile(path.join(root, 'app.py'), '# dirty\n');
+    for (const command of ['git status', 'git diff', 'git log -p -1', 'git show HEAD']) {
+      const result = await runBash(root, { command });
+      expect(result.output).toContain(`git is unavailable here: the repository config sets ${keys[0]}`);
+    }
+  });
+
+  it('refuses git when the config includes another file or moves the worktree', async () => {
+    const root = await makeRepo(base, 'include');
+    git(root, 'config', 'include.path', '/etc/gitconfig');
+    expect((await runBash(root, { command: 'git log' })).output).toContain('sets include.path');
+    const moved = await makeRepo(base, 'worktree');
+    git(moved, 'config', 'core.worktree', base);
+    expect((await runBash(moved, { command: 'git status' })).output).toContain('sets core.worktree');
+  });
+
+  it('refuses git whose metadata lies outside the workspace', async () => {
+    const outside = await makeRepo(base, 'outside');
+    const root = path.join(base, 'linked');
+    await mkdir(root);
+    await writeFile(path.join(root, '.git'), `gitdir: ${path.join(outside, '.git')}\n`);
+    expect((await runBash(root, { command: 'git log --oneline' })).output).toContain('the repository metadata lies outside the workspace');
+  });
+
+  it('does not climb above the workspace to find a repository', async () => {
+    const repo = await makeRepo(base, 'parent');
+    const sub = path.join(repo, 'sub');
+    await mkdir(sub);
+    const result = await runBash(sub, { command: 'git log --oneline' });
+    expect(result.output).toMatch(/^Exit code 128\nfatal: not a git repository/);
+  });
+});
