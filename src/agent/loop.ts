@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunFinishReason } from '../protocol/agentEvent';
 import type { ConversationMessage } from '../protocol/conversation';
 import { SamplingOptions, type CompletionResult } from '../protocol/prompt';
-import { toolUseError, type SubAgentRequest, type SubAgentResult, type Tool, type ToolContext, type ToolResult } from '../tools/defineTool';
+import { toolUseError, unknownToolResult, type SubAgentRequest, type SubAgentResult, type Tool, type ToolContext, type ToolResult } from '../tools/defineTool';
 import type { ChatModel } from './chatModel';
 import { capToolOutput, compactToFit } from './contextBudget';
 import type { EventSink } from './events';
@@ -153,7 +153,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
     const executeCall = async (call: ParsedToolCall, tool: Tool | undefined, callId: string): Promise<ToolResult> => {
       if (!call.ok) return { output: toolUseError(call.error), title: call.name, metadata: {}, status: 'error' };
       if (lastTurn) return { output: TURN_LIMIT_ERROR, title: call.name, metadata: {}, status: 'refused' };
-      if (!tool) return { output: toolUseError(`Error: No such tool available: ${call.name}`), title: call.name, metadata: {}, status: 'error' };
+      if (!tool) return unknownToolResult(call.name);
       const key = `${call.name}\u0000${canonicalJson(call.args)}`;
       const earlierTurn = seenCalls.get(key);
       if (earlierTurn !== undefined) {

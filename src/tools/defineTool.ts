@@ -67,6 +67,11 @@ export function toolUseError(message: string): string {
   return `<tool_use_error>${message}</tool_use_error>`;
 }
 
+/** The answer to a call of a tool the explorer does not have (Write, Edit, or a made-up name). */
+export function unknownToolResult(name: string): ToolResult {
+  return { output: toolUseError(`Error: No such tool available: ${name}`), title: name, metadata: {}, status: 'error' };
+}
+
 /** A failure a tool reports to the model as an error result rather than a crash. */
 export class ToolFailure extends Error {
   constructor(

@@ -1,5 +1,5 @@
 import { bashTool } from './bash';
-import { toolUseError, type Tool, type ToolResult } from './defineTool';
+import type { Tool } from './defineTool';
 import { globTool } from './glob';
 import { grepTool } from './grep';
 import { readTool } from './read';
@@ -7,21 +7,11 @@ import { taskTool } from './task';
 
 /**
  * The explorer's tools by name, as the model calls them. There is deliberately no Write or
- * Edit: the explorer is read-only, and a call to them gets unknownToolResult like any other.
+ * Edit: the explorer is read-only, and a call to them gets unknownToolResult (defineTool.ts) like any other.
  * A sub-agent's set leaves out Task, so explorations cannot nest.
  */
 export function createExplorerTools(options: { includeTask?: boolean } = {}): ReadonlyMap<string, Tool> {
   const tools: Tool[] = [readTool, grepTool, globTool, bashTool];
   if (options.includeTask ?? true) tools.push(taskTool);
   return new Map(tools.map((tool) => [tool.name, tool]));
-}
-
-/** The answer to a call of a tool the explorer does not have (Write, Edit, or a made-up name). */
-export function unknownToolResult(name: string): ToolResult {
-  return {
-    output: toolUseError(`Error: No such tool available: ${name}`),
-    title: name,
-    metadata: {},
-    status: 'error',
-  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createExplorerTools, unknownToolResult } from '../../../src/tools/registry';
+import { unknownToolResult } from '../../../src/tools/defineTool';
+import { createExplorerTools } from '../../../src/tools/registry';
 
 describe('createExplorerTools', () => {
   it('gives the read-only tools by the names the model uses', () => {

@@ -1,0 +1,156 @@
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ChatModel } from '../agent/chatModel';
+import { createEventSink } from '../agent/events';
+import { DEFAULT_MAX_TURNS, runAgent } from '../agent/loop';
+import { ScriptedModel } from '../agent/scriptedModel';
+import { unknownToolResult } from '../tools/defineTool';
+import { createExplorerTools } from '../tools/registry';
+import { createEventPrinter } from './eventPrinter';
+import { openModel } from './modelOption';
+
+const USAGE = `LocoOperator: explore a codebase with a small model that runs on your machine.
+
+Usage:
+  locooperator ask "QUESTION" [--cwd DIR] [--model FILE.gguf | --scripted FILE.json]
+                              [--max-turns N] [--threads N] [--context-size N] [--json]
+  locooperator tool NAME 'JSON-ARGS' [--cwd DIR]
+  locooperator download [--variant Q4_K_M] [--dir DIR]
+
+ask        answers QUESTION about the code in DIR (default: the current directory) and prints
+           the tool calls and the report as they happen (--json: one event per line).
+           The model is --model, else $LOCOOPERATOR_MODEL_PATH; --scripted replays recorded turns.
+tool       runs one tool call and prints exactly the text the model would see.
+download   downloads LocoOperator-4B (GGUF) for --model.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'ask':
+      return ask(rest);
+    case 'tool':
+      return tool(rest);
+    case 'download': {
+      const { runDownloadCommand } = await import('./download');
+      return runDownloadCommand(rest);
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+function workspaceRoot(cwd: string | undefined): string {
+  const dir = resolve(cwd ?? process.cwd());
+  try {
+    return realpathSync(dir);
+  } catch {
+    throw new UsageError(`The directory ${dir} does not exist.`);
+  }
+}
+
+async function ask(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      cwd: { type: 'string' },
+      model: { type: 'string' },
+      scripted: { type: 'string' },
+      'max-turns': { type: 'string' },
+      threads: { type: 'string' },
+      'context-size': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const question = positionals.join(' ').trim();
+  if (!question) throw new UsageError('ask needs a question, e.g. locooperator ask "Where is the configuration loaded?"');
+  if (values.model && values.scripted) throw new UsageError('Use either --model or --scripted, not both.');
+  const root = workspaceRoot(values.cwd);
+  const maxTurns = positiveInt(values['max-turns'], '--max-turns') ?? DEFAULT_MAX_TURNS;
+
+  let model: ChatModel & { dispose?(): Promise<void> | void };
+  if (values.scripted) {
+    model = ScriptedModel.fromFile(resolve(values.scripted), { chunkSize: 16 });
+  } else {
+    const modelPath = values.model ?? process.env.LOCOOPERATOR_MODEL_PATH;
+    if (!modelPath) {
+      throw new UsageError('No model given: pass --model FILE.gguf (or set LOCOOPERATOR_MODEL_PATH), or run "locooperator download" first.');
+    }
+    model = await openModel({
+      modelPath: resolve(modelPath),
+      threads: positiveInt(values.threads, '--threads'),
+      contextSize: positiveInt(values['context-size'], '--context-size'),
+    });
+  }
+
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  const print = values.json
+    ? (event: unknown) => process.stdout.write(`${JSON.stringify(event)}\n`)
+    : createEventPrinter((text) => process.stdout.write(text));
+  try {
+    const outcome = await runAgent({
+      model,
+      tools: createExplorerTools(),
+      task: question,
+      cwd: root,
+      roots: [root],
+      maxTurns,
+      signal: controller.signal,
+      emit: createEventSink(print),
+    });
+    return outcome.reason === 'done' ? 0 : outcome.reason === 'cancelled' ? 130 : 1;
+  } finally {
+    process.off('SIGINT', stop);
+    await model.dispose?.();
+  }
+}
+
+async function tool(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { cwd: { type: 'string' } } });
+  const [name, json = '{}'] = positionals;
+  if (!name) throw new UsageError(`tool needs a tool name, e.g. locooperator tool Read '{"file_path": "/abs/path"}'`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new UsageError(`The arguments are not valid JSON: ${(error as Error).message}`);
+  }
+  const root = workspaceRoot(values.cwd);
+  const tools = createExplorerTools();
+  const selected = tools.get(name);
+  const result = selected
+    ? await selected.run(parsed, { cwd: root, roots: [root], signal: new AbortController().signal })
+    : unknownToolResult(name);
+  process.stdout.write(`${result.output}\n`);
+  return result.status === 'done' ? 0 : 1;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new UsageError(`${flag} must be a positive whole number, not "${value}".`);
+  return number;
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`locooperator: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,24 @@
+import { createModelClient, type ModelClient } from '../model/modelClient';
+
+/**
+ * Starts the embedded engine for `--model` and loads the file before the run starts, so that the
+ * loop budgets against the context size the engine really allocated. Status goes to stderr.
+ */
+export async function openModel(options: { modelPath: string; threads?: number; contextSize?: number }): Promise<ModelClient> {
+  const client = createModelClient({
+    modelPath: options.modelPath,
+    threads: options.threads,
+    contextSize: options.contextSize ?? 'auto',
+    idleUnloadMs: 0,
+  });
+  try {
+    const status = await client.load();
+    process.stderr.write(
+      `model: ${options.modelPath} (${status.backend ?? 'unknown backend'}, context ${status.contextSize ?? '?'} tokens, ${status.threads ?? '?'} threads)\n`,
+    );
+  } catch (error) {
+    await client.dispose();
+    throw error;
+  }
+  return client;
+}
