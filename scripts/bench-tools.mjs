@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 7);
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 11);
 
 // ---------------------------------------------------------------------------------------------
 // The generated tree: 30 packages × 20 modules × 50 files = 30,000 source files, plus an ignored
@@ -132,16 +132,23 @@ function runRipgrepDirect(rg, args, cwd, maxLines = Infinity) {
   });
 }
 
-async function median(action) {
-  await action(); // warm the page cache and the code paths
-  const times = [];
+/**
+ * Median times of two actions, measured alternately so that a change in the machine's load
+ * (it is shared) weighs on both alike; one warm-up each fills the page cache and the code paths.
+ */
+async function pairedMedians(ours, baseline) {
+  await ours();
+  await baseline();
+  const times = { ours: [], baseline: [] };
   for (let i = 0; i < REPETITIONS; i++) {
-    const started = performance.now();
-    await action();
-    times.push(performance.now() - started);
+    for (const [key, action] of i % 2 === 0 ? [['ours', ours], ['baseline', baseline]] : [['baseline', baseline], ['ours', ours]]) {
+      const started = performance.now();
+      await action();
+      times[key].push(performance.now() - started);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  return { oursMs: median(times.ours), baselineMs: median(times.baseline) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,11 +213,13 @@ async function toolsSection() {
   for (const testCase of cases) {
     const probe = await testCase.tool.run(testCase.args, ctx);
     if (probe.status !== 'done') throw new Error(`${testCase.name}: ${probe.output}`);
-    const oursMs = await median(() => testCase.tool.run(testCase.args, ctx));
-    const rgMs = await median(async () => {
-      for (const args of testCase.direct) await runRipgrepDirect(rg, args, TREE, testCase.directMaxLines);
-    });
-    rows.push({ name: testCase.name, oursMs, baselineMs: rgMs, ratio: oursMs / rgMs, metadata: probe.metadata });
+    const { oursMs, baselineMs } = await pairedMedians(
+      () => testCase.tool.run(testCase.args, ctx),
+      async () => {
+        for (const args of testCase.direct) await runRipgrepDirect(rg, args, TREE, testCase.directMaxLines);
+      },
+    );
+    rows.push({ name: testCase.name, oursMs, baselineMs, ratio: oursMs / baselineMs, metadata: probe.metadata });
   }
   return { title: `File tools vs ripgrep run directly (${tree.files} files, ${(tree.bytes / 1e6).toFixed(1)} MB, +${tree.ignoredFiles} ignored)`, baseline: 'rg', rows, tree };
 }
@@ -220,7 +229,7 @@ const sections = [toolsSection];
 // ---------------------------------------------------------------------------------------------
 
 function printSection(section) {
-  console.log(`\n${section.title}; median of ${REPETITIONS} after one warm-up\n`);
+  console.log(`\n${section.title}; median of ${REPETITIONS}, measured alternately, after one warm-up\n`);
   const header = ['case', 'ours ms', `${section.baseline} ms`, 'ratio'];
   const body = section.rows.map((row) => [row.name, row.oursMs.toFixed(1), row.baselineMs.toFixed(1), `${row.ratio.toFixed(2)}×`]);
   const widths = header.map((cell, i) => Math.max(cell.length, ...body.map((line) => line[i].length)));

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grepTool, splitGlobs } from '../../../src/tools/grep';
@@ -182,6 +182,12 @@ describe('Grep', () => {
       const result = await grep({ pattern: 'root', path: '/etc' });
       expect(result.status).toBe('refused');
       expect(result.output).toContain('is outside the workspace');
+    });
+
+    it('does not follow a symlink out of the workspace while searching', async () => {
+      await symlink('/etc', path.join(root, 'etc-link'));
+      expect((await grep({ pattern: 'root:x:0:0' })).output).toBe('No files found');
+      expect((await grep({ pattern: 'root:', path: 'etc-link' })).status).toBe('refused');
     });
 
     it("passes ripgrep's message for a bad regular expression or type", async () => {

@@ -202,6 +202,18 @@ describe('Read', () => {
       expect(result.output).toContain('starts with ~, which is not expanded');
     });
 
+    it('reads in any of several workspace roots', async () => {
+      const other = await makeFixtureWorkspace();
+      try {
+        const ctx = contextFor(root, { roots: [root, other.root] });
+        const result = await readTool.run({ file_path: path.join(other.root, 'README.md'), limit: 1 }, ctx);
+        expect(result.output).toBe('     1→# Tasklist');
+        expect(result.title).toBe(`Read ${path.join(other.root, 'README.md')}:1-1`);
+      } finally {
+        await other.cleanup();
+      }
+    });
+
     it('accepts a name that merely starts with two dots', async () => {
       await writeFile(path.join(root, '..notes'), 'kept\n');
       expect((await read({ file_path: path.join(root, '..notes') })).output).toBe('     1→kept');
