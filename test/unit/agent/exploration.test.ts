@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentSession } from '../../../src/agent/session';
+import { ScriptedModel } from '../../../src/agent/scriptedModel';
+import type { AgentEvent } from '../../../src/protocol/agentEvent';
+import { createExplorerTools } from '../../../src/tools/registry';
+import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
+
+/**
+ * Whole explorations on the fixture project with the real tools, driven by turns written the way
+ * LocoOperator writes them (Bash where Read would do, parallel calls, absolute paths).
+ */
+const call = (name: string, args: Record<string, unknown>) => `<tool_call>\n${JSON.stringify({ name, arguments: args })}\n</tool_call>`;
+
+let workspace: FixtureWorkspace;
+beforeAll(async () => {
+  workspace = await makeFixtureWorkspace();
+});
+afterAll(() => workspace.cleanup());
+
+/** Tool results in call order (they finish in any order). */
+function results(events: AgentEvent[]) {
+  const finished = new Map(events.flatMap((event) => (event.type === 'tool/result' ? [[event.callId, event] as const] : [])));
+  return events.flatMap((event) => (event.type === 'tool/call' ? [finished.get(event.callId)!] : []));
+}
+
+describe('an exploration of the fixture project', () => {
+  it('answers "how is configuration loaded" with real tool output and a referenced report, then takes a follow-up', async () => {
+    const root = workspace.root;
+    const model = new ScriptedModel(
+      [
+        `I will start by listing the top-level files and finding the Python sources.\n${call('Bash', { command: `ls -F ${root}`, description: 'List top-level files' })}\n${call('Glob', { pattern: '**/*.py' })}`,
+        `${call('Grep', { pattern: 'Config', path: `${root}/src`, output_mode: 'content', '-n': true })}\n${call('Read', { file_path: `${root}/src/server/config.py` })}`,
+        `## How configuration is loaded\n\n- \`create_app\` applies \`Config\` unless a config object is passed: ${root}/src/server/app.py:8-10\n- \`Config\` reads \`SECRET_KEY\` from the environment: ${root}/src/server/config.py:5\n- Tests swap in \`TestConfig\`: ${root}/src/server/config.py:10-12`,
+        `${call('Grep', { pattern: 'TestConfig', path: `${root}/tests`, output_mode: 'files_with_matches' })}`,
+        `Tests use it in ${root}/tests/conftest.py.`,
+      ],
+      { chunkSize: 9 },
+    );
+    const session = new AgentSession({ model, tools: createExplorerTools(), cwd: root, roots: [root] });
+    const events: AgentEvent[] = [];
+    const outcome = await session.ask('How does the server load its configuration?', {
+      signal: new AbortController().signal,
+      onEvent: (event) => events.push(event),
+    });
+
+    expect(outcome.reason).toBe('done');
+    expect(outcome.report).toContain(`${root}/src/server/app.py:8-10`);
+    const [ls, glob, grep, read] = results(events);
+    expect(ls!.output.split('\n')).toEqual(expect.arrayContaining(['README.md', 'src/', 'tests/', 'web/']));
+    expect(glob!.output.split('\n')).toEqual(expect.arrayContaining([`${root}/src/server/app.py`, `${root}/tests/conftest.py`]));
+    expect(glob!.output).not.toContain('node_modules');
+    expect(grep!.output).toContain('src/server/app.py:3:from .config import Config');
+    expect(read!.output).toContain('     4→class Config:');
+    expect(results(events).map((result) => result.status)).toEqual(['done', 'done', 'done', 'done']);
+    // What the model saw next is exactly what the tools returned, in call order.
+    expect(model.prompts[2]).toContain(`<tool_response>\n${grep!.output}\n</tool_response>\n<tool_response>\n${read!.output}\n</tool_response>`);
+
+    const followUp = await session.ask('Where do the tests use TestConfig?', { signal: new AbortController().signal, onEvent: () => {} });
+    expect(followUp).toMatchObject({ reason: 'done', report: `Tests use it in ${root}/tests/conftest.py.` });
+    // The follow-up continues the same conversation: its prompt starts with the whole first run.
+    expect(model.prompts[3]).toContain('## How configuration is loaded');
+    expect(model.prompts[3]).toContain('<|im_start|>user\nWhere do the tests use TestConfig?<|im_end|>');
+    expect(model.prompts[4]).toContain('Found 1 file\ntests/conftest.py');
+  });
+
+  it('refuses a write attempt through Bash and keeps going', async () => {
+    const root = workspace.root;
+    const model = new ScriptedModel([
+      call('Bash', { command: `rm -rf ${root}/src`, description: 'Clean up' }),
+      'I cannot delete files; the explorer is read-only.',
+    ]);
+    const events: AgentEvent[] = [];
+    const session = new AgentSession({ model, tools: createExplorerTools(), cwd: root, roots: [root] });
+    const outcome = await session.ask('Delete the sources', { signal: new AbortController().signal, onEvent: (event) => events.push(event) });
+    expect(outcome.reason).toBe('done');
+    const [refusal] = results(events);
+    expect(refusal!.status).not.toBe('done');
+    expect(refusal!.output).toMatch(/read-only/i);
+    expect(workspace.entries).toContain('src/server/app.py');
+    await expect(import('node:fs/promises').then((fs) => fs.stat(`${root}/src/server/app.py`))).resolves.toBeTruthy();
+  });
+});
