@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parse, type ScriptNode, type SimpleCommandNode, type WordNode } from 'just-bash';
+import { parse, type CommandNode, type ScriptNode, type SimpleCommandNode, type WordNode } from 'just-bash';
 import { COMMAND_CHECKS, KNOWN_REFUSALS } from './commandPolicy';
 import { CONTENT_READERS } from './limits';
 import { checkLeadingGlob, confinePath, resolveReal } from './paths';
@@ -40,26 +40,55 @@ function walk(command: string, cwd: string, roots: readonly string[]): { script:
   }
   if (command.trim() === '') throw new Refusal('the command is empty');
   const script = parse(command);
-  // Each possible working directory: `cd x || cat y` may run cat in either place.
+  // The working directories a command may run in: after `cd x || cat y`, cat runs where cd
+  // failed to leave; after `cd x && cat y`, only in x; after `;`, in either.
   let cwds = new Set([resolveReal(cwd)]);
   let lastCommand = '';
   for (const statement of script.statements) {
     if (statement.background) throw new Refusal('background jobs (&) are not allowed; run the command in the foreground');
     if (statement.deferredError) throw new Refusal(`syntax error near ${statement.deferredError.token}`);
-    for (const pipeline of statement.pipelines) {
+    let outcome: Outcome | undefined;
+    for (const [index, pipeline] of statement.pipelines.entries()) {
       if (pipeline.timed) throw new Refusal('time is not available');
-      for (const node of pipeline.commands) {
-        if (node.type !== 'SimpleCommand') throw new Refusal(compoundReason(node.type));
-        const result = checkSimpleCommand(node, cwds, roots);
-        lastCommand = result.name;
-        if (result.changesDirectoryTo !== undefined) {
-          const target = result.changesDirectoryTo;
-          cwds = new Set([...cwds, ...[...cwds].map((dir) => resolveReal(path.resolve(dir, target)))]);
-        }
-      }
+      const operator = index === 0 ? ';' : statement.operators[index - 1];
+      const input = outcome === undefined ? cwds : operator === '&&' ? outcome.success : operator === '||' ? outcome.failure : union(outcome.success, outcome.failure);
+      const result = checkPipeline(pipeline.commands, input, roots);
+      lastCommand = result.lastCommand;
+      outcome =
+        outcome === undefined || operator === ';'
+          ? result
+          : operator === '&&'
+            ? { success: result.success, failure: union(outcome.failure, result.failure) }
+            : { success: union(outcome.success, result.success), failure: result.failure };
     }
+    if (outcome) cwds = union(outcome.success, outcome.failure);
   }
   return { script, lastCommand };
+}
+
+/** Where the shell may be after a pipeline succeeded or failed. */
+interface Outcome {
+  success: Set<string>;
+  failure: Set<string>;
+}
+
+function checkPipeline(commands: readonly CommandNode[], cwds: Set<string>, roots: readonly string[]): Outcome & { lastCommand: string } {
+  let lastCommand = '';
+  let moved: string | undefined;
+  for (const node of commands) {
+    if (node.type !== 'SimpleCommand') throw new Refusal(compoundReason(node.type));
+    const result = checkSimpleCommand(node, cwds, roots);
+    lastCommand = result.name;
+    moved = result.changesDirectoryTo;
+  }
+  // Each command of a longer pipeline runs in a subshell, so only a lone cd moves the shell.
+  if (moved === undefined || commands.length !== 1) return { success: cwds, failure: cwds, lastCommand };
+  const target = moved;
+  return { success: new Set([...cwds].map((dir) => resolveReal(path.resolve(dir, target)))), failure: cwds, lastCommand };
+}
+
+function union(a: Set<string>, b: Set<string>): Set<string> {
+  return new Set([...a, ...b]);
 }
 
 function checkSimpleCommand(node: SimpleCommandNode, cwds: Set<string>, roots: readonly string[]): { name: string; changesDirectoryTo?: string } {

@@ -1,0 +1,118 @@
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'just-bash';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkCommand } from '../../../src/tools/bash/gate';
+import { expandWord } from '../../../src/tools/bash/words';
+
+describe('the Bash gate', () => {
+  let root: string;
+  const verdict = (command: string, cwd = root) => checkCommand(command, cwd, [root]);
+  const reason = (command: string) => {
+    const result = verdict(command);
+    return result.allowed ? 'ALLOWED' : result.reason;
+  };
+
+  beforeAll(async () => {
+    root = await realpath(await mkdtemp(path.join(tmpdir(), 'loco-gate-')));
+    await mkdir(path.join(root, 'src'));
+    await writeFile(path.join(root, 'src', 'app.py'), 'print(1)\n');
+    await mkdir(path.join(root, 'odd'));
+    await writeFile(path.join(root, 'odd', '-delete'), '');
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it.each([
+    'ls -F',
+    `ls -F ${'ROOT'}`,
+    "find . -name '*.py' | head -20",
+    'grep -rn foo src/',
+    'cat src/app.py | head -50',
+    'wc -l src/app.py',
+    'tree -L 2',
+    'git log --oneline -5',
+    'git log --oneline HEAD~3..HEAD',
+    'git diff HEAD~1 -- src',
+    'git branch --list',
+    'ls 2>/dev/null',
+    'grep -rn foo . 2>&1 | head',
+    'cd src && ls && cd .. && pwd',
+    "sed -n '10,20p' src/app.py",
+    "sed -n '5p' src/app.py",
+    'echo "a b" \'c\'',
+    "printf '%s\\n' a b",
+    'grep -e -x src/app.py',
+    "find . -name '*.py' -not -path './node_modules/*'",
+    'ls src/*.py',
+    'ls ./odd/*',
+    'sort src/app.py | uniq -c | sort -rn | head',
+    'wc -l < src/app.py',
+    'rg -n --glob "*.py" print',
+    'ls -la; pwd',
+    'grep -q x src/app.py || echo none',
+    `cat ${'ROOT'}/src/app.py`,
+  ])('allows %j', (command) => {
+    expect(reason(command.replaceAll('ROOT', root))).toBe('ALLOWED');
+  });
+
+  it('explains each refusal in one actionable line', () => {
+    expect(reason('rm -rf src')).toMatch(/^rm is not available: deletes files\. This tool is read-only; available: ls cat /);
+    expect(reason('sort --out=x src/app.py')).toBe('sort --out is refused: it writes files and this tool is read-only');
+    expect(reason('find . -exec cat {} +')).toContain('pipe the list into another command');
+    expect(reason('cat /etc/hostname')).toBe(`/etc/hostname is outside the workspace (${root}); only files inside it can be read`);
+    expect(reason('ls > out')).toContain('only 2>/dev/null and 2>&1 are accepted');
+    expect(reason('grep -P')).toBe('grep: give a pattern, e.g. grep -rn PATTERN DIR');
+    expect(reason('sed s/a/b/ src/app.py')).toContain("sed -n 'N,Mp' FILE");
+    expect(reason('ls --frobnicate')).toMatch(/^ls: option --frobnicate is not allowed here \(allowed: -a -A /);
+  });
+
+  it('resolves paths from every directory that cd may have left the shell in', () => {
+    expect(reason('cd src && cat ../src/app.py')).toBe('ALLOWED');
+    expect(reason('cd src || cat ../../x')).toContain('is outside the workspace');
+    expect(reason('cd src; cd ..; cd ..; ls')).toContain('.. is outside the workspace');
+  });
+
+  it('refuses a leading glob in a directory holding a file named like an option', () => {
+    expect(verdict('find *', path.join(root, 'odd'))).toEqual({
+      allowed: false,
+      reason: 'a file here is named like an option (-delete); write ./* instead of * so it cannot be read as one',
+    });
+    expect(verdict('find ./*', path.join(root, 'odd')).allowed).toBe(true);
+  });
+
+  it('reports the last command of the line, which decides whether exit status 1 is an error', () => {
+    const result = verdict('cat src/app.py | grep zzz');
+    expect(result.allowed && result.lastCommand).toBe('grep');
+  });
+});
+
+describe('word evaluation before checking', () => {
+  const words = (line: string) => {
+    const command = parse(`echo ${line}`).statements[0]!.pipelines[0]!.commands[0]!;
+    if (command.type !== 'SimpleCommand') throw new Error('not a simple command');
+    return command.args.flatMap((word) => expandWord(word).map((expanded) => expanded.value));
+  };
+
+  it('removes quotes and escapes as bash does', () => {
+    expect(words(`-de\\lete "-ex"ec 'a b' $'\\x41'`)).toEqual(['-delete', '-exec', 'a b', 'A']);
+  });
+
+  it('expands braces, ranges and zero-padded ranges', () => {
+    expect(words('{-delete,-print} x{1..3} {a..c} {01..03} {10..1..4}')).toEqual([
+      '-delete', '-print', 'x1', 'x2', 'x3', 'a', 'b', 'c', '01', '02', '03', '10', '6', '2',
+    ]);
+  });
+
+  it('marks unquoted globs and keeps quoted ones literal', () => {
+    const command = parse(`ls *.py '*.md' src/*`).statements[0]!.pipelines[0]!.commands[0]!;
+    if (command.type !== 'SimpleCommand') throw new Error('not a simple command');
+    expect(command.args.map((word) => expandWord(word)[0])).toEqual([
+      { value: '*.py', glob: true, leadingGlob: true },
+      { value: '*.md', glob: false, leadingGlob: false },
+      { value: 'src/*', glob: true, leadingGlob: false },
+    ]);
+  });
+});
