@@ -14,11 +14,13 @@ export interface EngineOptions {
 export class ContextOverflowError extends Error {}
 
 /**
- * Prefill is evaluated in chunks so that a cancel is noticed between them. Chunks grow until one
- * takes about this long, so a cancel lands within it on any machine, fast or slow.
+ * Prefill is evaluated in chunks so that a cancel is noticed between them. Chunks are sized so
+ * that one takes about PREFILL_CHUNK_TARGET_MS, but never fewer than MIN_PREFILL_CHUNK tokens:
+ * with flash attention on the CPU, llama.cpp is disproportionately slow on batches of 8-60 tokens
+ * (measured ~30x slower per token than 64), so smaller chunks would make prefill itself slow.
  */
 const PREFILL_CHUNK_TARGET_MS = 80;
-const FIRST_PREFILL_CHUNK = 16;
+const MIN_PREFILL_CHUNK = 64;
 /** How many tokens may end inside a multi-byte character before the bytes are emitted anyway. */
 const MAX_HELD_TOKENS = 4;
 
@@ -170,14 +172,18 @@ export class Engine {
 
     const last = tokens.length - 1;
     const total = tokens.length - keep;
-    let chunkSize = FIRST_PREFILL_CHUNK;
+    let chunkSize = MIN_PREFILL_CHUNK;
+    // Smoothed, so that one chunk slowed by a busy machine does not shrink the next ones.
+    let msPerToken: number | undefined;
     while (position < last) {
       if (options.signal.aborted) return result('cancelled');
-      const end = Math.min(last, position + chunkSize);
+      // A short remainder rides with this chunk rather than becoming a slow small batch.
+      const end = last - (position + chunkSize) < MIN_PREFILL_CHUNK ? last : position + chunkSize;
       const chunkStarted = performance.now();
       await this.sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(position, end));
       const perToken = Math.max(performance.now() - chunkStarted, 0.01) / (end - position);
-      chunkSize = Math.max(8, Math.min(this.context.batchSize, Math.floor(PREFILL_CHUNK_TARGET_MS / perToken)));
+      msPerToken = msPerToken === undefined ? perToken : 0.7 * msPerToken + 0.3 * perToken;
+      chunkSize = Math.max(MIN_PREFILL_CHUNK, Math.min(this.context.batchSize, Math.floor(PREFILL_CHUNK_TARGET_MS / msPerToken)));
       position = end;
       options.onProgress(position - keep, total);
     }

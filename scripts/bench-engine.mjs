@@ -1,0 +1,261 @@
+// Benchmarks the embedded engine (dist/model-host.mjs through the ModelClient) on a scripted
+// 10-turn exploration: the agent's prompt renderer builds each turn's prompt from the previous
+// prompt, the text the model generated and scripted tool responses (files of the fixture
+// workspace). The same prompts are then replayed with KV-cache reuse disabled, as the baseline,
+// in the same invocation. Prints a table and writes bench-results/engine.json.
+//
+// The tiny generated qwen3 model is used by default; LOCOOPERATOR_MODEL_PATH=/path/model.gguf
+// runs the same script on a real model.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const hostScript = path.join(projectRoot, 'dist', 'model-host.mjs');
+const TURNS = 10;
+const realModel = process.env.LOCOOPERATOR_MODEL_PATH;
+// The real model writes real tool calls; 96 tokens keeps a CPU run to minutes.
+const MAX_TOKENS = Number(process.env.BENCH_MAX_TOKENS ?? (realModel ? 96 : 64));
+const SEED = 7;
+
+/** The TypeScript the benchmark needs, bundled for this script (node cannot import .ts). */
+async function loadModules() {
+  const outfile = path.join(projectRoot, 'node_modules', '.cache', 'locooperator-bench', 'engine.mjs');
+  await mkdir(path.dirname(outfile), { recursive: true });
+  await esbuild.build({
+    stdin: {
+      contents: [
+        "export { createModelClient } from './src/model/modelClient';",
+        "export { renderPrompt, systemPrompt } from './src/agent/prompt';",
+        "export { tinyGgufFile } from './test/fakes/tinyGguf';",
+      ].join('\n'),
+      resolveDir: projectRoot,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  return import(pathToFileURL(outfile).href);
+}
+
+/** Scripted tool responses: what Bash and Read would return on the fixture workspace. */
+async function scriptedToolResponses(root) {
+  const files = [
+    'README.md',
+    'src/server/app.py',
+    'src/server/routes.py',
+    'src/server/models.py',
+    'src/server/config.py',
+    'web/src/api.ts',
+    'web/src/main.ts',
+    'tests/test_routes.py',
+    'docs/architecture.md',
+  ];
+  const numbered = (text) =>
+    text
+      .split('\n')
+      .map((line, i) => `${String(i + 1).padStart(6)}\t${line}`)
+      .join('\n');
+  const responses = [
+    'README.md\ndocs/\npyproject.toml\nsrc/\ntests/\nweb/',
+  ];
+  for (const file of files) {
+    const text = await readFile(path.join(projectRoot, 'test/fixtures/workspace', file), 'utf8');
+    responses.push(numbered(text.slice(0, 3000)));
+  }
+  return responses.slice(0, TURNS - 1).map((content, i) => ({ content, file: i === 0 ? `${root}` : path.join(root, files[i - 1]) }));
+}
+
+function ms(value) {
+  return value === undefined ? '-' : value.toFixed(1);
+}
+
+function rate(tokens, milliseconds) {
+  return milliseconds > 0 && tokens > 0 ? (1000 * tokens) / milliseconds : undefined;
+}
+
+/** Runs TURNS completions; `nextPrompt(turn, previous)` gives each turn's prompt. */
+async function runConversation(client, nextPrompt) {
+  const turns = [];
+  let previous;
+  for (let turn = 1; turn <= TURNS; turn++) {
+    const prompt = nextPrompt(turn, previous);
+    const result = await client.complete(
+      { prompt, sampling: { seed: SEED + turn, maxTokens: MAX_TOKENS } },
+      { signal: new AbortController().signal },
+    );
+    const appended = previous ? result.promptTokens - previous.result.promptTokens - previous.result.completionTokens : result.promptTokens;
+    turns.push({
+      turn,
+      promptTokens: result.promptTokens,
+      appendedTokens: appended,
+      evaluatedTokens: result.evaluatedTokens,
+      completionTokens: result.completionTokens,
+      ratio: result.evaluatedTokens / appended,
+      timeToFirstTokenMs: result.timeToFirstTokenMs,
+      prefillTokensPerSecond: rate(result.evaluatedTokens, result.timeToFirstTokenMs),
+      generationTokensPerSecond: rate(result.completionTokens - 1, result.generationMs),
+      stopReason: result.stopReason,
+    });
+    previous = { prompt, result };
+  }
+  return turns;
+}
+
+function summarise(turns) {
+  const sum = (key) => turns.reduce((total, t) => total + (t[key] ?? 0), 0);
+  const later = turns.slice(1);
+  const mean = (rows, key) => rows.reduce((total, t) => total + (t[key] ?? 0), 0) / rows.length;
+  return {
+    promptTokensLastTurn: turns[turns.length - 1].promptTokens,
+    evaluatedTokensTotal: sum('evaluatedTokens'),
+    appendedTokensTotal: sum('appendedTokens'),
+    completionTokensTotal: sum('completionTokens'),
+    evaluatedPerAppendedTurns2to10: later.reduce((t, r) => t + r.evaluatedTokens, 0) / later.reduce((t, r) => t + r.appendedTokens, 0),
+    meanTimeToFirstTokenMs: mean(turns, 'timeToFirstTokenMs'),
+    meanTimeToFirstTokenMsTurns2to10: mean(later, 'timeToFirstTokenMs'),
+    totalTimeToFirstTokenMs: sum('timeToFirstTokenMs'),
+    prefillTokensPerSecond: rate(sum('evaluatedTokens'), sum('timeToFirstTokenMs')),
+    generationTokensPerSecond: mean(turns, 'generationTokensPerSecond'),
+  };
+}
+
+function printTable(title, turns) {
+  console.log(`\n${title}`);
+  console.log('turn  prompt  appended  evaluated  ratio  generated  TTFT ms  prefill tok/s  gen tok/s  stop');
+  for (const t of turns) {
+    console.log(
+      [
+        String(t.turn).padStart(4),
+        String(t.promptTokens).padStart(7),
+        String(t.appendedTokens).padStart(9),
+        String(t.evaluatedTokens).padStart(10),
+        t.ratio.toFixed(2).padStart(6),
+        String(t.completionTokens).padStart(10),
+        ms(t.timeToFirstTokenMs).padStart(8),
+        (t.prefillTokensPerSecond?.toFixed(0) ?? '-').padStart(14),
+        (t.generationTokensPerSecond?.toFixed(0) ?? '-').padStart(10),
+        ` ${t.stopReason}`,
+      ].join(' '),
+    );
+  }
+}
+
+/** How long a cancel takes to come back, during a long prefill and during generation. */
+async function cancelLatency(client, renderPrompt, system) {
+  const longText = (await readFile(path.join(projectRoot, 'test/fixtures/workspace/web/static/charts.min.js'), 'utf8')).repeat(4);
+  const measure = async (prompt, trigger) => {
+    const abort = new AbortController();
+    let abortedAt;
+    const stop = () => {
+      if (abortedAt !== undefined) return;
+      abortedAt = performance.now();
+      abort.abort();
+    };
+    const result = await client.complete(
+      { prompt, sampling: { seed: 1, maxTokens: 4000, temperature: 1.5 } },
+      { signal: abort.signal, ...trigger(stop) },
+    );
+    return { latencyMs: abortedAt === undefined ? undefined : performance.now() - abortedAt, stopReason: result.stopReason, evaluatedTokens: result.evaluatedTokens, promptTokens: result.promptTokens };
+  };
+  const prefill = await measure(
+    renderPrompt([{ role: 'system', content: system }, { role: 'user', content: `Explain this file:\n${longText}` }]),
+    (stop) => ({ onProgress: (evaluated) => evaluated > 0 && stop() }),
+  );
+  let chunks = 0;
+  const generation = await measure(
+    renderPrompt([{ role: 'system', content: system }, { role: 'user', content: 'Write at length.' }]),
+    (stop) => ({ onText: () => ++chunks === 10 && stop() }),
+  );
+  return { prefill, generation };
+}
+
+async function main() {
+  if (!existsSync(hostScript)) throw new Error('dist/model-host.mjs is missing: run `npm run build` first.');
+  const { createModelClient, renderPrompt, systemPrompt, tinyGgufFile } = await loadModules();
+  const modelPath = realModel ?? (await tinyGgufFile());
+  const threads = realModel ? undefined : 1;
+  const contextSize = realModel ? 'auto' : 32_768;
+  const root = '/work/project';
+  const system = systemPrompt({ cwd: root, platform: 'linux', shell: 'bash' });
+  const responses = await scriptedToolResponses(root);
+  console.log(`Engine benchmark: ${realModel ? path.basename(realModel) : 'tiny generated qwen3 model'}, ${TURNS} turns, ${MAX_TOKENS} tokens per reply`);
+
+  const makeClient = (reuseCache) =>
+    createModelClient({ modelPath, hostScript, threads, contextSize, gpu: 'auto', reuseCache, idleUnloadMs: 0 });
+
+  // With cache reuse: each prompt is built from the previous prompt and what the model wrote.
+  const reuse = makeClient(true);
+  const loaded = await reuse.load();
+  const prompts = [];
+  const conversation = [
+    { role: 'system', content: system },
+    { role: 'user', content: 'How does the server handle a request, from the route to the database?' },
+  ];
+  const reuseTurns = await runConversation(reuse, (turn, previous) => {
+    if (previous) {
+      conversation.push({ role: 'assistant', content: previous.result.text });
+      conversation.push({ role: 'tool', content: responses[turn - 2].content });
+    }
+    const prompt = renderPrompt(conversation);
+    prompts.push(prompt);
+    return prompt;
+  });
+  // A second question in the same session: only the system prompt's prefix is shared.
+  const second = await reuse.complete(
+    { prompt: renderPrompt([{ role: 'system', content: system }, { role: 'user', content: 'Where are the tests?' }]), sampling: { seed: 1, maxTokens: MAX_TOKENS } },
+    { signal: new AbortController().signal },
+  );
+  const cancel = await cancelLatency(reuse, renderPrompt, system);
+  const reuseStatus = reuse.status();
+  await reuse.dispose();
+
+  // Baseline: the same prompts, every one evaluated from scratch.
+  const baseline = makeClient(false);
+  await baseline.load();
+  const baselineTurns = await runConversation(baseline, (turn) => prompts[turn - 1]);
+  const baselineStatus = baseline.status();
+  await baseline.dispose();
+
+  printTable('With KV-cache reuse', reuseTurns);
+  printTable('Baseline: cache reuse disabled (same prompts)', baselineTurns);
+  const withReuse = summarise(reuseTurns);
+  const without = summarise(baselineTurns);
+  console.log('\nSummary');
+  console.log(`  evaluated / appended tokens, turns 2-10: ${withReuse.evaluatedPerAppendedTurns2to10.toFixed(3)} with reuse, ${without.evaluatedPerAppendedTurns2to10.toFixed(2)} without`);
+  console.log(`  prompt tokens evaluated over 10 turns:    ${withReuse.evaluatedTokensTotal} with reuse, ${without.evaluatedTokensTotal} without (${(without.evaluatedTokensTotal / withReuse.evaluatedTokensTotal).toFixed(1)}x)`);
+  console.log(`  time to first token, mean of turns 2-10:  ${ms(withReuse.meanTimeToFirstTokenMsTurns2to10)} ms with reuse, ${ms(without.meanTimeToFirstTokenMsTurns2to10)} ms without`);
+  console.log(`  prefill: ${withReuse.prefillTokensPerSecond?.toFixed(0)} tok/s with reuse, ${without.prefillTokensPerSecond?.toFixed(0)} tok/s without; generation: ${withReuse.generationTokensPerSecond.toFixed(0)} / ${without.generationTokensPerSecond.toFixed(0)} tok/s`);
+  console.log(`  second question, same system prompt: ${second.evaluatedTokens} of ${second.promptTokens} prompt tokens evaluated`);
+  console.log(`  cancel latency: ${ms(cancel.prefill.latencyMs)} ms during prefill (${cancel.prefill.stopReason}), ${ms(cancel.generation.latencyMs)} ms during generation (${cancel.generation.stopReason})`);
+  console.log(`  model host peak RSS: ${(reuseStatus.peakRssBytes / 2 ** 20).toFixed(0)} MiB with reuse, ${(baselineStatus.peakRssBytes / 2 ** 20).toFixed(0)} MiB baseline`);
+  console.log(`  backend ${loaded.backend}, context ${loaded.contextSize}, threads ${loaded.threads}; token meter (input/output): ${reuseStatus.tokenMeter?.input}/${reuseStatus.tokenMeter?.output}`);
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+    model: realModel ? path.basename(realModel) : 'tiny generated qwen3 (64 hidden, 2 layers, F16)',
+    backend: loaded.backend,
+    contextSize: loaded.contextSize,
+    threads: loaded.threads,
+    maxTokensPerReply: MAX_TOKENS,
+    withReuse: { summary: withReuse, turns: reuseTurns, peakRssBytes: reuseStatus.peakRssBytes, tokenMeter: reuseStatus.tokenMeter },
+    baseline: { summary: without, turns: baselineTurns, peakRssBytes: baselineStatus.peakRssBytes, tokenMeter: baselineStatus.tokenMeter },
+    secondQuestion: { promptTokens: second.promptTokens, evaluatedTokens: second.evaluatedTokens },
+    cancel,
+  };
+  const out = path.join(projectRoot, 'bench-results', 'engine.json');
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nWrote ${path.relative(projectRoot, out)}`);
+}
+
+await main();
