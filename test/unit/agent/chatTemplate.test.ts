@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { describe, expect, it } from 'vitest';
+import { readGgufHeader } from '../../../src/model/gguf';
 import { promptText, renderPrompt, systemPrompt } from '../../../src/agent/prompt';
 import type { ConversationMessage } from '../../../src/protocol/conversation';
 
@@ -62,6 +63,18 @@ describe('prompt rendering matches the Qwen3-4B-Instruct-2507 chat template', ()
       expect(promptText(renderPrompt(messages))).toBe(renderWithTemplate(messages));
     });
   }
+});
+
+const realModel = process.env.LOCOOPERATOR_MODEL_PATH;
+
+describe.skipIf(!realModel)('prompt rendering matches the template inside LOCOOPERATOR_MODEL_PATH', () => {
+  it.each(Object.entries(conversations))('%s', async (_name, messages) => {
+    const header = await readGgufHeader(realModel!);
+    const carried = header.metadata.get('tokenizer.chat_template');
+    expect(typeof carried).toBe('string');
+    const rendered = new Template(carried as string).render({ messages, add_generation_prompt: true, bos_token: '', eos_token: '<|im_end|>' });
+    expect(promptText(renderPrompt(messages))).toBe(rendered);
+  });
 });
 
 describe('prompt parts', () => {

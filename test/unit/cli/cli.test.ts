@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentEvent } from '../../../src/protocol/agentEvent';
+import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
+
+/** The CLI as a user runs it: the built bundle, in a child process. */
+const repo = path.resolve(__dirname, '../../..');
+const cli = path.join(repo, 'bin/locooperator.js');
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env: { ...process.env, LOCOOPERATOR_MODEL_PATH: '' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let workspace: FixtureWorkspace;
+let scratch: string;
+beforeAll(async () => {
+  if (!existsSync(path.join(repo, 'dist/cli.js'))) await promisify(execFile)(process.execPath, [path.join(repo, 'scripts/build.mjs')]);
+  workspace = await makeFixtureWorkspace();
+  scratch = await mkdtemp(path.join(tmpdir(), 'loco-cli-'));
+}, 120_000);
+afterAll(async () => {
+  await workspace.cleanup();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+async function transcript(turns: string[]): Promise<string> {
+  const file = path.join(scratch, `t${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(file, JSON.stringify(turns));
+  return file;
+}
+
+describe('locooperator CLI', () => {
+  it('tool prints exactly what the model would see', async () => {
+    const result = await run(['tool', 'Read', JSON.stringify({ file_path: `${workspace.root}/src/server/config.py`, limit: 2 }), '--cwd', workspace.root]);
+    expect(result).toEqual({ code: 0, stdout: '     1→import os\n     2→\n', stderr: '' });
+  });
+
+  it('tool answers an unknown tool like the agent does', async () => {
+    const result = await run(['tool', 'Edit', '{}', '--cwd', workspace.root]);
+    expect(result.stdout).toBe('<tool_use_error>Error: No such tool available: Edit</tool_use_error>\n');
+    expect(result.code).toBe(1);
+  });
+
+  it('ask --json prints one valid AgentEvent per line, ending with the finished run', async () => {
+    const file = await transcript([
+      `Looking.\n<tool_call>\n{"name": "Glob", "arguments": {"pattern": "src/**/*.py"}}\n</tool_call>`,
+      `The app factory is in ${workspace.root}/src/server/app.py:8.`,
+    ]);
+    const result = await run(['ask', 'Where is the app created?', '--cwd', workspace.root, '--scripted', file, '--json']);
+    expect(result.code).toBe(0);
+    const events = result.stdout.trim().split('\n').map((line) => AgentEvent.parse(JSON.parse(line)));
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index));
+    expect(events.find((event) => event.type === 'tool/result')).toMatchObject({ status: 'done', output: expect.stringContaining('/src/server/app.py') });
+    expect(events.at(-1)).toMatchObject({ type: 'run/finished', reason: 'done', report: `The app factory is in ${workspace.root}/src/server/app.py:8.` });
+  });
+
+  it('ask prints tool calls and the streamed report as text', async () => {
+    const file = await transcript([
+      `<tool_call>\n{"name": "Bash", "arguments": {"command": "wc -l src/server/config.py"}}\n</tool_call>`,
+      'Config has 12 lines.',
+    ]);
+    const result = await run(['ask', 'How long is config.py?', '--cwd', workspace.root, '--scripted', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('● $ wc -l src/server/config.py');
+    expect(result.stdout).toMatch(/⎿ done \(\d+ ms\)/);
+    expect(result.stdout).toContain('Config has 12 lines.');
+    expect(result.stdout).toMatch(/\[2 turns, 1 tool calls, [\d.]+ s\]/);
+  });
+
+  it('ask without a model says how to get one', async () => {
+    const result = await run(['ask', 'anything', '--cwd', workspace.root]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/No model given: pass --model FILE.gguf .*"locooperator download"/);
+  });
+
+  it('ask with a missing model file fails with a clear message', async () => {
+    const result = await run(['ask', 'anything', '--cwd', workspace.root, '--model', path.join(scratch, 'nope.gguf')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/nope\.gguf/);
+    expect(result.stderr.split('\n').length).toBeLessThan(4);
+  });
+
+  it('rejects bad flags with usage errors', async () => {
+    expect((await run(['ask', 'q', '--max-turns', 'lots', '--scripted', 'x'])).stderr).toMatch(/--max-turns must be a positive whole number/);
+    expect((await run(['frobnicate'])).code).toBe(2);
+  });
+});
