@@ -224,18 +224,97 @@ async function toolsSection() {
   return { title: `File tools vs ripgrep run directly (${tree.files} files, ${(tree.bytes / 1e6).toFixed(1)} MB, +${tree.ignoredFiles} ignored)`, baseline: 'rg', rows, tree };
 }
 
-const sections = [toolsSection];
+/**
+ * The agent loop's own cost per turn: a scripted 10-turn exploration (3 parallel calls a turn,
+ * 2 KB outputs) through runAgent, against the same model turns and tool calls made directly
+ * in sequence with no loop around them.
+ */
+async function loopSection() {
+  const outfile = path.join(projectRoot, '.cache', 'bench', 'loop.mjs');
+  await esbuild.build({
+    stdin: {
+      contents: [
+        "export { runAgent } from './src/agent/loop';",
+        "export { createEventSink } from './src/agent/events';",
+        "export { ScriptedModel } from './src/agent/scriptedModel';",
+        "export { defineTool } from './src/tools/defineTool';",
+        "export { z } from 'zod';",
+      ].join('\n'),
+      resolveDir: projectRoot,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  const { runAgent, createEventSink, ScriptedModel, defineTool, z } = await import(pathToFileURL(outfile).href);
+  const TURNS = 10;
+  const CALLS_PER_TURN = 3;
+  const output = 'x'.repeat(2_000);
+  const probe = defineTool({
+    name: 'Read',
+    description: 'Returns a fixed text.',
+    parameters: z.object({ file_path: z.string(), offset: z.number().optional() }),
+    title: (input) => `Read ${input.file_path}`,
+    execute: async () => ({ output, title: 'Read', metadata: {} }),
+  });
+  const turns = Array.from({ length: TURNS - 1 }, (_, turn) =>
+    Array.from({ length: CALLS_PER_TURN }, (_, call) =>
+      `<tool_call>\n${JSON.stringify({ name: 'Read', arguments: { file_path: `/repo/f${turn}_${call}.py`, offset: '1' } })}\n</tool_call>`,
+    ).join('\n'),
+  ).concat('The report.');
+  const tools = new Map([['Read', probe]]);
+  const signal = new AbortController().signal;
+  const chunkSize = 8;
+
+  const throughLoop = async () => {
+    let events = 0;
+    await runAgent({
+      model: new ScriptedModel(turns, { chunkSize }),
+      tools,
+      task: 'Explore.',
+      cwd: '/repo',
+      roots: ['/repo'],
+      signal,
+      emit: createEventSink(() => events++),
+    });
+  };
+  const direct = async () => {
+    const model = new ScriptedModel(turns, { chunkSize });
+    for (let turn = 0; turn < TURNS; turn++) {
+      await model.complete({ prompt: [{ text: 'p', special: false }], sampling: {} }, { signal, onText: () => {} });
+      if (turn < TURNS - 1) for (let call = 0; call < CALLS_PER_TURN; call++) await probe.run({ file_path: `/repo/f${turn}_${call}.py`, offset: 1 }, { cwd: '/repo', roots: ['/repo'], signal });
+    }
+  };
+  const { oursMs, baselineMs } = await pairedMedians(throughLoop, direct);
+  return {
+    title: `Agent loop overhead: ${TURNS} turns × ${CALLS_PER_TURN} calls with ScriptedModel (baseline: the same completions and tool runs without the loop)`,
+    baseline: 'direct',
+    rows: [
+      { name: 'whole run', oursMs, baselineMs, ratio: oursMs / baselineMs },
+      { name: 'per turn', oursMs: oursMs / TURNS, baselineMs: baselineMs / TURNS, ratio: oursMs / baselineMs },
+    ],
+    overheadPerTurnMs: (oursMs - baselineMs) / TURNS,
+  };
+}
+
+const sections = [toolsSection, loopSection];
 
 // ---------------------------------------------------------------------------------------------
 
 function printSection(section) {
   console.log(`\n${section.title}; median of ${REPETITIONS}, measured alternately, after one warm-up\n`);
   const header = ['case', 'ours ms', `${section.baseline} ms`, 'ratio'];
-  const body = section.rows.map((row) => [row.name, row.oursMs.toFixed(1), row.baselineMs.toFixed(1), `${row.ratio.toFixed(2)}×`]);
+  const body = section.rows.map((row) => [row.name, row.oursMs.toFixed(2), row.baselineMs.toFixed(2), `${row.ratio.toFixed(2)}×`]);
   const widths = header.map((cell, i) => Math.max(cell.length, ...body.map((line) => line[i].length)));
   const format = (line) => line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   console.log(format(header));
   for (const line of body) console.log(format(line));
+  if (section.overheadPerTurnMs !== undefined) console.log(`\nloop overhead per turn: ${(section.overheadPerTurnMs * 1000).toFixed(0)} µs`);
 }
 
 const results = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, sections: {} };
