@@ -31,7 +31,6 @@ const specs = readdirSync(sourceDir, { recursive: true, encoding: 'utf8' })
   .filter((name) => positionals.length === 0 || positionals.some((part) => name.includes(part)))
   .sort();
 if (specs.length === 0) throw new Error(`no spec in ${relative(repoRoot, sourceDir)} matches ${positionals.join(' ')}`);
-rmSync(outDir, { recursive: true, force: true });
 await bundleTests({
   entryPoints: specs.map((name) => join(sourceDir, name)),
   outdir: outDir,

@@ -1,4 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 
@@ -6,6 +12,25 @@ const EXTENSION_ID = 'locoremind.locooperator';
 
 interface CommandContribution {
   command: string;
+}
+
+/**
+ * Runs an ES module script with the runtime the extension host forks its children with. From a
+ * file, not `-e`: node-llama-cpp re-runs its parent's arguments to test a binary before loading it.
+ */
+async function runInChildNode(code: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'locooperator-smoke-'));
+  try {
+    const script = join(dir, 'check.mjs');
+    await writeFile(script, code);
+    const { stdout } = await promisify(execFile)(process.execPath, [script], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      timeout: 60_000,
+    });
+    return stdout.trim();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function extension(): vscode.Extension<unknown> {
@@ -36,5 +61,21 @@ describe('extension smoke', () => {
     const ids = Object.values(views).flatMap((list) => list.map((view) => view.id));
     assert.ok(ids.length > 0, 'the manifest contributes no views');
     for (const id of ids) await vscode.commands.executeCommand(`${id}.focus`);
+  });
+
+  it('ships native modules that start on this platform: the llama.cpp CPU back-end and ripgrep', async () => {
+    // The model host and the search tools load these from the extension's own node_modules.
+    const root = extension().extensionPath;
+    const llama = pathToFileURL(join(root, 'node_modules', 'node-llama-cpp', 'dist', 'index.js')).href;
+    const backend = await runInChildNode(
+      `const { getLlama } = await import(${JSON.stringify(llama)});` +
+        `const engine = await getLlama({ gpu: false, build: 'never', maxThreads: 1 });` +
+        `console.log(String(engine.gpu)); await engine.dispose();`,
+    );
+    assert.equal(backend, 'false');
+
+    const ripgrep = join(root, 'node_modules', '@vscode', `ripgrep-${process.platform}-${process.arch}`, 'bin', 'rg');
+    const { stdout } = await promisify(execFile)(ripgrep, ['--version']);
+    assert.match(stdout, /^ripgrep \d+\.\d+/);
   });
 });
