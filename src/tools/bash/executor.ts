@@ -91,10 +91,10 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
   }
 }
 
+/** An interpreter failure as one line for the model; nothing it did reached the disk. */
 function describeFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/EROFS|read-only/i.test(message)) return 'the workspace is read-only in this tool; nothing was written';
-  return message.split('\n')[0]!;
+  return `bash: ${message.split('\n')[0]!}`;
 }
 
 /** Mount points must not nest; a root inside another root is already visible through it. */

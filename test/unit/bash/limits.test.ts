@@ -18,6 +18,7 @@ describe('Bash tool bounds: huge files, FIFOs, timeouts, cancellation', () => {
     execFileSync('truncate', ['-s', '40M', path.join(root, 'huge.bin')]);
     execFileSync('mkfifo', [path.join(root, 'pipe')]);
     await writeFile(path.join(root, 'small.txt'), 'one\ntwo\n');
+    await writeFile(path.join(root, 'aaa.txt'), `${'a'.repeat(5000)}c\n`);
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
@@ -44,7 +45,7 @@ describe('Bash tool bounds: huge files, FIFOs, timeouts, cancellation', () => {
   });
 
   it('still lists and searches around the large file', async () => {
-    expect((await runBash(root, { command: 'ls' })).output).toBe('big.log\nhuge.bin\npipe\nsmall.txt');
+    expect((await runBash(root, { command: 'ls' })).output).toBe('aaa.txt\nbig.log\nhuge.bin\npipe\nsmall.txt');
     expect((await runBash(root, { command: 'grep -rl two .' })).output).toBe('./small.txt');
   });
 
@@ -70,6 +71,13 @@ describe('Bash tool bounds: huge files, FIFOs, timeouts, cancellation', () => {
   it('searches a tree holding a FIFO without hanging', async () => {
     const result = await runBash(root, { command: 'grep -r zzz-not-there .', timeout: 60_000 });
     expect(result.output).toBe('(Bash completed with no output)');
+  });
+
+  it('matches pathological regular expressions in linear time, simulated or in ripgrep', async () => {
+    for (const command of ["grep -cE '(a*)*b' aaa.txt", "grep -rcE '(a|aa)*b' aaa.txt", "grep -c '\\(a*\\)*b' aaa.txt"]) {
+      const result = await runBash(root, { command, timeout: 20_000 });
+      expect(result.output).toBe('0');
+    }
   });
 
   it('stops a command that runs past its timeout', async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { lstat, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
 import { bashTool } from '../../../src/tools/bash';
@@ -61,11 +61,4 @@ export async function hashTree(root: string): Promise<string> {
 
 export function runBash(root: string, args: Record<string, unknown>, signal = new AbortController().signal, cwd = root): Promise<ToolResult> {
   return bashTool.run(args, { cwd, roots: [root], signal });
-}
-
-export async function writeTree(root: string, files: Record<string, string>): Promise<void> {
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
-    await writeFile(path.join(root, name), content);
-  }
 }
