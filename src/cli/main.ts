@@ -1,5 +1,5 @@
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ChatModel } from '../agent/chatModel';
 import { createEventSink } from '../agent/events';
@@ -7,6 +7,8 @@ import { DEFAULT_MAX_TURNS, runAgent } from '../agent/loop';
 import { ScriptedModel } from '../agent/scriptedModel';
 import { unknownToolResult } from '../tools/defineTool';
 import { createExplorerTools } from '../tools/registry';
+import { catalog, downloadedFileName } from '../model/catalog';
+import { defaultModelsDirectory, runDownloadCommand } from './download';
 import { createEventPrinter } from './eventPrinter';
 import { openModel } from './modelOption';
 
@@ -20,7 +22,8 @@ Usage:
 
 ask        answers QUESTION about the code in DIR (default: the current directory) and prints
            the tool calls and the report as they happen (--json: one event per line).
-           The model is --model, else $LOCOOPERATOR_MODEL_PATH; --scripted replays recorded turns.
+           The model is --model, else $LOCOOPERATOR_MODEL_PATH, else the downloaded default;
+           --scripted replays recorded turns instead.
 tool       runs one tool call and prints exactly the text the model would see.
 download   downloads LocoOperator-4B (GGUF) for --model.
 `;
@@ -32,10 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return ask(rest);
     case 'tool':
       return tool(rest);
-    case 'download': {
-      const { runDownloadCommand } = await import('./download');
+    case 'download':
       return runDownloadCommand(rest);
-    }
     case undefined:
     case '-h':
     case '--help':
@@ -81,7 +82,7 @@ async function ask(args: string[]): Promise<number> {
   if (values.scripted) {
     model = ScriptedModel.fromFile(resolve(values.scripted), { chunkSize: 16 });
   } else {
-    const modelPath = values.model ?? process.env.LOCOOPERATOR_MODEL_PATH;
+    const modelPath = values.model ?? (process.env.LOCOOPERATOR_MODEL_PATH || downloadedDefaultModel());
     if (!modelPath) {
       throw new UsageError('No model given: pass --model FILE.gguf (or set LOCOOPERATOR_MODEL_PATH), or run "locooperator download" first.');
     }
@@ -134,6 +135,12 @@ async function tool(args: string[]): Promise<number> {
     : unknownToolResult(name);
   process.stdout.write(`${result.output}\n`);
   return result.status === 'done' ? 0 : 1;
+}
+
+/** The default build, if `locooperator download` has fetched it into its usual place. */
+function downloadedDefaultModel(): string | undefined {
+  const file = join(defaultModelsDirectory(), downloadedFileName(catalog.defaultVariant));
+  return existsSync(file) ? file : undefined;
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {

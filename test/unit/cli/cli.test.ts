@@ -14,7 +14,7 @@ const cli = path.join(repo, 'bin/locooperator.js');
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, LOCOOPERATOR_MODEL_PATH: '' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [cli, ...args], { env: { ...process.env, LOCOOPERATOR_MODEL_PATH: '', XDG_CACHE_HOME: scratch } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
