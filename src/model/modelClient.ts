@@ -135,9 +135,11 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       if (host === started) host = undefined;
       const how = signal ? `killed by ${signal}` : `exit code ${code}`;
       const lastWords = started.stderr.filter((line) => line.trim() !== '').slice(-3).join(' | ');
-      const error = new ModelHostCrashedError(
-        `The model host stopped unexpectedly (${how})${lastWords ? `: ${lastWords}` : ''}. The next request starts a new one.`,
-      );
+      const error = started.stopping
+        ? new Error('The model was unloaded before the request finished.')
+        : new ModelHostCrashedError(
+            `The model host stopped unexpectedly (${how})${lastWords ? `: ${lastWords}` : ''}. The next request starts a new one.`,
+          );
       for (const pending of started.pending.values()) pending.reject(error);
       started.pending.clear();
       if (started.stopping) {
@@ -222,8 +224,9 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     clearTimeout(idleTimer);
     const parsed = CompletionRequest.parse(request_);
     try {
-      await load();
-      if (signal.aborted) return cancelled;
+      // A cancel during a slow load returns at once; the load itself carries on for the next request.
+      const aborted = new Promise<'aborted'>((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
+      if ((await Promise.race([load(), aborted])) === 'aborted') return cancelled;
       const target = host;
       if (!target) throw new ModelHostCrashedError('The model host stopped before the request could start.');
       const id = String(nextId++);

@@ -78,4 +78,15 @@ describe('ModelClient with a bad model file', () => {
     expect(client.status().state).toBe('stopped');
     await client.dispose();
   });
+
+  it('reports a file that llama.cpp cannot load, and tries again on the next request', async () => {
+    const broken = await tinyGgufFile({ omitTensor: 'blk.1.ffn_down.weight' });
+    await expect(validateModelFile(broken)).resolves.toMatchObject({ architecture: 'qwen3' });
+    const client = createModelClient({ modelPath: broken, hostScript: await buildModelHost(), threads: 1, gpu: false });
+    const request = () => client.complete({ prompt: [{ text: 'hi', special: false }], sampling: {} }, { signal: new AbortController().signal });
+    await expect(request()).rejects.toThrow(/Could not load .*blk\.1\.ffn_down\.weight/);
+    expect(client.status()).toMatchObject({ state: 'stopped', error: expect.stringContaining('ffn_down') });
+    await expect(request()).rejects.toThrow(/Could not load/);
+    await client.dispose();
+  });
 });

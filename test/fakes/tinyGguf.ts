@@ -23,6 +23,8 @@ export interface TinyGgufOptions {
   feedForward?: number;
   /** How many BPE merges to learn from the built-in corpus. */
   merges?: number;
+  /** Leaves one tensor out: a file that reads as a valid GGUF but that llama.cpp cannot load. */
+  omitTensor?: string;
 }
 
 const DEFAULTS: Required<TinyGgufOptions> = {
@@ -36,6 +38,7 @@ const DEFAULTS: Required<TinyGgufOptions> = {
   headSize: 16,
   feedForward: 128,
   merges: 200,
+  omitTensor: '',
 };
 
 /** The Qwen special tokens, with their GGUF token types (3 = control, 4 = user defined). */
@@ -338,6 +341,7 @@ export function buildTinyGguf(options: TinyGgufOptions = {}): Buffer {
     );
   }
   tensors.push({ name: 'output_norm.weight', dims: [o.embedding], norm: true });
+  if (o.omitTensor) tensors.splice(tensors.findIndex((t) => t.name === o.omitTensor), 1);
 
   const w = new Writer();
   const kvs: Array<[string, KvValue]> = [

@@ -75,7 +75,16 @@ export class Engine {
 
   static async load(options: EngineOptions): Promise<Engine> {
     const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
-    const logger = (level: string, message: string) => process.stderr.write(`[llama.cpp ${level}] ${message}\n`);
+    // llama.cpp says why a load failed only in its log; keep the errors to explain the failure.
+    const errors: string[] = [];
+    const logger = (level: string, message: string) => {
+      if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) errors.push(message.trim());
+      process.stderr.write(`[llama.cpp ${level}] ${message}\n`);
+    };
+    const explain = (error: unknown) => {
+      const reasons = errors.splice(0).filter((line) => line !== '');
+      return reasons.length > 0 ? `${(error as Error).message} (${reasons.slice(-3).join('; ')})` : (error as Error).message;
+    };
     const common = { build: 'never', logLevel: LlamaLogLevel.warn, logger, maxThreads: options.threads } as const;
     let llama: Llama;
     try {
@@ -85,7 +94,13 @@ export class Engine {
       process.stderr.write(`GPU back-end unavailable, using the CPU: ${(error as Error).message}\n`);
       llama = await getLlama({ ...common, gpu: false });
     }
-    const model = await llama.loadModel({ modelPath: options.modelPath });
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({ modelPath: options.modelPath });
+    } catch (error) {
+      await llama.dispose();
+      throw new Error(explain(error));
+    }
     try {
       const context = await model.createContext({
         contextSize: options.contextSize === 'auto' ? { min: 2048, max: options.maxContextSize } : options.contextSize,
@@ -95,8 +110,9 @@ export class Engine {
       return new Engine(llama, model, context, context.getSequence(), options);
     } catch (error) {
       await model.dispose();
+      await llama.dispose();
       const size = options.contextSize === 'auto' ? `up to ${options.maxContextSize}` : String(options.contextSize);
-      throw new Error(`Could not allocate a context of ${size} tokens: ${(error as Error).message}. Try a smaller context size.`);
+      throw new Error(`Could not allocate a context of ${size} tokens: ${explain(error)}. Try a smaller context size.`);
     }
   }
 
