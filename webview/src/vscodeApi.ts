@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { HostToWebview, type WebviewToHost } from '../../src/protocol/webview';
 
 /** The webview's line to the extension host; components get it from context, tests fake it. */
@@ -5,11 +6,18 @@ export interface HostChannel {
   post(message: WebviewToHost): void;
   /** Calls `listener` with each valid message from the host; returns an unsubscribe function. */
   subscribe(listener: (message: HostToWebview) => void): () => void;
+  /** The question being typed, which VS Code keeps while the view is hidden. */
+  loadDraft(): string;
+  saveDraft(text: string): void;
 }
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
 }
+
+const SavedState = z.object({ draft: z.string() });
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -36,5 +44,10 @@ export function connectToHost(): HostChannel {
       window.addEventListener('message', onMessage);
       return () => window.removeEventListener('message', onMessage);
     },
+    loadDraft() {
+      const saved = SavedState.safeParse(vscodeApi().getState());
+      return saved.success ? saved.data.draft : '';
+    },
+    saveDraft: (draft) => vscodeApi().setState({ draft }),
   };
 }

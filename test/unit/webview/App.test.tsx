@@ -84,6 +84,14 @@ describe('App', () => {
     expect(host.posted.slice(1)).toEqual([{ type: 'scope/clear' }, { type: 'thoroughness/set', thoroughness: 'veryThorough' }]);
   });
 
+  it('keeps the question being typed across a hide and show of the view', async () => {
+    const first = renderApp();
+    fireEvent.change(screen.getByRole('textbox', { name: 'Question about this workspace' }), { target: { value: 'Where is the CLI' } });
+    first.unmount();
+    renderApp(first.host);
+    expect((screen.getByRole('textbox', { name: 'Question about this workspace' }) as HTMLTextAreaElement).value).toBe('Where is the CLI');
+  });
+
   it('focuses the question box when the host asks', async () => {
     const { host } = renderApp();
     await host.send(snapshot(), { type: 'ui/focusInput' });

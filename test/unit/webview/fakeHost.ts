@@ -10,7 +10,13 @@ import type { HostChannel } from '../../../webview/src/vscodeApi';
 /** An extension host stand-in: records what the view posts and delivers messages to it. */
 export class FakeHost implements HostChannel {
   readonly posted: WebviewToHost[] = [];
+  draft = '';
   private listener?: (message: HostToWebview) => void;
+
+  loadDraft = () => this.draft;
+  saveDraft = (text: string) => {
+    this.draft = text;
+  };
 
   post = (message: WebviewToHost) => {
     this.posted.push(message);
@@ -38,8 +44,7 @@ export class FakeHost implements HostChannel {
   }
 }
 
-export function renderApp() {
-  const host = new FakeHost();
+export function renderApp(host = new FakeHost()) {
   const result = render(createElement(App, { host }));
   return { host, ...result };
 }

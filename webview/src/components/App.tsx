@@ -16,6 +16,7 @@ import { RunView } from './RunView';
 export function App({ host }: { host: HostChannel }) {
   const [view, dispatch] = useReducer(viewReducer, initialView);
   const [verifier] = useState(() => new LinkVerifier(host.post));
+  const [initialDraft] = useState(() => host.loadDraft());
   useHostMessages(host, verifier, dispatch);
 
   const busy = view.activeRunId !== undefined;
@@ -83,6 +84,8 @@ export function App({ host }: { host: HostChannel }) {
             model={view.model}
             focusRequests={view.focusRequests}
             followUp={hasRuns}
+            initialDraft={initialDraft}
+            onDraft={host.saveDraft}
             onAsk={ask}
             onStop={() => host.post({ type: 'run/stop' })}
             onClearScope={clearScope}

@@ -17,6 +17,9 @@ interface ComposerProps {
   focusRequests: number;
   /** The session already has questions: the next one is a follow-up. */
   followUp: boolean;
+  /** The question typed before the view was last hidden. */
+  initialDraft: string;
+  onDraft: (text: string) => void;
   onAsk: (question: string) => void;
   onStop: () => void;
   onClearScope: () => void;
@@ -26,7 +29,11 @@ interface ComposerProps {
 /** The question box: Enter asks, Shift+Enter adds a line, Escape stops a running question. */
 export function Composer(props: ComposerProps) {
   const { busy, scope, thoroughness, model, focusRequests, followUp } = props;
-  const [question, setQuestion] = useState('');
+  const [question, setQuestionState] = useState(props.initialDraft);
+  const setQuestion = (text: string) => {
+    setQuestionState(text);
+    props.onDraft(text);
+  };
   const input = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {

@@ -17,7 +17,7 @@ export function RunFooter({ tree, active }: { tree: RunTree; active: boolean }) 
       <span>{plural(stats.turns, 'turn')}</span>
       <span>{plural(stats.toolCalls, 'tool call')}</span>
       <span title={`Tokens evaluated (in) and generated (out); the latest prompt held ${stats.promptTokens} tokens`}>
-        {formatCount(stats.evaluatedTokens)} in / {formatCount(stats.completionTokens)} out
+        {formatCount(stats.evaluatedTokens)} in / {formatCount(stats.completionTokens)} out tokens
       </span>
       {tokensPerSecond !== undefined && <span>{tokensPerSecond.toFixed(1)} tok/s</span>}
       <span>{formatDuration(elapsed)}</span>

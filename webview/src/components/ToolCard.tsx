@@ -59,8 +59,8 @@ export const ToolCard = memo(function ToolCard({ tool, subRunIds }: ToolCardProp
       </div>
       {open && (
         <div className="tool-card-body" id={`${id}-body`}>
-          {subRunIds?.map((runId) => <SubAgentRun key={runId} runId={runId} />)}
           <ToolArguments args={tool.call?.args} />
+          {subRunIds?.map((runId) => <SubAgentRun key={runId} runId={runId} />)}
           {tool.result ? (
             <ToolOutput output={tool.result.output} truncated={tool.result.truncated} />
           ) : (
