@@ -61,6 +61,17 @@ describe('Report', () => {
     ]);
   });
 
+  it('links a bare file name with a line in a markdown link', () => {
+    const { host } = renderReport('[the factory](app.py:12)', { 'app.py:12': { exists: true, path: '/w/src/app.py', line: 12 } });
+    fireEvent.click(screen.getByRole('button', { name: 'the factory' }));
+    expect(host.sent('file/open')).toEqual([{ type: 'file/open', path: '/w/src/app.py', line: 12, endLine: undefined }]);
+  });
+
+  it('shows a code block in a language it does not know, unhighlighted', () => {
+    const { container } = renderReport('```klingon\nqapla\n```');
+    expect(container.querySelector('pre code')!.textContent).toBe('qapla\n');
+  });
+
   it('does not link references inside code blocks', () => {
     const { container } = renderReport('```\nsrc/server/app.py:12\n```', {
       'src/server/app.py:12': { exists: true, path: '/w/src/server/app.py', line: 12 },

@@ -26,7 +26,7 @@ export const Report = memo(function Report({ markdown }: { markdown: string }) {
   }
   return (
     <div className="markdown">
-      <Markdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
+      <Markdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components} urlTransform={keepUrl}>
         {markdown}
       </Markdown>
     </div>
@@ -49,6 +49,10 @@ function formattable(markdown: string): boolean {
   }
   return true;
 }
+
+// The default transform blanks what looks like an unknown scheme, which includes `app.py:10`.
+// Nothing here reaches the DOM as an address: `a` and `img` below decide what every URL becomes.
+const keepUrl = (url: string) => url;
 
 const remarkPlugins = [remarkGfm, remarkHtmlAsCode];
 const rehypePlugins = [rehypeHighlight, rehypeFileReferences];
