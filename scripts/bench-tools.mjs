@@ -86,16 +86,15 @@ async function ensureTree() {
 // ---------------------------------------------------------------------------------------------
 // Measuring.
 
-async function loadTools() {
-  // The tools are TypeScript; bundle them (dependencies left to node_modules) into an ES module
-  // inside the project so that node resolves those dependencies as the product does.
-  const outfile = path.join(projectRoot, '.cache', 'bench', 'tools.mjs');
+/**
+ * The product is TypeScript; bundle the modules a section needs (dependencies left to
+ * node_modules) into an ES module inside the project, so that node resolves those
+ * dependencies as the product does, and import it.
+ */
+async function importBundled(name, exportLines) {
+  const outfile = path.join(projectRoot, '.cache', 'bench', `${name}.mjs`);
   await esbuild.build({
-    stdin: {
-      contents: "export { grepTool } from './src/tools/grep'; export { globTool } from './src/tools/glob'; export { readTool } from './src/tools/read';",
-      resolveDir: projectRoot,
-      loader: 'ts',
-    },
+    stdin: { contents: exportLines.join('\n'), resolveDir: projectRoot, loader: 'ts' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -156,7 +155,10 @@ async function pairedMedians(ours, baseline) {
 
 async function toolsSection() {
   const tree = await ensureTree();
-  const tools = await loadTools();
+  const tools = await importBundled('tools', [
+    "export { grepTool } from './src/tools/grep';",
+    "export { globTool } from './src/tools/glob';",
+  ]);
   const rg = await ripgrepPath();
   const ctx = { cwd: TREE, roots: [TREE], signal: new AbortController().signal };
   const common = ['--no-config', '--hidden', '--no-require-git'];
@@ -230,28 +232,13 @@ async function toolsSection() {
  * in sequence with no loop around them.
  */
 async function loopSection() {
-  const outfile = path.join(projectRoot, '.cache', 'bench', 'loop.mjs');
-  await esbuild.build({
-    stdin: {
-      contents: [
-        "export { runAgent } from './src/agent/loop';",
-        "export { createEventSink } from './src/agent/events';",
-        "export { ScriptedModel } from './src/agent/scriptedModel';",
-        "export { defineTool } from './src/tools/defineTool';",
-        "export { z } from 'zod';",
-      ].join('\n'),
-      resolveDir: projectRoot,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'warning',
-  });
-  const { runAgent, createEventSink, ScriptedModel, defineTool, z } = await import(pathToFileURL(outfile).href);
+  const { runAgent, createEventSink, ScriptedModel, defineTool, z } = await importBundled('loop', [
+    "export { runAgent } from './src/agent/loop';",
+    "export { createEventSink } from './src/agent/events';",
+    "export { ScriptedModel } from './src/agent/scriptedModel';",
+    "export { defineTool } from './src/tools/defineTool';",
+    "export { z } from 'zod';",
+  ]);
   const TURNS = 10;
   const CALLS_PER_TURN = 3;
   const output = 'x'.repeat(2_000);
