@@ -66,7 +66,7 @@ function splitPattern(pattern: string, givenPath: string | undefined): { directo
 }
 
 /**
- * A --glob that matches an ignored directory (`**\/*.d` matches `node_modules/x.d/`) or file
+ * A --glob that matches an ignored directory (`**\/*cache*` matches `__pycache__/`) or file
  * (`**\/*.log`) overrides .gitignore in ripgrep; keeping only the files that ripgrep also lists
  * without the glob applies .gitignore as the user wrote it.
  */
