@@ -187,6 +187,15 @@ function printfChecker(args: readonly string[]): CommandUse {
   return { paths: [] };
 }
 
+const headTailSpec: OptionSpec = {
+  short: 'qvz',
+  shortValue: 'nc',
+  numeric: true,
+  long: ['--quiet', '--silent', '--verbose', '--zero-terminated'],
+  longValue: ['--lines', '--bytes'],
+};
+const followNeverEnds = 'following a file never ends; read it with tail -n N instead';
+
 const sortSpec: OptionSpec = {
   short: 'bdfgiMhnRrVcCsuz',
   shortValue: 'ktS',
@@ -224,24 +233,14 @@ export const COMMAND_CHECKS: Readonly<Record<string, Checker>> = {
     short: 'nbsAETvet',
     long: ['--number', '--number-nonblank', '--squeeze-blank', '--show-all', '--show-ends', '--show-tabs', '--show-nonprinting'],
   }),
-  head: filesCommand('head', {
-    short: 'qvz',
-    shortValue: 'nc',
-    numeric: true,
-    long: ['--quiet', '--silent', '--verbose', '--zero-terminated'],
-    longValue: ['--lines', '--bytes'],
-  }),
+  head: filesCommand('head', headTailSpec),
   tail: filesCommand('tail', {
-    short: 'qvz',
-    shortValue: 'nc',
-    numeric: true,
-    long: ['--quiet', '--silent', '--verbose', '--zero-terminated'],
-    longValue: ['--lines', '--bytes'],
+    ...headTailSpec,
     dangerous: {
-      '-f': 'following a file never ends; read it with tail -n N instead',
-      '-F': 'following a file never ends; read it with tail -n N instead',
-      '--follow': 'following a file never ends; read it with tail -n N instead',
-      '--retry': 'following a file never ends; read it with tail -n N instead',
+      '-f': followNeverEnds,
+      '-F': followNeverEnds,
+      '--follow': followNeverEnds,
+      '--retry': followNeverEnds,
     },
   }),
   wc: filesCommand('wc', {

@@ -58,7 +58,8 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
     customCommands,
     env: { HOME: request.cwd, PWD: request.cwd, PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
     executionLimits: {
-      maxExecutionTimeMs: request.timeoutMs,
+      // A backstop only: the timer below answers first, with the tool's own wording.
+      maxExecutionTimeMs: request.timeoutMs + 1000,
       maxOutputSize: MAX_OUTPUT_BYTES,
       maxCommandCount: 1000,
       maxLoopIterations: 1000,
