@@ -25,6 +25,11 @@ export interface ModelClientOptions {
   idleUnloadMs?: number;
   /** false evaluates every prompt from scratch (the benchmark's baseline). */
   reuseCache?: boolean;
+  /**
+   * A GBNF grammar that every generation must follow, for tests that need a tool call from a
+   * model that writes noise; defaults to $LOCOOPERATOR_GRAMMAR. Not for normal use.
+   */
+  grammar?: string;
   /** The bundled model host script; defaults to model-host.mjs beside this bundle. */
   hostScript?: string;
   onStatus?(status: ModelHostStatus): void;
@@ -187,6 +192,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       maxContextSize: Math.min(maxContextSize, info.contextLength),
       threads,
       gpu: options.gpu ?? 'auto',
+      grammar: options.grammar ?? (process.env.LOCOOPERATOR_GRAMMAR || undefined),
     });
     if (reply.type === 'request/error') {
       stopHost(started);

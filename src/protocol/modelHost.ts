@@ -42,6 +42,8 @@ export const LoadRequest = z.object({
   maxContextSize: z.number().int().positive(),
   threads: z.number().int().positive(),
   gpu: GpuChoice,
+  /** A GBNF grammar every generation must follow (tests, debugging); none in normal use. */
+  grammar: z.string().optional(),
 });
 
 /** Sampling with every default applied (the client resolves `SamplingOptions` before sending). */

@@ -5,17 +5,20 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-let built: Promise<string> | undefined;
-
 /**
- * Bundles the model host the way scripts/build.mjs does, into node_modules/.cache so that the
- * bundle resolves node-llama-cpp from the project (and tests never depend on a stale dist/).
+ * Bundles are written here, inside the project, so that they resolve node-llama-cpp and the other
+ * external packages from its node_modules; tests never depend on a stale dist/.
  */
+const BUNDLES = path.join(ROOT, 'node_modules', '.cache', 'locooperator-engine-test', String(process.pid));
+
+let hostBuilt: Promise<string> | undefined;
+let cliBuilt: Promise<string> | undefined;
+
+/** Bundles the model host the way scripts/build.mjs does (ESM, node-llama-cpp external). */
 export function buildModelHost(): Promise<string> {
-  built ??= (async () => {
-    const dir = path.join(ROOT, 'node_modules', '.cache', 'locooperator-engine-test');
-    await mkdir(dir, { recursive: true });
-    const outfile = path.join(dir, `model-host-${process.pid}.mjs`);
+  hostBuilt ??= (async () => {
+    await mkdir(BUNDLES, { recursive: true });
+    const outfile = path.join(BUNDLES, 'model-host.mjs');
     await esbuild.build({
       entryPoints: [path.join(ROOT, 'src/model/host/main.ts')],
       outfile,
@@ -29,7 +32,29 @@ export function buildModelHost(): Promise<string> {
     });
     return outfile;
   })();
-  return built;
+  return hostBuilt;
+}
+
+/** Bundles the CLI the way scripts/build.mjs does, beside the model host it forks. */
+export function buildCli(): Promise<string> {
+  cliBuilt ??= (async () => {
+    await buildModelHost();
+    const outfile = path.join(BUNDLES, 'cli.js');
+    await esbuild.build({
+      entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['vscode', 'node-llama-cpp', '@mongodb-js/zstd', 'node-liblzma'],
+      define: { 'import.meta.url': '__import_meta_url' },
+      banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+      logLevel: 'warning',
+    });
+    return outfile;
+  })();
+  return cliBuilt;
 }
 
 type Part = { text: string; special: boolean };

@@ -1,4 +1,4 @@
-import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import type { GpuChoice, ModelBackend, ResolvedSampling } from '../../protocol/modelHost';
 import type { CompletionResult, PromptPart } from '../../protocol/prompt';
 import { flattenTokens, TokenHistory, type TokenChunk } from './tokenHistory';
@@ -9,6 +9,7 @@ export interface EngineOptions {
   maxContextSize: number;
   threads: number;
   gpu: GpuChoice;
+  grammar?: string;
 }
 
 export class ContextOverflowError extends Error {}
@@ -68,13 +69,15 @@ export class Engine {
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
     private readonly sequence: LlamaContextSequence,
+    private readonly grammar: LlamaGrammar | undefined,
+    private readonly LlamaGrammarEvaluationState: typeof import('node-llama-cpp').LlamaGrammarEvaluationState,
     readonly options: EngineOptions,
   ) {
     this.history = new TokenHistory((text, special) => model.tokenize(text, special));
   }
 
   static async load(options: EngineOptions): Promise<Engine> {
-    const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
+    const { getLlama, LlamaLogLevel, LlamaGrammarEvaluationState } = await import('node-llama-cpp');
     // llama.cpp says why a load failed only in its log; keep the errors to explain the failure.
     const errors: string[] = [];
     const logger = (level: string, message: string) => {
@@ -94,6 +97,13 @@ export class Engine {
       process.stderr.write(`GPU back-end unavailable, using the CPU: ${(error as Error).message}\n`);
       llama = await getLlama({ ...common, gpu: false });
     }
+    let grammar: LlamaGrammar | undefined;
+    try {
+      grammar = options.grammar === undefined ? undefined : await llama.createGrammar({ grammar: options.grammar });
+    } catch (error) {
+      await llama.dispose();
+      throw new Error(`The grammar is not valid GBNF: ${explain(error)}`);
+    }
     let model: LlamaModel;
     try {
       model = await llama.loadModel({ modelPath: options.modelPath });
@@ -107,7 +117,7 @@ export class Engine {
         threads: options.threads,
         sequences: 1,
       });
-      return new Engine(llama, model, context, context.getSequence(), options);
+      return new Engine(llama, model, context, context.getSequence(), grammar, LlamaGrammarEvaluationState, options);
     } catch (error) {
       await model.dispose();
       await llama.dispose();
@@ -215,6 +225,7 @@ export class Engine {
       topK: sampling.topK,
       topP: sampling.topP,
       seed: sampling.seed,
+      grammarEvaluationState: this.grammar && new this.LlamaGrammarEvaluationState({ model: this.model, grammar: this.grammar }),
       yieldEogToken: true,
     })) {
       if (firstTokenAt === undefined) {
