@@ -7,6 +7,8 @@ export interface ToolContext {
   /** Workspace roots (absolute, real paths); every path a tool touches must be inside one. */
   roots: readonly string[];
   signal: AbortSignal;
+  /** Globs that searches (Grep, Glob) leave out on top of .gitignore: VS Code's files.exclude, for instance. */
+  exclude?: readonly string[];
   /** The id of the call being run (the UI card's id; a sub-agent run points back to it). */
   callId?: string;
   /** Runs a child exploration (only given to tools that may spawn one: Task). */

@@ -32,7 +32,7 @@ export const globTool = defineTool({
     const searchDir = await resolveDirectory(directory ?? ctx.cwd, ctx);
     const listFiles = async (globs: string[]) => {
       const files: string[] = [];
-      const exit = await runRipgrep(ripgrepArgs(['--files', ...globs], []), {
+      const exit = await runRipgrep(ripgrepArgs(['--files', ...globs], [], ctx.exclude), {
         cwd: searchDir.real,
         signal: ctx.signal,
         onLine: (line) => files.push(line) < COLLECTED_MAX,

@@ -63,7 +63,7 @@ export const grepTool = defineTool({
     const lines: string[] = [];
     // Content is streamed in path order and cut at the page's end; listings are sorted afterwards, so collect them whole.
     const wanted = mode === 'content' ? offset + limit + 1 : COLLECTED_MAX;
-    const exit = await runRipgrep(ripgrepArgs(grepFlags(input, mode), positionals(input.pattern, shownPath)), {
+    const exit = await runRipgrep(ripgrepArgs(grepFlags(input, mode), positionals(input.pattern, shownPath), ctx.exclude), {
       cwd: ctx.cwd,
       signal: ctx.signal,
       onLine: (line) => {

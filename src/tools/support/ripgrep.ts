@@ -3,13 +3,14 @@ import { rgPath } from '@vscode/ripgrep';
 
 /**
  * ripgrep's arguments around a tool's own: hidden files are searched but version-control folders
- * are not (that glob comes last because later globs take precedence, so a model's `**` cannot
- * re-include .git); .gitignore applies even in a folder that is not (yet) a git repository,
- * because a small model drowns in node_modules and build output; the user's ripgrep config is
- * ignored so that results do not depend on the machine.
+ * and the excluded globs are not (those globs come after the tool's because later globs take
+ * precedence, so a model's `**` cannot re-include them); .gitignore applies even in a folder that
+ * is not (yet) a git repository, because a small model drowns in node_modules and build output;
+ * the user's ripgrep config is ignored so that results do not depend on the machine.
  */
-export function ripgrepArgs(toolArgs: readonly string[], positional: readonly string[]): string[] {
-  return ['--no-config', '--hidden', '--no-require-git', ...toolArgs, '--glob', '!.git', ...positional];
+export function ripgrepArgs(toolArgs: readonly string[], positional: readonly string[], exclude: readonly string[] = []): string[] {
+  const excluded = ['.git', ...exclude].flatMap((glob) => ['--glob', `!${glob}`]);
+  return ['--no-config', '--hidden', '--no-require-git', ...toolArgs, ...excluded, ...positional];
 }
 
 /**
@@ -30,6 +31,7 @@ export interface RipgrepExit {
 }
 
 const STDERR_KEPT = 4096;
+const NOTHING_SEARCHED = 'rg: No files were searched';
 
 /**
  * Runs ripgrep with an argument array (no shell) and hands each line of its output to onLine,
@@ -83,7 +85,10 @@ export function runRipgrep(
       signal.removeEventListener('abort', onAbort);
       if (signal.aborted) return;
       if (!stopped && pending !== '') onLine(pending);
-      resolve({ code, stderr: stderr.slice(0, STDERR_KEPT).trim(), stopped });
+      // When the globs leave no file to search, ripgrep says so and exits 2; for a search that is
+      // simply "nothing found".
+      if (code === 2 && stderr.startsWith(NOTHING_SEARCHED)) resolve({ code: 1, stderr: '', stopped });
+      else resolve({ code, stderr: stderr.slice(0, STDERR_KEPT).trim(), stopped });
     });
   });
 }

@@ -59,6 +59,18 @@ describe('Glob', () => {
     expect((await glob({ pattern: '**/*cache*' })).output).toBe('No files found');
   });
 
+  it('leaves out the excluded globs (VS Code files.exclude) even when the pattern names them', async () => {
+    const ctx = contextFor(root, { exclude: ['**/tests', '**/*.md'] });
+    const result = await globTool.run({ pattern: '**/*.{py,md}' }, ctx);
+    expect(result.output.split('\n').map((file) => path.relative(root, file)).sort()).toEqual([
+      'src/server/__init__.py',
+      'src/server/app.py',
+      'src/server/config.py',
+      'src/server/models.py',
+      'src/server/routes.py',
+    ]);
+  });
+
   it('searches the directory given as path, relative to the working directory', async () => {
     const result = await glob({ pattern: '*.ts', path: 'web' });
     expect(result.output.split('\n').sort()).toEqual([path.join(root, 'web/src/api.ts'), path.join(root, 'web/src/main.ts')]);

@@ -139,6 +139,7 @@ describe('Grep', () => {
       expect(await files('*.py')).toEqual(['src/server/app.py', 'tests/conftest.py']);
       expect(await files('*.md,*.py')).toEqual(['README.md', 'docs/architecture.md', 'src/server/app.py', 'tests/conftest.py']);
       expect(await files('*.{md,py}')).toEqual(await files('*.md *.py'));
+      expect((await grep({ pattern: 'create_app', glob: '*.rs' })).output).toBe('No files found');
       expect(splitGlobs('*.ts, *.{ts,tsx} docs/**')).toEqual(['*.ts', '*.{ts,tsx}', 'docs/**']);
     });
 
@@ -146,6 +147,13 @@ describe('Grep', () => {
       for (const glob of ['*', '**/*', '**']) {
         expect((await grep({ pattern: 'create_app', glob })).output.split('\n')[0]).toBe('Found 4 files');
       }
+    });
+
+    it('leaves out the excluded globs (VS Code files.exclude), whatever glob the model gives', async () => {
+      const ctx = contextFor(root, { exclude: ['**/docs', 'README.md'] });
+      const result = await grepTool.run({ pattern: 'create_app', glob: '**/*.md' }, ctx);
+      expect(result.output).toBe('No files found');
+      expect((await grepTool.run({ pattern: 'create_app' }, ctx)).output.split('\n').slice(1).sort()).toEqual(['src/server/app.py', 'tests/conftest.py']);
     });
 
     it('accepts include and regex as aliases, and type for file types', async () => {

@@ -27,6 +27,8 @@ describe('runRipgrep', () => {
     const bad = await runRipgrep(['(', 'numbers.txt'], { cwd: dir, signal, onLine: () => {} });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('regex parse error');
+    // Globs that leave nothing to search make ripgrep exit 2; that is still "nothing found".
+    expect(await runRipgrep(['--glob', '*.rs', 'n'], { cwd: dir, signal, onLine: () => {} })).toEqual({ code: 1, stderr: '', stopped: false });
   });
 
   it('stops early when asked', async () => {
