@@ -77,8 +77,10 @@ async function listNotIgnored(pattern: string, listFiles: (globs: string[]) => P
 }
 
 function globTitle(input: { pattern?: string; path?: string }, cwd: string): string {
+  const pattern = input.pattern ?? '';
+  const shownPattern = path.isAbsolute(pattern) ? displayPath(pattern, cwd) : pattern;
   const where = input.path ? ` in ${displayPath(path.resolve(cwd, input.path), cwd)}` : '';
-  return `Glob ${input.pattern ?? ''}${where}`;
+  return `Glob ${shownPattern}${where}`;
 }
 
 async function resolveDirectory(directory: string, ctx: ToolContext) {
