@@ -3,7 +3,8 @@ import { defineTool, type Tool } from './defineTool';
 import { execute } from './bash/executor';
 import { ALLOWED_COMMANDS, checkCommand } from './bash/gate';
 import { formatOutput } from './bash/output';
-import { isInside, realRoots, resolveReal } from './bash/paths';
+import { realRoots, resolveReal } from './bash/paths';
+import { isInsideRoots } from './support/workspacePaths';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_TIMEOUT_MS = 600_000;
@@ -27,7 +28,7 @@ export const bashTool: Tool = defineTool({
   async execute(input, ctx) {
     const roots = realRoots(ctx.roots);
     const requestedCwd = resolveReal(ctx.cwd);
-    const cwd = roots.some((root) => isInside(requestedCwd, root)) ? requestedCwd : roots[0];
+    const cwd = isInsideRoots(requestedCwd, roots) ? requestedCwd : roots[0];
     const title = input.description || input.command;
     if (cwd === undefined) {
       return { output: 'Command refused: no workspace folder is open.', title, metadata: { refused: true }, status: 'refused' };

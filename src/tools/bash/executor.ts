@@ -6,7 +6,7 @@ import { MAX_FILE_READ_BYTES, MAX_OUTPUT_BYTES } from './limits';
 import { gnuFormatCommands } from './gnuFormat';
 import { simulator } from './simulated';
 import { treeCommand } from './tree';
-import { isInside } from './paths';
+import { isInsideRoots } from '../support/workspacePaths';
 
 /** The just-bash built-ins the gate may let through unchanged; `cd` is a shell built-in. */
 const SIMULATED_COMMANDS: CommandName[] = [
@@ -101,7 +101,7 @@ function describeFailure(error: unknown): string {
 /** Mount points must not nest; a root inside another root is already visible through it. */
 function outermost(roots: readonly string[]): string[] {
   const sorted = [...new Set(roots)].sort((a, b) => a.length - b.length);
-  return sorted.filter((root, index) => !sorted.slice(0, index).some((outer) => isInside(root, outer)));
+  return sorted.filter((root, index) => !isInsideRoots(root, sorted.slice(0, index)));
 }
 
 /**

@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineCommand, type CustomCommand } from 'just-bash';
-import { isInside, resolveReal } from './paths';
+import { isInsideRoots } from '../support/workspacePaths';
+import { resolveReal } from './paths';
 
 /**
  * Read-only git, served by the real git binary with every configuration hook that can run a
@@ -97,7 +98,7 @@ async function repositoryProblem(cwd: string, roots: readonly string[], env: Nod
   if (probe.exitCode !== 0) return probe;
   const [gitDir, commonDir] = probe.stdout.split('\n').map((line) => resolveReal(path.resolve(cwd, line.trim())));
   for (const dir of [gitDir, commonDir]) {
-    if (dir === undefined || !roots.some((root) => isInside(dir, root))) {
+    if (dir === undefined || !isInsideRoots(dir, roots)) {
       return refusal('git is unavailable here: the repository metadata lies outside the workspace');
     }
   }
@@ -120,7 +121,7 @@ function refusal(message: string): GitRun {
 export function gitCommand(roots: readonly string[]): CustomCommand {
   return defineCommand('git', async (args, ctx) => {
     const cwd = ctx.cwd;
-    const root = roots.find((r) => isInside(cwd, r));
+    const root = roots.find((r) => isInsideRoots(cwd, [r]));
     if (root === undefined) return refusal('git: the working directory is outside the workspace');
     const env = gitEnvironment(path.dirname(root));
     const problem = await repositoryProblem(cwd, roots, env, ctx.signal);

@@ -23,6 +23,7 @@ const DANGEROUS_LONG: Readonly<Record<string, string>> = {
   '--config-env': 'it changes configuration',
   '--paginate': 'it runs a pager',
   '--exclude-from': 'reading patterns from a file is not supported here',
+  '--file': 'reading patterns from a file is not supported here',
   '--ignore-revs-file': 'reading revisions from a file is not supported here',
   '--contents': 'reading contents from another file is not supported here',
   '--edit-description': 'it edits the repository',

@@ -1,13 +1,8 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isInsideRoots } from '../support/workspacePaths';
 import { MAX_FILE_READ_BYTES } from './limits';
 import { Refusal } from './refusal';
-
-/** True when `target` is `root` or lies below it. Both must be absolute and normalized. */
-export function isInside(target: string, root: string): boolean {
-  const relative = path.relative(root, target);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
 
 /**
  * Resolves `target` the way the kernel would (following every symlink that exists), so a link
@@ -39,7 +34,7 @@ export function confinePath(argument: string, cwd: string, roots: readonly strin
   const literal = glob ? argument.slice(0, argument.search(/[*?[]/)) : argument;
   const absolute = path.resolve(cwd, literal === '' ? '.' : literal);
   const real = resolveReal(absolute);
-  if (!roots.some((root) => isInside(real, root))) {
+  if (!isInsideRoots(real, roots)) {
     const shown = argument.length > 80 ? `${argument.slice(0, 77)}...` : argument;
     throw new Refusal(`${shown} is outside the workspace (${roots.join(', ')}); only files inside it can be read`);
   }

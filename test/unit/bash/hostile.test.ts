@@ -105,6 +105,9 @@ const REFUSED: readonly string[] = [
   'git branch -D main',
   'git stash',
   'git -p log',
+  'git grep --file=/etc/passwd x',
+  'git blame --contents /etc/passwd README.md',
+  'git ls-files -X /etc/passwd',
   // substitution and expansion
   'echo $(id)',
   'cat $(echo /etc/passwd)',
