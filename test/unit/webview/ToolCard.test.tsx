@@ -59,6 +59,17 @@ describe('ToolCard', () => {
     expect(container.querySelectorAll('.tool-pre')[1]!.textContent).toBe(output);
   });
 
+  it('shows hostile titles, arguments and output as text', () => {
+    const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    const tool = toolView(hostile);
+    const { container } = renderInView(
+      createElement(ToolCard, { tool: { ...tool, call: { ...tool.call!, args: { file_path: hostile } }, result: { ...tool.result!, title: hostile } } }),
+    );
+    fireEvent.click(screen.getByRole('button', { expanded: false }));
+    expect(container.querySelector('img, script')).toBeNull();
+    expect(container.querySelector('.tool-title')!.textContent).toBe(hostile);
+  });
+
   it('opens a file from the title without toggling the card', () => {
     const { host } = renderInView(createElement(ToolCard, { tool: { ...toolView(), call: { ...toolView().call!, title: 'Read src/app.py:10-60' } } }), {
       'src/app.py:10-60': { exists: true, path: '/w/src/app.py', line: 10, endLine: 60 },

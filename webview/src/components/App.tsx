@@ -92,7 +92,8 @@ export function App({ host }: { host: HostChannel }) {
             onThoroughness={chooseThoroughness}
           />
           <div className="visually-hidden" aria-live="polite">
-            {announcement(view)}
+            {/* A new node per run, so that the same words are announced again for the next run. */}
+            <span key={view.finishedRunId}>{announcement(view)}</span>
           </div>
         </div>
       </LinksContext.Provider>
