@@ -100,6 +100,10 @@ function checkSimpleCommand(node: SimpleCommandNode, cwds: Set<string>, roots: r
   for (const redirection of node.redirections) checkRedirection(redirection, cwds, roots);
   const words = node.args.flatMap((word) => expandWord(word));
   if (words.some((word) => word.leadingGlob)) for (const dir of cwds) checkLeadingGlob(dir);
+  // The simulated shell expands `*/` to files as well as directories; refuse rather than mislead.
+  if (words.some((word) => word.glob && word.value.endsWith('/'))) {
+    throw new Refusal('globs ending in / (like */) are not supported here; use ls -F or find . -maxdepth 1 -type d');
+  }
   const use = check(words.map((word) => word.value));
   const globbed = new Set(words.filter((word) => word.glob).map((word) => word.value));
   for (const argument of use.paths) {

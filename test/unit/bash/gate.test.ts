@@ -66,6 +66,7 @@ describe('the Bash gate', () => {
     expect(reason('ls > out')).toContain('only 2>/dev/null and 2>&1 are accepted');
     expect(reason('grep -P')).toBe('grep: give a pattern, e.g. grep -rn PATTERN DIR');
     expect(reason('sed s/a/b/ src/app.py')).toContain("sed -n 'N,Mp' FILE");
+    expect(reason('ls -d */')).toContain('use ls -F or find . -maxdepth 1 -type d');
     expect(reason('ls --frobnicate')).toMatch(/^ls: option --frobnicate is not allowed here \(allowed: -a -A /);
   });
 
