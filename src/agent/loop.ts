@@ -19,6 +19,8 @@ export interface RunAgentOptions {
   /** Working directory the model is told about; tools resolve relative paths against it. */
   cwd: string;
   roots: readonly string[];
+  /** Globs the search tools leave out (VS Code's files.exclude), besides .gitignore. */
+  exclude?: readonly string[];
   signal: AbortSignal;
   emit: EventSink;
   /** The conversation so far (system prompt first), for a follow-up question. */
@@ -103,6 +105,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
   const context: ToolContext = {
     cwd: options.cwd,
     roots: options.roots,
+    exclude: options.exclude,
     signal,
     runSubAgent: options.tools.has('Task') ? runSubAgent : undefined,
   };

@@ -12,6 +12,7 @@ export interface AgentSessionOptions {
   tools: ReadonlyMap<string, Tool>;
   cwd: string;
   roots: readonly string[];
+  exclude?: readonly string[];
   maxTurns?: number;
   sampling?: Partial<SamplingOptions>;
   env?: Partial<EnvironmentInfo>;

@@ -63,6 +63,23 @@ describe('an exploration of the fixture project', () => {
     expect(model.prompts[4]).toContain('Found 1 file\ntests/conftest.py');
   });
 
+  it('leaves out what the session excludes (files.exclude), in sub-agents too', async () => {
+    const root = workspace.root;
+    const model = new ScriptedModel([
+      `${call('Glob', { pattern: '**/*.md' })}\n${call('Task', { description: 'Find docs', prompt: 'Find markdown files' })}`,
+      call('Grep', { pattern: 'create_app' }),
+      'Sub-agent report.',
+      'Report.',
+    ]);
+    const events: AgentEvent[] = [];
+    const session = new AgentSession({ model, tools: createExplorerTools(), cwd: root, roots: [root], exclude: ['docs/**'] });
+    await session.ask('List the docs', { signal: new AbortController().signal, onEvent: (event) => events.push(event) });
+    const [glob, , grep] = results(events);
+    expect(glob!.output).toBe(`${root}/README.md`);
+    expect(grep!.output).not.toContain('docs/architecture.md');
+    expect(grep!.output).toContain('src/server/app.py');
+  });
+
   it('refuses a write attempt through Bash and keeps going', async () => {
     const root = workspace.root;
     const model = new ScriptedModel([
