@@ -4,8 +4,8 @@
 // workspace). The same prompts are then replayed with KV-cache reuse disabled, as the baseline,
 // in the same invocation. Prints a table and writes bench-results/engine.json.
 //
-// The tiny generated qwen3 model is used by default; LOCOOPERATOR_MODEL_PATH=/path/model.gguf
-// runs the same script on a real model.
+// The tiny generated qwen3 model (with the real Qwen3 vocabulary, so token counts are the real
+// model's) is used by default; LOCOOPERATOR_MODEL_PATH=/path/model.gguf runs it on a real model.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -181,7 +181,8 @@ async function cancelLatency(client, renderPrompt, system) {
 async function main() {
   if (!existsSync(hostScript)) throw new Error('dist/model-host.mjs is missing: run `npm run build` first.');
   const { createModelClient, renderPrompt, systemPrompt, tinyGgufFile } = await loadModules();
-  const modelPath = realModel ?? (await tinyGgufFile());
+  // The real Qwen3 vocabulary makes the tiny model's token counts those of LocoOperator-4B.
+  const modelPath = realModel ?? (await tinyGgufFile({ tokenizer: 'qwen3' }));
   const threads = realModel ? undefined : 1;
   const contextSize = realModel ? 'auto' : 32_768;
   const root = '/work/project';
@@ -242,7 +243,7 @@ async function main() {
   const results = {
     date: new Date().toISOString(),
     machine: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
-    model: realModel ? path.basename(realModel) : 'tiny generated qwen3 (64 hidden, 2 layers, F16)',
+    model: realModel ? path.basename(realModel) : 'tiny generated qwen3 (64 hidden, 2 layers, F16, Qwen3 vocabulary)',
     backend: loaded.backend,
     contextSize: loaded.contextSize,
     threads: loaded.threads,

