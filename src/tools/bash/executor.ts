@@ -34,8 +34,8 @@ export type ExecutionResult =
 /**
  * Runs an already-gated command line in just-bash over a copy-on-write view of the workspace:
  * each root is mounted at its real absolute path, reads come from disk, writes land in memory
- * and are dropped with the shell. Nothing else of the host is visible and no host process runs
- * (except hardened read-only git).
+ * and are dropped with the shell. Nothing else of the host is visible; the only host processes
+ * are ripgrep (argument arrays, no shell, no link following) and hardened read-only git.
  */
 export async function execute(request: ExecutionRequest): Promise<ExecutionResult> {
   if (request.signal.aborted) return { kind: 'cancelled' };

@@ -84,7 +84,12 @@ function runGit(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, si
       ['--no-pager', ...OVERRIDES.flatMap((o) => ['-c', o]), ...args],
       { cwd, env, maxBuffer: MAX_GIT_OUTPUT, signal, windowsHide: true, encoding: 'utf8' },
       (error, stdout, stderr) => {
-        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+        const status = (error as { code?: unknown } | null)?.code;
+        if (status === 'ENOENT') {
+          resolve({ stdout: '', stderr: 'git: not installed on this machine\n', exitCode: 127 });
+          return;
+        }
+        const code = error ? (typeof status === 'number' ? status : 1) : 0;
         const message = error && code === 1 && !stderr ? `git: ${error.message}\n` : stderr;
         resolve({ stdout, stderr: message, exitCode: code });
       },
