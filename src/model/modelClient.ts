@@ -126,7 +126,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       }
       const message = parsed.data;
       const pending = message.id === undefined ? undefined : started.pending.get(message.id);
-      if (message.type === 'model/status' && message.id === undefined) setStatus(message.status);
+      if (message.type === 'model/status' && message.id === undefined && host === started) setStatus(message.status);
       if (!pending) return;
       if (message.type === 'generate/chunk' || message.type === 'generate/progress') {
         pending.onMessage?.(message);
@@ -147,6 +147,8 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
           );
       for (const pending of started.pending.values()) pending.reject(error);
       started.pending.clear();
+      // A host stopped earlier may exit after its successor started: the status is the successor's.
+      if (host !== undefined) return;
       if (started.stopping) {
         if (current.state !== 'unloaded') setStatus({ state: 'stopped', threads });
       } else {
@@ -231,8 +233,11 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     const parsed = CompletionRequest.parse(request_);
     try {
       // A cancel during a slow load returns at once; the load itself carries on for the next request.
-      const aborted = new Promise<'aborted'>((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
-      if ((await Promise.race([load(), aborted])) === 'aborted') return cancelled;
+      let onAbort = () => {};
+      const aborted = new Promise<'aborted'>((resolve) => (onAbort = () => resolve('aborted')));
+      signal.addEventListener('abort', onAbort, { once: true });
+      const loaded = await Promise.race([load(), aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+      if (loaded === 'aborted') return cancelled;
       const target = host;
       if (!target) throw new ModelHostCrashedError('The model host stopped before the request could start.');
       const id = String(nextId++);

@@ -8,7 +8,7 @@ import { ContextOverflowError, Engine, type EngineOptions } from './engine';
 
 let engine: Engine | undefined;
 let loading: Promise<Engine> | undefined;
-let generation: { id: string; abort: AbortController } | undefined;
+let generation: { id: string; abort: AbortController; finished: Promise<void> } | undefined;
 
 function send(message: ModelToHost): void {
   process.send?.(message);
@@ -54,7 +54,12 @@ async function load(id: string, options: EngineOptions): Promise<void> {
   }
 }
 
+/** Frees the model; a running generation is cancelled and finishes first (native code may hold it). */
 async function unload(): Promise<void> {
+  if (generation) {
+    generation.abort.abort();
+    await generation.finished;
+  }
   const current = engine;
   engine = undefined;
   await current?.dispose();
@@ -71,7 +76,8 @@ async function generate(message: Extract<HostToModel, { type: 'generate/start' }
     return;
   }
   const abort = new AbortController();
-  generation = { id, abort };
+  let finish = () => {};
+  generation = { id, abort, finished: new Promise((resolve) => (finish = resolve)) };
   try {
     const result = await engine.generate(message.prompt, message.sampling, {
       reuseCache: message.reuseCache,
@@ -85,6 +91,7 @@ async function generate(message: Extract<HostToModel, { type: 'generate/start' }
     send({ type: 'request/error', id, code, message: (error as Error).message });
   } finally {
     generation = undefined;
+    finish();
     // Unsolicited: keeps the client's view of memory and state current.
     send({ type: 'model/status', status: status() });
   }
@@ -110,7 +117,6 @@ process.on('message', (raw) => {
       if (generation?.id === message.id) generation.abort.abort();
       break;
     case 'model/unload':
-      generation?.abort.abort();
       void unload().then(() => send({ type: 'model/status', id: message.id, status: status() }));
       break;
     case 'model/status':
