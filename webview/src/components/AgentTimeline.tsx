@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { AgentView, RunTree, TimelineItem } from '../state/runTree';
-import { LinkifiedText } from './LinkifiedText';
+import { splitCompleteBlocks } from '../markdown/completeBlocks';
+import { SafeMarkdown } from './SafeMarkdown';
 import { ToolCard } from './ToolCard';
 
 interface AgentTimelineProps {
@@ -27,12 +28,27 @@ export function AgentTimeline({ items, tools, subRuns, streaming }: AgentTimelin
 }
 
 /**
- * Model text between tool calls. While it streams it is plain text (re-scanning it for
- * references per token would be wasted work); once the model moved on, references link.
+ * The model's own text. While it streams, the blocks it has finished render as markdown (each
+ * parsed once) and the block being written shows as plain text until it is complete.
  */
 const ModelText = memo(function ModelText({ text, streaming }: { text: string; streaming: boolean }) {
   if (text.trim() === '') return null;
-  return <div className="model-text">{streaming ? text : <LinkifiedText text={text.trim()} />}</div>;
+  if (!streaming) {
+    return (
+      <div className="model-text">
+        <SafeMarkdown markdown={text} />
+      </div>
+    );
+  }
+  const { blocks, rest } = splitCompleteBlocks(text);
+  return (
+    <div className="model-text">
+      {blocks.map((block, index) => (
+        <SafeMarkdown key={index} markdown={block} />
+      ))}
+      {rest !== '' && <div className="plain-text">{rest}</div>}
+    </div>
+  );
 });
 
 /** Items after the root's last tool call are the report's own text: the report replaces them. */

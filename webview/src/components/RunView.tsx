@@ -3,7 +3,7 @@ import type { Scope } from '../../../src/protocol/webview';
 import { usePostToHost } from '../hostContext';
 import { rootAgent, type RunTree } from '../state/runTree';
 import { AgentTimeline, itemsBeforeReport } from './AgentTimeline';
-import { Report } from './Report';
+import { SafeMarkdown } from './SafeMarkdown';
 import { RunFooter } from './RunFooter';
 import { RunTreeContext } from './runTreeContext';
 import { scopeIcon } from './ScopeChip';
@@ -69,7 +69,7 @@ function RunOutcome({ tree }: { tree: RunTree }) {
       )}
       {finished.report !== undefined && finished.report.trim() !== '' && (
         <section className="report" aria-label="Report">
-          <Report markdown={finished.report} />
+          <SafeMarkdown markdown={finished.report} />
           <div className="report-actions">
             <button type="button" className="icon-text-button" onClick={() => post({ type: 'report/copy', runId })}>
               <span className="codicon codicon-copy" aria-hidden="true" /> Copy

@@ -2,14 +2,14 @@
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { createElement } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Report } from '../../../webview/src/components/Report';
+import { SafeMarkdown } from '../../../webview/src/components/SafeMarkdown';
 import { renderInView } from './fakeHost';
 
 afterEach(cleanup);
 
-const renderReport = (markdown: string, links = {}) => renderInView(createElement(Report, { markdown }), links);
+const renderReport = (markdown: string, links = {}) => renderInView(createElement(SafeMarkdown, { markdown }), links);
 
-describe('Report', () => {
+describe('SafeMarkdown', () => {
   it('renders GitHub-flavoured markdown with highlighted code', () => {
     const { container } = renderReport(
       '# Config\n\n| Setting | File |\n| --- | --- |\n| DEBUG | config |\n\n- [x] done\n\n```python\ndef create_app():\n    return 1\n```',

@@ -9,16 +9,17 @@ import { FileRef } from './FileRef';
 import { LinkifiedText } from './LinkifiedText';
 
 /**
- * The final report: GitHub-flavoured markdown with highlighted code. Model output is untrusted:
+ * Markdown the model wrote (the report, its text between tool calls): GitHub-flavoured, code
+ * highlighted. Model output is untrusted:
  * raw HTML shows as code, images are never fetched (their alt text shows instead), and only
  * verified file references are clickable; other links show as text with their address.
  */
-export const Report = memo(function Report({ markdown }: { markdown: string }) {
+export const SafeMarkdown = memo(function SafeMarkdown({ markdown }: { markdown: string }) {
   if (!formattable(markdown)) {
     return (
       <div className="markdown">
-        <p className="report-note">This report is too large to format, so it is shown as plain text.</p>
-        <div className="model-text">
+        <p className="report-note">This text is too large to format, so it is shown as plain text.</p>
+        <div className="plain-text">
           <LinkifiedText text={markdown} />
         </div>
       </div>
