@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineCommand, type CustomCommand } from 'just-bash';
@@ -47,10 +47,8 @@ const DIFF_SAFETY: Readonly<Record<string, readonly string[]>> = {
 
 const MAX_GIT_OUTPUT = 16 * 1024 * 1024;
 
-let emptyHome: string | undefined;
-
-function gitEnvironment(ceiling: string): NodeJS.ProcessEnv {
-  emptyHome ??= mkdtempSync(path.join(tmpdir(), 'locooperator-git-home-'));
+/** The environment git runs in: no system or global config, no prompts, no pagers, no locks. */
+function gitEnvironment(ceiling: string, emptyHome: string): NodeJS.ProcessEnv {
   const keep = ['PATH', 'SYSTEMROOT', 'LANG', 'LC_ALL', 'TZ'];
   const env: NodeJS.ProcessEnv = {};
   for (const key of keep) if (process.env[key] !== undefined) env[key] = process.env[key];
@@ -128,14 +126,19 @@ export function gitCommand(roots: readonly string[]): CustomCommand {
     const cwd = ctx.cwd;
     const root = roots.find((r) => isInsideRoots(cwd, [r]));
     if (root === undefined) return refusal('git: the working directory is outside the workspace');
-    const env = gitEnvironment(path.dirname(root));
-    const problem = await repositoryProblem(cwd, roots, env, ctx.signal);
-    if (problem) return problem;
-    let index = 0;
-    while (args[index] === '--no-pager') index++;
-    const subcommand = args[index] ?? '';
-    const rest = args.slice(index + 1);
-    const result = await runGit([subcommand, ...(DIFF_SAFETY[subcommand] ?? []), ...rest], cwd, env, ctx.signal);
-    return result;
+    // A fresh empty HOME, so that no attributes or ignore files of the user's apply either.
+    const home = await mkdtemp(path.join(tmpdir(), 'locooperator-git-home-'));
+    try {
+      const env = gitEnvironment(path.dirname(root), home);
+      const problem = await repositoryProblem(cwd, roots, env, ctx.signal);
+      if (problem) return problem;
+      let index = 0;
+      while (args[index] === '--no-pager') index++;
+      const subcommand = args[index] ?? '';
+      const rest = args.slice(index + 1);
+      return await runGit([subcommand, ...(DIFF_SAFETY[subcommand] ?? []), ...rest], cwd, env, ctx.signal);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 }
