@@ -47,7 +47,9 @@ async function measure(browser, cards) {
   const mountMs = Date.now() - mountStart;
 
   const deltas = [];
-  for (let batch = 0; batch < 60; batch += 1) deltas.push(Array.from({ length: 20 }, () => event({ type: 'text/delta', turn: 2, text: 'token ' })));
+  // Report-like text: a paragraph break every 50 tokens, so finished blocks render as markdown.
+  const token = (index) => (index % 50 === 49 ? 'end `src/app.py:3`.\n\n' : 'token ');
+  for (let batch = 0; batch < 60; batch += 1) deltas.push(Array.from({ length: 20 }, (_, index) => event({ type: 'text/delta', turn: 2, text: token(batch * 20 + index) })));
   const newCards = Array.from({ length: 20 }, (_, index) => card(`n${index}`, 3));
   const timings = await tab.evaluate(async ({ deltas, newCards }) => {
     // Two frames: the view applies messages on the next animation frame, then paints.
