@@ -16,6 +16,7 @@ import { bundleTests } from './bundle.mjs';
 import { repoRoot, resultsDir } from './hostPaths.mjs';
 import { ensureTestHost } from './install.mjs';
 import { installVsix, linkExtension } from './server.mjs';
+import { writeSummary } from './summary.mjs';
 
 const { values, positionals } = parseArgs({
   options: { vsix: { type: 'string' }, extension: { type: 'string' } },
@@ -55,6 +56,7 @@ const stats = await new Promise((done) => {
 });
 rmSync(extensionsDir, { recursive: true, force: true });
 
+writeSummary('e2e', { passed: stats.passes, failed: stats.failures, skipped: stats.pending });
 console.log(`e2e: ${stats.passes} passed, ${stats.failures} failed, ${stats.pending} skipped`);
 console.log(`[e2e] ${((Date.now() - started) / 1000).toFixed(1)} s (artifacts: ${join(resultsDir, 'e2e')})`);
 process.exit(stats.failures > 0 || stats.passes === 0 ? 1 : 0);

@@ -16,6 +16,7 @@ import { format, parseArgs } from 'node:util';
 import { launchChromium } from './chromium.mjs';
 import { buildIntegrationSuite, integrationEntry } from './buildIntegration.mjs';
 import { repoRoot, resultsDir } from './hostPaths.mjs';
+import { writeSummary } from './summary.mjs';
 import { ensureTestHost } from './install.mjs';
 import { makeFixtureWorkspace } from './fixture.mjs';
 import { installVsix, startCodeServer } from './server.mjs';
@@ -87,6 +88,8 @@ try {
 
 const report = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : '';
 process.stdout.write(report);
+const totals = /^(\d+) passed, (\d+) failed, (\d+) skipped$/m.exec(report);
+if (totals) writeSummary('integration', { passed: +totals[1], failed: +totals[2], skipped: +totals[3] });
 if (!report) {
   // The suite never ran (activation failed, the extension host crashed, a path was wrong).
   console.error(`[integration] no test report; the window's log ends with:`);

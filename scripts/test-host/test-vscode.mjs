@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { repoRoot } from './hostPaths.mjs';
 import { ensureTestHost } from './install.mjs';
+import { clearSummaries, readSummaries } from './summary.mjs';
 
 const vsix = join(repoRoot, 'out', 'test-vscode', 'locooperator.vsix');
 const here = join(repoRoot, 'scripts', 'test-host');
@@ -17,6 +18,7 @@ const steps = [
 const timings = [];
 let failed = false;
 ensureTestHost();
+clearSummaries(['integration', 'e2e']);
 for (const [name, args] of steps) {
   const started = Date.now();
   const result = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: 'inherit' });
@@ -32,4 +34,6 @@ if (!failed || timings.length > 1) {
   timings.push(`VSIX ${relative(repoRoot, vsix)} ${size.toFixed(1)} MB`);
 }
 console.log(`[test:vscode] ${timings.join(', ')}`);
+const totals = readSummaries(['integration', 'e2e']);
+if (totals) console.log(`vscode: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failed ? 1 : 0);
