@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -146,6 +147,15 @@ describe('downloadModel', () => {
     await expect(
       downloadFile({ url: `${endpoint}/nothing/here.gguf`, destination: path.join(directory, 'x.gguf') }),
     ).rejects.toMatchObject({ reason: 'notFound' });
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('says the disk is full when a write fails with ENOSPC', async () => {
+    // Writes to /dev/full fail with ENOSPC: the partial file stands in for a full disk.
+    await symlink('/dev/full', path.join(directory, 'LocoOperator-4B.Q4_K_M.gguf.part'));
+    await expect(downloadModel({ directory, endpoint })).rejects.toMatchObject({
+      reason: 'diskFull',
+      message: expect.stringContaining('The disk is full'),
+    });
   });
 
   it('says the hub cannot be reached when offline', async () => {
