@@ -2,7 +2,7 @@
 // the time to apply a batch of text deltas and to add one tool card, with 300 cards on screen
 // against a baseline of none, measured in the same run. Prints figures; asserts nothing.
 //
-//   node scripts/build.mjs --production && node webview/bench/streaming.mjs
+//   npm run bench:webview
 //
 // Needs Chromium (CHROMIUM_PATH, default /usr/bin/chromium) and playwright-core.
 import { mkdtempSync, writeFileSync } from 'node:fs';
