@@ -24,12 +24,13 @@ export const bashTool: Tool = defineTool({
   }),
   // Known to the trained tool; a background shell makes no sense for a read-only explorer.
   ignored: ['run_in_background', 'dangerouslyDisableSandbox'],
-  title: (input) => input.description || (input.command ?? 'Bash'),
+  // The card shows the command itself, as a prompt line; the model's description goes to metadata.
+  title: (input) => commandTitle(input.command),
   async execute(input, ctx) {
     const roots = realRoots(ctx.roots);
     const requestedCwd = resolveReal(ctx.cwd);
     const cwd = isInsideRoots(requestedCwd, roots) ? requestedCwd : roots[0];
-    const title = input.description || input.command;
+    const title = commandTitle(input.command);
     if (cwd === undefined) {
       return { output: 'Command refused: no workspace folder is open.', title, metadata: { refused: true }, status: 'refused' };
     }
@@ -55,10 +56,14 @@ export const bashTool: Tool = defineTool({
     return {
       output: formatOutput(result.stdout, result.stderr, result.exitCode, verdict.lastCommand),
       title,
-      metadata: { exitCode: result.exitCode, durationMs },
+      metadata: { exitCode: result.exitCode, durationMs, description: input.description },
     };
   },
 });
+
+function commandTitle(command: string | undefined): string {
+  return command ? `$ ${command}` : 'Bash';
+}
 
 function formatSeconds(ms: number): string {
   if (ms < 1000) return `${ms}ms`;
