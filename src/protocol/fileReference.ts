@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Longer is not a path on any system (PATH_MAX is 4096 on Linux). */
+const maxPathChars = 4096;
+
 /**
  * A file reference found in model or tool text: `src/app.py:10`, `/abs/x.ts:3-9`,
  * `lib/a.js#L4-L8`. Found by `findFileReferences` on both sides of the webview; only the
@@ -8,9 +11,9 @@ import { z } from 'zod';
  */
 export const FileReference = z.object({
   /** The exact text as it appears (the key the host answers under). */
-  text: z.string().max(4096),
+  text: z.string().max(maxPathChars + 32),
   /** The path as written: absolute or relative to a workspace folder. */
-  path: z.string().min(1).max(4096),
+  path: z.string().min(1).max(maxPathChars),
   line: z.number().int().positive().optional(),
   endLine: z.number().int().positive().optional(),
 });
@@ -27,7 +30,8 @@ const segment = String.raw`[\w.\-@+~%]+`;
 const separator = String.raw`[\\/]`;
 const pathPattern = String.raw`(?:[A-Za-z]:[\\/]|[\\/])?(?:${segment}${separator})*${segment}`;
 // `:10`, `:10-20`, `:10:5` (column ignored), `#L10`, `#L10-L20`, `#L10-20`.
-const linePattern = String.raw`(?::(\d+)(?:[-–](\d+))?|#L(\d+)(?:-L?(\d+))?)?`;
+// Up to nine digits: a line number, not a port or a timestamp, and always a safe integer.
+const linePattern = String.raw`(?::(\d{1,9})(?:[-–](\d{1,9}))?|#L(\d{1,9})(?:-L?(\d{1,9}))?)?(?!\d)`;
 // Not inside a longer token: a URL's host, `user@host:/path`, `key:value` all precede a path this way.
 const referencePattern = new RegExp(String.raw`(?<![\w.\-@+~%:\\/])(${pathPattern})${linePattern}`, 'g');
 
@@ -72,6 +76,7 @@ function toReference(match: RegExpMatchArray): FileReferenceMatch | undefined {
 }
 
 function isPathLike(path: string, hasLine: boolean): boolean {
+  if (path.length > maxPathChars) return false;
   if (!/[A-Za-z]/.test(path)) return false;
   const segments = path.split(/[\\/]/).filter((part) => part !== '');
   const last = segments[segments.length - 1];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findFileReferences } from '../../../src/protocol/fileReference';
+import { FileReference, findFileReferences } from '../../../src/protocol/fileReference';
 
 const refs = (text: string) => findFileReferences(text).map(({ text, path, line, endLine }) => ({ text, path, line, endLine }));
 
@@ -70,9 +70,18 @@ describe('findFileReferences', () => {
     expect(refs(text)).toEqual([]);
   });
 
-  it('returns on a 1 MB line of dotted words (no quadratic backtracking)', () => {
+  it('returns on a 1 MB line of dotted words (no quadratic backtracking), finding no path that long', () => {
     const line = 'a'.repeat(500_000) + '/' + 'b.'.repeat(250_000);
-    expect(findFileReferences(line)).toHaveLength(1);
+    expect(findFileReferences(line)).toEqual([]);
+  });
+
+  it('keeps every reference within what the protocol accepts', () => {
+    const found = findFileReferences(`src/a.py:1234567890 src/b.py:12-99999999999 ${'d/'.repeat(3000)}x.py:1`);
+    expect(found.map(({ text, line, endLine }) => ({ text, line, endLine }))).toEqual([
+      { text: 'src/a.py', line: undefined, endLine: undefined },
+      { text: 'src/b.py:12', line: 12, endLine: undefined },
+    ]);
+    for (const reference of found) expect(FileReference.safeParse(reference).success).toBe(true);
   });
 
   it('finds every reference in a 1 MB line of grep output', () => {
