@@ -69,6 +69,11 @@ describe('App', () => {
     ]);
     expect((box as HTMLTextAreaElement).value).toBe('');
     await host.send({ type: 'run/created', run: header() });
+    fireEvent.change(box, { target: { value: 'And the tests?' } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(host.sent('run/start')).toHaveLength(1);
+    expect((box as HTMLTextAreaElement).value).toBe('And the tests?');
+    expect(screen.getByText(/One question at a time/)).toBeTruthy();
     fireEvent.keyDown(box, { key: 'Escape' });
     expect(host.sent('run/stop')).toHaveLength(1);
     fireEvent.click(screen.getByRole('button', { name: 'Stop (Escape)' }));

@@ -95,6 +95,7 @@ export function Composer(props: ComposerProps) {
           </button>
         )}
       </div>
+      {busy && question.trim() !== '' && <div className="composer-hint">One question at a time: stop this one or wait for it to finish, then press Enter.</div>}
       <ModelLine model={model} />
     </form>
   );
