@@ -48,9 +48,10 @@ function RunOutcome({ tree }: { tree: RunTree }) {
   const post = usePostToHost();
   const finished = rootAgent(tree)!.finished!;
   const runId = tree.header.runId;
+  const report = finished.report?.trim() ? finished.report : undefined;
   return (
     <>
-      {finished.reason === 'cancelled' && <div className="outcome outcome-info">Stopped. {finished.report ? 'The report below is what the model had written.' : ''}</div>}
+      {finished.reason === 'cancelled' && <div className="outcome outcome-info">Stopped. {report !== undefined && 'The report below is what the model had written.'}</div>}
       {finished.reason === 'max_turns' && (
         <div className="outcome outcome-warning">
           <span className="codicon codicon-warning" aria-hidden="true" /> Reached the turn limit ({finished.turns} turns); the report may be incomplete. Choose
@@ -67,9 +68,10 @@ function RunOutcome({ tree }: { tree: RunTree }) {
           </div>
         </div>
       )}
-      {finished.report !== undefined && finished.report.trim() !== '' && (
+      {finished.reason === 'done' && report === undefined && <div className="outcome outcome-info">The model finished without writing a report.</div>}
+      {report !== undefined && (
         <section className="report" aria-label="Report">
-          <SafeMarkdown markdown={finished.report} />
+          <SafeMarkdown markdown={report} />
           <div className="report-actions">
             <button type="button" className="icon-text-button" onClick={() => post({ type: 'report/copy', runId })}>
               <span className="codicon codicon-copy" aria-hidden="true" /> Copy

@@ -10,7 +10,11 @@ export function SubAgentRun({ runId }: { runId: string }) {
   return (
     <div className="sub-agent" role="group" aria-label="Sub-agent run">
       <AgentTimeline items={itemsBeforeReport(agent)} tools={tree.tools} subRuns={tree.subRuns} streaming={agent.finished === undefined} />
-      {agent.finished === undefined && <div className="working">Sub-agent working…</div>}
+      {agent.finished === undefined && (
+        <div className="working">
+          <span className="codicon codicon-loading codicon-modifier-spin" aria-hidden="true" /> Sub-agent working…
+        </div>
+      )}
     </div>
   );
 }
