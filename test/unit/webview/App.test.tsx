@@ -187,6 +187,28 @@ describe('App', () => {
     expect(screen.queryByText('A question is already running.')).toBeNull();
   });
 
+  it.each([
+    ['cancelled', undefined, 'Stopped.'],
+    ['max_turns', 'Partial findings', 'Reached the turn limit (2 turns)'],
+    ['done', undefined, 'The model finished without writing a report.'],
+  ] as const)('says how a %s run ended', async (reason, report, words) => {
+    const { host } = renderApp();
+    const run = new RunScript().started().turn(1).finished(report, reason);
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    expect(screen.getByText(new RegExp(words.replace(/[().]/g, '\\$&')))).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Report' }) !== null).toBe(report !== undefined);
+  });
+
+  it('shows a failed run with its error and a way to the log', async () => {
+    const { host } = renderApp();
+    const run = new RunScript().started().turn(1);
+    run.events.push({ seq: run.events.length, type: 'run/finished', runId: 'run-1', reason: 'error', error: 'The model host exited (code 134).', turns: 1, toolCalls: 0, durationMs: 900 });
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    expect(screen.getByRole('alert').textContent).toContain('The model host exited (code 134).');
+    fireEvent.click(screen.getByRole('button', { name: 'Show Log' }));
+    expect(host.sent('log/show')).toHaveLength(1);
+  });
+
   it('posts report actions for its run', async () => {
     const { host } = renderApp();
     await host.send(snapshot({ runs: [{ ...header(), events: typicalRun().events }] }));
