@@ -107,7 +107,7 @@ async function runConversation(client, nextPrompt) {
     });
     previous = { prompt, result };
   }
-  return turns;
+  return { turns, last: previous.result };
 }
 
 function summarise(turns) {
@@ -201,7 +201,7 @@ async function main() {
     { role: 'system', content: system },
     { role: 'user', content: 'How does the server handle a request, from the route to the database?' },
   ];
-  const reuseTurns = await runConversation(reuse, (turn, previous) => {
+  const { turns: reuseTurns, last } = await runConversation(reuse, (turn, previous) => {
     if (previous) {
       conversation.push({ role: 'assistant', content: previous.result.text });
       conversation.push({ role: 'tool', content: responses[turn - 2].content });
@@ -210,6 +210,31 @@ async function main() {
     prompts.push(prompt);
     return prompt;
   });
+  // A sub-agent (Task) runs three turns of its own, then the main conversation resumes: its KV
+  // cache was saved when the sub-agent took the sequence, and is restored.
+  const child = [
+    { role: 'system', content: system },
+    { role: 'user', content: 'Find where the tests create the application and report the file and line.' },
+  ];
+  let childResult;
+  for (let turn = 0; turn < 3; turn++) {
+    childResult = await reuse.complete(
+      { prompt: renderPrompt(child), sampling: { seed: 100 + turn, maxTokens: MAX_TOKENS } },
+      { signal: new AbortController().signal },
+    );
+    child.push({ role: 'assistant', content: childResult.text }, { role: 'tool', content: responses[(turn + 3) % responses.length].content });
+  }
+  conversation.push({ role: 'assistant', content: last.text }, { role: 'tool', content: childResult.text });
+  const resumed = await reuse.complete(
+    { prompt: renderPrompt(conversation), sampling: { seed: 200, maxTokens: MAX_TOKENS } },
+    { signal: new AbortController().signal },
+  );
+  const afterSubAgent = {
+    promptTokens: resumed.promptTokens,
+    appendedTokens: resumed.promptTokens - last.promptTokens - last.completionTokens,
+    evaluatedTokens: resumed.evaluatedTokens,
+    timeToFirstTokenMs: resumed.timeToFirstTokenMs,
+  };
   // A second question in the same session: only the system prompt's prefix is shared.
   const second = await reuse.complete(
     { prompt: renderPrompt([{ role: 'system', content: system }, { role: 'user', content: 'Where are the tests?' }]), sampling: { seed: 1, maxTokens: MAX_TOKENS } },
@@ -222,7 +247,7 @@ async function main() {
   // Baseline: the same prompts, every one evaluated from scratch.
   const baseline = makeClient(false);
   await baseline.load();
-  const baselineTurns = await runConversation(baseline, (turn) => prompts[turn - 1]);
+  const { turns: baselineTurns } = await runConversation(baseline, (turn) => prompts[turn - 1]);
   const baselineStatus = baseline.status();
   await baseline.dispose();
 
@@ -235,6 +260,10 @@ async function main() {
   console.log(`  prompt tokens evaluated over 10 turns:    ${withReuse.evaluatedTokensTotal} with reuse, ${without.evaluatedTokensTotal} without (${(without.evaluatedTokensTotal / withReuse.evaluatedTokensTotal).toFixed(1)}x)`);
   console.log(`  time to first token, mean of turns 2-10:  ${ms(withReuse.meanTimeToFirstTokenMsTurns2to10)} ms with reuse, ${ms(without.meanTimeToFirstTokenMsTurns2to10)} ms without`);
   console.log(`  prefill: ${withReuse.prefillTokensPerSecond?.toFixed(0)} tok/s with reuse, ${without.prefillTokensPerSecond?.toFixed(0)} tok/s without; generation: ${withReuse.generationTokensPerSecond.toFixed(0)} / ${without.generationTokensPerSecond.toFixed(0)} tok/s`);
+  console.log(
+    `  main conversation resumed after a 3-turn sub-agent: ${afterSubAgent.evaluatedTokens} of ${afterSubAgent.promptTokens} prompt tokens evaluated ` +
+      `(${afterSubAgent.appendedTokens} appended), TTFT ${ms(afterSubAgent.timeToFirstTokenMs)} ms`,
+  );
   console.log(`  second question, same system prompt: ${second.evaluatedTokens} of ${second.promptTokens} prompt tokens evaluated`);
   console.log(`  cancel latency: ${ms(cancel.prefill.latencyMs)} ms during prefill (${cancel.prefill.stopReason}), ${ms(cancel.generation.latencyMs)} ms during generation (${cancel.generation.stopReason})`);
   console.log(`  model host peak RSS: ${(reuseStatus.peakRssBytes / 2 ** 20).toFixed(0)} MiB with reuse, ${(baselineStatus.peakRssBytes / 2 ** 20).toFixed(0)} MiB baseline`);
@@ -250,6 +279,7 @@ async function main() {
     maxTokensPerReply: MAX_TOKENS,
     withReuse: { summary: withReuse, turns: reuseTurns, peakRssBytes: reuseStatus.peakRssBytes, tokenMeter: reuseStatus.tokenMeter },
     baseline: { summary: without, turns: baselineTurns, peakRssBytes: baselineStatus.peakRssBytes, tokenMeter: baselineStatus.tokenMeter },
+    afterSubAgent,
     secondQuestion: { promptTokens: second.promptTokens, evaluatedTokens: second.evaluatedTokens },
     cancel,
   };

@@ -106,6 +106,22 @@ describe('the model host on a tiny qwen3 model', () => {
     expect(second.evaluatedTokens).toBeLessThan(first.promptTokens / 10);
   });
 
+  it('keeps a conversation that another one interrupts (a sub-agent) and restores it', async () => {
+    const parentStart = [...turn('system', SYSTEM), ...turn('user', `Parent task. ${filler(600, 21)}`), ...ASSISTANT_START];
+    const parent = await model.complete({ prompt: parentStart, sampling: sampling(12) }, { signal: live() });
+    // The sub-agent shares the system prompt, then diverges for several turns.
+    let childPrompt = [...turn('system', SYSTEM), ...turn('user', `Sub-agent task. ${filler(600, 22)}`), ...ASSISTANT_START];
+    let child = await model.complete({ prompt: childPrompt, sampling: sampling(13) }, { signal: live() });
+    childPrompt = continuePrompt(childPrompt, child.text, turn('user', '<tool_response>\nok\n</tool_response>'));
+    child = await model.complete({ prompt: childPrompt, sampling: sampling(14) }, { signal: live() });
+    expect(child.evaluatedTokens).toBeLessThan(40);
+
+    const parentNext = continuePrompt(parentStart, parent.text, turn('user', `<tool_response>\n${child.text.slice(0, 80)}\n</tool_response>`));
+    const resumed = await model.complete({ prompt: parentNext, sampling: sampling(15) }, { signal: live() });
+    const appended = resumed.promptTokens - parent.promptTokens - parent.completionTokens;
+    expect(resumed.evaluatedTokens).toBe(appended + (parent.stopReason === 'endOfTurn' ? 0 : 1));
+  });
+
   it('re-evaluates from the first changed token after compaction', async () => {
     const base = [...turn('system', SYSTEM), ...turn('user', 'Look around.'), ...ASSISTANT_START];
     const one = await model.complete({ prompt: base, sampling: sampling(8) }, { signal: live() });

@@ -1,7 +1,8 @@
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import type { GpuChoice, ModelBackend, ResolvedSampling } from '../../protocol/modelHost';
 import type { CompletionResult, PromptPart } from '../../protocol/prompt';
-import { flattenTokens, TokenHistory, type TokenChunk } from './tokenHistory';
+import { ParkedConversations, PARK_MIN_TOKENS } from './parkedConversations';
+import { commonPrefixLength, flattenTokens, TokenHistory, type TokenChunk } from './tokenHistory';
 
 export interface EngineOptions {
   modelPath: string;
@@ -24,13 +25,6 @@ const PREFILL_CHUNK_TARGET_MS = 80;
 const MIN_PREFILL_CHUNK = 64;
 /** How many tokens may end inside a multi-byte character before the bytes are emitted anyway. */
 const MAX_HELD_TOKENS = 4;
-
-function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a[i] === b[i]) i++;
-  return i;
-}
 
 /** Turns generated tokens into text chunks without splitting a UTF-8 character between chunks. */
 class TextStream {
@@ -62,7 +56,9 @@ class TextStream {
  * directory loads node-llama-cpp, and only through a dynamic import: it is ESM-only and native.
  */
 export class Engine {
-  private readonly history: TokenHistory;
+  /** The token history of the conversation the sequence holds. */
+  private history: TokenHistory;
+  private readonly parked = new ParkedConversations((line) => process.stderr.write(`${line}\n`));
 
   private constructor(
     private readonly llama: Llama,
@@ -161,15 +157,27 @@ export class Engine {
     const started = performance.now();
     if (!options.reuseCache) {
       this.history.clear();
+      this.parked.clear();
       await this.sequence.clearHistory();
     }
-    const chunks = this.history.chunksFor(prompt);
-    const tokens = flattenTokens(chunks) as Token[];
+    let chunks = this.history.chunksFor(prompt);
+    let tokens = flattenTokens(chunks) as Token[];
     if (tokens.length === 0) throw new Error('The prompt is empty.');
     if (tokens.length >= this.contextSize) {
       throw new ContextOverflowError(
         `The prompt has ${tokens.length} tokens, which does not fit the context window of ${this.contextSize} tokens.`,
       );
+    }
+    if (options.reuseCache) {
+      const reusable = commonPrefixLength(this.sequence.contextTokens, tokens);
+      const match = this.parked.bestMatch(prompt, reusable);
+      // Another conversation is about to overwrite this one: keep it for when it returns.
+      if (this.sequence.nextTokenIndex - reusable >= PARK_MIN_TOKENS) await this.parked.park(this.sequence, this.history);
+      if (match && (await this.parked.restore(match, this.sequence))) {
+        this.history = match.parked.history;
+        chunks = match.chunks;
+        tokens = match.tokens;
+      }
     }
     // The last prompt token is evaluated by the sampling call, so at least one is always kept back.
     const keep = Math.min(commonPrefixLength(this.sequence.contextTokens, tokens), tokens.length - 1);
@@ -255,6 +263,7 @@ export class Engine {
   }
 
   async dispose(): Promise<void> {
+    this.parked.dispose();
     await this.context.dispose();
     await this.model.dispose();
     await this.llama.dispose();

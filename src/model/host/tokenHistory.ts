@@ -69,8 +69,22 @@ export class TokenHistory {
   clear(): void {
     this.chunks = [];
   }
+
+  /** A copy that later `remember` calls on this history do not change. */
+  snapshot(): TokenHistory {
+    const copy = new TokenHistory(this.tokenize);
+    copy.chunks = this.chunks;
+    return copy;
+  }
 }
 
 export function flattenTokens(chunks: readonly TokenChunk[]): number[] {
   return chunks.flatMap((chunk) => chunk.tokens);
+}
+
+export function commonPrefixLength(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
 }
