@@ -28,6 +28,8 @@ export interface LocoOperatorApi {
   isRunning(): boolean;
   /** Resolves when the running question (if any) has ended and its history is saved. */
   settled(): Promise<void>;
+  /** The folder that Download Model saves builds in. */
+  downloadFolder(): string;
 }
 
 export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
@@ -126,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
     sessionRuns: () => controller.runs,
     isRunning: () => controller.isRunning,
     settled: () => controller.settled(),
+    downloadFolder: () => models.downloadFolder,
   };
 }
 

@@ -106,6 +106,41 @@ describe('LocoOperator in VS Code', function () {
     assert.ok(glob?.type === 'tool/result' && glob.output.includes('app.py'), 'Glob ran in the scoped folder');
   });
 
+  it('Explain This File works in the file\'s workspace folder and names the file', async () => {
+    const root = workspaceRoot();
+    const file = path.join(root, 'src', 'server', 'models.py');
+    useTranscript(['`TaskStore` keeps tasks in memory (`src/server/models.py:16`).']);
+    await vscode.commands.executeCommand('locooperator.newSession');
+    assert.equal(await vscode.commands.executeCommand('locooperator.explainFile', vscode.Uri.file(file)), 'started');
+    await api.settled();
+    const run = api.sessionRuns().at(-1)!;
+    assert.equal(run.question, 'Explain src/server/models.py');
+    const started = run.events[0];
+    assert.ok(started?.type === 'run/started');
+    assert.equal(started.cwd, await realpath(root));
+    assert.ok(started.task.includes(file));
+  });
+
+  it('Ask About Selection quotes the selected lines with the question', async () => {
+    const root = workspaceRoot();
+    const document = await vscode.workspace.openTextDocument(path.join(root, 'src', 'server', 'routes.py'));
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(9, 0, 12, 0);
+    useTranscript(['It lists every task as JSON (`src/server/routes.py:10-12`).']);
+    await vscode.commands.executeCommand('locooperator.newSession');
+    assert.equal(await vscode.commands.executeCommand('locooperator.askAboutSelection', 'What does this return?'), 'started');
+    await api.settled();
+    const run = api.sessionRuns().at(-1)!;
+    assert.equal(run.question, 'What does this return? (src/server/routes.py:10-12)');
+    assert.deepEqual(run.scope, { kind: 'selection', path: document.uri.fsPath, label: 'src/server/routes.py:10-12', startLine: 10, endLine: 12 });
+    const started = run.events[0];
+    assert.ok(started?.type === 'run/started');
+    assert.match(started.task, /^What does this return\?/);
+    assert.ok(started.task.includes('def list_tasks():'), started.task);
+    assert.ok(!started.task.includes('@bp.post'), 'only the selected lines are quoted');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('refuses a second question while one runs, and Stop ends the first as cancelled', async () => {
     useTranscript(['Thinking about it at length. '.repeat(200)], { chunkSize: 2, delayMs: 20 });
     await vscode.commands.executeCommand('locooperator.newSession');
