@@ -122,6 +122,26 @@ describe('the model host on a tiny qwen3 model', () => {
     expect(resumed.evaluatedTokens).toBe(appended + (parent.stopReason === 'endOfTurn' ? 0 : 1));
   });
 
+  it('keeps the main conversation while two parallel sub-agents take turns', async () => {
+    const start = (task: string, seed: number) => [...turn('system', SYSTEM), ...turn('user', `${task} ${filler(600, seed)}`), ...ASSISTANT_START];
+    const parentStart = start('Parent task.', 31);
+    const parent = await model.complete({ prompt: parentStart, sampling: sampling(31) }, { signal: live() });
+    const children = [start('First sub-agent.', 32), start('Second sub-agent.', 33)];
+    for (let round = 0; round < 2; round++) {
+      for (let c = 0; c < children.length; c++) {
+        const result = await model.complete({ prompt: children[c]!, sampling: sampling(40 + round * 2 + c) }, { signal: live() });
+        if (round > 0) expect(result.evaluatedTokens).toBeLessThan(40);
+        children[c] = continuePrompt(children[c]!, result.text, turn('user', '<tool_response>\nok\n</tool_response>'));
+      }
+    }
+    const resumed = await model.complete(
+      { prompt: continuePrompt(parentStart, parent.text, turn('user', '<tool_response>\ndone\n</tool_response>')), sampling: sampling(50) },
+      { signal: live() },
+    );
+    const appended = resumed.promptTokens - parent.promptTokens - parent.completionTokens;
+    expect(resumed.evaluatedTokens).toBe(appended + (parent.stopReason === 'endOfTurn' ? 0 : 1));
+  });
+
   it('re-evaluates from the first changed token after compaction', async () => {
     const base = [...turn('system', SYSTEM), ...turn('user', 'Look around.'), ...ASSISTANT_START];
     const one = await model.complete({ prompt: base, sampling: sampling(8) }, { signal: live() });

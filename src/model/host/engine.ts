@@ -170,7 +170,7 @@ export class Engine {
     }
     if (options.reuseCache) {
       const reusable = commonPrefixLength(this.sequence.contextTokens, tokens);
-      const match = this.parked.bestMatch(prompt, reusable);
+      const match = this.parked.takeBestMatch(prompt, reusable);
       // Another conversation is about to overwrite this one: keep it for when it returns.
       if (this.sequence.nextTokenIndex - reusable >= PARK_MIN_TOKENS) await this.parked.park(this.sequence, this.history);
       if (match && (await this.parked.restore(match, this.sequence))) {

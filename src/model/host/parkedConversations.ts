@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LlamaContextSequence, Token } from 'node-llama-cpp';
@@ -18,7 +18,10 @@ import { commonPrefixLength, flattenTokens, type TokenChunk, type TokenHistory }
 
 /** Below this many tokens, evaluating again is cheaper than a trip to the disk. */
 export const PARK_MIN_TOKENS = 512;
-const MAX_PARKED = 2;
+/** The main conversation and two parallel sub-agents fit: a parent is not evicted by its children. */
+const MAX_PARKED = 3;
+/** Free space left on the temp disk after a save, so that parking never fills a user's disk. */
+const DISK_RESERVE_BYTES = 2 * 2 ** 30;
 const DIRECTORY_PREFIX = 'locooperator-kv-';
 
 interface Parked {
@@ -52,6 +55,8 @@ export class ParkedConversations {
   private readonly parked: Parked[] = [];
   private readonly directory = path.join(tmpdir(), `${DIRECTORY_PREFIX}${process.pid}`);
   private nextFile = 0;
+  /** State bytes per token, learned from the first save (the KV cache's size per token). */
+  private bytesPerToken: number | undefined;
   private readonly removeDirectory = () => rmSync(this.directory, { recursive: true, force: true });
 
   constructor(private readonly log: (line: string) => void) {
@@ -60,8 +65,11 @@ export class ParkedConversations {
     process.once('exit', this.removeDirectory);
   }
 
-  /** The parked conversation this prompt continues, if it saves PARK_MIN_TOKENS over `reusable`. */
-  bestMatch(prompt: readonly PromptPart[], reusable: number): ParkedMatch | undefined {
+  /**
+   * The parked conversation this prompt continues, if it saves PARK_MIN_TOKENS over `reusable`.
+   * It leaves the list (so that parking the current conversation cannot evict it): restore it next.
+   */
+  takeBestMatch(prompt: readonly PromptPart[], reusable: number): ParkedMatch | undefined {
     let best: ParkedMatch | undefined;
     for (const parked of this.parked) {
       const chunks = parked.history.chunksFor(prompt);
@@ -69,6 +77,7 @@ export class ParkedConversations {
       const shared = commonPrefixLength(parked.tokens, tokens);
       if (shared >= reusable + PARK_MIN_TOKENS && shared > (best?.reusable ?? 0)) best = { parked, chunks, tokens, reusable: shared };
     }
+    if (best) this.parked.splice(this.parked.indexOf(best.parked), 1);
     return best;
   }
 
@@ -76,7 +85,14 @@ export class ParkedConversations {
   async park(sequence: LlamaContextSequence, history: TokenHistory): Promise<void> {
     const file = path.join(this.directory, `${this.nextFile++}.state`);
     try {
-      await sequence.saveStateToFile(file);
+      const { bavail, bsize } = await statfs(this.directory);
+      const expected = (this.bytesPerToken ?? 0) * sequence.nextTokenIndex;
+      if (bavail * bsize < expected + DISK_RESERVE_BYTES) {
+        this.log('not enough free disk space to keep an interrupted conversation; it will be evaluated again if it returns');
+        return;
+      }
+      const { fileSize } = await sequence.saveStateToFile(file);
+      this.bytesPerToken = fileSize / Math.max(1, sequence.nextTokenIndex);
     } catch (error) {
       this.log(`could not save a conversation's KV cache (${(error as Error).message}); it will be evaluated again if it returns`);
       await rm(file, { force: true });
@@ -88,7 +104,6 @@ export class ParkedConversations {
 
   /** Loads a parked state into the sequence; false (and an empty sequence) when that fails. */
   async restore(match: ParkedMatch, sequence: LlamaContextSequence): Promise<boolean> {
-    this.parked.splice(this.parked.indexOf(match.parked), 1);
     try {
       await sequence.loadStateFromFile(match.parked.file, { acceptRisk: true });
       if (commonPrefixLength(sequence.contextTokens, match.parked.tokens) === match.parked.tokens.length) return true;
