@@ -26,15 +26,11 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
     register('locooperator.ask', async (question?: unknown) => {
       const roots = requireRoots();
       if (!roots) return;
-      const text =
-        typeof question === 'string'
-          ? question
-          : await vscode.window.showInputBox({
-              title: 'Ask LocoOperator',
-              prompt: 'A question about this workspace',
-              placeHolder: 'e.g. Where are HTTP routes registered?',
-              ignoreFocusOut: true,
-            });
+      const text = await questionFrom(question, {
+        title: 'Ask LocoOperator',
+        prompt: 'A question about this workspace',
+        placeHolder: 'e.g. Where are HTTP routes registered?',
+      });
       if (!text?.trim()) return;
       await view.reveal();
       return view.startRun(questionRequest(text.trim(), view.currentScope, roots, view.currentThoroughness));
@@ -69,14 +65,10 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
         return;
       }
       if (!insideWorkspace(editor.document.uri, roots)) return;
-      const asked =
-        typeof question === 'string'
-          ? question
-          : await vscode.window.showInputBox({
-              title: 'Ask About Selection',
-              prompt: 'What do you want to know about the selected code? (Leave empty to have it explained.)',
-              ignoreFocusOut: true,
-            });
+      const asked = await questionFrom(question, {
+        title: 'Ask About Selection',
+        prompt: 'What do you want to know about the selected code? (Leave empty to have it explained.)',
+      });
       if (asked === undefined) return;
       const { start, end } = editor.selection;
       // A selection that ends at the start of a line does not include that line.
@@ -110,6 +102,12 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
     view.setScope(scope);
     return view.startRun(explainRequest(scope, roots, view.currentThoroughness, selection, question));
   }
+}
+
+/** The question a command was given, or one the user types (undefined when they cancel). */
+async function questionFrom(argument: unknown, box: vscode.InputBoxOptions): Promise<string | undefined> {
+  if (typeof argument === 'string') return argument;
+  return vscode.window.showInputBox({ ...box, ignoreFocusOut: true });
 }
 
 function requireRoots(): string[] | undefined {
