@@ -9,7 +9,7 @@ import {
   type ModelHostStatus,
   type ResolvedSampling,
 } from '../protocol/modelHost';
-import { CompletionRequest, SamplingOptions, type CompletionResult } from '../protocol/prompt';
+import { CompletionRequest, type CompletionResult } from '../protocol/prompt';
 import { validateModelFile } from './modelFile';
 
 export interface ModelClientOptions {
@@ -241,7 +241,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       const target = host;
       if (!target) throw new ModelHostCrashedError('The model host stopped before the request could start.');
       const id = String(nextId++);
-      const sampling: ResolvedSampling = SamplingOptions.parse(parsed.sampling);
+      const sampling: ResolvedSampling = parsed.sampling;
       const cancel = () => {
         if (target.child.connected) target.child.send({ type: 'generate/cancel', id } satisfies HostToModel);
       };
