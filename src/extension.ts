@@ -8,6 +8,7 @@ import { HistoryStore } from './vscode/historyStore';
 import { ModelDownloadFlow } from './vscode/modelDownload';
 import { ModelManager } from './vscode/modelManager';
 import { RunController } from './vscode/runController';
+import { excludedGlobs } from './vscode/searchExclude';
 import { SettingsReader } from './vscode/settings';
 import { ModelStatusBar } from './vscode/statusBar';
 import { workspaceRoots } from './vscode/workspaceRoots';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
         cwd: await realpath(cwd),
         roots,
         sampling: { temperature: current.temperature },
+        exclude: current['search.respectFilesExclude'] ? excludedGlobs(vscode.workspace.getConfiguration('files').get('exclude')) : [],
       });
     },
     history,

@@ -22,7 +22,6 @@ export const Settings = z.object({
   threads: z.number().int().min(0).max(256).default(0),
   /** 0 keeps the model loaded. */
   idleUnloadMinutes: z.number().int().min(0).max(1440).default(15),
-  'search.respectGitignore': z.boolean().default(true),
   'search.respectFilesExclude': z.boolean().default(true),
   backend: z.enum(['embedded']).default('embedded'),
 });

@@ -16,7 +16,7 @@ describe('parseSettings', () => {
       'maxTurns.medium': 10,
       'maxTurns.thorough': 20,
       threads: 0,
-      'search.respectGitignore': true,
+      'search.respectFilesExclude': true,
       backend: 'embedded',
     });
   });

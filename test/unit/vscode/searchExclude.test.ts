@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { excludedGlobs } from '../../../src/vscode/searchExclude';
+
+describe('excludedGlobs', () => {
+  it('keeps the globs that files.exclude turns on', () => {
+    expect(excludedGlobs({ '**/.git': true, '**/dist': true, '**/out': false, '**/*.js': { when: '$(basename).ts' } })).toEqual(['**/.git', '**/dist']);
+  });
+
+  it('ignores a setting that is not an object', () => {
+    expect(excludedGlobs('**/dist')).toEqual([]);
+    expect(excludedGlobs(undefined)).toEqual([]);
+  });
+});
