@@ -114,13 +114,19 @@ describe('Ask LocoOperator (scripted model)', () => {
     await screenshot(page, 'stopped-dark');
   });
 
-  it('reopens a past run from history after the window reloads', async () => {
+  it('reopens a past run from history after the window reloads, and deletes one', async () => {
     const { page } = workbench;
     await workbench.reload();
     const reloaded = await openLocoOperatorView(page);
     const entry = reloaded.locator('.history-open', { hasText: 'Where are the HTTP routes registered?' });
     await entry.waitFor({ timeout: 30_000 });
     await screenshot(page, 'history-after-reload-dark');
+
+    const stopped = reloaded.locator('.history-open', { hasText: 'Give me a tour of the project' });
+    await stopped.waitFor();
+    await reloaded.getByRole('button', { name: 'Delete “Give me a tour of the project” from history' }).click();
+    await stopped.waitFor({ state: 'detached' });
+
     await entry.click();
     await reloaded.locator('.report').waitFor({ timeout: 30_000 });
     assert.equal(await reloaded.locator('.tool-card').count(), 4);
