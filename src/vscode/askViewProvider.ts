@@ -122,6 +122,13 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
     return result;
   }
 
+  /** Stops what runs and starts a fresh conversation about the whole workspace. */
+  async newSession(): Promise<void> {
+    await this.deps.controller.newSession();
+    this.scope = { kind: 'workspace' };
+    this.showLiveSession();
+  }
+
   /** Shows the live session again (after New Session, or when a run starts). */
   showLiveSession(): void {
     this.shown = undefined;
@@ -179,9 +186,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
         this.deps.controller.stop();
         return;
       case 'session/new':
-        await this.deps.controller.newSession();
-        this.showLiveSession();
-        return;
+        return this.newSession();
       case 'file/open':
         return this.openFile(message.path, message.line, message.endLine);
       case 'links/verify': {

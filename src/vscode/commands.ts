@@ -81,8 +81,7 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
     register('locooperator.stop', () => controller.stop()),
 
     register('locooperator.newSession', async () => {
-      await controller.newSession();
-      view.showLiveSession();
+      await view.newSession();
       await view.reveal();
       view.focusInput();
     }),
