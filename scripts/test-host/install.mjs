@@ -57,11 +57,18 @@ function ensureInstalled(targetDir, spec, env) {
   writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'locooperator-test-host', private: true }));
   const started = Date.now();
   console.log(`[test-host] installing ${spec} into ${targetDir} …`);
-  const result = spawnSync(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', '-E', spec],
-    { cwd: staging, env, stdio: 'inherit' },
-  );
+  const install = () =>
+    spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', '-E', spec], {
+      cwd: staging,
+      env,
+      stdio: 'inherit',
+    });
+  let result = install();
+  if (result.status !== 0) {
+    // One more try: a registry hiccup should not fail a CI run.
+    console.log(`[test-host] npm install ${spec} failed (exit ${result.status ?? result.signal}); trying once more`);
+    result = install();
+  }
   if (result.status !== 0) {
     rmSync(staging, { recursive: true, force: true });
     throw new Error(`npm install ${spec} failed (exit ${result.status ?? result.signal})`);

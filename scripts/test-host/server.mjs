@@ -105,6 +105,7 @@ export async function startCodeServer({ workspace, extensionsDir, smokeTestDrive
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const exited = new Promise((onExit) => child.once('exit', onExit));
+  runningGroups.add(child.pid);
 
   const origin = `http://${HOST}:${port}`;
   const server = {
@@ -133,6 +134,7 @@ export async function startCodeServer({ workspace, extensionsDir, smokeTestDrive
       }
       // Children that outlived the server (the extension host winds down on its own schedule).
       signalGroup(child.pid, 'SIGKILL');
+      runningGroups.delete(child.pid);
       log.end();
       if (!keep) rmSync(root, { recursive: true, force: true });
     },
@@ -145,6 +147,16 @@ export async function startCodeServer({ workspace, extensionsDir, smokeTestDrive
     throw new Error(`${error.message} (log: ${logFile ?? join(root, 'code-server.log')})`);
   }
   return server;
+}
+
+// A detached server outlives its runner unless stopped; a runner that exits early (a test that
+// forgot stop(), Ctrl-C, a crash) still takes its servers down with it.
+const runningGroups = new Set();
+process.once('exit', () => {
+  for (const pid of runningGroups) signalGroup(pid, 'SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
 }
 
 function serverEnv(privateTmp) {
