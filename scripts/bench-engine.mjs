@@ -10,10 +10,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
+import { importTypeScript, projectRoot } from './importTypeScript.mjs';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const hostScript = path.join(projectRoot, 'dist', 'model-host.mjs');
 const TURNS = 10;
 const realModel = process.env.LOCOOPERATOR_MODEL_PATH;
@@ -21,29 +19,13 @@ const realModel = process.env.LOCOOPERATOR_MODEL_PATH;
 const MAX_TOKENS = Number(process.env.BENCH_MAX_TOKENS ?? (realModel ? 96 : 64));
 const SEED = 7;
 
-/** The TypeScript the benchmark needs, bundled for this script (node cannot import .ts). */
-async function loadModules() {
-  const outfile = path.join(projectRoot, 'node_modules', '.cache', 'locooperator-bench', 'engine.mjs');
-  await mkdir(path.dirname(outfile), { recursive: true });
-  await esbuild.build({
-    stdin: {
-      contents: [
-        "export { createModelClient } from './src/model/modelClient';",
-        "export { renderPrompt, systemPrompt } from './src/agent/prompt';",
-        "export { tinyGgufFile } from './test/fakes/tinyGguf';",
-      ].join('\n'),
-      resolveDir: projectRoot,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'warning',
-  });
-  return import(pathToFileURL(outfile).href);
+/** The TypeScript the benchmark needs. */
+function loadModules() {
+  return importTypeScript('engine', [
+    "export { createModelClient } from './src/model/modelClient';",
+    "export { renderPrompt, systemPrompt } from './src/agent/prompt';",
+    "export { tinyGgufFile } from './test/fakes/tinyGguf';",
+  ]);
 }
 
 /** Scripted tool responses: what Bash and Read would return on the fixture workspace. */

@@ -7,10 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
+import { importTypeScript, projectRoot } from './importTypeScript.mjs';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 11);
 
 // ---------------------------------------------------------------------------------------------
@@ -86,26 +84,6 @@ async function ensureTree() {
 // ---------------------------------------------------------------------------------------------
 // Measuring.
 
-/**
- * The product is TypeScript; bundle the modules a section needs (dependencies left to
- * node_modules) into an ES module inside the project, so that node resolves those
- * dependencies as the product does, and import it.
- */
-async function importBundled(name, exportLines) {
-  const outfile = path.join(projectRoot, '.cache', 'bench', `${name}.mjs`);
-  await esbuild.build({
-    stdin: { contents: exportLines.join('\n'), resolveDir: projectRoot, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'warning',
-  });
-  return import(pathToFileURL(outfile).href);
-}
-
 function ripgrepPath() {
   return import('@vscode/ripgrep').then((module) => module.rgPath);
 }
@@ -155,7 +133,7 @@ async function pairedMedians(ours, baseline) {
 
 async function toolsSection() {
   const tree = await ensureTree();
-  const tools = await importBundled('tools', [
+  const tools = await importTypeScript('tools', [
     "export { grepTool } from './src/tools/grep';",
     "export { globTool } from './src/tools/glob';",
   ]);
@@ -232,7 +210,7 @@ async function toolsSection() {
  * in sequence with no loop around them.
  */
 async function loopSection() {
-  const { runAgent, createEventSink, ScriptedModel, defineTool, z } = await importBundled('loop', [
+  const { runAgent, createEventSink, ScriptedModel, defineTool, z } = await importTypeScript('loop', [
     "export { runAgent } from './src/agent/loop';",
     "export { createEventSink } from './src/agent/events';",
     "export { ScriptedModel } from './src/agent/scriptedModel';",

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * A tiny but valid qwen3 GGUF for tests and the engine benchmark: seeded random F16 weights, a
@@ -64,10 +65,18 @@ export const TINY_SPECIAL_TOKENS: ReadonlyArray<readonly [string, number]> = [
 ];
 
 /** The chat template of Qwen3-4B-Instruct-2507, which LocoOperator-4B inherits (see the fixture's SOURCE.md). */
-export const QWEN3_CHAT_TEMPLATE = readFileSync(
-  new URL('../fixtures/chat-template/qwen3-4b-instruct-2507.jinja', import.meta.url),
-  'utf8',
-);
+export const QWEN3_CHAT_TEMPLATE = readFileSync(projectFile('test/fixtures/chat-template/qwen3-4b-instruct-2507.jinja'), 'utf8');
+
+/** A file of this project, found from this module whether it runs as source or bundled (benchmarks). */
+function projectFile(relative: string): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the project folder above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+  return path.join(dir, relative);
+}
 
 /** Text the BPE merges are learned from: the shapes of an exploration transcript. */
 const MERGE_CORPUS = `system user assistant You are a read-only codebase search specialist.
