@@ -32,8 +32,9 @@ const TARGETS = {
 const LLAMA_SCOPE = '@node-llama-cpp/';
 
 // Files inside runtime modules that nothing loads at run time: llama.cpp's source bundle (only
-// for building from source, which the model host never does), type declarations, source maps.
-const SKIPPED_FILES = [/^node-llama-cpp\/llama\/gitRelease\.bundle$/, /\.d\.[cm]?ts$/, /\.map$/];
+// for building from source, which the model host never does), TypeScript sources and type
+// declarations, source maps.
+const SKIPPED_FILES = [/^node-llama-cpp\/llama\/gitRelease\.bundle$/, /\.[cm]?tsx?$/, /\.map$/];
 
 const { values } = parseArgs({
   options: { target: { type: 'string', default: 'linux-x64' }, out: { type: 'string' } },

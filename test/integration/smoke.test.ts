@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it } from 'mocha';
@@ -77,5 +78,26 @@ describe('extension smoke', () => {
     const ripgrep = join(root, 'node_modules', '@vscode', `ripgrep-${process.platform}-${process.arch}`, 'bin', 'rg');
     const { stdout } = await promisify(execFile)(ripgrep, ['--version']);
     assert.match(stdout, /^ripgrep \d+\.\d+/);
+  });
+
+  it('ships only what runs when installed from a VSIX: no sources, tests, maps or other platforms', async function () {
+    const root = extension().extensionPath;
+    // VS Code writes .vsixmanifest when it installs a package; a development folder has none.
+    if (!existsSync(join(root, '.vsixmanifest'))) this.skip();
+    const topLevel = (await readdir(root)).filter((name) => !name.startsWith('.')).sort();
+    assert.deepEqual(
+      topLevel.filter((name) => !['dist', 'media', 'models', 'node_modules', 'package.json'].includes(name)),
+      topLevel.filter((name) => /^(readme|license|changelog)\b/i.test(name)),
+    );
+    const files = (await readdir(root, { recursive: true })).map((name) => name.split(sep).join('/'));
+    assert.deepEqual(files.filter((name) => /\.(map|[cm]?tsx?)$/.test(name)), []);
+
+    // Prebuilt llama.cpp back-ends for this platform only (CPU, and Vulkan where it exists).
+    const platform = `${{ darwin: 'mac', win32: 'win' }[process.platform as string] ?? process.platform}-${process.arch}`;
+    const llamaBuilds = await readdir(join(root, 'node_modules', '@node-llama-cpp'));
+    assert.ok(llamaBuilds.includes(platform), `no ${platform} CPU build in ${llamaBuilds.join(', ')}`);
+    assert.deepEqual(llamaBuilds.filter((name) => !name.startsWith(platform) || name.includes('cuda')), []);
+    const ripgrepBuilds = (await readdir(join(root, 'node_modules', '@vscode'))).filter((name) => name.startsWith('ripgrep-'));
+    assert.deepEqual(ripgrepBuilds, [`ripgrep-${process.platform}-${process.arch}`]);
   });
 });
