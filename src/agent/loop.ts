@@ -67,11 +67,13 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
   const startedAt = Date.now();
   const { emit, signal } = options;
 
+  // With a single turn there is no tool response to carry the last-turn reminder: the question does.
+  const question = maxTurns === 1 ? `${options.task}\n\n${LAST_TURN_REMINDER}` : options.task;
   const messages: ConversationMessage[] = options.history?.length
-    ? [...options.history.map((message) => ({ ...message })), { role: 'user', content: options.task }]
+    ? [...options.history.map((message) => ({ ...message })), { role: 'user', content: question }]
     : [
         { role: 'system', content: systemPrompt({ cwd: options.cwd, platform: process.platform, shell: 'bash', ...options.env }) },
-        { role: 'user', content: options.task },
+        { role: 'user', content: question },
       ];
 
   let turns = 0;
@@ -169,8 +171,10 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
           status: 'refused',
         };
       }
-      seenCalls.set(key, turns);
-      return tool.run(call.args, { ...context, callId });
+      const result = await tool.run(call.args, { ...context, callId });
+      // Only a call that worked is a repeat next time: after a timeout or an error, trying again is fair.
+      if (result.status === 'done') seenCalls.set(key, turns);
+      return result;
     };
 
     let completion: CompletionResult;

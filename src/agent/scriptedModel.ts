@@ -9,6 +9,8 @@ export const ScriptedTranscript = z.array(z.string()).min(1);
 export interface ScriptedModelOptions {
   /** Stream each turn in chunks of this many characters (0: the whole turn at once). */
   chunkSize?: number;
+  /** Instead, chunks of 1 to 12 characters chosen by a PRNG with this seed, the way tokens split text. */
+  randomChunkSeed?: number;
   /** Pause between chunks, so a UI can be watched (and stopped) mid-turn. */
   delayMs?: number;
   contextSize?: number;
@@ -46,16 +48,29 @@ export class ScriptedModel implements ChatModel {
     const turn = this.turns[this.next++];
     if (turn === undefined) throw new Error(`The scripted model has no turn left (it had ${this.turns.length}).`);
     const started = Date.now();
-    const size = this.options.chunkSize && this.options.chunkSize > 0 ? this.options.chunkSize : turn.length || 1;
+    const nextSize = this.chunkSizes(turn.length);
     let sent = '';
-    for (let at = 0; at < turn.length; at += size) {
+    for (let at = 0; at < turn.length; ) {
       if (options.signal.aborted) return this.result(prompt, sent, 'cancelled', started);
-      const chunk = turn.slice(at, at + size);
+      const chunk = turn.slice(at, (at += nextSize()));
       sent += chunk;
       options.onText?.(chunk);
       if (this.options.delayMs) await sleep(this.options.delayMs, options.signal);
     }
     return this.result(prompt, sent, options.signal.aborted ? 'cancelled' : 'endOfTurn', started);
+  }
+
+  private chunkSizes(turnLength: number): () => number {
+    const { chunkSize, randomChunkSeed } = this.options;
+    if (randomChunkSeed !== undefined) {
+      let state = randomChunkSeed >>> 0;
+      return () => {
+        state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+        return 1 + (state % 12);
+      };
+    }
+    const size = chunkSize && chunkSize > 0 ? chunkSize : turnLength || 1;
+    return () => size;
   }
 
   private result(prompt: string, text: string, stopReason: CompletionResult['stopReason'], started: number): CompletionResult {

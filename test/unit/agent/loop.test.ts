@@ -32,7 +32,7 @@ describe('runAgent', () => {
         `I will read both files.\n${call('Read', { file_path: '/repo/b.py' })}\n${call('Read', { file_path: '/repo/a.py' })}`,
         'The configuration is loaded in /repo/a.py:3.',
       ],
-      { chunkSize: 7 },
+      { randomChunkSeed: 7 },
     );
     const { promise, events, calls } = run(model);
     const outcome = await promise;
@@ -129,6 +129,21 @@ describe('runAgent', () => {
     expect(outcome.messages.at(-1)).toEqual({ role: 'tool', content: expect.stringMatching(/turn limit was reached/) });
   });
 
+  it('tells a single-turn run to report at once, in the question', async () => {
+    const model = new ScriptedModel(['Report.']);
+    const outcome = await run(model, { maxTurns: 1 }).promise;
+    expect(outcome.reason).toBe('done');
+    expect(model.prompts[0]).toContain(`Where is the configuration loaded?\n\n${LAST_TURN_REMINDER}<|im_end|>`);
+  });
+
+  it('lets the model retry a call that failed', async () => {
+    const model = new ScriptedModel([call('Big', { size: 'many' }), call('Big', { size: 'many' }), 'Report.']);
+    const { promise, events } = run(model);
+    await promise;
+    const statuses = events.flatMap((e) => (e.type === 'tool/result' ? [e.status] : []));
+    expect(statuses).toEqual(['error', 'error']);
+  });
+
   it('stops promptly when cancelled during generation', async () => {
     const controller = new AbortController();
     const model = new ScriptedModel(['x'.repeat(10_000)], { chunkSize: 10, delayMs: 5 });
@@ -187,5 +202,25 @@ describe('runAgent', () => {
     const outcome = await promise;
     expect(outcome).toMatchObject({ reason: 'error', error: 'The model process exited unexpectedly (signal SIGKILL).' });
     expect(events.at(-1)).toMatchObject({ type: 'run/finished', reason: 'error' });
+  });
+});
+
+describe('ScriptedModel', () => {
+  it('streams in small random chunks that add up to the turn, the same for the same seed', async () => {
+    const turn = 'x'.repeat(500);
+    const chunksFor = async (seed: number) => {
+      const chunks: string[] = [];
+      await new ScriptedModel([turn], { randomChunkSeed: seed }).complete(
+        { prompt: [], sampling: {} },
+        { signal: new AbortController().signal, onText: (chunk) => chunks.push(chunk) },
+      );
+      return chunks.map((chunk) => chunk.length);
+    };
+    const sizes = await chunksFor(3);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(500);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(12);
+    expect(new Set(sizes).size).toBeGreaterThan(5);
+    expect(await chunksFor(3)).toEqual(sizes);
+    expect(await chunksFor(4)).not.toEqual(sizes);
   });
 });
