@@ -34,7 +34,10 @@ export class HistoryStore {
     return parsed.success ? parsed.data : [];
   }
 
-  /** Records a run as soon as it starts, so that a run cut short by a reload is still listed. */
+  /**
+   * Records a run that has not finished (when it starts, and again as it goes), so that a run
+   * cut short by a window reload is still listed with what it had found.
+   */
   async begin(record: RunRecord): Promise<void> {
     const entry: HistoryEntry = {
       runId: record.runId,

@@ -199,6 +199,7 @@ export class RunController {
   }
 
   private record(active: ActiveRun, request: RunRequest, sessionId: string, event: AgentEvent): void {
+    const created = !active.record;
     if (!active.record) {
       // The root run's id is known from its first event, `run/started`.
       const header: RunHeader = {
@@ -209,14 +210,17 @@ export class RunController {
         thoroughness: request.thoroughness,
         createdAt: Date.now(),
       };
-      const record: RunRecord = { ...header, events: [] };
-      active.record = record;
-      this.records.push(record);
-      this.saveHistory(() => this.options.history.begin({ ...record, events: [...record.events] }));
+      active.record = { ...header, events: [] };
+      this.records.push(active.record);
       this.emit({ type: 'run/created', run: header });
     }
     const record = active.record;
     record.events.push(event);
+    // Saved when it starts and after each turn, so a window reload mid-run keeps what it found.
+    if (created || (event.type === 'usage' && event.runId === record.runId)) {
+      const sofar = { ...record, events: [...record.events] };
+      this.saveHistory(() => this.options.history.begin(sofar));
+    }
     this.emit({ type: 'run/event', runId: record.runId, sessionId, event });
   }
 

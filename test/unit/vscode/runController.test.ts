@@ -15,6 +15,7 @@ class FakeSession implements ExplorerSession {
     let seq = 0;
     options.onEvent({ seq: seq++, runId, type: 'run/started', task, cwd: '/w', maxTurns: options.maxTurns ?? 10, startedAt: 0 });
     if (task.includes('wait')) {
+      options.onEvent({ seq: seq++, runId, type: 'usage', turn: 1, promptTokens: 10, evaluatedTokens: 10, completionTokens: 5 });
       await new Promise((resolve) => options.signal.addEventListener('abort', resolve, { once: true }));
       options.onEvent({ seq: seq++, runId, type: 'run/finished', reason: 'cancelled', turns: 0, toolCalls: 0, durationMs: 5 });
       return { runId, reason: 'cancelled' as const };
@@ -79,6 +80,15 @@ describe('RunController', () => {
     expect(history.begun.map((record) => record.events.length)).toEqual([1]);
     expect(history.finished[0]!.events).toHaveLength(3);
     expect(controller.isRunning).toBe(false);
+  });
+
+  it('saves a running question after each turn, so a reload keeps what it found', async () => {
+    const { controller, history } = setup();
+    await controller.start(ask('wait here'));
+    await Promise.resolve();
+    controller.stop();
+    await controller.settled();
+    expect(history.begun.map((record) => record.events.map((event) => event.type))).toEqual([['run/started'], ['run/started', 'usage']]);
   });
 
   it('refuses a second question while one runs, saying so', async () => {
