@@ -100,6 +100,9 @@ describe('Ask LocoOperator (scripted model)', () => {
     await frame.locator('.tool-card .tool-title', { hasText: 'ls -F' }).first().waitFor();
     assert.equal(await frame.locator('.tool-card.status-done').count(), 6);
     await screenshot(page, 'explain-folder-dark');
+    await setColorTheme(workbench, 'light');
+    await screenshot(page, 'explain-folder-light');
+    await setColorTheme(workbench, 'dark');
   });
 
   it('stops a run in the middle and says so', async () => {
