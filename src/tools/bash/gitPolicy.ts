@@ -1,53 +1,100 @@
 import type { CommandUse } from './commandPolicy';
 import { Refusal } from './refusal';
 
-/** Subcommands that only read the repository (with the options refused below). */
+/** Subcommands that only read the repository (with the options listed below). */
 export const GIT_SUBCOMMANDS = ['log', 'show', 'diff', 'status', 'ls-files', 'blame', 'grep', 'rev-parse', 'branch'] as const;
+type Subcommand = (typeof GIT_SUBCOMMANDS)[number];
 
 /**
- * Options that write files, run programs (external diff, textconv, pagers, gpg), or read
- * outside the repository. git accepts unambiguous abbreviations of long options, so a prefix
- * of one of these (`--out=f`) is refused as well.
+ * The options each subcommand may take, as a positive allowlist: an option git adds, or one we
+ * never thought about (`-O<pager>`, `--orderfile`, `--remerge-diff`), is refused. Written as
+ * `-x` or `--name` for a flag, `-x=`/`--name=` for an option that needs a value (attached or
+ * the next argument), `-x?`/`--name?` for an optional value (attached or after `=` only).
+ * Nothing here writes, runs a program or reads a file named by the model.
  */
-const DANGEROUS_LONG: Readonly<Record<string, string>> = {
-  '--output': 'it writes files',
-  '--ext-diff': 'it runs an external diff program',
-  '--textconv': 'it runs textconv filters',
-  '--no-index': 'it compares files outside the repository',
-  '--open-files-in-pager': 'it runs a pager',
-  '--show-signature': 'it runs gpg',
-  '--exec': 'it runs programs',
-  '--upload-pack': 'it runs programs',
-  '--git-dir': 'it selects another repository',
-  '--work-tree': 'it selects another worktree',
-  '--config-env': 'it changes configuration',
-  '--paginate': 'it runs a pager',
-  '--exclude-from': 'reading patterns from a file is not supported here',
-  '--file': 'reading patterns from a file is not supported here',
-  '--ignore-revs-file': 'reading revisions from a file is not supported here',
-  '--contents': 'reading contents from another file is not supported here',
-  '--edit-description': 'it edits the repository',
-  '--set-upstream-to': 'it edits the repository',
-  '--unset-upstream': 'it edits the repository',
-  '--delete': 'it edits the repository',
-  '--move': 'it edits the repository',
-  '--copy': 'it edits the repository',
-  '--force': 'it edits the repository',
-  '--track': 'it edits the repository',
+const DIFF_OPTIONS = `
+  -p -u -s --patch --no-patch -U= --unified= --raw --patch-with-raw --patch-with-stat --stat? --numstat
+  --shortstat --compact-summary --dirstat? --cumulative -X? --summary -z --name-only --name-status --color?
+  --no-color --color-moved? --no-color-moved --word-diff? --word-diff-regex= --color-words? --no-renames
+  --check --full-index --binary --abbrev? --no-abbrev -B? --break-rewrites? -M? --find-renames? -C? --find-copies?
+  --find-copies-harder -D --irreversible-delete -l= -S= -G= --pickaxe-all --pickaxe-regex --find-object= -R
+  --relative? --no-relative -a --text --ignore-space-at-eol -b --ignore-space-change -w --ignore-all-space
+  --ignore-blank-lines --ignore-cr-at-eol -W --function-context --exit-code --quiet --no-ext-diff --no-textconv
+  --src-prefix= --dst-prefix= --no-prefix --default-prefix --minimal --patience --histogram --diff-algorithm=
+  --anchored= --indent-heuristic --no-indent-heuristic --inter-hunk-context= --diff-filter= --stat-width=
+  --stat-name-width= --stat-count= --stat-graph-width= --ita-invisible-in-index --ignore-submodules?`;
+
+const LOG_OPTIONS = `${DIFF_OPTIONS}
+  -n= --max-count= --skip= --since= --after= --until= --before= --author= --committer= --grep= --all-match
+  --invert-grep -i --regexp-ignore-case --basic-regexp -E --extended-regexp -F --fixed-strings -P --perl-regexp
+  --merges --no-merges --min-parents= --max-parents= --no-min-parents --no-max-parents --first-parent --all
+  --branches? --tags? --remotes? --glob= --exclude= --not -g --walk-reflogs --boundary --simplify-by-decoration
+  --full-history --dense --sparse --simplify-merges --ancestry-path? --topo-order --date-order
+  --author-date-order --reverse --no-walk? --do-walk --pretty? --format= --oneline --abbrev-commit
+  --no-abbrev-commit --encoding= --notes? --no-notes --show-notes? --expand-tabs? --no-expand-tabs
+  --relative-date --date= --parents --children --left-right --cherry-mark --cherry-pick --left-only
+  --right-only --cherry --graph --decorate? --no-decorate --decorate-refs= --decorate-refs-exclude=
+  --clear-decorations --source --use-mailmap --no-use-mailmap --mailmap --no-mailmap --full-diff --log-size
+  -L= --follow --no-follow -m -c --cc --dd --diff-merges= --no-diff-merges --combined-all-paths --show-pulls
+  --show-linear-break? --grep-reflog=`;
+
+const SPECS: Readonly<Record<Subcommand, string>> = {
+  log: LOG_OPTIONS,
+  show: LOG_OPTIONS,
+  diff: `${DIFF_OPTIONS} --cached --staged --merge-base --base --ours --theirs -0 -1 -2 -3`,
+  status: `-s --short -b --branch --show-stash --porcelain? --long -v --verbose -u? --untracked-files? --ignored?
+    -z --column? --no-column --ahead-behind --no-ahead-behind --renames --no-renames --find-renames?
+    --ignore-submodules?`,
+  'ls-files': `-c --cached -d --deleted -m --modified -o --others -i --ignored -s --stage -u --unmerged -k
+    --killed -z -t -v -f --full-name --exclude= -x= --exclude-standard --error-unmatch --with-tree= --abbrev?
+    --debug --eol --deduplicate --directory --no-empty-directory --sparse --format=`,
+  blame: `-b --root --show-stats -L= -l -t -p --porcelain --line-porcelain --incremental --encoding= --date=
+    --no-progress -M? -C? --ignore-rev= --color-lines --color-by-age -h -c -f --show-name -n --show-number -s
+    -e --show-email -w --abbrev? --minimal --first-parent --reverse=`,
+  grep: `--cached --untracked --exclude-standard --no-exclude-standard -a --text --no-textconv -i --ignore-case
+    -I --max-depth= -r --recursive --no-recursive -w --word-regexp -v --invert-match -h -H --full-name -E
+    --extended-regexp -G --basic-regexp -P --perl-regexp -F --fixed-strings -n --line-number --column -l
+    --files-with-matches --name-only -L --files-without-match -z --null -o --only-matching -c --count --color?
+    --no-color --break --heading -p --show-function -A= -B= -C= --after-context= --before-context= --context=
+    -W --function-context -m= --max-count= --threads= -e= --and --or --not --all-match -q --quiet`,
+  'rev-parse': `--show-toplevel --git-dir --absolute-git-dir --git-common-dir --is-inside-work-tree
+    --is-inside-git-dir --is-bare-repository --is-shallow-repository --show-prefix --show-cdup --abbrev-ref?
+    --symbolic --symbolic-full-name --short? --verify -q --quiet --all --branches? --tags? --remotes? --glob=
+    --exclude= --show-superproject-working-tree --path-format= --since= --after= --until= --before= --default=
+    --revs-only --no-revs --flags --no-flags --not --show-object-format? --show-ref-format`,
+  branch: `-a -r -v --all --remotes --verbose --list -l --show-current --no-color --color? --merged= --no-merged=
+    --contains= --no-contains= --points-at= --sort= --format= --column? --no-column -i --ignore-case --abbrev?
+    --no-abbrev --omit-empty`,
 };
 
-/** Long options that are safe but share a prefix with a dangerous one. */
-const SAFE_EXACT = new Set(['--text', '--no-ext-diff', '--no-textconv', '--no-index-info', '--exclude', '--exclude-standard', '--exit-code']);
+/** Subcommands that accept `-NUM` (a commit count for log, context lines for grep). */
+const NUMERIC = new Set<Subcommand>(['log', 'show', 'grep']);
 
-const DANGEROUS_SHORT: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  grep: { O: 'it runs a pager', f: 'reading patterns from a file is not supported here' },
-  'ls-files': { X: 'reading patterns from a file is not supported here' },
-  blame: { S: 'reading revisions from a file is not supported here' },
-  branch: { d: 'it edits the repository', D: 'it edits the repository', m: 'it edits the repository', M: 'it edits the repository', c: 'it edits the repository', C: 'it edits the repository', f: 'it edits the repository', u: 'it edits the repository', t: 'it edits the repository' },
-};
+/** Values of --diff-merges that only format (remerge re-runs the merge, and with it merge drivers). */
+const DIFF_MERGES = new Set(['off', 'none', 'on', 'first-parent', '1', 'separate', 'm', 'combined', 'c', 'dense-combined', 'cc']);
 
-/** `git branch` may only list: these options, and name patterns only with --list. */
-const BRANCH_LIST_OPTIONS = new Set(['-a', '-r', '-v', '-vv', '--all', '--remotes', '--verbose', '--list', '-l', '--show-current', '--no-color', '--merged', '--no-merged', '--contains', '--no-contains', '--column', '--no-column', '-i', '--ignore-case']);
+interface Arity {
+  flags: Set<string>;
+  required: Set<string>;
+  optional: Set<string>;
+}
+
+const ARITIES = Object.fromEntries(
+  Object.entries(SPECS).map(([name, spec]) => {
+    const arity: Arity = { flags: new Set(), required: new Set(), optional: new Set() };
+    for (const entry of spec.split(/\s+/).filter(Boolean)) {
+      if (entry.endsWith('=')) arity.required.add(entry.slice(0, -1));
+      else if (entry.endsWith('?')) arity.optional.add(entry.slice(0, -1));
+      else arity.flags.add(entry);
+    }
+    return [name, arity];
+  }),
+) as Record<Subcommand, Arity>;
+
+interface GitOption {
+  name: string;
+  value?: string;
+}
 
 export function checkGitArgs(args: readonly string[]): CommandUse {
   let index = 0;
@@ -60,43 +107,86 @@ export function checkGitArgs(args: readonly string[]): CommandUse {
   if (!(GIT_SUBCOMMANDS as readonly string[]).includes(subcommand)) {
     throw new Refusal(`git ${subcommand} is not available: only read-only subcommands run (${GIT_SUBCOMMANDS.join(', ')})`);
   }
-  const rest = args.slice(index + 1);
-  let afterDoubleDash = false;
-  for (const arg of rest) {
-    if (afterDoubleDash) continue;
-    if (arg === '--') {
-      afterDoubleDash = true;
-      continue;
-    }
-    if (arg.startsWith('--')) {
-      const name = arg.split('=')[0]!;
-      if (SAFE_EXACT.has(name)) continue;
-      for (const [bad, reason] of Object.entries(DANGEROUS_LONG)) {
-        if (name === bad || (name.length >= 4 && bad.startsWith(name))) throw new Refusal(`git ${subcommand} ${name} is refused: ${reason}`);
-      }
-      if (/^--(pretty|format)=/.test(arg) && /%G/.test(arg)) throw new Refusal('git signature placeholders (%G…) run gpg and are refused');
-    } else if (arg.startsWith('-') && arg.length > 1) {
-      const letters = arg.slice(1);
-      for (const [letter, reason] of Object.entries(DANGEROUS_SHORT[subcommand] ?? {})) {
-        if (/^[a-zA-Z]+$/.test(letters) && letters.includes(letter)) throw new Refusal(`git ${subcommand} -${letter} is refused: ${reason}`);
-      }
-    }
+  const sub = subcommand as Subcommand;
+  const { options, operands } = parseGitOptions(sub, args.slice(index + 1));
+  for (const option of options) checkValue(sub, option);
+  if (sub === 'branch') {
+    const listing = options.some((o) => o.name === '--list' || o.name === '-l');
+    if (operands.length > 0 && !listing) throw new Refusal('git branch NAME would create a branch; use git branch --list PATTERN to list');
+    return { paths: [] };
   }
-  if (subcommand === 'branch') checkBranchListsOnly(rest);
-  return { paths: [] };
+  // Revisions and paths share the operand list; every operand is confined as if it were a path,
+  // because git diff compares files outside the repository when given their paths. A grep
+  // pattern given without -e comes first and is not a path.
+  const patternFirst = sub === 'grep' && !options.some((o) => o.name === '-e');
+  return { paths: patternFirst ? operands.slice(1) : operands };
 }
 
-function checkBranchListsOnly(args: readonly string[]): void {
-  const listing = args.some((a) => a === '--list' || a === '-l');
-  const takesCommit = new Set(['--contains', '--no-contains', '--merged', '--no-merged']);
+/** Splits git's argv the way parse-options would, refusing any option the subcommand's spec does not list. */
+function parseGitOptions(subcommand: Subcommand, args: readonly string[]): { options: GitOption[]; operands: string[] } {
+  const arity = ARITIES[subcommand];
+  const options: GitOption[] = [];
+  const operands: string[] = [];
+  const refuse = (name: string): never => {
+    throw new Refusal(`git ${subcommand} ${name} is not allowed here: only options that read the repository are (see git ${subcommand} --help for what they do)`);
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (takesCommit.has(arg)) {
-      i++;
-    } else if (arg.startsWith('-')) {
-      if (!BRANCH_LIST_OPTIONS.has(arg.split('=')[0]!)) throw new Refusal(`git branch ${arg} is not allowed: git branch may only list branches`);
-    } else if (!listing) {
-      throw new Refusal('git branch NAME would create a branch; use git branch --list PATTERN to list');
+    if (arg === '--') {
+      operands.push(...args.slice(i + 1));
+      break;
     }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq === -1 ? arg : arg.slice(0, eq);
+      const attached = eq === -1 ? undefined : arg.slice(eq + 1);
+      if (arity.flags.has(name)) {
+        if (attached !== undefined) refuse(arg);
+        options.push({ name });
+      } else if (arity.required.has(name)) {
+        options.push({ name, value: attached ?? args[++i] });
+      } else if (arity.optional.has(name)) {
+        options.push({ name, value: attached });
+      } else {
+        refuse(name);
+      }
+      continue;
+    }
+    if (arg.startsWith('-') && arg.length > 1) {
+      if (NUMERIC.has(subcommand) && /^-\d+$/.test(arg)) {
+        options.push({ name: '-NUM', value: arg.slice(1) });
+        continue;
+      }
+      // A cluster: letters until one that takes a value, which takes the rest of the word.
+      for (let j = 1; j < arg.length; j++) {
+        const name = `-${arg[j]}`;
+        const rest = arg.slice(j + 1);
+        if (arity.flags.has(name)) {
+          options.push({ name });
+        } else if (arity.required.has(name)) {
+          options.push({ name, value: rest !== '' ? rest : args[++i] });
+          break;
+        } else if (arity.optional.has(name)) {
+          options.push({ name, value: rest === '' ? undefined : rest });
+          break;
+        } else {
+          refuse(name);
+        }
+      }
+      continue;
+    }
+    operands.push(arg);
+  }
+  return { options, operands };
+}
+
+/** Values that select behaviour beyond reading: gpg through %G placeholders, a re-merge. */
+function checkValue(subcommand: Subcommand, option: GitOption): void {
+  const value = option.value ?? '';
+  if (['--format', '--pretty'].includes(option.name) && value.includes('%G')) {
+    throw new Refusal('git signature placeholders (%G…) run gpg and are refused');
+  }
+  if (option.name === '--diff-merges' && !DIFF_MERGES.has(value)) {
+    throw new Refusal(`git ${subcommand} --diff-merges=${value} is not allowed here: use off, first-parent, separate, combined or dense-combined`);
   }
 }

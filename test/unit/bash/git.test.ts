@@ -104,6 +104,28 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
     }
   });
 
+  it('refuses options that run a program or read a file named in their value', async () => {
+    const root = await makeRepo(base, 'options');
+    const outside = path.join(base, 'outside-patterns.txt');
+    await writeFile(outside, 'main\n');
+    for (const command of [
+      `git grep '-Otouch ${marker};true' main`,
+      `git grep -iO'touch ${marker}' main`,
+      `git grep -O/usr/bin/touch main`,
+      `git grep --open-files-in-pager='touch ${marker}' main`,
+      `git grep -hf${outside} -e x`,
+      `git blame -S${outside} app.py`,
+      `git ls-files -oX${outside}`,
+      `git log -p -O${outside}`,
+      `git log -p --orderfile=${outside}`,
+      `git diff HEAD ${outside}`,
+    ]) {
+      const result = await runBash(root, { command });
+      expect(result.status, command).toBe('refused');
+    }
+    expect(existsSync(path.join(root, 'main'))).toBe(false);
+  });
+
   it('refuses git when the config includes another file or moves the worktree', async () => {
     const root = await makeRepo(base, 'include');
     git(root, 'config', 'include.path', '/etc/gitconfig');
