@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { LocoOperatorApi } from '../../src/extension';
@@ -50,6 +52,20 @@ describe('model host lifecycle (tiny GGUF, real engine)', function () {
   after(async () => {
     for (const name of ['model.path', 'maxTurns.medium', 'contextSize']) await configuration().update(name, undefined, vscode.ConfigurationTarget.Global);
     if (scripted) process.env.LOCOOPERATOR_SCRIPTED_MODEL = scripted;
+  });
+
+  it('refuses a model file that is not a GGUF, saying what to do', async () => {
+    const notAModel = path.join(mkdtempSync(path.join(tmpdir(), 'loco-model-')), 'notes.gguf');
+    writeFileSync(notAModel, 'these are notes, not weights\n');
+    await configuration().update('model.path', notAModel, vscode.ConfigurationTarget.Global);
+    assert.equal(await vscode.commands.executeCommand('locooperator.ask', 'Anything?'), 'failed');
+    const status = api.modelStatus();
+    assert.equal(status.state, 'error');
+    if (status.state !== 'error') return;
+    assert.match(status.message, /notes\.gguf/);
+    assert.deepEqual(status.actions, ['selectFile', 'openSettings', 'showLog']);
+    assert.deepEqual(modelHostPids(), [], 'a bad file never reaches the model host');
+    await configuration().update('model.path', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('starts the host on the first question, reports its backend, and stops it when the model setting changes', async () => {
