@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineCommand, type CustomCommand } from 'just-bash';
@@ -28,19 +28,38 @@ const OVERRIDES = [
   'protocol.allow=never',
   'color.ui=false',
   'advice.detachedHead=false',
+  // A submodule is another repository with its own config; never look inside one.
+  'diff.ignoreSubmodules=all',
+  'submodule.recurse=false',
+  'status.submoduleSummary=false',
 ];
 
 /**
- * Repository config keys that would make a read command run a program or look outside the
- * repository, and that a `-c` override cannot neutralise generically (their names vary).
+ * Repository config keys that would make a read command run a program or read a file outside
+ * the repository, and that a `-c` override cannot neutralise generically (their names vary).
  */
-const UNSAFE_REPO_KEYS = [/^include\./, /^includeif\./, /^filter\./, /^diff\.[^.]+\.(command|textconv)$/, /^core\.worktree$/];
+const UNSAFE_REPO_KEYS = [
+  /^include\./,
+  /^includeif\./,
+  /^filter\./,
+  /^diff\.[^.]+\.(command|textconv)$/,
+  /^merge\.[^.]+\.driver$/,
+  /^core\.worktree$/,
+  /^core\.(excludesfile|attributesfile)$/,
+  /^blame\.ignorerevsfile$/,
+  /^diff\.orderfile$/,
+  /^mailmap\.file$/,
+];
+
+/** Nested repositories (submodules, worktrees) whose config files are inspected as well. */
+const MAX_CONFIG_FILES = 64;
 
 /** Flags added to subcommands that can show diffs, so no external diff or textconv runs. */
 const DIFF_SAFETY: Readonly<Record<string, readonly string[]>> = {
   log: ['--no-ext-diff', '--no-textconv'],
   show: ['--no-ext-diff', '--no-textconv'],
-  diff: ['--no-ext-diff', '--no-textconv'],
+  diff: ['--no-ext-diff', '--no-textconv', '--ignore-submodules=all'],
+  status: ['--ignore-submodules=all'],
   blame: ['--no-textconv'],
   grep: ['--no-textconv'],
 };
@@ -105,15 +124,47 @@ async function repositoryProblem(cwd: string, roots: readonly string[], env: Nod
       return refusal('git is unavailable here: the repository metadata lies outside the workspace');
     }
   }
-  for (const file of new Set([path.join(commonDir!, 'config'), path.join(gitDir!, 'config.worktree')])) {
-    const listed = await runGit(['config', '--file', file, '--no-includes', '--name-only', '--list'], cwd, env, signal);
+  const files = await configFiles(commonDir!, gitDir!);
+  if (files.length > MAX_CONFIG_FILES) return refusal('git is unavailable here: the repository holds too many nested repositories to inspect');
+  for (const file of files) {
+    const listed = await runGit(['config', '--file', file, '--no-includes', '--null', '--list'], cwd, env, signal);
     if (listed.exitCode !== 0) continue;
-    const unsafe = listed.stdout.split('\n').find((key) => UNSAFE_REPO_KEYS.some((pattern) => pattern.test(key.trim().toLowerCase())));
-    if (unsafe) {
-      return refusal(`git is unavailable here: the repository config sets ${unsafe.trim()}, which could run programs (read-only tool)`);
+    for (const entry of listed.stdout.split('\0')) {
+      const [key = '', value = ''] = entry.split('\n', 2);
+      const name = key.trim().toLowerCase();
+      // A submodule's config points core.worktree at its checkout; only elsewhere is refused.
+      if (name === 'core.worktree' && isInsideRoots(resolveReal(path.resolve(path.dirname(file), value)), roots)) continue;
+      if (UNSAFE_REPO_KEYS.some((pattern) => pattern.test(name))) {
+        return refusal(`git is unavailable here: the repository config sets ${key.trim()}, which could run programs or read files outside the workspace (read-only tool)`);
+      }
     }
   }
   return undefined;
+}
+
+/**
+ * Every config file git could read for this repository or a repository nested in it: the
+ * repository's own, each worktree's, and each submodule's under modules/ (submodules nest).
+ */
+async function configFiles(commonDir: string, gitDir: string): Promise<string[]> {
+  const files = new Set([path.join(commonDir, 'config'), path.join(commonDir, 'config.worktree'), path.join(gitDir, 'config.worktree')]);
+  const pending = [path.join(commonDir, 'modules'), path.join(commonDir, 'worktrees')];
+  while (pending.length > 0 && files.size <= MAX_CONFIG_FILES) {
+    const dir = pending.pop()!;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isFile() && (entry.name === 'config' || entry.name === 'config.worktree')) files.add(full);
+      // A module's own modules/ and worktrees/ lie inside it; objects and refs hold no config.
+      else if (entry.isDirectory() && !['objects', 'refs', 'logs', 'hooks', 'info'].includes(entry.name)) pending.push(full);
+    }
+  }
+  return [...files];
 }
 
 function refusal(message: string): GitRun {

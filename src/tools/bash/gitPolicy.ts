@@ -22,7 +22,7 @@ const DIFF_OPTIONS = `
   --ignore-blank-lines --ignore-cr-at-eol -W --function-context --exit-code --quiet --no-ext-diff --no-textconv
   --src-prefix= --dst-prefix= --no-prefix --default-prefix --minimal --patience --histogram --diff-algorithm=
   --anchored= --indent-heuristic --no-indent-heuristic --inter-hunk-context= --diff-filter= --stat-width=
-  --stat-name-width= --stat-count= --stat-graph-width= --ita-invisible-in-index --ignore-submodules?`;
+  --stat-name-width= --stat-count= --stat-graph-width= --ita-invisible-in-index`;
 
 const LOG_OPTIONS = `${DIFF_OPTIONS}
   -n= --max-count= --skip= --since= --after= --until= --before= --author= --committer= --grep= --all-match
@@ -43,8 +43,7 @@ const SPECS: Readonly<Record<Subcommand, string>> = {
   show: LOG_OPTIONS,
   diff: `${DIFF_OPTIONS} --cached --staged --merge-base --base --ours --theirs -0 -1 -2 -3`,
   status: `-s --short -b --branch --show-stash --porcelain? --long -v --verbose -u? --untracked-files? --ignored?
-    -z --column? --no-column --ahead-behind --no-ahead-behind --renames --no-renames --find-renames?
-    --ignore-submodules?`,
+    -z --column? --no-column --ahead-behind --no-ahead-behind --renames --no-renames --find-renames?`,
   'ls-files': `-c --cached -d --deleted -m --modified -o --others -i --ignored -s --stage -u --unmerged -k
     --killed -z -t -v -f --full-name --exclude= -x= --exclude-standard --error-unmatch --with-tree= --abbrev?
     --debug --eol --deduplicate --directory --no-empty-directory --sparse --format=`,

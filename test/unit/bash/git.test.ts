@@ -126,6 +126,47 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
     expect(existsSync(path.join(root, 'main'))).toBe(false);
   });
 
+  it('never runs a merge driver, not even for a conflicted merge commit', async () => {
+    const root = await makeRepo(base, 'merge-driver');
+    git(root, 'checkout', '-q', '-b', 'other');
+    await writeFile(path.join(root, 'README.md'), '# Other\n');
+    git(root, 'commit', '-q', '-am', 'Other side');
+    git(root, 'checkout', '-q', 'main');
+    await writeFile(path.join(root, 'README.md'), '# Main\n');
+    git(root, 'commit', '-q', '-am', 'Main side');
+    try {
+      git(root, 'merge', '-q', 'other');
+    } catch {
+      // The conflict is the point: the merge commit records a resolution.
+    }
+    await writeFile(path.join(root, 'README.md'), '# Resolved\n');
+    git(root, 'commit', '-q', '-am', 'Merge other');
+    await writeFile(path.join(root, '.gitattributes'), '* merge=evil\n');
+    git(root, 'config', 'merge.evil.driver', `touch ${marker}; false`);
+    for (const command of ['git log -1 --remerge-diff', 'git show --diff-merges=remerge HEAD']) {
+      expect((await runBash(root, { command })).status, command).toBe('refused');
+    }
+    for (const command of ['git log -1 -p', 'git show HEAD']) {
+      expect((await runBash(root, { command })).output).toContain('git is unavailable here: the repository config sets merge.evil.driver');
+    }
+  });
+
+  it('never runs a filter configured for a submodule', async () => {
+    const sub = await makeRepo(base, 'sub-origin');
+    const root = await makeRepo(base, 'super');
+    git(root, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'sub');
+    git(root, 'commit', '-q', '-m', 'Add submodule');
+    git(root, 'config', '--file', path.join(root, '.git', 'modules', 'sub', 'config'), 'filter.evil.clean', `touch ${marker}; cat`);
+    await writeFile(path.join(root, 'sub', '.gitattributes'), '* filter=evil\n');
+    await appendFile(path.join(root, 'sub', 'app.py'), '# dirty\n');
+    for (const command of ['git status', 'git status --short', 'git diff', 'git ls-files']) {
+      expect((await runBash(root, { command })).output).toContain('git is unavailable here: the repository config sets filter.evil.clean');
+    }
+    for (const command of ['git status --recurse-submodules', 'git status --ignore-submodules=none', 'git grep --recurse-submodules main']) {
+      expect((await runBash(root, { command })).status, command).toBe('refused');
+    }
+  });
+
   it('refuses git when the config includes another file or moves the worktree', async () => {
     const root = await makeRepo(base, 'include');
     git(root, 'config', 'include.path', '/etc/gitconfig');
