@@ -49,6 +49,16 @@ const server = await startCodeServer({
 });
 console.log(`[integration] code-server ${server.origin}, extension ${extensionPath}`);
 
+// Print the report as the suite writes it, so a hung test shows where it hangs.
+let printed = 0;
+const printReport = () => {
+  if (!existsSync(reportFile)) return;
+  const text = readFileSync(reportFile, 'utf8');
+  process.stdout.write(text.slice(printed));
+  printed = text.length;
+};
+const reportTail = setInterval(printReport, 500);
+
 let browser;
 let exitCode = 1;
 try {
@@ -86,8 +96,9 @@ try {
   await new Promise((done) => workbenchLog.end(done));
 }
 
+clearInterval(reportTail);
+printReport();
 const report = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : '';
-process.stdout.write(report);
 const totals = /^(\d+) passed, (\d+) failed, (\d+) skipped$/m.exec(report);
 if (totals) writeSummary('integration', { passed: +totals[1], failed: +totals[2], skipped: +totals[3] });
 if (!report) {
