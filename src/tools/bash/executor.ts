@@ -48,7 +48,7 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
     gitCommand(request.roots),
     realpathCommand,
     treeCommand,
-    ...searchCommands(simulate),
+    ...searchCommands(simulate, request.roots),
     ...gnuFormatCommands(simulate),
   ];
   const bash = new Bash({

@@ -1,6 +1,7 @@
 import { defineCommand, latin1FromBytes, type CustomCommand } from 'just-bash';
 import { runRipgrep } from '../support/ripgrep';
 import { grepToRipgrep } from './grepTranslation';
+import { hostArgumentsProblem } from './hostArguments';
 import type { Simulate } from './simulated';
 
 /** Output kept from one search; the tool shows far less but counts what it drops. */
@@ -18,19 +19,24 @@ interface SearchResult {
 /**
  * `grep` and `rg` for the simulated shell. The simulated versions read every file through
  * JavaScript and took seconds on large trees, so searches over the workspace run in the real
- * ripgrep (argument array, no shell, never following links); input from a pipe, and grep
+ * ripgrep (argument array, no shell, never following links, every path re-checked after
+ * the shell expanded it); input from a pipe, and grep
  * options ripgrep cannot reproduce exactly, go to the simulated command.
  */
-export function searchCommands(simulate: Simulate): CustomCommand[] {
+export function searchCommands(simulate: Simulate, roots: readonly string[]): CustomCommand[] {
   return [
     defineCommand('grep', async (args, ctx) => {
       const rgArgs = latin1FromBytes(ctx.stdin) === '' ? grepToRipgrep(args) : undefined;
       if (rgArgs === undefined) return simulate('grep', args, ctx);
+      const problem = hostArgumentsProblem('grep', args, ctx.cwd, roots);
+      if (problem) return { stdout: '', stderr: `grep: ${problem}\n`, exitCode: 2 };
       const result = await ripgrep(rgArgs, ctx.cwd, ctx.signal);
       return result ? asGrepResult(result) : simulate('grep', args, ctx);
     }),
     defineCommand('rg', async (args, ctx) => {
       if (latin1FromBytes(ctx.stdin) !== '') return simulate('rg', args, ctx);
+      const problem = hostArgumentsProblem('rg', args, ctx.cwd, roots);
+      if (problem) return { stdout: '', stderr: `rg: ${problem}\n`, exitCode: 2 };
       return (await ripgrep([...RG_PREFIX, ...args], ctx.cwd, ctx.signal)) ?? simulate('rg', args, ctx);
     }),
   ];

@@ -2,9 +2,10 @@ import path from 'node:path';
 import { parse, type CommandNode, type ScriptNode, type SimpleCommandNode, type WordNode } from 'just-bash';
 import { COMMAND_CHECKS, KNOWN_REFUSALS } from './commandPolicy';
 import { CONTENT_READERS } from './limits';
-import { checkLeadingGlob, confinePath, resolveReal } from './paths';
+import { expandGlob } from './globs';
+import { confinePath, resolveReal } from './paths';
 import { Refusal } from './refusal';
-import { expandWord } from './words';
+import { expandWord, type ExpandedWord } from './words';
 
 export type GateVerdict =
   | { allowed: true; script: ScriptNode; lastCommand: string }
@@ -16,6 +17,26 @@ type RedirectionNode = SimpleCommandNode['redirections'][number];
 
 /** Longest command line accepted; exploration commands are short. */
 const MAX_COMMAND_LENGTH = 10_000;
+
+/**
+ * Most arguments one command line may expand to (braces and globs together). Each is checked
+ * synchronously against the file system, so this bounds how long the gate holds the event loop.
+ */
+export const MAX_EXPANDED_WORDS = 2_000;
+
+/** Arguments expanded so far on this command line. */
+class WordBudget {
+  private used = 0;
+  spend(count: number): void {
+    this.used += count;
+    if (this.used > MAX_EXPANDED_WORDS) {
+      throw new Refusal(`the command expands to more than ${MAX_EXPANDED_WORDS} arguments; name fewer files or search a directory with grep -r`);
+    }
+  }
+  get left(): number {
+    return MAX_EXPANDED_WORDS - this.used;
+  }
+}
 
 /**
  * Decides whether a command line may run: parses it with the interpreter's own parser, walks
@@ -44,6 +65,7 @@ function walk(command: string, cwd: string, roots: readonly string[]): { script:
   // failed to leave; after `cd x && cat y`, only in x; after `;`, in either.
   let cwds = new Set([resolveReal(cwd)]);
   let lastCommand = '';
+  const budget = new WordBudget();
   for (const statement of script.statements) {
     if (statement.background) throw new Refusal('background jobs (&) are not allowed; run the command in the foreground');
     if (statement.deferredError) throw new Refusal(`syntax error near ${statement.deferredError.token}`);
@@ -52,7 +74,7 @@ function walk(command: string, cwd: string, roots: readonly string[]): { script:
       if (pipeline.timed) throw new Refusal('time is not available');
       const operator = index === 0 ? ';' : statement.operators[index - 1];
       const input = outcome === undefined ? cwds : operator === '&&' ? outcome.success : operator === '||' ? outcome.failure : union(outcome.success, outcome.failure);
-      const result = checkPipeline(pipeline.commands, input, roots);
+      const result = checkPipeline(pipeline.commands, input, roots, budget);
       lastCommand = result.lastCommand;
       outcome =
         outcome === undefined || operator === ';'
@@ -72,12 +94,12 @@ interface Outcome {
   failure: Set<string>;
 }
 
-function checkPipeline(commands: readonly CommandNode[], cwds: Set<string>, roots: readonly string[]): Outcome & { lastCommand: string } {
+function checkPipeline(commands: readonly CommandNode[], cwds: Set<string>, roots: readonly string[], budget: WordBudget): Outcome & { lastCommand: string } {
   let lastCommand = '';
   let moved: string | undefined;
   for (const node of commands) {
     if (node.type !== 'SimpleCommand') throw new Refusal(compoundReason(node.type));
-    const result = checkSimpleCommand(node, cwds, roots);
+    const result = checkSimpleCommand(node, cwds, roots, budget);
     lastCommand = result.name;
     moved = result.changesDirectoryTo;
   }
@@ -91,25 +113,46 @@ function union(a: Set<string>, b: Set<string>): Set<string> {
   return new Set([...a, ...b]);
 }
 
-function checkSimpleCommand(node: SimpleCommandNode, cwds: Set<string>, roots: readonly string[]): { name: string; changesDirectoryTo?: string } {
+function checkSimpleCommand(node: SimpleCommandNode, cwds: Set<string>, roots: readonly string[], budget: WordBudget): { name: string; changesDirectoryTo?: string } {
   if (node.assignments.length > 0) throw new Refusal('variable assignments are not allowed');
   if (node.name === null) throw new Refusal('empty command');
   const name = commandName(node.name);
   const check = COMMAND_CHECKS[name];
   if (check === undefined) throw new Refusal(unknownCommandReason(name));
   for (const redirection of node.redirections) checkRedirection(redirection, cwds, roots);
-  const words = node.args.flatMap((word) => expandWord(word));
-  if (words.some((word) => word.leadingGlob)) for (const dir of cwds) checkLeadingGlob(dir);
+  const words: ExpandedWord[] = [];
+  for (const word of node.args) {
+    const expanded = expandWord(word);
+    budget.spend(expanded.length);
+    words.push(...expanded);
+  }
   // The simulated shell expands `*/` to files as well as directories; refuse rather than mislead.
   if (words.some((word) => word.glob && word.value.endsWith('/'))) {
     throw new Refusal('globs ending in / (like */) are not supported here; use ls -F or find . -maxdepth 1 -type d');
   }
-  const use = check(words.map((word) => word.value));
-  const globbed = new Set(words.filter((word) => word.glob).map((word) => word.value));
-  for (const argument of use.paths) {
-    for (const dir of cwds) confinePath(argument, dir, roots, globbed.has(argument), CONTENT_READERS.has(name));
+  if (name === 'cd' && words.some((word) => word.glob)) throw new Refusal('cd takes a plain directory name, not a pattern');
+  let changesDirectoryTo: string | undefined;
+  // Globs expand differently in each directory the shell may be in, so each is checked with
+  // the arguments the command will really receive there.
+  for (const dir of cwds) {
+    const unmatched = new Set<string>();
+    const argv = words.flatMap((word) => {
+      if (!word.glob) return [word.value];
+      const matches = expandGlob(word.value, dir, roots, budget.left);
+      budget.spend(matches.length);
+      if (matches.length === 0) unmatched.add(word.value);
+      const optionLike = word.leadingGlob ? matches.find((match) => match.startsWith('-')) : undefined;
+      if (optionLike !== undefined) {
+        throw new Refusal(`a file here is named like an option (${optionLike}); write ./* instead of * so it cannot be read as one`);
+      }
+      return matches.length === 0 ? [word.value] : matches;
+    });
+    const use = check(argv);
+    // A pattern that matched nothing reaches the command as written; judge the directory it names.
+    for (const argument of use.paths) confinePath(argument, dir, roots, unmatched.has(argument), CONTENT_READERS.has(name));
+    changesDirectoryTo = use.changesDirectoryTo;
   }
-  return { name, changesDirectoryTo: use.changesDirectoryTo };
+  return { name, changesDirectoryTo };
 }
 
 function commandName(word: WordNode): string {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineCommand, type CustomCommand } from 'just-bash';
 import { isInsideRoots } from '../support/workspacePaths';
+import { hostArgumentsProblem } from './hostArguments';
 import { resolveReal } from './paths';
 
 /**
@@ -177,12 +178,14 @@ export function gitCommand(roots: readonly string[]): CustomCommand {
     const cwd = ctx.cwd;
     const root = roots.find((r) => isInsideRoots(cwd, [r]));
     if (root === undefined) return refusal('git: the working directory is outside the workspace');
+    const problem = hostArgumentsProblem('git', args, cwd, roots);
+    if (problem) return refusal(`git: ${problem}`);
     // A fresh empty HOME, so that no attributes or ignore files of the user's apply either.
     const home = await mkdtemp(path.join(tmpdir(), 'locooperator-git-home-'));
     try {
       const env = gitEnvironment(path.dirname(root), home);
-      const problem = await repositoryProblem(cwd, roots, env, ctx.signal);
-      if (problem) return problem;
+      const unsafe = await repositoryProblem(cwd, roots, env, ctx.signal);
+      if (unsafe) return unsafe;
       let index = 0;
       while (args[index] === '--no-pager') index++;
       const subcommand = args[index] ?? '';

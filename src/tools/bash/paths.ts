@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isInsideRoots } from '../support/workspacePaths';
 import { MAX_FILE_READ_BYTES } from './limits';
@@ -48,23 +48,6 @@ export function confinePath(argument: string, cwd: string, roots: readonly strin
     }
   } catch (error) {
     if (error instanceof Refusal) throw error;
-  }
-}
-
-/**
- * A glob at the start of a word can expand to a file named like an option (`-delete`), which
- * the gate never saw; refuse when the directory holds such a name.
- */
-export function checkLeadingGlob(cwd: string): void {
-  let names: string[] = [];
-  try {
-    names = readdirSync(cwd);
-  } catch {
-    return;
-  }
-  const optionLike = names.find((name) => name.startsWith('-'));
-  if (optionLike !== undefined) {
-    throw new Refusal(`a file here is named like an option (${optionLike}); write ./* instead of * so it cannot be read as one`);
   }
 }
 

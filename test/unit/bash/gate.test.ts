@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'just-bash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../../src/tools/bash/gate';
+import { globMatches } from '../../../src/tools/bash/globs';
 import { expandWord } from '../../../src/tools/bash/words';
 
 describe('the Bash gate', () => {
@@ -84,9 +85,38 @@ describe('the Bash gate', () => {
     expect(verdict('find ./*', path.join(root, 'odd')).allowed).toBe(true);
   });
 
+  it('judges a glob by the paths it expands to, not by its text', async () => {
+    await mkdir(path.join(root, 'globs'));
+    await writeFile(path.join(root, 'globs', 'a.py'), '');
+    const { symlink } = await import('node:fs/promises');
+    await symlink(tmpdir(), path.join(root, 'globs', 'out'));
+    const dir = path.join(root, 'globs');
+    expect(verdict('grep -r x *', dir)).toMatchObject({ allowed: false, reason: expect.stringContaining('out is outside the workspace') });
+    expect(verdict('rg x o*', dir)).toMatchObject({ allowed: false, reason: expect.stringContaining('out is outside the workspace') });
+    expect(verdict('grep -r x *.py', dir).allowed).toBe(true);
+    expect(verdict('grep -r x *.none', dir).allowed).toBe(true);
+  });
+
   it('reports the last command of the line, which decides whether exit status 1 is an error', () => {
     const result = verdict('cat src/app.py | grep zzz');
     expect(result.allowed && result.lastCommand).toBe('grep');
+  });
+});
+
+describe('glob matching', () => {
+  it.each([
+    ['*.py', 'app.py', true],
+    ['*.py', 'app.pyc', false],
+    ['a?c', 'abc', true],
+    ['[a-c]x', 'bx', true],
+    ['[!a-c]x', 'bx', false],
+    ['[^a]x', 'zx', true],
+    ['*a*b', 'xxaxxb', true],
+    ['*a*b', 'xxaxx', false],
+    ['[x', '[x', true],
+    ['*', '', true],
+  ])('%j against %j is %j', (pattern, name, expected) => {
+    expect(globMatches(pattern, name)).toBe(expected);
   });
 });
 

@@ -1,4 +1,6 @@
+import { realpath } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execute } from '../../../src/tools/bash/executor';
 import { hashTree, makeHostileWorkspace, runBash, type HostileWorkspace } from './workspace';
 
 /** Command lines a prompt injection could ask for; every one must be refused by the gate. */
@@ -168,6 +170,22 @@ const REFUSED: readonly string[] = [
   'grep -r CANARY dir-out',
   'cat dir-out/*canary*',
   'find / -name passwd',
+  // globs whose matches leave the workspace or block: judged by what they expand to
+  'rg CANARY *',
+  'grep -rn CANARY *',
+  'rg CANARY d*',
+  'grep -r CANARY d*',
+  'rg --files d*',
+  'rg -l . ./*-out',
+  'rg CANARY docs/*',
+  'grep -r CANARY docs/*',
+  'cat docs/u*/*/*canary*',
+  'wc -c l*',
+  'rg x pip*',
+  'grep -r x pi?e',
+  'rg x [p]ipe',
+  'cat [p]ipe',
+  'git log -- *',
   'find .. -name "*canary*"',
   'wc -l < /etc/passwd',
   'grep -f /etc/passwd README.md',
@@ -283,6 +301,17 @@ describe('the Bash gate against hostile command lines', () => {
     }
     for (const output of outputs) expect(output).not.toContain(ws.secret);
     expect(outputs[12]).toContain('# Tasklist');
+  });
+
+  it('re-checks what a glob expanded to before ripgrep or git get it, even behind the gate', async () => {
+    const roots = [await realpath(ws.root)];
+    for (const script of ['rg CANARY *', 'grep -rn CANARY *', 'rg --files d*', 'rg x pip*', 'grep -r x pi?e', 'git log -- *']) {
+      const result = await execute({ script, cwd: roots[0]!, roots, timeoutMs: 20_000, signal: new AbortController().signal });
+      expect(result.kind, script).toBe('exited');
+      if (result.kind !== 'exited') continue;
+      expect(result.stdout + result.stderr, script).not.toContain(ws.secret);
+      expect(result.stderr, script).toMatch(/outside the workspace|not a regular file/);
+    }
   });
 
   it('leaves the workspace byte-for-byte unchanged', async () => {
