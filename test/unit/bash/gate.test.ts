@@ -97,6 +97,14 @@ describe('the Bash gate', () => {
     expect(verdict('grep -r x *.none', dir).allowed).toBe(true);
   });
 
+  it('caps the arguments one command line expands to before checking any path', () => {
+    expect(reason(`wc${' {1..256}'.repeat(900)}`)).toBe(
+      'the command expands to more than 2000 arguments; name fewer files or search a directory with grep -r',
+    );
+    expect(reason(`wc -l {1..200} ; ${'ls {1..200} ; '.repeat(9)}pwd`)).toContain('more than 2000 arguments');
+    expect(reason('wc -l {1..200} src/app.py')).toBe('ALLOWED');
+  });
+
   it('reports the last command of the line, which decides whether exit status 1 is an error', () => {
     const result = verdict('cat src/app.py | grep zzz');
     expect(result.allowed && result.lastCommand).toBe('grep');
