@@ -110,7 +110,7 @@ const findPrimaries = new Set([
 const findPrimariesWithValue = new Set([
   '-name', '-iname', '-path', '-ipath', '-wholename', '-iwholename', '-regex', '-iregex', '-type', '-xtype',
   '-maxdepth', '-mindepth', '-size', '-mtime', '-mmin', '-atime', '-amin', '-ctime', '-cmin', '-perm',
-  '-user', '-group', '-uid', '-gid', '-links', '-inum', '-printf', '-regextype', '-lname', '-ilname',
+  '-user', '-group', '-uid', '-gid', '-links', '-inum', '-printf', '-lname', '-ilname',
   '-samefile', '-newer', '-anewer', '-cnewer', '-used',
 ]);
 const findPathPrimaries = new Set(['-samefile', '-newer', '-anewer', '-cnewer']);
@@ -298,7 +298,7 @@ export const COMMAND_CHECKS: Readonly<Record<string, Checker>> = {
     short: 'snz',
     shortValue: 'bcdf',
     long: ['--complement', '--only-delimited', '--zero-terminated'],
-    longValue: ['--bytes', '--characters', '--delimiter', '--fields', '--output-delimiter'],
+    longValue: ['--bytes', '--characters', '--delimiter', '--fields'],
   }),
   tr: textCommand('tr', { short: 'cCdst', long: ['--complement', '--delete', '--squeeze-repeats', '--truncate-set1'] }),
   nl: filesCommand('nl', {
@@ -314,18 +314,8 @@ export const COMMAND_CHECKS: Readonly<Record<string, Checker>> = {
   echo: () => ({ paths: [] }),
   printf: printfChecker,
   cd: cdChecker,
-  diff: filesCommand(
-    'diff',
-    {
-      short: 'uqrNiwbBysatc',
-      shortValue: 'UCxX',
-      long: ['--unified', '--brief', '--recursive', '--new-file', '--ignore-case', '--ignore-all-space', '--ignore-space-change', '--ignore-blank-lines', '--side-by-side', '--report-identical-files', '--text', '--normal', '--context', '--expand-tabs', '--suppress-common-lines', '--strip-trailing-cr'],
-      longValue: ['--exclude', '--label', '--color', '--width'],
-      pathValues: ['-X'],
-      dangerous: { '--to-file': 'not supported here', '--from-file': 'not supported here', '--exclude-from': 'reading patterns from a file is not supported here' },
-    },
-    2,
-  ),
+  // The options the simulated diff implements; the output is shaped like GNU's (gnuFormat.ts).
+  diff: filesCommand('diff', { short: 'uqsi', long: ['--unified', '--brief', '--report-identical-files', '--ignore-case'] }, 2),
   comm: filesCommand('comm', { short: '123iz', long: ['--check-order', '--nocheck-order', '--total', '--zero-terminated'], longValue: ['--output-delimiter'] }, 2),
   sed: sedChecker,
   git: (args) => checkGitArgs(args),

@@ -11,11 +11,11 @@ import { isInsideRoots } from '../support/workspacePaths';
 /** The just-bash built-ins the gate may let through unchanged; `cd` is a shell built-in. */
 const SIMULATED_COMMANDS: CommandName[] = [
   'cat', 'head', 'tail', 'find', 'file', 'stat', 'du', 'sort', 'cut', 'tr', 'nl', 'basename', 'dirname',
-  'pwd', 'echo', 'printf', 'diff', 'comm', 'sed',
+  'pwd', 'echo', 'printf', 'comm', 'sed',
 ];
 
 /** Built-ins reached only through our wrappers of the same name (fast search, GNU layout). */
-const WRAPPED_COMMANDS: CommandName[] = ['grep', 'rg', 'uniq', 'wc', 'ls'];
+const WRAPPED_COMMANDS: CommandName[] = ['grep', 'rg', 'uniq', 'wc', 'ls', 'diff'];
 
 export interface ExecutionRequest {
   script: string;

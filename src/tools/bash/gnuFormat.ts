@@ -3,7 +3,7 @@ import { defineCommand, type CustomCommand, type IFileSystem, type ResolvedComma
 import type { Simulate } from './simulated';
 
 /**
- * Wrappers that give the simulated `uniq`, `wc` and `ls` GNU coreutils' layout where the
+ * Wrappers that give the simulated `uniq`, `wc`, `ls` and `diff` GNU's layout where the
  * simulation differs (column widths, several operands), so the model sees what it learned.
  */
 export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
@@ -64,7 +64,85 @@ export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
       }
       return { stdout, stderr, exitCode };
     }),
+    defineCommand('diff', async (args, ctx) => {
+      const result = await simulate('diff', args, ctx);
+      const { flags } = splitArgs(args);
+      const letters = flags.filter((flag) => !flag.startsWith('--')).join('');
+      if (result.exitCode !== 1 || /[qs]/.test(letters) || flags.includes('--brief') || flags.includes('--report-identical-files')) return result;
+      // The simulation always writes a unified patch behind a line of `=`; GNU writes that only
+      // for -u (without the `=` line), and its normal format otherwise.
+      const unified = result.stdout.replace(/^=+\n/, '');
+      if (letters.includes('u') || flags.includes('--unified')) return { ...result, stdout: unified.replace(/^(---|\+\+\+) (.*)\t\n/gm, '$1 $2\n') };
+      return { ...result, stdout: normalFormat(unified) };
+    }),
   ];
+}
+
+/**
+ * GNU diff's normal format (`2c2`, `< old`, `---`, `> new`) from a unified patch: each run of
+ * removed and added lines between context lines becomes one change command.
+ */
+export function normalFormat(unified: string): string {
+  const out: string[] = [];
+  let oldLine = 0;
+  let newLine = 0;
+  let removed: string[] = [];
+  let added: string[] = [];
+  let removedFrom = 0;
+  let addedFrom = 0;
+  const range = (from: number, count: number) => (count === 1 ? `${from}` : `${from},${from + count - 1}`);
+  const flush = () => {
+    const r = removed.filter((line) => !line.startsWith('\\')).length;
+    const a = added.filter((line) => !line.startsWith('\\')).length;
+    if (r > 0 && a > 0) out.push(`${range(removedFrom, r)}c${range(addedFrom, a)}`, ...removed, '---', ...added);
+    else if (r > 0) out.push(`${range(removedFrom, r)}d${addedFrom - 1}`, ...removed);
+    else if (a > 0) out.push(`${removedFrom - 1}a${range(addedFrom, a)}`, ...added);
+    removed = [];
+    added = [];
+  };
+  let last: 'old' | 'new' | 'both' = 'both';
+  for (const line of unified.split('\n')) {
+    const hunk = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(line);
+    if (hunk) {
+      flush();
+      // A side with no lines names the line before the hunk.
+      oldLine = Number(hunk[1]) + (hunk[2] === '0' ? 1 : 0);
+      newLine = Number(hunk[3]) + (hunk[4] === '0' ? 1 : 0);
+      continue;
+    }
+    if (line.startsWith('--- ') || line.startsWith('+++ ') || line === '') continue;
+    if (line.startsWith('\\')) {
+      // "\ No newline at end of file" follows the line it describes; GNU's normal format shows
+      // it for changed lines only.
+      if (last === 'old') removed.push(line);
+      else if (last === 'new') added.push(line);
+      continue;
+    }
+    if (line.startsWith(' ')) {
+      flush();
+      oldLine++;
+      newLine++;
+      last = 'both';
+    } else if (line.startsWith('-')) {
+      if (removed.length === 0 && added.length === 0) {
+        removedFrom = oldLine;
+        addedFrom = newLine;
+      }
+      removed.push(`< ${line.slice(1)}`);
+      oldLine++;
+      last = 'old';
+    } else if (line.startsWith('+')) {
+      if (removed.length === 0 && added.length === 0) {
+        removedFrom = oldLine;
+        addedFrom = newLine;
+      }
+      added.push(`> ${line.slice(1)}`);
+      newLine++;
+      last = 'new';
+    }
+  }
+  flush();
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }
 
 function splitArgs(args: readonly string[]): { flags: string[]; operands: string[] } {

@@ -118,6 +118,13 @@ const CASES: ReadonlyArray<readonly ['exact' | 'sorted', string]> = [
   ["sorted", 'grep -rno \'create_[a-z]*\' src tests'],
   ["sorted", 'grep -rLi flask src tests'],
   ["exact", 'grep -rh create_app tests'],
+  ["exact", 'diff README.md docs/architecture.md || echo differ'],
+  ["exact", 'diff src/server/routes.py src/server/models.py || echo differ'],
+  ["exact", 'diff tests/test_routes.py tests/conftest.py || echo differ'],
+  ["exact", 'diff src/server/app.py src/server/config.py || echo differ'],
+  ["exact", 'diff -i README.md README.md && echo same'],
+  ["exact", 'diff -q README.md pyproject.toml || echo differ'],
+  ["exact", 'diff -s README.md README.md'],
 ];
 
 /** GNU tree is not installed everywhere; its output on the fixture was recorded. */
@@ -169,6 +176,13 @@ describe('benign commands match real bash and GNU tools', () => {
     expect(result.status).toBe('done');
     if (mode === 'exact') expect(result.output).toBe(expected);
     else expect(result.output.split('\n').sort()).toEqual(expected.split('\n').sort());
+  });
+
+  it('prints diff -u like GNU diff, apart from the timestamps GNU adds to the header', async () => {
+    const command = 'diff -u README.md docs/architecture.md || echo differ';
+    const expected = asToolOutput(realBash(command, fixture.root, binDir)).replace(/^(---|\+\+\+) (\S+)\t.*$/gm, '$1 $2');
+    const result = await runBash(fixture.root, { command });
+    expect(result.output).toBe(expected);
   });
 
   it('records tree output that the installed GNU tree still produces', () => {

@@ -105,6 +105,13 @@ describe('the Bash gate', () => {
     expect(reason('wc -l {1..200} src/app.py')).toBe('ALLOWED');
   });
 
+  it('refuses options the simulated commands do not implement, instead of failing after the gate', () => {
+    expect(reason('cut -d: -f1 --output-delimiter=- src/app.py')).toMatch(/^cut: option --output-delimiter is not allowed here/);
+    expect(reason("find . -regextype posix-extended -regex '.*py'")).toMatch(/^find: -regextype is not allowed here/);
+    expect(reason('diff -c src/app.py src/app.py')).toMatch(/^diff: option -c is not allowed here/);
+    expect(reason('diff -y src/app.py src/app.py')).toMatch(/^diff: option -y is not allowed here/);
+  });
+
   it('reports the last command of the line, which decides whether exit status 1 is an error', () => {
     const result = verdict('cat src/app.py | grep zzz');
     expect(result.allowed && result.lastCommand).toBe('grep');

@@ -156,6 +156,8 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
     const root = await makeRepo(base, 'super');
     git(root, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'sub');
     git(root, 'commit', '-q', '-m', 'Add submodule');
+    await appendFile(path.join(root, 'app.py'), '# dirty\n');
+    expect((await runBash(root, { command: 'git status --short' })).output).toBe(' M app.py');
     git(root, 'config', '--file', path.join(root, '.git', 'modules', 'sub', 'config'), 'filter.evil.clean', `touch ${marker}; cat`);
     await writeFile(path.join(root, 'sub', '.gitattributes'), '* filter=evil\n');
     await appendFile(path.join(root, 'sub', 'app.py'), '# dirty\n');
