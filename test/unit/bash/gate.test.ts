@@ -110,6 +110,9 @@ describe('the Bash gate', () => {
     expect(reason("find . -regextype posix-extended -regex '.*py'")).toMatch(/^find: -regextype is not allowed here/);
     expect(reason('diff -c src/app.py src/app.py')).toMatch(/^diff: option -c is not allowed here/);
     expect(reason('diff -y src/app.py src/app.py')).toMatch(/^diff: option -y is not allowed here/);
+    expect(reason('cut --complement -f1 src/app.py')).toMatch(/^cut: option --complement is not allowed here/);
+    expect(reason('comm -i src/app.py src/app.py')).toMatch(/^comm: option -i is not allowed here/);
+    expect(reason('comm --output-delimiter=: src/app.py src/app.py')).toMatch(/^comm: option --output-delimiter is not allowed here/);
   });
 
   it('reports the last command of the line, which decides whether exit status 1 is an error', () => {
