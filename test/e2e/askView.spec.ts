@@ -75,6 +75,11 @@ describe('Ask LocoOperator (scripted model)', () => {
     await view.locator('body.vscode-light').waitFor();
     await screenshot(page, 'ask-report-light');
     await setColorTheme(workbench, 'dark');
+
+    // Open in Editor: the report as a markdown document, headed by the question.
+    await report.getByRole('button', { name: 'Open in Editor' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
+    await page.locator('.monaco-editor .view-line', { hasText: '# Where are the HTTP routes registered?' }).first().waitFor();
   });
 
   it('runs Explain This Folder from the Explorer context menu, scoped to that folder', async () => {
@@ -83,8 +88,10 @@ describe('Ask LocoOperator (scripted model)', () => {
     await runCommand(page, 'LocoOperator: New Session');
     await page.locator('.part.activitybar').getByRole('tab', { name: /^Explorer/ }).click();
     const tree = page.locator('.explorer-folders-view');
+    const src = tree.getByRole('treeitem', { name: 'src', exact: true });
     const server = tree.getByRole('treeitem', { name: 'server', exact: true });
-    // The editor opened src/server/routes.py, so the Explorer has revealed its folder.
+    await src.waitFor();
+    if (!(await server.isVisible())) await src.click();
     await server.click({ button: 'right' });
     const item = page.locator('.monaco-menu .action-item', { hasText: 'Explain This Folder' });
     await item.hover();
