@@ -127,7 +127,7 @@ function parseGitOptions(subcommand: Subcommand, args: readonly string[]): { opt
   const options: GitOption[] = [];
   const operands: string[] = [];
   const refuse = (name: string): never => {
-    throw new Refusal(`git ${subcommand} ${name} is not allowed here: only options that read the repository are (see git ${subcommand} --help for what they do)`);
+    throw new Refusal(`git ${subcommand} ${name} is not allowed here; only git options that only read the repository are accepted`);
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
