@@ -176,6 +176,11 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
     const moved = await makeRepo(base, 'worktree');
     git(moved, 'config', 'core.worktree', base);
     expect((await runBash(moved, { command: 'git status' })).output).toContain('sets core.worktree');
+    for (const key of ['core.excludesFile', 'core.attributesFile', 'blame.ignoreRevsFile', 'diff.orderFile', 'mailmap.file']) {
+      const reader = await makeRepo(base, `reads-${key.replace(/\W/g, '')}`);
+      git(reader, 'config', key, path.join(base, 'outside.txt'));
+      expect((await runBash(reader, { command: 'git log -1' })).output).toContain(`sets ${key.toLowerCase()}`);
+    }
   });
 
   it('refuses git whose metadata lies outside the workspace', async () => {
