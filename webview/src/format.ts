@@ -28,3 +28,21 @@ export function formatBytes(bytes: number): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
+
+/**
+ * Lines longer than this are cut for display: laying out a megabyte-long word in a narrow view
+ * takes the browser tens of seconds. Copy and Open in Editor still give the whole text.
+ */
+const maxDisplayedLineChars = 10_000;
+
+export function clipLongLines(text: string): string {
+  if (text.length <= maxDisplayedLineChars) return text;
+  return text
+    .split('\n')
+    .map((line) =>
+      line.length <= maxDisplayedLineChars
+        ? line
+        : `${line.slice(0, maxDisplayedLineChars)} … [${plural(line.length - maxDisplayedLineChars, 'more character')} not shown]`,
+    )
+    .join('\n');
+}

@@ -79,12 +79,21 @@ describe('SafeMarkdown', () => {
     expect(container.querySelector('button')).toBeNull();
   });
 
-  it('renders a report with a 1 MB line as plain, inert text with its references', () => {
+  it('renders a report with a 1 MB line as plain, inert text with its references, cut for display', () => {
     const line = 'word src/a.py:1 <img src=x onerror=alert(1)> [x](javascript:alert(1)) '.repeat(15_000);
-    const { container } = renderReport(`# Title\n\n${line}`, { 'src/a.py:1': { exists: true, path: '/w/src/a.py', line: 1 } });
-    expect(container.textContent!.length).toBeGreaterThan(1_000_000);
+    const { container } = renderReport(`# Title\n\n${line}\n\nThe end.`, { 'src/a.py:1': { exists: true, path: '/w/src/a.py', line: 1 } });
+    expect(container.textContent!.length).toBeLessThan(20_000);
+    expect(container.textContent).toMatch(/… \[1\.0M more characters not shown\]/);
+    expect(container.textContent).toContain('The end.');
     expect(container.querySelector('img, a, h1')).toBeNull();
     expect(container.querySelector('button.file-link')?.textContent).toBe('src/a.py:1');
+  });
+
+  it('cuts a megabyte-long word so that the browser never lays it out', () => {
+    const { container } = renderReport(`Before\n${'A'.repeat(1_000_000)}\nAfter`);
+    expect(container.textContent).toContain(`${'A'.repeat(10_000)} … [990k more characters not shown]`);
+    expect(container.textContent).not.toContain('A'.repeat(10_001));
+    expect(container.textContent).toContain('After');
   });
 
   it('formats a long report whose lines are ordinary', () => {

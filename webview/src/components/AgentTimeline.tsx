@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { AgentView, RunTree, TimelineItem } from '../state/runTree';
 import { splitCompleteBlocks } from '../markdown/completeBlocks';
+import { clipLongLines } from '../format';
 import { SafeMarkdown } from './SafeMarkdown';
 import { ToolCard } from './ToolCard';
 
@@ -46,7 +47,7 @@ const ModelText = memo(function ModelText({ text, streaming }: { text: string; s
       {blocks.map((block, index) => (
         <SafeMarkdown key={index} markdown={block} />
       ))}
-      {rest !== '' && <div className="plain-text">{rest}</div>}
+      {rest !== '' && <div className="plain-text">{clipLongLines(rest)}</div>}
     </div>
   );
 });

@@ -5,6 +5,7 @@ import remarkGfm from 'remark-gfm';
 import { FileReference, findFileReferences } from '../../../src/protocol/fileReference';
 import { fileRefProperty, rehypeFileReferences } from '../markdown/rehypeFileReferences';
 import { remarkHtmlAsCode } from '../markdown/remarkHtmlAsCode';
+import { clipLongLines } from '../format';
 import { FileRef } from './FileRef';
 import { LinkifiedText } from './LinkifiedText';
 
@@ -18,9 +19,9 @@ export const SafeMarkdown = memo(function SafeMarkdown({ markdown }: { markdown:
   if (!formattable(markdown)) {
     return (
       <div className="markdown">
-        <p className="report-note">This text is too large to format, so it is shown as plain text.</p>
+        <p className="report-note">This text is too large to format, so it is shown as plain text (Copy or Open in Editor gives all of it).</p>
         <div className="plain-text">
-          <LinkifiedText text={markdown} />
+          <LinkifiedText text={clipLongLines(markdown)} />
         </div>
       </div>
     );
