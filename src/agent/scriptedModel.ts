@@ -1,10 +1,38 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { CompletionRequest, CompletionResult } from '../protocol/prompt';
 import type { ChatModel } from './chatModel';
 import { promptText } from './prompt';
 
 export const ScriptedTranscript = z.array(z.string()).min(1);
+
+/** A transcript file: a plain array of turns, or turns with streaming options (slow ones let a test press Stop). */
+export const ScriptedTranscriptFile = z.union([
+  ScriptedTranscript,
+  z.object({
+    turns: ScriptedTranscript,
+    chunkSize: z.number().int().nonnegative().optional(),
+    delayMs: z.number().nonnegative().max(10_000).optional(),
+  }),
+]);
+export type ScriptedTranscriptFile = z.infer<typeof ScriptedTranscriptFile>;
+
+/** Where transcripts say `${workspaceFolder}`, the workspace's path is put. */
+const WORKSPACE_FOLDER = '${workspaceFolder}';
+
+/** Chunks like a real model's tokens, so that views stream. */
+const DEFAULT_CHUNK_SIZE = 12;
+
+/** Reads a transcript file, putting `workspaceFolder` where the turns name `${workspaceFolder}`. */
+export async function loadScriptedModel(file: string, workspaceFolder: string): Promise<ScriptedModel> {
+  const parsed = ScriptedTranscriptFile.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file} is not a scripted transcript: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const transcript = Array.isArray(parsed.data) ? { turns: parsed.data } : parsed.data;
+  // The placeholder mostly sits inside JSON strings of tool calls, so the path is JSON-escaped.
+  const folder = JSON.stringify(workspaceFolder).slice(1, -1);
+  const turns = transcript.turns.map((turn) => turn.split(WORKSPACE_FOLDER).join(folder));
+  return new ScriptedModel(turns, { chunkSize: transcript.chunkSize ?? DEFAULT_CHUNK_SIZE, delayMs: transcript.delayMs ?? 0 });
+}
 
 export interface ScriptedModelOptions {
   /** Stream each turn in chunks of this many characters (0: the whole turn at once). */
@@ -18,7 +46,7 @@ export interface ScriptedModelOptions {
 
 /**
  * Replays recorded assistant turns in order, streaming them like a real model. Used by tests and
- * by `locooperator ask --scripted FILE`. It keeps every prompt it was sent so tests can assert on them.
+ * by `locooperator ask --scripted FILE` (see loadScriptedModel). It keeps every prompt it was sent so tests can assert on them.
  */
 export class ScriptedModel implements ChatModel {
   readonly contextSize: number;
@@ -30,12 +58,6 @@ export class ScriptedModel implements ChatModel {
     private readonly options: ScriptedModelOptions = {},
   ) {
     this.contextSize = options.contextSize ?? 32_768;
-  }
-
-  static fromFile(path: string, options?: ScriptedModelOptions): ScriptedModel {
-    const parsed = ScriptedTranscript.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    if (!parsed.success) throw new Error(`${path} is not a scripted transcript: expected a JSON array of assistant turn texts.`);
-    return new ScriptedModel(parsed.data, options);
   }
 
   get remainingTurns(): number {

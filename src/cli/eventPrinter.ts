@@ -23,8 +23,8 @@ export function createEventPrinter(write: (text: string) => void): (event: Agent
         return;
       }
       case 'text/delta': {
-        // Sub-agent text stays out of the way; its report reaches the parent as the Task result.
-        if (depth > 0) return;
+        // Sub-agent text stays out of the way, and so do the newlines between tool calls.
+        if (depth > 0 || (atLineStart && event.text.trim() === '')) return;
         write(event.text);
         atLineStart = event.text.endsWith('\n');
         return;
@@ -34,9 +34,10 @@ export function createEventPrinter(write: (text: string) => void): (event: Agent
         line(depth, `● ${event.title}`);
         return;
       case 'tool/result': {
+        // Parallel calls finish in any order, so each result names its call again.
         const size = event.truncated ? `${event.outputChars} chars, truncated` : `${event.outputChars} chars`;
         const detail = event.status === 'done' ? size : firstLine(event.output);
-        line(depth, `  ⎿ ${event.status} (${Math.round(event.durationMs)} ms) ${detail}`);
+        line(depth, `  ⎿ ${event.title}: ${event.status} (${Math.round(event.durationMs)} ms) ${detail}`);
         return;
       }
       case 'run/finished': {

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { ChatModel } from '../agent/chatModel';
 import { createEventSink } from '../agent/events';
 import { DEFAULT_MAX_TURNS, runAgent } from '../agent/loop';
-import { ScriptedModel } from '../agent/scriptedModel';
+import { loadScriptedModel } from '../agent/scriptedModel';
 import { unknownToolResult } from '../tools/defineTool';
 import { createExplorerTools } from '../tools/registry';
 import { catalog, downloadedFileName } from '../model/catalog';
@@ -23,7 +23,7 @@ Usage:
 ask        answers QUESTION about the code in DIR (default: the current directory) and prints
            the tool calls and the report as they happen (--json: one event per line).
            The model is --model, else $LOCOOPERATOR_MODEL_PATH, else the downloaded default;
-           --scripted replays recorded turns instead.
+           --scripted replays recorded turns instead (\${workspaceFolder} in them is DIR).
 tool       runs one tool call and prints exactly the text the model would see.
 download   downloads LocoOperator-4B (GGUF) for --model.
 `;
@@ -80,7 +80,7 @@ async function ask(args: string[]): Promise<number> {
 
   let model: ChatModel & { dispose?(): Promise<void> | void };
   if (values.scripted) {
-    model = ScriptedModel.fromFile(resolve(values.scripted), { chunkSize: 16 });
+    model = await loadScriptedModel(resolve(values.scripted), root);
   } else {
     const modelPath = values.model ?? (process.env.LOCOOPERATOR_MODEL_PATH || downloadedDefaultModel());
     if (!modelPath) {
@@ -151,6 +151,12 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
 }
 
 class UsageError extends Error {}
+
+// A reader that goes away (`| head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -10,7 +10,8 @@ import type { AgentEvent } from '../protocol/agentEvent';
 import type { SettingName } from '../protocol/settings';
 import type { ModelAction, ModelStatus } from '../protocol/webview';
 import { formatBytes, modelStatusFromHost } from './modelStatus';
-import { loadScriptedModel, SCRIPTED_MODEL_ENV } from './scriptedTranscript';
+import { loadScriptedModel } from '../agent/scriptedModel';
+import { SCRIPTED_MODEL_ENV } from './scriptedTranscript';
 import { SETTINGS_SECTION, type SettingsReader } from './settings';
 
 /** Settings that change how the engine is started: the next question uses a new model client. */

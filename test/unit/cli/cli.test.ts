@@ -71,7 +71,7 @@ describe('locooperator CLI', () => {
     const result = await run(['ask', 'How long is config.py?', '--cwd', workspace.root, '--scripted', file]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('● $ wc -l src/server/config.py');
-    expect(result.stdout).toMatch(/⎿ done \(\d+ ms\)/);
+    expect(result.stdout).toMatch(/⎿ \$ wc -l src\/server\/config.py: done \(\d+ ms\) \d+ chars/);
     expect(result.stdout).toContain('Config has 12 lines.');
     expect(result.stdout).toMatch(/\[2 turns, 1 tool calls, [\d.]+ s\]/);
   });
