@@ -91,21 +91,27 @@ export function activityBarIcon(page: Page): Locator {
 }
 
 /**
- * Shows the Ask LocoOperator view (clicking the icon only when its container is not already
- * shown, since a second click hides the side bar) and returns the view's content frame once the
- * webview has loaded.
+ * Shows the Ask LocoOperator view and returns the view's content frame once the webview has
+ * loaded. The icon toggles: a click that lands while the workbench is still restoring its layout
+ * (just after a reload) can hide the side bar again, so this looks at the result and clicks again
+ * only while the container is not shown.
  */
 export async function openLocoOperatorView(page: Page): Promise<FrameLocator> {
   const icon = activityBarIcon(page);
   await icon.waitFor({ timeout: 60_000 });
-  if ((await icon.getAttribute('aria-selected')) !== 'true') {
-    await icon.click();
-    // Move off the icon so its tooltip does not cover the view in screenshots.
-    await page.mouse.move(700, 450);
+  const content = webviewFrame(page).locator('body > *').first();
+  const deadline = Date.now() + 60_000;
+  while (!(await content.isVisible())) {
+    if (Date.now() > deadline) throw new Error('the Ask LocoOperator view did not show its content within 60 s');
+    const shown = (await icon.getAttribute('aria-selected')) === 'true' && (await page.locator('.part.sidebar').isVisible());
+    if (!shown) {
+      await icon.click();
+      // Move off the icon so its tooltip does not cover the view in screenshots.
+      await page.mouse.move(700, 450);
+    }
+    await content.waitFor({ timeout: 5_000 }).catch(() => undefined);
   }
-  const frame = webviewFrame(page);
-  await frame.locator('body > *').first().waitFor({ timeout: 60_000 });
-  return frame;
+  return webviewFrame(page);
 }
 
 /**
