@@ -36,6 +36,20 @@ describe('parseSettings', () => {
     expect(parseSettings({ contextSize: 8192 }).settings.contextSize).toBe(8192);
   });
 
+  it('declares the context size so the Settings UI can edit it, with the bounds the schema checks', () => {
+    const declared = pkg.contributes.configuration.properties['locooperator.contextSize'] as unknown as {
+      anyOf: { enum?: string[]; type: string; minimum?: number; maximum?: number }[];
+    };
+    const auto = declared.anyOf.find((option) => option.enum);
+    const tokens = declared.anyOf.find((option) => option.type === 'integer')!;
+    expect(auto?.enum).toEqual(['auto']);
+    expect(parseSettings({ contextSize: tokens.minimum }).problems).toEqual([]);
+    expect(parseSettings({ contextSize: tokens.minimum! - 1 }).problems).toHaveLength(1);
+    expect(parseSettings({ contextSize: tokens.maximum }).problems).toEqual([]);
+    expect(parseSettings({ contextSize: tokens.maximum! + 1 }).problems).toHaveLength(1);
+    expect(parseSettings({ contextSize: '8k' }).problems).toHaveLength(1);
+  });
+
   it('rejects a variant that could not be a quantisation name', () => {
     expect(parseSettings({ 'model.variant': '../../etc' }).settings['model.variant']).toBe('Q4_K_M');
   });
