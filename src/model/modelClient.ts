@@ -30,6 +30,8 @@ export interface ModelClientOptions {
    * model that writes noise; defaults to $LOCOOPERATOR_GRAMMAR. Not for normal use.
    */
   grammar?: string;
+  /** How long one prefill chunk should take; a cancel during prefill waits about one chunk. */
+  prefillChunkTargetMs?: number;
   /** The bundled model host script; defaults to model-host.mjs beside this bundle. */
   hostScript?: string;
   onStatus?(status: ModelHostStatus): void;
@@ -195,6 +197,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       threads,
       gpu: options.gpu ?? 'auto',
       grammar: options.grammar ?? (process.env.LOCOOPERATOR_GRAMMAR || undefined),
+      prefillChunkTargetMs: options.prefillChunkTargetMs,
     });
     if (reply.type === 'request/error') {
       stopHost(started);

@@ -44,6 +44,8 @@ export const LoadRequest = z.object({
   gpu: GpuChoice,
   /** A GBNF grammar every generation must follow (tests, debugging); none in normal use. */
   grammar: z.string().optional(),
+  /** How long one prefill chunk should take, in ms (a cancel waits about one chunk); default 80. */
+  prefillChunkTargetMs: z.number().nonnegative().optional(),
 });
 
 /** Sampling with every default applied (the client resolves `SamplingOptions` before sending). */

@@ -203,6 +203,23 @@ describe('the model host on a tiny qwen3 model', () => {
     expect(resumed.evaluatedTokens).toBe(resumed.promptTokens - cancelled.evaluatedTokens);
   });
 
+  it('evaluates a prefill in small chunks when tokens are slow for the chunk time target', async () => {
+    // A target of 0 ms stands for a model so slow that even one token exceeds it.
+    const slow = client({ prefillChunkTargetMs: 0 });
+    try {
+      const progress: number[] = [];
+      const result = await slow.complete(
+        { prompt: [{ text: filler(60, 4), special: false }, ...ASSISTANT_START], sampling: sampling(1, 1) },
+        { signal: live(), onProgress: (evaluated) => progress.push(evaluated) },
+      );
+      expect(result.evaluatedTokens).toBeGreaterThan(40);
+      expect(progress.length).toBeGreaterThan(3);
+      expect(progress.at(-1)).toBe(result.promptTokens - 1);
+    } finally {
+      await slow.dispose();
+    }
+  });
+
   it('returns at once for a request whose signal is already aborted', async () => {
     const abort = new AbortController();
     abort.abort();

@@ -11,18 +11,22 @@ export interface EngineOptions {
   threads: number;
   gpu: GpuChoice;
   grammar?: string;
+  /** How long one prefill chunk should take; a cancel waits for at most about one chunk. */
+  prefillChunkTargetMs?: number;
 }
 
 export class ContextOverflowError extends Error {}
 
 /**
- * Prefill is evaluated in chunks so that a cancel is noticed between them. Chunks are sized so
- * that one takes about PREFILL_CHUNK_TARGET_MS, but never fewer than MIN_PREFILL_CHUNK tokens:
- * with flash attention on the CPU, llama.cpp is disproportionately slow on batches of 8-60 tokens
- * (measured ~30x slower per token than 64), so smaller chunks would make prefill itself slow.
+ * Prefill is evaluated in chunks so that a cancel is noticed between them. Each chunk is sized from
+ * the time the previous one took so that it lasts about the target: a slow model (a 4B model on a
+ * CPU) gets small chunks and a quick cancel, a fast one gets whole batches. Small batches cost more
+ * per token in llama.cpp, so the size grows again whenever a chunk finished under the target.
+ * The first chunk is small because nothing is known yet about the speed.
  */
-const PREFILL_CHUNK_TARGET_MS = 80;
-const MIN_PREFILL_CHUNK = 64;
+export const DEFAULT_PREFILL_CHUNK_TARGET_MS = 80;
+const FIRST_PREFILL_CHUNK = 16;
+const MIN_PREFILL_CHUNK = 8;
 /** How many tokens may end inside a multi-byte character before the bytes are emitted anyway. */
 const MAX_HELD_TOKENS = 4;
 
@@ -168,16 +172,29 @@ export class Engine {
         `The prompt has ${tokens.length} tokens, which does not fit the context window of ${this.contextSize} tokens.`,
       );
     }
+    // Parking and restoring write and read the KV state (hundreds of MB for a real model): a cancel
+    // that came meanwhile returns before anything is evaluated. The history still matches the sequence.
+    const cancelledEarly = (): CompletionResult => ({
+      text: '',
+      stopReason: 'cancelled',
+      promptTokens: tokens.length,
+      evaluatedTokens: 0,
+      completionTokens: 0,
+    });
     if (options.reuseCache) {
       const reusable = commonPrefixLength(this.sequence.contextTokens, tokens);
       const match = this.parked.takeBestMatch(prompt, reusable);
       // Another conversation is about to overwrite this one: keep it for when it returns.
-      if (this.sequence.nextTokenIndex - reusable >= PARK_MIN_TOKENS) await this.parked.park(this.sequence, this.history);
-      if (match && (await this.parked.restore(match, this.sequence))) {
+      if (this.sequence.nextTokenIndex - reusable >= PARK_MIN_TOKENS && !options.signal.aborted) {
+        await this.parked.park(this.sequence, this.history);
+      }
+      if (match && options.signal.aborted) this.parked.putBack(match);
+      else if (match && (await this.parked.restore(match, this.sequence))) {
         this.history = match.parked.history;
         chunks = match.chunks;
         tokens = match.tokens;
       }
+      if (options.signal.aborted) return cancelledEarly();
     }
     // The last prompt token is evaluated by the sampling call, so at least one is always kept back.
     const keep = Math.min(commonPrefixLength(this.sequence.contextTokens, tokens), tokens.length - 1);
@@ -206,18 +223,21 @@ export class Engine {
 
     const last = tokens.length - 1;
     const total = tokens.length - keep;
-    let chunkSize = MIN_PREFILL_CHUNK;
-    // Smoothed, so that one chunk slowed by a busy machine does not shrink the next ones.
+    const targetMs = this.options.prefillChunkTargetMs ?? DEFAULT_PREFILL_CHUNK_TARGET_MS;
+    let chunkSize = Math.min(FIRST_PREFILL_CHUNK, this.context.batchSize);
     let msPerToken: number | undefined;
     while (position < last) {
       if (options.signal.aborted) return result('cancelled');
-      // A short remainder rides with this chunk rather than becoming a slow small batch.
-      const end = last - (position + chunkSize) < MIN_PREFILL_CHUNK ? last : position + chunkSize;
+      // A short remainder rides with this chunk only when the two together still fit the target.
+      const remainder = last - (position + chunkSize);
+      const merge =
+        remainder <= 0 ||
+        (msPerToken !== undefined && remainder < chunkSize && (last - position) * msPerToken <= targetMs && last - position <= this.context.batchSize);
+      const end = merge ? last : position + chunkSize;
       const chunkStarted = performance.now();
       await this.sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(position, end));
-      const perToken = Math.max(performance.now() - chunkStarted, 0.01) / (end - position);
-      msPerToken = msPerToken === undefined ? perToken : 0.7 * msPerToken + 0.3 * perToken;
-      chunkSize = Math.max(MIN_PREFILL_CHUNK, Math.min(this.context.batchSize, Math.floor(PREFILL_CHUNK_TARGET_MS / msPerToken)));
+      msPerToken = Math.max(performance.now() - chunkStarted, 0.01) / (end - position);
+      chunkSize = Math.max(MIN_PREFILL_CHUNK, Math.min(this.context.batchSize, Math.floor(targetMs / msPerToken)));
       position = end;
       options.onProgress(position - keep, total);
     }

@@ -102,6 +102,12 @@ export class ParkedConversations {
     for (const evicted of this.parked.splice(MAX_PARKED)) await rm(evicted.file, { force: true });
   }
 
+  /** Returns a match that was taken but not restored (the request was cancelled) to the list. */
+  putBack(match: ParkedMatch): void {
+    this.parked.push(match.parked);
+    for (const evicted of this.parked.splice(MAX_PARKED)) void rm(evicted.file, { force: true });
+  }
+
   /** Loads a parked state into the sequence; false (and an empty sequence) when that fails. */
   async restore(match: ParkedMatch, sequence: LlamaContextSequence): Promise<boolean> {
     try {
