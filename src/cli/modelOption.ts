@@ -10,6 +10,9 @@ export async function openModel(options: { modelPath: string; threads?: number; 
     threads: options.threads,
     contextSize: options.contextSize ?? 'auto',
     idleUnloadMs: 0,
+    // Test hook: the engine tests make the tiny noise model write a given answer through
+    // `locooperator ask`. Read here, in the CLI only, never by the extension host.
+    grammar: process.env.LOCOOPERATOR_GRAMMAR || undefined,
   });
   try {
     const status = await client.load();

@@ -27,7 +27,7 @@ export interface ModelClientOptions {
   reuseCache?: boolean;
   /**
    * A GBNF grammar that every generation must follow, for tests that need a tool call from a
-   * model that writes noise; defaults to $LOCOOPERATOR_GRAMMAR. Not for normal use.
+   * model that writes noise. Not for normal use: only an explicit option, never the environment.
    */
   grammar?: string;
   /** How long one prefill chunk should take; a cancel during prefill waits about one chunk. */
@@ -62,6 +62,14 @@ export class ModelHostCrashedError extends Error {
   }
 }
 
+/** The model host sent a message outside the protocol; it is stopped and the next request starts a new one. */
+export class ModelHostProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelHostProtocolError';
+  }
+}
+
 export const DEFAULT_MAX_CONTEXT = 16_384;
 const DEFAULT_IDLE_UNLOAD_MS = 10 * 60_000;
 const STDERR_LINES_KEPT = 20;
@@ -82,6 +90,8 @@ interface Host {
   pending: Map<string, Pending>;
   /** Set when this process stops the host on purpose, so its exit is not a crash. */
   stopping: boolean;
+  /** Why this process stopped the host when the host broke the protocol. */
+  protocolError?: ModelHostProtocolError;
   stderr: string[];
 }
 
@@ -123,7 +133,16 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     child.on('message', (raw) => {
       const parsed = ModelToHost.safeParse(raw);
       if (!parsed.success) {
-        options.onLog?.(`dropped an invalid message from the model host: ${parsed.error.message}`);
+        // A request it answered wrongly would never settle: stop trusting this host altogether.
+        const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`).join('; ');
+        const error = new ModelHostProtocolError(`The model host sent an invalid message (${issues.slice(0, 300)}). The next request starts a new one.`);
+        options.onLog?.(error.message);
+        if (started.protocolError) return;
+        started.protocolError = error;
+        for (const pending of started.pending.values()) pending.reject(error);
+        started.pending.clear();
+        if (host === started) setStatus({ state: 'crashed', threads, error: error.message });
+        stopHost(started);
         return;
       }
       const message = parsed.data;
@@ -142,15 +161,17 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       if (host === started) host = undefined;
       const how = signal ? `killed by ${signal}` : `exit code ${code}`;
       const lastWords = started.stderr.filter((line) => line.trim() !== '').slice(-3).join(' | ');
-      const error = started.stopping
-        ? new Error('The model was unloaded before the request finished.')
-        : new ModelHostCrashedError(
-            `The model host stopped unexpectedly (${how})${lastWords ? `: ${lastWords}` : ''}. The next request starts a new one.`,
-          );
+      const error =
+        started.protocolError ??
+        (started.stopping
+          ? new Error('The model was unloaded before the request finished.')
+          : new ModelHostCrashedError(
+              `The model host stopped unexpectedly (${how})${lastWords ? `: ${lastWords}` : ''}. The next request starts a new one.`,
+            ));
       for (const pending of started.pending.values()) pending.reject(error);
       started.pending.clear();
       // A host stopped earlier may exit after its successor started: the status is the successor's.
-      if (host !== undefined) return;
+      if (host !== undefined || started.protocolError) return;
       if (started.stopping) {
         if (current.state !== 'unloaded') setStatus({ state: 'stopped', threads });
       } else {
@@ -196,7 +217,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       maxContextSize: Math.min(maxContextSize, info.contextLength),
       threads,
       gpu: options.gpu ?? 'auto',
-      grammar: options.grammar ?? (process.env.LOCOOPERATOR_GRAMMAR || undefined),
+      grammar: options.grammar,
       prefillChunkTargetMs: options.prefillChunkTargetMs,
     });
     if (reply.type === 'request/error') {

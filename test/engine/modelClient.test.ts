@@ -1,5 +1,8 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModelClient, ModelHostCrashedError, type ModelClient } from '../../src/model/modelClient';
+import { createModelClient, ModelHostCrashedError, ModelHostProtocolError, type ModelClient } from '../../src/model/modelClient';
 import { tinyGgufFile } from '../fakes/tinyGguf';
 import { ASSISTANT_START, buildModelHost, continuePrompt, filler, turn } from './support';
 
@@ -260,6 +263,61 @@ describe('crash isolation', () => {
       expect(states).toContain('unloaded');
       expect(model.status().state).toBe('ready');
     } finally {
+      await model.dispose();
+    }
+  });
+});
+
+describe('protocol failures', () => {
+  const garbledHost = fileURLToPath(new URL('./garbledHost.mjs', import.meta.url));
+
+  it('rejects a generation the host answers with an invalid message, and marks the host crashed', async () => {
+    const model = client({ hostScript: garbledHost });
+    try {
+      await model.load();
+      const request = model.complete({ prompt: [...turn('user', 'hi'), ...ASSISTANT_START], sampling: sampling(1) }, { signal: live() });
+      await expect(request).rejects.toThrow(ModelHostProtocolError);
+      await expect(request).rejects.toThrow(/invalid message \(result\.stopReason/);
+      expect(model.status()).toMatchObject({ state: 'crashed', error: expect.stringMatching(/invalid message/) });
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('rejects a load the host answers with an invalid status', async () => {
+    const model = client({ hostScript: garbledHost, contextSize: 1234 });
+    try {
+      await expect(model.load()).rejects.toThrow(/invalid message \(status\.state/);
+      expect(model.status().state).toBe('crashed');
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('the model host answers an invalid request with badRequest and its id', async () => {
+    const child = fork(hostScript, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [] });
+    try {
+      const reply = once(child, 'message');
+      child.send({ type: 'generate/start', id: '7', prompt: 'not parts' });
+      const [message] = await reply;
+      expect(message).toMatchObject({ type: 'request/error', id: '7', code: 'badRequest', message: expect.stringMatching(/prompt/) });
+    } finally {
+      child.kill();
+    }
+  });
+});
+
+describe('the environment', () => {
+  it('does not give the engine a grammar through LOCOOPERATOR_GRAMMAR (only an explicit option does)', async () => {
+    process.env.LOCOOPERATOR_GRAMMAR = 'root ::= "zz"';
+    const model = client({ contextSize: 1024 });
+    try {
+      const prompt = [...turn('user', 'Say something.'), ...ASSISTANT_START];
+      const result = await model.complete({ prompt, sampling: sampling(42, 8) }, { signal: live() });
+      expect(result.completionTokens).toBeGreaterThan(0);
+      expect(result.text).not.toBe('zz');
+    } finally {
+      delete process.env.LOCOOPERATOR_GRAMMAR;
       await model.dispose();
     }
   });

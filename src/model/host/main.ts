@@ -100,7 +100,10 @@ async function generate(message: Extract<HostToModel, { type: 'generate/start' }
 process.on('message', (raw) => {
   const parsed = HostToModel.safeParse(raw);
   if (!parsed.success) {
-    process.stderr.write(`model host: dropped an invalid message: ${parsed.error.message}\n`);
+    // Answered, so that the request does not wait for ever; the id is echoed when there is one.
+    const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`).join('; ');
+    send({ type: 'request/error', id, code: 'badRequest', message: `Invalid request (${issues.slice(0, 300)}).` });
     return;
   }
   const message = parsed.data;
