@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderApp } from './fakeHost';
+import { FakeResizeObserver, renderApp } from './fakeHost';
 import { asMessages, header, RunScript, snapshot, typicalRun } from './runScript';
 
 afterEach(cleanup);
@@ -31,6 +31,24 @@ describe('App', () => {
     expect(screen.getByRole('region', { name: 'Report' })).toBeTruthy();
     // The report's own streamed text is replaced by the rendered report, not shown twice.
     expect(screen.queryByText(/## Summary/)).toBeNull();
+  });
+
+  it('stays at the end when the content grows after rendering, unless the reader scrolled up', async () => {
+    const { host, container } = renderApp();
+    await host.send(snapshot({ runs: [{ ...header(), events: typicalRun().events }] }));
+    const conversation = container.querySelector('.conversation') as HTMLElement;
+    const content = conversation.firstElementChild as HTMLElement;
+    let height = 1000;
+    Object.defineProperty(conversation, 'scrollHeight', { get: () => height });
+    Object.defineProperty(conversation, 'clientHeight', { get: () => 400 });
+    height = 1300; // e.g. links resolved and the footer moved down
+    act(() => FakeResizeObserver.resize(content));
+    expect(conversation.scrollTop).toBe(1300);
+    conversation.scrollTop = 200;
+    fireEvent.scroll(conversation);
+    height = 1600;
+    act(() => FakeResizeObserver.resize(content));
+    expect(conversation.scrollTop).toBe(200);
   });
 
   it('nests a Task sub-agent run under its card', async () => {

@@ -44,6 +44,36 @@ export class FakeHost implements HostChannel {
   }
 }
 
+/**
+ * jsdom lays nothing out and has no ResizeObserver; this one reports a resize when a test says
+ * the content changed size.
+ */
+export class FakeResizeObserver {
+  static readonly observers = new Set<FakeResizeObserver>();
+  readonly targets: Element[] = [];
+
+  constructor(private readonly callback: ResizeObserverCallback) {}
+
+  observe(target: Element) {
+    this.targets.push(target);
+    FakeResizeObserver.observers.add(this);
+  }
+
+  unobserve() {}
+
+  disconnect() {
+    FakeResizeObserver.observers.delete(this);
+  }
+
+  /** Tells every observer of `target` that it changed size. */
+  static resize(target: Element) {
+    for (const observer of FakeResizeObserver.observers) {
+      if (observer.targets.includes(target)) observer.callback([], observer as unknown as ResizeObserver);
+    }
+  }
+}
+globalThis.ResizeObserver ??= FakeResizeObserver as unknown as typeof ResizeObserver;
+
 export function renderApp(host = new FakeHost()) {
   const result = render(createElement(App, { host }));
   return { host, ...result };

@@ -30,7 +30,7 @@ export function App({ host }: { host: HostChannel }) {
   }, [busy, host]);
 
   const links = useMemo<LinksValue>(() => ({ links: view.links, generation: view.generation, verifier }), [view.links, view.generation, verifier]);
-  const scroller = useStickToBottom(view);
+  const { scroller, content } = useStickToBottom(view);
 
   const ask = useCallback(
     (question: string) => host.post({ type: 'run/start', question, scope: view.scope, thoroughness: view.thoroughness }),
@@ -56,26 +56,28 @@ export function App({ host }: { host: HostChannel }) {
           <ModelPanel model={view.model} />
           <NoticeBar notice={view.notice} onDismiss={() => dispatch({ type: 'notice/dismiss' })} />
           <main className="conversation" ref={scroller}>
-            {hasRuns ? (
-              <>
-                <div className="toolbar">
-                  {view.history.length > 0 && (
-                    <details className="history-section">
-                      <summary>History ({view.history.length})</summary>
-                      <HistoryList entries={view.history} />
-                    </details>
-                  )}
-                  <button type="button" className="icon-text-button" disabled={busy} onClick={() => host.post({ type: 'session/new' })}>
-                    <span className="codicon codicon-add" aria-hidden="true" /> New Session
-                  </button>
-                </div>
-                {view.runOrder.map((runId) => (
-                  <RunView key={runId} tree={view.runs[runId]!} active={runId === view.activeRunId} />
-                ))}
-              </>
-            ) : (
-              <Welcome view={view} />
-            )}
+            <div ref={content}>
+              {hasRuns ? (
+                <>
+                  <div className="toolbar">
+                    {view.history.length > 0 && (
+                      <details className="history-section">
+                        <summary>History ({view.history.length})</summary>
+                        <HistoryList entries={view.history} />
+                      </details>
+                    )}
+                    <button type="button" className="icon-text-button" disabled={busy} onClick={() => host.post({ type: 'session/new' })}>
+                      <span className="codicon codicon-add" aria-hidden="true" /> New Session
+                    </button>
+                  </div>
+                  {view.runOrder.map((runId) => (
+                    <RunView key={runId} tree={view.runs[runId]!} active={runId === view.activeRunId} />
+                  ))}
+                </>
+              ) : (
+                <Welcome view={view} />
+              )}
+            </div>
           </main>
           <Composer
             busy={busy}
@@ -164,22 +166,36 @@ function useHostMessages(host: HostChannel, verifier: LinkVerifier, dispatch: (a
   }, [host, verifier, dispatch]);
 }
 
-/** Keeps the conversation scrolled to the end while the reader is at the end. */
+/**
+ * Keeps the conversation scrolled to the end while the reader is at the end. Content grows after
+ * the messages that caused it (links resolve, code is highlighted, a card opens), so the content's
+ * size is watched too; a resize costs one layout read, never one per token.
+ */
 function useStickToBottom(view: ViewModel) {
-  const element = useRef<HTMLElement>(null);
+  const scroller = useRef<HTMLElement>(null);
+  const content = useRef<HTMLDivElement>(null);
   const atEnd = useRef(true);
   useEffect(() => {
-    const node = element.current;
-    if (!node) return;
+    const node = scroller.current;
+    const inner = content.current;
+    if (!node || !inner) return;
     const onScroll = () => {
       atEnd.current = node.scrollHeight - node.scrollTop - node.clientHeight < 48;
     };
     node.addEventListener('scroll', onScroll, { passive: true });
-    return () => node.removeEventListener('scroll', onScroll);
+    const resizes = new ResizeObserver(() => {
+      if (atEnd.current) node.scrollTop = node.scrollHeight;
+    });
+    resizes.observe(inner);
+    resizes.observe(node);
+    return () => {
+      node.removeEventListener('scroll', onScroll);
+      resizes.disconnect();
+    };
   }, []);
   useLayoutEffect(() => {
-    const node = element.current;
+    const node = scroller.current;
     if (node && atEnd.current) node.scrollTop = node.scrollHeight;
   }, [view.runs, view.runOrder]);
-  return element;
+  return { scroller, content };
 }

@@ -19,10 +19,15 @@ export function RunFooter({ tree, active }: { tree: RunTree; active: boolean }) 
       <span title={`Tokens evaluated (in) and generated (out); the latest prompt held ${stats.promptTokens} tokens`}>
         {formatCount(stats.evaluatedTokens)} in / {formatCount(stats.completionTokens)} out tokens
       </span>
-      {tokensPerSecond !== undefined && <span>{tokensPerSecond.toFixed(1)} tok/s</span>}
+      {tokensPerSecond !== undefined && <span>{formatSpeed(tokensPerSecond)} tok/s</span>}
       <span>{formatDuration(elapsed)}</span>
     </div>
   );
+}
+
+/** One decimal where it tells something (a slow CPU), whole numbers above 100. */
+function formatSpeed(tokensPerSecond: number): string {
+  return tokensPerSecond >= 100 ? formatCount(Math.round(tokensPerSecond)) : tokensPerSecond.toFixed(1);
 }
 
 /** The current time, ticking each second while `running`. */

@@ -51,7 +51,11 @@ function RunOutcome({ tree }: { tree: RunTree }) {
   const report = finished.report?.trim() ? finished.report : undefined;
   return (
     <>
-      {finished.reason === 'cancelled' && <div className="outcome outcome-info">Stopped. {report !== undefined && 'The report below is what the model had written.'}</div>}
+      {finished.reason === 'cancelled' && (
+        <div className="outcome outcome-info">
+          <span className="codicon codicon-debug-stop" aria-hidden="true" /> Stopped. {report !== undefined && 'The report below is what the model had written.'}
+        </div>
+      )}
       {finished.reason === 'max_turns' && (
         <div className="outcome outcome-warning">
           <span className="codicon codicon-warning" aria-hidden="true" /> Reached the turn limit ({finished.turns} turns); the report may be incomplete. Choose
@@ -68,7 +72,11 @@ function RunOutcome({ tree }: { tree: RunTree }) {
           </div>
         </div>
       )}
-      {finished.reason === 'done' && report === undefined && <div className="outcome outcome-info">The model finished without writing a report.</div>}
+      {finished.reason === 'done' && report === undefined && (
+        <div className="outcome outcome-info">
+          <span className="codicon codicon-info" aria-hidden="true" /> The model finished without writing a report.
+        </div>
+      )}
       {report !== undefined && (
         <section className="report" aria-label="Report">
           <SafeMarkdown markdown={report} />
