@@ -35,7 +35,7 @@ export type ControllerEvent =
   | { type: 'run/created'; run: RunHeader }
   | { type: 'run/event'; runId: string; sessionId: string; event: AgentEvent }
   | { type: 'run/ended'; runId: string; reason: RunFinishReason }
-  /** The live session was replaced (New Session, or a question in another folder). */
+  /** The live session was replaced (New Session, or a new model). */
   | { type: 'session/changed'; sessionId: string }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
   /** A question started (the model may still be loading) or ended. */
@@ -55,6 +55,16 @@ interface ActiveRun {
   /** Settles when the run has ended (or never started). */
   done: Promise<void>;
   markDone(): void;
+}
+
+/**
+ * A session keeps the working directory of its first question, so that a follow-up in another
+ * scope (Explain This Folder, a removed scope chip) continues the conversation; the question
+ * itself says where to work.
+ */
+function taskIn(sessionCwd: string, request: RunRequest): string {
+  if (request.cwd === sessionCwd) return request.task;
+  return `${request.task}\n\nFor this question, work in ${request.cwd}.`;
 }
 
 export const BUSY_MESSAGE = 'A run is in progress. Wait for it to finish, or stop it first.';
@@ -113,7 +123,7 @@ export class RunController {
     this.active = active;
     this.emit({ type: 'running', running: true });
     try {
-      if (this.session && (this.session.cwd !== request.cwd || this.sessionStale)) this.replaceSession();
+      if (this.session && this.sessionStale) this.replaceSession();
       this.sessionStale = false;
       if (!this.session) {
         const opened = await this.options.openSession(request.cwd);
@@ -132,10 +142,10 @@ export class RunController {
     }
     this.pending = undefined;
     const sessionId = this.liveSessionId;
-    const session = this.session.value;
+    const { value: session, cwd } = this.session;
     this.options.log.info(`Run started in ${request.cwd}: ${request.question.slice(0, 200)}`);
     session
-      .ask(request.task, {
+      .ask(taskIn(cwd, request), {
         signal: abort.signal,
         maxTurns: this.options.maxTurnsFor(request.thoroughness),
         onEvent: (event) => this.record(active, request, sessionId, event),

@@ -125,18 +125,19 @@ describe('RunController', () => {
     expect(controller.runs.map((run) => run.question)).toEqual(['first', 'follow-up']);
   });
 
-  it('starts a new session for a question in another folder', async () => {
+  it('continues the conversation for a question in another folder, telling the model where to work', async () => {
     const { controller, sessions, events } = setup();
     const before = controller.sessionId;
-    await controller.start(ask('first', '/w'));
-    await controller.settled();
     await controller.start(ask('explain', '/w/src'));
     await controller.settled();
-    expect(sessions).toHaveLength(2);
-    expect(sessions[0]!.resets).toBe(1);
-    expect(controller.sessionId).not.toBe(before);
-    expect(events).toContainEqual({ type: 'session/changed', sessionId: controller.sessionId });
-    expect(controller.runs.map((run) => run.question)).toEqual(['explain']);
+    await controller.start(ask('and the tests?', '/w'));
+    await controller.settled();
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]!.resets).toBe(0);
+    expect(sessions[0]!.tasks).toEqual(['task: explain', 'task: and the tests?\n\nFor this question, work in /w.']);
+    expect(controller.sessionId).toBe(before);
+    expect(events.some((event) => event.type === 'session/changed')).toBe(false);
+    expect(controller.runs.map((run) => run.question)).toEqual(['explain', 'and the tests?']);
   });
 
   it('New Session stops the running question and starts an empty conversation', async () => {
