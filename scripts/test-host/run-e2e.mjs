@@ -40,6 +40,7 @@ await bundleTests({
 });
 
 const extensionsDir = mkdtempSync(join(tmpdir(), 'locooperator-extensions-'));
+process.once('exit', () => rmSync(extensionsDir, { recursive: true, force: true }));
 const extensionPath = values.vsix
   ? installVsix(resolve(values.vsix), extensionsDir)
   : linkExtension(resolve(values.extension ?? repoRoot), extensionsDir);
@@ -54,7 +55,6 @@ for (const name of specs) mocha.addFile(join(outDir, name.replace(/\.ts$/, '.js'
 const stats = await new Promise((done) => {
   const runner = mocha.run(() => done(runner.stats));
 });
-rmSync(extensionsDir, { recursive: true, force: true });
 
 writeSummary('e2e', { passed: stats.passes, failed: stats.failures, skipped: stats.pending });
 console.log(`e2e: ${stats.passes} passed, ${stats.failures} failed, ${stats.pending} skipped`);

@@ -37,6 +37,7 @@ const started = Date.now();
 ensureTestHost();
 await buildIntegrationSuite();
 const extensionsDir = mkdtempSync(join(tmpdir(), 'locooperator-extensions-'));
+process.once('exit', () => rmSync(extensionsDir, { recursive: true, force: true }));
 const extensionPath = values.vsix
   ? installVsix(resolve(values.vsix), extensionsDir)
   : resolve(values.extension ?? repoRoot);
@@ -92,7 +93,6 @@ try {
   await browser?.close();
   await server.stop();
   await workspace.cleanup();
-  rmSync(extensionsDir, { recursive: true, force: true });
   await new Promise((done) => workbenchLog.end(done));
 }
 

@@ -105,7 +105,7 @@ export async function startCodeServer({ workspace, extensionsDir, smokeTestDrive
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const exited = new Promise((onExit) => child.once('exit', onExit));
-  runningGroups.add(child.pid);
+  running.set(child.pid, root);
 
   const origin = `http://${HOST}:${port}`;
   const server = {
@@ -134,7 +134,7 @@ export async function startCodeServer({ workspace, extensionsDir, smokeTestDrive
       }
       // Children that outlived the server (the extension host winds down on its own schedule).
       signalGroup(child.pid, 'SIGKILL');
-      runningGroups.delete(child.pid);
+      running.delete(child.pid);
       log.end();
       if (!keep) rmSync(root, { recursive: true, force: true });
     },
@@ -150,10 +150,13 @@ export async function startCodeServer({ workspace, extensionsDir, smokeTestDrive
 }
 
 // A detached server outlives its runner unless stopped; a runner that exits early (a test that
-// forgot stop(), Ctrl-C, a crash) still takes its servers down with it.
-const runningGroups = new Set();
+// forgot stop(), Ctrl-C, a crash) still takes its servers and their folders down with it.
+const running = new Map();
 process.once('exit', () => {
-  for (const pid of runningGroups) signalGroup(pid, 'SIGKILL');
+  for (const [pid, root] of running) {
+    signalGroup(pid, 'SIGKILL');
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
