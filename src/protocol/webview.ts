@@ -132,6 +132,8 @@ export const ViewState = z.object({
   scope: Scope,
   thoroughness: Thoroughness,
   links: ResolvedLinks,
+  /** A session reopened from history is shown; questions still go to the live session. */
+  pastSession: z.boolean().optional(),
 });
 export type ViewState = z.infer<typeof ViewState>;
 
@@ -157,6 +159,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run/start'), question: z.string().min(1).max(100_000), scope: Scope, thoroughness: Thoroughness }),
   z.object({ type: z.literal('run/stop') }),
   z.object({ type: z.literal('session/new') }),
+  /** Leave a session reopened from history and show the live one again. */
+  z.object({ type: z.literal('session/showCurrent') }),
   z.object({
     type: z.literal('file/open'),
     path: z.string().min(1).max(4096),

@@ -187,6 +187,9 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
         return;
       case 'session/new':
         return this.newSession();
+      case 'session/showCurrent':
+        this.showLiveSession();
+        return;
       case 'file/open':
         return this.openFile(message.path, message.line, message.endLine);
       case 'links/verify': {
@@ -343,6 +346,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       scope: this.scope,
       thoroughness: this.thoroughness,
       links: Object.fromEntries(this.links),
+      ...(this.shown ? { pastSession: true } : {}),
     };
   }
 

@@ -197,6 +197,22 @@ describe('App', () => {
     ]);
   });
 
+  it('says when a past session is shown, offers the way back, and asks a new question rather than a follow-up', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot({ runs: [{ ...header(), events: typicalRun().events }] }));
+    const box = () => screen.getByRole('textbox', { name: 'Question about this workspace' }) as HTMLTextAreaElement;
+    expect(box().placeholder).toBe('Ask a follow-up…');
+    expect(screen.queryByText(/Viewing a past session/)).toBeNull();
+    await host.send(snapshot({ sessionId: 'session-0', pastSession: true, runs: [{ ...header(), sessionId: 'session-0', events: typicalRun().events }] }));
+    expect(screen.getByText(/Viewing a past session/)).toBeTruthy();
+    expect(box().placeholder).toBe('Ask a new question…');
+    fireEvent.click(screen.getByRole('button', { name: 'Back to current session' }));
+    expect(host.sent('session/showCurrent')).toHaveLength(1);
+    await host.send(snapshot({ runs: [{ ...header(), events: typicalRun().events }] }));
+    expect(screen.queryByText(/Viewing a past session/)).toBeNull();
+    expect(box().placeholder).toBe('Ask a follow-up…');
+  });
+
   it('shows a host notice until dismissed', async () => {
     const { host } = renderApp();
     await host.send(snapshot(), { type: 'ui/notice', level: 'warning', message: 'A question is already running.' });

@@ -55,6 +55,15 @@ export function App({ host }: { host: HostChannel }) {
         <div className="app">
           <ModelPanel model={view.model} />
           <NoticeBar notice={view.notice} onDismiss={() => dispatch({ type: 'notice/dismiss' })} />
+          {view.pastSession && (
+            <div className="notice past-session" role="status">
+              <span className="codicon codicon-history" aria-hidden="true" />
+              <span className="notice-message">Viewing a past session. A question starts in the current session.</span>
+              <button type="button" className="text-button" onClick={() => host.post({ type: 'session/showCurrent' })}>
+                Back to current session
+              </button>
+            </div>
+          )}
           <main className="conversation" ref={scroller}>
             <div ref={content}>
               {hasRuns ? (
@@ -85,7 +94,7 @@ export function App({ host }: { host: HostChannel }) {
             thoroughness={view.thoroughness}
             model={view.model}
             focusRequests={view.focusRequests}
-            followUp={hasRuns}
+            placeholder={placeholderFor(view, hasRuns)}
             initialDraft={initialDraft}
             onDraft={host.saveDraft}
             onAsk={ask}
@@ -101,6 +110,11 @@ export function App({ host }: { host: HostChannel }) {
       </LinksContext.Provider>
     </HostContext.Provider>
   );
+}
+
+function placeholderFor(view: ViewModel, hasRuns: boolean): string {
+  if (view.pastSession) return 'Ask a new question…';
+  return hasRuns ? 'Ask a follow-up…' : 'Ask about this codebase… (Enter to ask, Shift+Enter for a new line)';
 }
 
 function Welcome({ view }: { view: ViewModel }) {

@@ -15,8 +15,8 @@ interface ComposerProps {
   model?: ModelStatus;
   /** Changes when the host asks for focus (`ui/focusInput`). */
   focusRequests: number;
-  /** The session already has questions: the next one is a follow-up. */
-  followUp: boolean;
+  /** Says what the next question does: starts a conversation, continues it, or leaves a past one. */
+  placeholder: string;
   /** The question typed before the view was last hidden. */
   initialDraft: string;
   onDraft: (text: string) => void;
@@ -28,7 +28,7 @@ interface ComposerProps {
 
 /** The question box: Enter asks, Shift+Enter adds a line, Escape stops a running question. */
 export function Composer(props: ComposerProps) {
-  const { busy, scope, thoroughness, model, focusRequests, followUp } = props;
+  const { busy, scope, thoroughness, model, focusRequests, placeholder } = props;
   const [question, setQuestionState] = useState(props.initialDraft);
   const setQuestion = (text: string) => {
     setQuestionState(text);
@@ -81,7 +81,7 @@ export function Composer(props: ComposerProps) {
           rows={3}
           value={question}
           aria-label="Question about this workspace"
-          placeholder={followUp ? 'Ask a follow-up…' : 'Ask about this codebase… (Enter to ask, Shift+Enter for a new line)'}
+          placeholder={placeholder}
           onChange={(event) => setQuestion(event.target.value)}
           onKeyDown={onKeyDown}
         />

@@ -22,6 +22,8 @@ export interface ViewModel {
   /** Counts snapshots: each may come from a host that forgot what the view asked before. */
   generation: number;
   sessionId: string;
+  /** A session reopened from history is shown instead of the live one. */
+  pastSession: boolean;
   /** The session's questions, oldest first. */
   runOrder: readonly string[];
   runs: Readonly<Record<string, RunTree>>;
@@ -49,6 +51,7 @@ export const initialView: ViewModel = {
   connected: false,
   generation: 0,
   sessionId: '',
+  pastSession: false,
   runOrder: [],
   runs: {},
   history: [],
@@ -72,6 +75,7 @@ export function viewReducer(view: ViewModel, action: ViewAction): ViewModel {
         connected: true,
         generation: view.generation + 1,
         sessionId: state.sessionId,
+        pastSession: state.pastSession === true,
         runOrder: state.runs.map((run) => run.runId),
         runs,
         activeRunId: active && !isFinished(active) ? state.activeRunId : undefined,
