@@ -70,6 +70,7 @@ async function runConversation(client, nextPrompt) {
   let previous;
   for (let turn = 1; turn <= TURNS; turn++) {
     const prompt = nextPrompt(turn, previous);
+    const meterBefore = client.status().tokenMeter?.input ?? 0;
     const result = await client.complete(
       { prompt, sampling: { seed: SEED + turn, maxTokens: MAX_TOKENS } },
       { signal: new AbortController().signal },
@@ -80,6 +81,9 @@ async function runConversation(client, nextPrompt) {
       promptTokens: result.promptTokens,
       appendedTokens: appended,
       evaluatedTokens: result.evaluatedTokens,
+      // llama.cpp's own count (the sequence's token meter): one less than evaluatedTokens, since the
+      // last prompt token goes in with the sampling call, which the meter does not count as input.
+      meteredInputTokens: (client.status().tokenMeter?.input ?? 0) - meterBefore,
       completionTokens: result.completionTokens,
       ratio: result.evaluatedTokens / appended,
       timeToFirstTokenMs: result.timeToFirstTokenMs,
@@ -99,6 +103,7 @@ function summarise(turns) {
   return {
     promptTokensLastTurn: turns[turns.length - 1].promptTokens,
     evaluatedTokensTotal: sum('evaluatedTokens'),
+    meteredInputTokensTotal: sum('meteredInputTokens'),
     appendedTokensTotal: sum('appendedTokens'),
     completionTokensTotal: sum('completionTokens'),
     evaluatedPerAppendedTurns2to10: later.reduce((t, r) => t + r.evaluatedTokens, 0) / later.reduce((t, r) => t + r.appendedTokens, 0),
@@ -112,7 +117,7 @@ function summarise(turns) {
 
 function printTable(title, turns) {
   console.log(`\n${title}`);
-  console.log('turn  prompt  appended  evaluated  ratio  generated  TTFT ms  prefill tok/s  gen tok/s  stop');
+  console.log('turn  prompt  appended  evaluated  metered  ratio  generated  TTFT ms  prefill tok/s  gen tok/s  stop');
   for (const t of turns) {
     console.log(
       [
@@ -120,6 +125,7 @@ function printTable(title, turns) {
         String(t.promptTokens).padStart(7),
         String(t.appendedTokens).padStart(9),
         String(t.evaluatedTokens).padStart(10),
+        String(t.meteredInputTokens).padStart(8),
         t.ratio.toFixed(2).padStart(6),
         String(t.completionTokens).padStart(10),
         ms(t.timeToFirstTokenMs).padStart(8),

@@ -282,6 +282,8 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
         );
         if (reply.type === 'request/error') throw new Error(reply.message);
         if (reply.type !== 'generate/done') throw new Error(`Unexpected reply from the model host: ${reply.type}`);
+        // Current before the caller sees the result: the meter's change is this turn's count.
+        if (host === target) setStatus({ ...current, tokenMeter: reply.tokenMeter });
         return reply.result;
       } finally {
         signal.removeEventListener('abort', cancel);

@@ -17,6 +17,10 @@ export type ModelBackend = z.infer<typeof ModelBackend>;
 export const ModelHostState = z.enum(['stopped', 'starting', 'loading', 'ready', 'generating', 'unloaded', 'crashed']);
 export type ModelHostState = z.infer<typeof ModelHostState>;
 
+/** A sequence's token meter: what llama.cpp evaluated (input) and sampled (output). */
+export const TokenMeter = z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() });
+export type TokenMeter = z.infer<typeof TokenMeter>;
+
 export const ModelHostStatus = z.object({
   state: ModelHostState,
   modelPath: z.string().optional(),
@@ -28,7 +32,7 @@ export const ModelHostStatus = z.object({
   peakRssBytes: z.number().nonnegative().optional(),
   pid: z.number().int().optional(),
   /** The sequence's token meter since loading: what llama.cpp evaluated (input) and sampled (output). */
-  tokenMeter: z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() }).optional(),
+  tokenMeter: TokenMeter.optional(),
   error: z.string().optional(),
 });
 export type ModelHostStatus = z.infer<typeof ModelHostStatus>;
@@ -90,7 +94,8 @@ export const ProgressMessage = z.object({
   evaluated: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
 });
-export const DoneMessage = z.object({ type: z.literal('generate/done'), id: z.string(), result: CompletionResult });
+/** `tokenMeter` is the sequence's meter after this generation, so that a turn's own count is known. */
+export const DoneMessage = z.object({ type: z.literal('generate/done'), id: z.string(), result: CompletionResult, tokenMeter: TokenMeter });
 
 export const ModelErrorCode = z.enum(['loadFailed', 'notLoaded', 'busy', 'contextOverflow', 'generateFailed', 'badRequest']);
 export type ModelErrorCode = z.infer<typeof ModelErrorCode>;

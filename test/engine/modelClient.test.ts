@@ -84,6 +84,7 @@ describe('the model host on a tiny qwen3 model', () => {
   it('evaluates only the appended tokens on each turn, reusing the generated ids', async () => {
     let prompt = [...turn('system', SYSTEM), ...turn('user', 'Explain the server.'), ...ASSISTANT_START];
     let previous = await model.complete({ prompt, sampling: sampling(5) }, { signal: live() });
+    let meterBefore = model.status().tokenMeter!;
     for (let i = 0; i < 3; i++) {
       const next = continuePrompt(prompt, previous.text, turn('user', `<tool_response>\n${filler(40, i)}\n</tool_response>`));
       const result = await model.complete({ prompt: next, sampling: sampling(6 + i) }, { signal: live() });
@@ -91,6 +92,11 @@ describe('the model host on a tiny qwen3 model', () => {
       // A reply cut by maxTokens ends with a sampled token that was never evaluated.
       const unevaluatedReplyTail = previous.stopReason === 'endOfTurn' ? 0 : 1;
       expect(result.evaluatedTokens).toBe(appended + unevaluatedReplyTail);
+      // llama.cpp's own count agrees. The last prompt token goes in with the sampling call, which
+      // the sequence's token meter does not count as input: a constant one less.
+      const meterAfter = model.status().tokenMeter!;
+      expect(meterAfter.input - meterBefore.input).toBe(result.evaluatedTokens - 1);
+      meterBefore = meterAfter;
       prompt = next;
       previous = result;
     }

@@ -19,14 +19,19 @@ export class ContextOverflowError extends Error {}
 
 /**
  * Prefill is evaluated in chunks so that a cancel is noticed between them. Each chunk is sized from
- * the time the previous one took so that it lasts about the target: a slow model (a 4B model on a
- * CPU) gets small chunks and a quick cancel, a fast one gets whole batches. Small batches cost more
- * per token in llama.cpp, so the size grows again whenever a chunk finished under the target.
- * The first chunk is small because nothing is known yet about the speed.
+ * the time per token the previous one took so that it lasts about the target: a slow model (a 4B
+ * model on a CPU) gets small chunks and a quick cancel, a fast one gets whole batches. The first
+ * chunk is small because nothing is known yet about the speed.
+ *
+ * Batches under EFFICIENT_PREFILL_CHUNK tokens cost far more per token on the CPU (with a few
+ * thousand tokens in the KV cache, 8-32 tokens took as long as 256): measured on them, the time per
+ * token would keep the chunks small and prefill slow. So a chunk that finished within the target
+ * is followed by one of at least EFFICIENT_PREFILL_CHUNK tokens; only a slower one shrinks the size.
  */
 export const DEFAULT_PREFILL_CHUNK_TARGET_MS = 80;
 const FIRST_PREFILL_CHUNK = 16;
 const MIN_PREFILL_CHUNK = 8;
+const EFFICIENT_PREFILL_CHUNK = 64;
 /** How many tokens may end inside a multi-byte character before the bytes are emitted anyway. */
 const MAX_HELD_TOKENS = 4;
 
@@ -230,14 +235,14 @@ export class Engine {
       if (options.signal.aborted) return result('cancelled');
       // A short remainder rides with this chunk only when the two together still fit the target.
       const remainder = last - (position + chunkSize);
-      const merge =
-        remainder <= 0 ||
-        (msPerToken !== undefined && remainder < chunkSize && (last - position) * msPerToken <= targetMs && last - position <= this.context.batchSize);
+      const merge = remainder <= 0 || (msPerToken !== undefined && remainder < chunkSize && (last - position) * msPerToken <= targetMs);
       const end = merge ? last : position + chunkSize;
       const chunkStarted = performance.now();
       await this.sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(position, end));
-      msPerToken = Math.max(performance.now() - chunkStarted, 0.01) / (end - position);
-      chunkSize = Math.max(MIN_PREFILL_CHUNK, Math.min(this.context.batchSize, Math.floor(targetMs / msPerToken)));
+      const chunkMs = Math.max(performance.now() - chunkStarted, 0.01);
+      msPerToken = chunkMs / (end - position);
+      const floor = chunkMs <= targetMs ? EFFICIENT_PREFILL_CHUNK : MIN_PREFILL_CHUNK;
+      chunkSize = Math.min(this.context.batchSize, Math.max(floor, Math.floor(targetMs / msPerToken)));
       position = end;
       options.onProgress(position - keep, total);
     }

@@ -85,7 +85,7 @@ async function generate(message: Extract<HostToModel, { type: 'generate/start' }
       onText: (text) => send({ type: 'generate/chunk', id, text }),
       onProgress: (evaluated, total) => send({ type: 'generate/progress', id, evaluated, total }),
     });
-    send({ type: 'generate/done', id, result });
+    send({ type: 'generate/done', id, result, tokenMeter: engine.tokenMeter });
   } catch (error) {
     const code = error instanceof ContextOverflowError ? 'contextOverflow' : 'generateFailed';
     send({ type: 'request/error', id, code, message: (error as Error).message });
