@@ -13,7 +13,7 @@ import { resolveOpenTarget, resolveReferences } from './fileReferences';
 import { compactEvents, type HistoryStore } from './historyStore';
 import type { ModelManager } from './modelManager';
 import type { ControllerEvent, RunController, RunRequest, StartResult } from './runController';
-import { isScopeInWorkspace, questionRequest, type SelectionInput } from './runRequests';
+import { isScopeConfined, questionRequest, type SelectionInput } from './runRequests';
 import { webviewHtml } from './webviewHtml';
 import { workspaceRoots } from './workspaceRoots';
 
@@ -247,7 +247,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       return;
     }
     let scope = requestedScope;
-    if (!isScopeInWorkspace(scope, roots)) {
+    if (!(await isScopeConfined(scope, roots))) {
       this.deps.log.warn(`The view asked about a place outside the workspace; asking about the whole workspace instead.`);
       scope = { kind: 'workspace' };
     }

@@ -10,6 +10,12 @@ import type { ResolvedLink, ResolvedLinks } from '../protocol/webview';
  * first line exists. Kept free of `vscode` so that it is tested on a real directory tree.
  */
 
+/** Workspace folders as opened and as real paths: a path is checked against both before touching the disk. */
+interface Confinement {
+  roots: readonly string[];
+  realRoots: readonly string[];
+}
+
 /** Files larger than this are linked without checking the line (counting would stall the host). */
 const MAX_BYTES_FOR_LINE_CHECK = 64 * 1024 * 1024;
 
@@ -27,12 +33,12 @@ export interface ReferenceContext {
 }
 
 export async function resolveReferences(refs: readonly FileReference[], context: ReferenceContext): Promise<ResolvedLinks> {
-  const realRoots = await realRootsOf(context.roots);
+  const confinement = await confinementOf(context.roots);
   const facts = new Map<string, Promise<FileFacts>>();
   const factsOf = (candidate: string) => {
     let known = facts.get(candidate);
     if (!known) {
-      known = inspect(candidate, realRoots);
+      known = inspect(candidate, confinement);
       facts.set(candidate, known);
     }
     return known;
@@ -50,8 +56,19 @@ export async function resolveReferences(refs: readonly FileReference[], context:
  */
 export async function resolveOpenTarget(filePath: string, roots: readonly string[]): Promise<string | undefined> {
   if (!path.isAbsolute(filePath)) return undefined;
-  const facts = await inspect(path.resolve(filePath), await realRootsOf(roots), false);
+  const facts = await inspect(path.resolve(filePath), await confinementOf(roots), false);
   return facts.real ?? undefined;
+}
+
+/**
+ * The real path of `target` when it lies inside a workspace folder both as written and with
+ * symlinks resolved; null otherwise. The path is checked as written first, so that a path the
+ * view or the model made up never reaches the file system: on Windows, resolving a UNC path
+ * (\\server\share) would already connect to that server.
+ */
+export async function confinedRealPath(target: string, roots: readonly string[]): Promise<string | null> {
+  if (!path.isAbsolute(target)) return null;
+  return realPathInside(path.resolve(target), await confinementOf(roots)).catch(() => null);
 }
 
 export function isInside(candidate: string, root: string): boolean {
@@ -77,10 +94,10 @@ async function resolveOne(
   return { exists: false };
 }
 
-async function inspect(candidate: string, realRoots: readonly string[], countLines = true): Promise<FileFacts> {
+async function inspect(candidate: string, confinement: Confinement, countLines = true): Promise<FileFacts> {
   try {
-    const real = await realpath(candidate);
-    if (!realRoots.some((root) => isInside(real, root))) return { real: null };
+    const real = await realPathInside(candidate, confinement);
+    if (real === null) return { real: null };
     const info = await stat(real);
     if (!info.isFile()) return { real: null };
     if (!countLines || info.size > MAX_BYTES_FOR_LINE_CHECK) return { real };
@@ -98,7 +115,19 @@ function lineCountOf(content: Buffer): number {
   return content[content.length - 1] === 10 ? newlines : newlines + 1;
 }
 
-async function realRootsOf(roots: readonly string[]): Promise<string[]> {
+async function realPathInside(candidate: string, { roots, realRoots }: Confinement): Promise<string | null> {
+  if (isNetworkPath(candidate) && !roots.some(isNetworkPath)) return null;
+  if (![...roots, ...realRoots].some((root) => isInside(candidate, root))) return null;
+  const real = await realpath(candidate);
+  return realRoots.some((root) => isInside(real, root)) ? real : null;
+}
+
+/** A UNC or device path (\\server\share, \\?\C:\, //server/share). */
+function isNetworkPath(candidate: string): boolean {
+  return /^[\\/]{2}/.test(candidate);
+}
+
+async function confinementOf(roots: readonly string[]): Promise<Confinement> {
   const resolved = await Promise.all(roots.map((root) => realpath(root).catch(() => null)));
-  return resolved.filter((root): root is string => root !== null);
+  return { roots, realRoots: resolved.filter((root): root is string => root !== null) };
 }

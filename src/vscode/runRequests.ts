@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { askAboutSelectionTask, explainFileTask, explainFolderTask, workspaceTask } from '../agent/taskPrompts';
 import type { Scope, Thoroughness } from '../protocol/webview';
-import { isInside } from './fileReferences';
+import { confinedRealPath, isInside } from './fileReferences';
 import type { RunRequest } from './runController';
 
 /**
@@ -82,6 +82,15 @@ export function questionRequest(question: string, scope: Scope, roots: readonly 
 export function isScopeInWorkspace(scope: Scope, roots: readonly string[]): boolean {
   if (scope.kind === 'workspace') return true;
   return path.isAbsolute(scope.path) && roots.some((root) => isInside(path.resolve(scope.path), root));
+}
+
+/**
+ * The same check, then with symlinks resolved: a selection is read from disk and a folder or
+ * file is explored, so a link inside the workspace must not lead the host outside it.
+ */
+export async function isScopeConfined(scope: Scope, roots: readonly string[]): Promise<boolean> {
+  if (scope.kind === 'workspace') return true;
+  return isScopeInWorkspace(scope, roots) && (await confinedRealPath(scope.path, roots)) !== null;
 }
 
 /** The workspace folder that holds a path (the first folder if none does). */

@@ -1,9 +1,25 @@
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
-import { resolveOpenTarget, resolveReferences } from '../../../src/vscode/fileReferences';
+import { confinedRealPath, resolveOpenTarget, resolveReferences } from '../../../src/vscode/fileReferences';
+
+// Records which paths reach the file system's realpath.
+const realpathCalls = vi.hoisted(() => [] as string[]);
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const original = await importOriginal<typeof import('node:fs/promises')>();
+  return {
+    ...original,
+    realpath: (target: string) => {
+      realpathCalls.push(target);
+      return original.realpath(target);
+    },
+  };
+});
+beforeEach(() => {
+  realpathCalls.length = 0;
+});
 
 let workspace: FixtureWorkspace;
 let outside: string;
@@ -68,6 +84,26 @@ describe('resolveReferences', () => {
       { roots: [workspace.root], bases: [] },
     );
     expect(Object.values(links).every((link) => !link.exists)).toBe(true);
+  });
+});
+
+describe('confinement', () => {
+  it('never resolves a path outside the workspace, or a network path, on disk', async () => {
+    const secret = path.join(outside, 'secret.txt');
+    await resolveReferences([ref(secret, secret), ref('//server/share/x', '//server/share/x'), ref('/etc/passwd', '/etc/passwd')], {
+      roots: [workspace.root],
+      bases: [],
+    });
+    expect(await resolveOpenTarget('//server/share/a.py', [workspace.root])).toBeUndefined();
+    expect(await confinedRealPath(secret, [workspace.root])).toBeNull();
+    expect(realpathCalls.filter((called) => called !== workspace.root)).toEqual([]);
+  });
+
+  it('follows a symlink inside the workspace only to a place inside it', async () => {
+    expect(await confinedRealPath(path.join(workspace.root, 'escape.txt'), [workspace.root])).toBeNull();
+    const app = path.join(workspace.root, 'src/server/app.py');
+    expect(await confinedRealPath(app, [workspace.root])).toBe(app);
+    expect(await confinedRealPath(path.join(workspace.root, 'missing.txt'), [workspace.root])).toBeNull();
   });
 });
 

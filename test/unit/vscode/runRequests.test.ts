@@ -1,8 +1,13 @@
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeFixtureWorkspace } from '../../fakes/fixtureWorkspace';
 import {
   explainRequest,
   fileScope,
   folderScope,
+  isScopeConfined,
   isScopeInWorkspace,
   labelOf,
   questionRequest,
@@ -48,6 +53,28 @@ describe('run requests', () => {
     expect(isScopeInWorkspace({ kind: 'folder', path: '/etc', label: 'etc' }, roots)).toBe(false);
     expect(isScopeInWorkspace({ kind: 'file', path: '/work/app/../other/x', label: 'x' }, roots)).toBe(false);
     expect(isScopeInWorkspace({ kind: 'file', path: 'relative/x', label: 'x' }, roots)).toBe(false);
+  });
+
+  it('refuses a selection, file or folder whose symlink leads outside the workspace', async () => {
+    const workspace = await makeFixtureWorkspace();
+    const outside = await mkdtemp(path.join(tmpdir(), 'loco-outside-'));
+    try {
+      await writeFile(path.join(outside, 'secret.py'), 'token = 1\n');
+      await symlink(path.join(outside, 'secret.py'), path.join(workspace.root, 'link.py'));
+      await symlink(outside, path.join(workspace.root, 'linked-dir'));
+      const wsRoots = [workspace.root];
+      const link = path.join(workspace.root, 'link.py');
+      expect(await isScopeConfined(selectionScope({ file: link, startLine: 1, endLine: 1 }, wsRoots), wsRoots)).toBe(false);
+      expect(await isScopeConfined(fileScope(link, wsRoots), wsRoots)).toBe(false);
+      expect(await isScopeConfined(folderScope(path.join(workspace.root, 'linked-dir'), wsRoots), wsRoots)).toBe(false);
+      const app = path.join(workspace.root, 'src/server/app.py');
+      expect(await isScopeConfined(selectionScope({ file: app, startLine: 1, endLine: 2 }, wsRoots), wsRoots)).toBe(true);
+      expect(await isScopeConfined(folderScope(path.join(workspace.root, 'src'), wsRoots), wsRoots)).toBe(true);
+      expect(await isScopeConfined({ kind: 'workspace' }, wsRoots)).toBe(true);
+    } finally {
+      await workspace.cleanup();
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('labels paths relative to their workspace folder', () => {
