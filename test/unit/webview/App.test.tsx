@@ -51,6 +51,23 @@ describe('App', () => {
     expect(conversation.scrollTop).toBe(200);
   });
 
+  it('shows generation speed with one decimal when slow and as a whole number when fast', async () => {
+    const { host } = renderApp();
+    const slow = new RunScript('run-1').started().turn(1).usage(1, 100, 100, 47).finished('Done.', 'done', 'run-1', 1);
+    const fast = new RunScript('run-2').started().turn(1).usage(1, 100, 100, 47_900).finished('Done.', 'done', 'run-2', 1);
+    await host.send(
+      snapshot({
+        runs: [
+          { ...header(), events: slow.events },
+          { ...header('run-2', 'Fast?'), events: fast.events },
+        ],
+      }),
+    );
+    const footers = screen.getAllByRole('group', { name: 'Run statistics' }).map((footer) => footer.textContent);
+    expect(footers[0]).toContain('47.0 tok/s');
+    expect(footers[1]).toContain('47900 tok/s');
+  });
+
   it('nests a Task sub-agent run under its card', async () => {
     const { host } = renderApp();
     await host.send(snapshot({ runs: [{ ...header(), events: typicalRun().events }] }));

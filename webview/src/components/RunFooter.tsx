@@ -27,7 +27,7 @@ export function RunFooter({ tree, active }: { tree: RunTree; active: boolean }) 
 
 /** One decimal where it tells something (a slow CPU), whole numbers above 100. */
 function formatSpeed(tokensPerSecond: number): string {
-  return tokensPerSecond >= 100 ? formatCount(Math.round(tokensPerSecond)) : tokensPerSecond.toFixed(1);
+  return tokensPerSecond >= 100 ? String(Math.round(tokensPerSecond)) : tokensPerSecond.toFixed(1);
 }
 
 /** The current time, ticking each second while `running`. */
