@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -61,7 +61,7 @@ export interface RemoteFile {
 export async function resolveHubFile(repository: string, quantization: string, signal?: AbortSignal, endpoint = hubEndpoint()): Promise<RemoteFile> {
   const listing = `${endpoint}/api/models/${repository}/tree/main`;
   const response = await get(listing, {}, signal);
-  const body = await readBody(response);
+  const body = await readBody(response, listing, signal);
   if (response.statusCode === 404 || response.statusCode === 401) {
     throw new DownloadError(`The model repository ${repository} was not found at ${endpoint}.`, 'notFound');
   }
@@ -91,7 +91,8 @@ export async function resolveHubFile(repository: string, quantization: string, s
 
 /**
  * Downloads a catalog variant (default Q4_K_M) into `directory` as LocoOperator-4B.<QUANT>.gguf
- * and resolves to its path. A finished file of the right size is reused; a `.part` file resumes.
+ * and resolves to its path. A finished file of the right size is reused (offline: any finished
+ * file); a `.part` file resumes when the server still has the same version of the file.
  */
 export async function downloadModel(options: {
   variant?: string;
@@ -102,10 +103,19 @@ export async function downloadModel(options: {
 }): Promise<string> {
   const variant = findVariant(options.variant);
   const { repository, quantization } = parseHfSource(variant.source);
-  const remote = await resolveHubFile(repository, quantization, options.signal, options.endpoint);
+  const destination = path.join(options.directory, downloadedFileName(variant.quantization));
+  let remote: RemoteFile;
+  try {
+    remote = await resolveHubFile(repository, quantization, options.signal, options.endpoint);
+  } catch (error) {
+    // A file here was renamed from its .part only after it was verified: it is complete, and
+    // usable without the network.
+    if (error instanceof DownloadError && error.reason === 'offline' && ((await sizeOf(destination)) ?? 0) > 0) return destination;
+    throw error;
+  }
   return downloadFile({
     url: remote.url,
-    destination: path.join(options.directory, downloadedFileName(variant.quantization)),
+    destination,
     size: remote.size,
     sha256: variant.sha256 ?? remote.sha256,
     signal: options.signal,
@@ -147,11 +157,44 @@ function get(url: string, headers: Record<string, string>, signal: AbortSignal |
   });
 }
 
-async function readBody(response: IncomingMessage): Promise<string> {
+async function readBody(response: IncomingMessage, url: string, signal: AbortSignal | undefined): Promise<string> {
   let body = '';
   response.setEncoding('utf8');
-  for await (const chunk of response) body += chunk;
+  try {
+    for await (const chunk of response) body += chunk;
+  } catch (error) {
+    throw signal?.aborted ? cancelled() : networkError(error, url);
+  }
   return body;
+}
+
+/**
+ * Beside a .part file: what identifies the remote version its bytes came from, so that a resume
+ * never appends another version's bytes. `validator` is the strong ETag (or Last-Modified) sent
+ * back as If-Range; `sha256` the checksum the download was started for.
+ */
+const PartVersion = z.object({ validator: z.string().optional(), sha256: z.string().optional() });
+type PartVersion = z.infer<typeof PartVersion>;
+
+async function readPartVersion(file: string): Promise<PartVersion | undefined> {
+  try {
+    return PartVersion.parse(JSON.parse(await readFile(file, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+function validatorOf(response: IncomingMessage): string | undefined {
+  const etag = response.headers.etag;
+  // A weak ETag cannot be used with If-Range.
+  if (etag && !etag.startsWith('W/')) return etag;
+  return response.headers['last-modified'];
+}
+
+/** The first byte a 206 response holds, from its Content-Range. */
+function rangeStart(response: IncomingMessage): number | undefined {
+  const match = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(response.headers['content-range'] ?? '');
+  return match ? Number(match[1]) : undefined;
 }
 
 async function sizeOf(file: string): Promise<number | undefined> {
@@ -182,14 +225,22 @@ export async function downloadFile(options: {
 }): Promise<string> {
   const { url, destination, signal } = options;
   const partial = `${destination}.part`;
+  const versionFile = `${partial}.json`;
   const directory = path.dirname(destination);
   if (options.size !== undefined && (await sizeOf(destination)) === options.size) return destination;
   await mkdir(directory, { recursive: true });
+  const startOver = async () => {
+    await rm(partial, { force: true });
+    await rm(versionFile, { force: true });
+    return 0;
+  };
 
   let offset = (await sizeOf(partial)) ?? 0;
-  if (options.size !== undefined && offset > options.size) {
-    await rm(partial, { force: true });
-    offset = 0;
+  const version = offset > 0 ? await readPartVersion(versionFile) : undefined;
+  const expectedSha = options.sha256?.toLowerCase();
+  // Bytes of another version of the file (the hub's checksum changed since) cannot be resumed.
+  if ((options.size !== undefined && offset > options.size) || (version?.sha256 && expectedSha && version.sha256 !== expectedSha)) {
+    offset = await startOver();
   }
   if (options.size !== undefined) {
     const { bavail, bsize } = await statfs(directory);
@@ -201,18 +252,42 @@ export async function downloadFile(options: {
 
   let total = options.size;
   if (options.size === undefined || offset < options.size) {
-    const response = await get(url, offset > 0 ? { range: `bytes=${offset}-` } : {}, signal);
-    const status = response.statusCode ?? 0;
-    if (status === 416 && offset > 0) {
-      // Nothing left to send: the part file is complete (verified below) or belongs to another file.
+    let response = await get(url, offset > 0 ? rangeHeaders(offset, version) : {}, signal);
+    let status = response.statusCode ?? 0;
+    if (status === 206 && rangeStart(response) !== offset) {
+      // Not the bytes that were asked for: appending them would corrupt the file.
       response.resume();
+      offset = await startOver();
+      response = await get(url, {}, signal);
+      status = response.statusCode ?? 0;
+    }
+    if (status === 416 && offset > 0) {
+      response.resume();
+      // Nothing left to send. The part file is complete only if the server's size is its size;
+      // otherwise it belongs to another version (or the listing was wrong): start over next time.
+      const size = /^bytes \*\/(\d+)$/.exec(response.headers['content-range'] ?? '')?.[1];
+      if (size === undefined || Number(size) !== offset) {
+        await startOver();
+        throw new DownloadError(
+          `The partial download did not match the file on the server (HTTP 416); it was deleted. Try again: the download starts over.`,
+          'verification',
+        );
+      }
+      total = offset;
     } else if (status !== 200 && status !== 206) {
       response.resume();
       const hint = status === 401 || status === 403 ? ' (the file needs a login or is not public)' : status === 404 ? ' (the file is not there)' : '';
       const message = `Download failed: HTTP ${status} ${response.statusMessage ?? ''}`.trim();
       throw new DownloadError(`${message} for ${url}${hint}.`, status === 404 ? 'notFound' : 'http');
     } else {
-      if (status === 200) offset = 0; // the server ignored the Range header: start over
+      if (status === 200) {
+        // A fresh start (the server ignored the Range header, or the file changed since the part
+        // was written): remember which version these bytes are.
+        offset = 0;
+        const fresh: PartVersion = { validator: validatorOf(response), sha256: expectedSha };
+        // Without it a resume is unchecked, as for a server that sends no validator.
+        await writeFile(versionFile, JSON.stringify(fresh)).catch(() => rm(versionFile, { force: true }));
+      }
       const length = Number(response.headers['content-length']);
       if (Number.isFinite(length)) total = offset + length;
       await receive(response, url, partial, offset, total, options.onProgress, signal);
@@ -221,18 +296,26 @@ export async function downloadFile(options: {
 
   const received = (await sizeOf(partial)) ?? 0;
   if (total !== undefined && received !== total) {
-    if (received > total) await rm(partial, { force: true });
+    if (received > total) await startOver();
     throw new DownloadError(`The download is incomplete (${received} of ${total} bytes). Try again: it resumes.`, 'verification');
   }
   if (options.sha256) {
     const actual = await sha256Of(partial);
-    if (actual !== options.sha256.toLowerCase()) {
-      await rm(partial, { force: true });
+    if (actual !== expectedSha) {
+      await startOver();
       throw new DownloadError(`The downloaded file is corrupt (sha256 ${actual}, expected ${options.sha256}); it was deleted. Try again.`, 'verification');
     }
   }
   await rename(partial, destination);
+  await rm(versionFile, { force: true });
   return destination;
+}
+
+/** A resume: the bytes after `offset`, only if the file is still the version the part came from. */
+function rangeHeaders(offset: number, version: PartVersion | undefined): Record<string, string> {
+  const headers: Record<string, string> = { range: `bytes=${offset}-` };
+  if (version?.validator) headers['if-range'] = version.validator;
+  return headers;
 }
 
 /** Appends the response body to the part file, reporting progress; rejects on cancel or a drop. */

@@ -7,33 +7,54 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runDownloadCommand } from '../../src/cli/download';
-import { DownloadError, downloadFile, downloadModel, type DownloadProgress } from '../../src/model/downloader';
+import { DownloadError, downloadFile, downloadModel, resolveHubFile, type DownloadProgress } from '../../src/model/downloader';
 
 const REPOSITORY = 'LocoreMind/LocoOperator-4B-GGUF';
 const FILE_NAME = 'LocoOperator-4B-Q4_K_M.gguf';
 const payload = randomBytes(3 * 1024 * 1024 + 123);
 const sha256 = createHash('sha256').update(payload).digest('hex');
+const newerPayload = randomBytes(3 * 1024 * 1024 + 7);
 
 /** What the loopback hub does on the next file request. */
-let behaviour: { cutAfter?: number; ignoreRange?: boolean; status?: number; sha256?: string } = {};
+let behaviour: {
+  cutAfter?: number;
+  ignoreRange?: boolean;
+  status?: number;
+  sha256?: string;
+  /** The version of the file served, with the ETag that names it. */
+  version?: { body: Buffer; etag: string };
+  /** The size the listing claims, when it is wrong. */
+  listedSize?: number;
+  /** Answers a Range request with 206 but the whole file (a broken proxy). */
+  wrongContentRange?: boolean;
+} = {};
 const ranges: Array<string | undefined> = [];
+const ifRanges: Array<string | undefined> = [];
+/** Called when the listing of the slow repository has started to arrive (and never finishes). */
+let slowListingStarted = () => {};
 
 function serveFile(req: IncomingMessage, res: ServerResponse): void {
   ranges.push(req.headers.range);
+  ifRanges.push(req.headers['if-range']);
   if (behaviour.status) {
     res.writeHead(behaviour.status).end();
     return;
   }
+  const served = behaviour.version?.body ?? payload;
+  const etag = behaviour.version?.etag;
   const match = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-  const start = match && !behaviour.ignoreRange ? Number(match[1]) : 0;
-  if (start >= payload.length) {
-    res.writeHead(416).end();
+  // If-Range: a range only of the version the client names, otherwise the whole file.
+  const rangeApplies = match && !behaviour.ignoreRange && (req.headers['if-range'] === undefined || req.headers['if-range'] === etag);
+  const start = rangeApplies && !behaviour.wrongContentRange ? Number(match[1]) : 0;
+  if (start >= served.length) {
+    res.writeHead(416, { 'content-range': `bytes */${served.length}` }).end();
     return;
   }
-  const body = payload.subarray(start);
-  res.writeHead(match && !behaviour.ignoreRange ? 206 : 200, {
+  const body = served.subarray(start);
+  res.writeHead(rangeApplies ? 206 : 200, {
     'content-length': body.length,
-    ...(match ? { 'content-range': `bytes ${start}-${payload.length - 1}/${payload.length}` } : {}),
+    ...(etag ? { etag } : {}),
+    ...(rangeApplies ? { 'content-range': `bytes ${start}-${served.length - 1}/${served.length}` } : {}),
   });
   const cut = behaviour.cutAfter;
   if (cut !== undefined) {
@@ -46,12 +67,15 @@ function serveFile(req: IncomingMessage, res: ServerResponse): void {
 
 const server: Server = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname === `/api/models/${REPOSITORY}/tree/main`) {
+  if (url.pathname === '/api/models/Slow/Repo/tree/main') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('[', () => slowListingStarted());
+  } else if (url.pathname === `/api/models/${REPOSITORY}/tree/main`) {
     res.writeHead(200, { 'content-type': 'application/json' }).end(
       JSON.stringify([
         { type: 'file', path: 'README.md', size: 10 },
         { type: 'file', path: 'LocoOperator-4B-Q8_0.gguf', size: 9, lfs: { oid: '0'.repeat(64), size: 9 } },
-        { type: 'file', path: FILE_NAME, size: 135, lfs: { oid: behaviour.sha256 ?? sha256, size: payload.length } },
+        { type: 'file', path: FILE_NAME, size: 135, lfs: { oid: behaviour.sha256 ?? sha256, size: behaviour.listedSize ?? payload.length } },
       ]),
     );
   } else if (url.pathname === `/${REPOSITORY}/resolve/main/${FILE_NAME}`) {
@@ -75,6 +99,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(async () => {
   behaviour = {};
   ranges.length = 0;
+  ifRanges.length = 0;
   directory = await mkdtemp(path.join(tmpdir(), 'locooperator-download-'));
 });
 afterEach(() => rm(directory, { recursive: true, force: true }));
@@ -121,6 +146,66 @@ describe('downloadModel', () => {
     behaviour = { ignoreRange: true };
     const file = await downloadModel({ directory, endpoint });
     expect((await readFile(file)).equals(payload)).toBe(true);
+  });
+
+  it('deletes a partial file the server has nothing more for (HTTP 416), and then starts over', async () => {
+    // The part holds more than the real file while the listing claims a larger size.
+    await writeFile(path.join(directory, 'LocoOperator-4B.Q4_K_M.gguf.part'), Buffer.concat([payload, Buffer.alloc(10)]));
+    behaviour = { listedSize: payload.length + 100 };
+    await expect(downloadModel({ directory, endpoint })).rejects.toMatchObject({
+      reason: 'verification',
+      message: expect.stringMatching(/HTTP 416.*deleted.*starts over/),
+    });
+    expect(await readdir(directory)).toEqual([]);
+    behaviour = {};
+    const file = await downloadModel({ directory, endpoint });
+    expect((await readFile(file)).equals(payload)).toBe(true);
+  });
+
+  it('does not splice two versions: a resume names its version with If-Range', async () => {
+    const url = `${endpoint}/cdn/${FILE_NAME}`;
+    const destination = path.join(directory, 'model.gguf');
+    behaviour = { version: { body: payload, etag: '"v1"' }, cutAfter: 1024 * 1024 };
+    await expect(downloadFile({ url, destination })).rejects.toMatchObject({ reason: 'offline' });
+    // The file changes on the server before the next attempt; no checksum is known.
+    behaviour = { version: { body: newerPayload, etag: '"v2"' } };
+    await downloadFile({ url, destination });
+    expect(ifRanges).toEqual([undefined, '"v1"']);
+    expect((await readFile(destination)).equals(newerPayload)).toBe(true);
+    expect(await readdir(directory)).toEqual(['model.gguf']);
+  });
+
+  it('starts over when the listing names another version than the partial file was started for', async () => {
+    behaviour = { cutAfter: 1024 * 1024 };
+    await expect(downloadModel({ directory, endpoint })).rejects.toThrow(DownloadError);
+    behaviour = { version: { body: newerPayload, etag: '"v2"' }, sha256: createHash('sha256').update(newerPayload).digest('hex') };
+    const file = await downloadModel({ directory, endpoint });
+    expect(ranges[ranges.length - 1]).toBeUndefined();
+    expect((await readFile(file)).equals(newerPayload)).toBe(true);
+  });
+
+  it('starts over when a 206 response does not start at the requested offset', async () => {
+    await writeFile(path.join(directory, 'LocoOperator-4B.Q4_K_M.gguf.part'), payload.subarray(0, 1000));
+    behaviour = { wrongContentRange: true };
+    const file = await downloadModel({ directory, endpoint });
+    expect(ranges).toEqual(['bytes=1000-', undefined]);
+    expect((await readFile(file)).equals(payload)).toBe(true);
+  });
+
+  it('reports a cancel while the file list is read as cancelled', async () => {
+    const abort = new AbortController();
+    // Late enough for the response to have reached the client: the abort comes while it reads the body.
+    slowListingStarted = () => setTimeout(() => abort.abort(), 100);
+    await expect(resolveHubFile('Slow/Repo', 'Q4_K_M', abort.signal, endpoint)).rejects.toMatchObject({ reason: 'cancelled' });
+  });
+
+  it('uses a finished file when the hub cannot be reached', async () => {
+    const file = await downloadModel({ directory, endpoint });
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await expect(downloadModel({ directory, endpoint: `http://127.0.0.1:${port}` })).resolves.toBe(file);
   });
 
   it('reuses a finished file without downloading again', async () => {
