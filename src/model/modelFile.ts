@@ -13,7 +13,7 @@ export interface ModelFileInfo {
   kvBytesPerToken: number;
 }
 
-export type ModelFileProblem = 'missing' | 'unreadable' | 'notGguf' | 'truncated' | 'wrongArchitecture' | 'contextTooLarge';
+export type ModelFileProblem = 'missing' | 'unreadable' | 'notGguf' | 'truncated' | 'wrongArchitecture' | 'badShape' | 'contextTooLarge';
 
 export class ModelFileError extends Error {
   constructor(
@@ -36,7 +36,8 @@ function numberAt(metadata: Map<string, GgufValue>, key: string): number | undef
 }
 
 /**
- * Checks a model file before it is loaded: readable, a GGUF, complete, a qwen3 model, and (when a
+ * Checks a model file before it is loaded: readable, a GGUF, complete, a qwen3 model with an
+ * attention shape llama.cpp can load, and (when a
  * fixed context size is asked for) a context the file supports and this machine can hold.
  */
 export async function validateModelFile(path: string, options: { contextSize?: number } = {}): Promise<ModelFileInfo> {
@@ -70,6 +71,13 @@ export async function validateModelFile(path: string, options: { contextSize?: n
     throw new ModelFileError(`${path} lacks the qwen3 shape metadata (context length, layers, heads).`, 'notGguf');
   }
   const kvHeads = numberAt(metadata, `${architecture}.attention.head_count_kv`) ?? heads;
+  // llama.cpp aborts the whole process (SIGABRT) on such a file instead of failing the load.
+  if (heads <= 0 || kvHeads <= 0 || heads % kvHeads !== 0) {
+    throw new ModelFileError(
+      `${path} has ${heads} attention heads and ${kvHeads} key/value heads; the heads must be a multiple of the key/value heads. The file is broken or not a LocoOperator-4B build.`,
+      'badShape',
+    );
+  }
   const keyLength = numberAt(metadata, `${architecture}.attention.key_length`) ?? embedding / heads;
   const valueLength = numberAt(metadata, `${architecture}.attention.value_length`) ?? keyLength;
   const kvBytesPerToken = layers * kvHeads * (keyLength + valueLength) * 2;

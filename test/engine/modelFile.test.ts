@@ -56,6 +56,14 @@ describe('validateModelFile', () => {
     await expect(validateModelFile(llama)).rejects.toMatchObject({ problem: 'wrongArchitecture', message: expect.stringContaining('"llama" model') });
   });
 
+  it('refuses attention heads that are not a multiple of the key/value heads', async () => {
+    const odd = await tinyGgufFile({ heads: 4, kvHeads: 3 });
+    await expect(validateModelFile(odd)).rejects.toMatchObject({
+      problem: 'badShape',
+      message: expect.stringContaining('4 attention heads and 3 key/value heads'),
+    });
+  });
+
   it('refuses a context larger than the model supports or the machine can hold', async () => {
     await expect(validateModelFile(good, { contextSize: 65_536 })).rejects.toMatchObject({ problem: 'contextTooLarge' });
     const huge = await tinyGgufFile({ contextLength: 4_000_000_000 });
