@@ -24,7 +24,8 @@ export type TokenMeter = z.infer<typeof TokenMeter>;
 export const ModelHostStatus = z.object({
   state: ModelHostState,
   modelPath: z.string().optional(),
-  backend: ModelBackend.optional(),
+  /** A back-end this version does not know (a newer llama.cpp) reads as unknown rather than failing. */
+  backend: ModelBackend.optional().catch(undefined),
   /** The context window the engine actually allocated, in tokens. */
   contextSize: z.number().int().positive().optional(),
   threads: z.number().int().positive().optional(),

@@ -35,7 +35,7 @@ let slowListingStarted = () => {};
 
 function serveFile(req: IncomingMessage, res: ServerResponse): void {
   ranges.push(req.headers.range);
-  ifRanges.push(req.headers['if-range']);
+  ifRanges.push(req.headers['if-range'] as string | undefined);
   if (behaviour.status) {
     res.writeHead(behaviour.status).end();
     return;

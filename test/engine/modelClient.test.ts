@@ -300,6 +300,17 @@ describe('protocol failures', () => {
     }
   });
 
+  it('loads on a back-end it does not know, reporting it as unknown', async () => {
+    const model = client({ hostScript: garbledHost, contextSize: 2345 });
+    try {
+      const status = await model.load();
+      expect(status.state).toBe('ready');
+      expect(status.backend).toBeUndefined();
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it('the model host answers an invalid request with badRequest and its id', async () => {
     const child = fork(hostScript, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [] });
     try {
