@@ -34,10 +34,9 @@ describe('Ask LocoOperator (scripted model)', () => {
   let view: FrameLocator;
 
   before(async () => {
-    process.env.LOCOOPERATOR_SCRIPTED_MODEL = transcriptFile;
     useTranscript('where-are-routes');
     // Separate Explorer rows for src and src/server, so the test can right-click the inner folder.
-    workbench = await openWorkbench({ theme: 'dark', name: 'ask', settings: { 'explorer.compactFolders': false } });
+    workbench = await openWorkbench({ theme: 'dark', name: 'ask', settings: { 'explorer.compactFolders': false }, scriptedModel: transcriptFile });
     view = await openLocoOperatorView(workbench.page);
   });
 
@@ -141,6 +140,12 @@ describe('Ask LocoOperator (scripted model)', () => {
     await reloaded.locator('.report').waitFor({ timeout: 30_000 });
     assert.equal(await reloaded.locator('.tool-card').count(), 4);
     await reloaded.locator('.report .file-link', { hasText: 'src/server/routes.py:3' }).first().waitFor();
+    // A past session says so, and the next question is not a follow-up to it.
+    await reloaded.locator('.past-session', { hasText: 'Viewing a past session' }).waitFor();
+    const box = reloaded.getByRole('textbox', { name: 'Question about this workspace' });
+    assert.equal(await box.getAttribute('placeholder'), 'Ask a new question…');
     await screenshot(page, 'history-reopened-dark');
+    await reloaded.getByRole('button', { name: 'Back to current session' }).click();
+    await reloaded.locator('.past-session').waitFor({ state: 'detached' });
   });
 });

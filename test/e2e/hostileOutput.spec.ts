@@ -10,7 +10,8 @@ import { openLocoOperatorView, openWorkbench, screenshot, type Workbench } from 
 /**
  * Model output and file contents are untrusted. A scripted model answers with everything a
  * hostile model could write — script tags, event handlers, javascript: and command: links,
- * remote images, frames, styles, a 1 MB line — and reads a file that holds the same. In the real
+ * remote images, frames, styles, a 1 MB line — and reads a small file that holds the same markup
+ * (small, so that Read returns it rather than refusing a huge file). In the real
  * browser, nothing may execute, nothing may be fetched, and the view must stay usable.
  */
 describe('hostile model output in the Ask view', () => {
@@ -57,10 +58,8 @@ describe('hostile model output in the Ask view', () => {
         turns: [`${payload('stream')}\n<tool_call>\n${toolCall}\n</tool_call>`, report],
       }),
     );
-    process.env.LOCOOPERATOR_SCRIPTED_MODEL = transcriptFile;
-
-    workbench = await openWorkbench({ theme: 'dark', name: 'hostile' });
-    writeFileSync(path.join(workbench.workspace.root, 'hostile.md'), `${payload('file')}\n${hugeLine}\n`);
+    workbench = await openWorkbench({ theme: 'dark', name: 'hostile', scriptedModel: transcriptFile });
+    writeFileSync(path.join(workbench.workspace.root, 'hostile.md'), `${payload('file')}\n`);
     workbench.page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
@@ -95,6 +94,8 @@ describe('hostile model output in the Ask view', () => {
     }
     await view.locator('.tool-card').first().waitFor();
     await view.locator('.tool-card .tool-card-toggle').first().click();
+    // The file leg ran: Read returned the file's markup, shown as text.
+    await view.locator('.tool-card.status-done .tool-pre', { hasText: "dataset.pwned = 'file-script'" }).first().waitFor();
     await page.waitForTimeout(1000);
 
     assert.equal(await view.locator('body[data-pwned]').count(), 0, 'model or file text ran as script');

@@ -2,7 +2,8 @@ import { describe, it } from 'mocha';
 import { openLocoOperatorView, openWorkbench, screenshot, setColorTheme, type ColorTheme } from './support/workbench';
 
 describe('Ask LocoOperator view (smoke)', () => {
-  it('opens from the activity bar and follows the color theme', async () => {
+  it('opens from the activity bar, follows the color theme, and asks for the model on the first question', async () => {
+    // No scripted model: the window is a first run.
     const workbench = await openWorkbench({ theme: 'dark', name: 'smoke' });
     try {
       const view = await openLocoOperatorView(workbench.page);
@@ -11,6 +12,16 @@ describe('Ask LocoOperator view (smoke)', () => {
         // VS Code tells the webview its theme through a body class; the view's colours follow it.
         await view.locator(`body.vscode-${theme}`).waitFor();
         await screenshot(workbench.page, `smoke-view-${theme}`);
+      }
+      const box = view.getByRole('textbox', { name: 'Question about this workspace' });
+      await box.fill('What does this project do?');
+      await box.press('Enter');
+      await view.getByRole('region', { name: 'Model needed' }).waitFor({ timeout: 30_000 });
+      await view.getByRole('button', { name: 'Use a GGUF file I have…' }).waitFor();
+      for (const theme of ['light', 'dark'] as ColorTheme[]) {
+        await setColorTheme(workbench, theme);
+        await view.locator(`body.vscode-${theme}`).waitFor();
+        await screenshot(workbench.page, `model-needed-${theme}`);
       }
     } finally {
       await workbench.close();

@@ -8,6 +8,7 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../../scripts/test-host/chromium.mjs';
 import { resultsDir } from '../../../scripts/test-host/hostPaths.mjs';
 import { startCodeServer, type CodeServer } from '../../../scripts/test-host/server.mjs';
+import { SCRIPTED_MODEL_ENV } from '../../../src/vscode/scriptedTranscript';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
 
 export const EXTENSION_ID = 'locoremind.locooperator';
@@ -37,6 +38,11 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** Names the server log in test-results/e2e/logs. */
   name?: string;
+  /**
+   * The transcript file a scripted model answers from. Without one the window has no model, as on
+   * a first run, whatever an earlier spec in the same process used.
+   */
+  scriptedModel?: string;
 }
 
 let opened = 0;
@@ -49,6 +55,9 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   opened += 1;
   const name = options.name ?? `workbench-${opened}`;
 
+  // The server inherits this process's environment.
+  if (options.scriptedModel) process.env[SCRIPTED_MODEL_ENV] = options.scriptedModel;
+  else delete process.env[SCRIPTED_MODEL_ENV];
   const workspace = await makeFixtureWorkspace();
   const server = await startCodeServer({
     workspace: workspace.root,
