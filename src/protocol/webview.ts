@@ -82,6 +82,8 @@ export const ResolvedLink = z.object({
   path: z.string().optional(),
   line: z.number().int().positive().optional(),
   endLine: z.number().int().positive().optional(),
+  /** A shorter text to show for an absolute reference: the same reference, workspace-relative. */
+  label: z.string().max(4096).optional(),
 });
 export type ResolvedLink = z.infer<typeof ResolvedLink>;
 

@@ -45,9 +45,23 @@ export async function resolveReferences(refs: readonly FileReference[], context:
   };
   const bases = [...new Set([...context.bases, ...context.roots])];
   const entries = await Promise.all(
-    refs.map(async (ref): Promise<[string, ResolvedLink]> => [ref.text, await resolveOne(ref, bases, factsOf)]),
+    refs.map(async (ref): Promise<[string, ResolvedLink]> => [ref.text, withLabel(ref, await resolveOne(ref, bases, factsOf), context.roots)]),
   );
   return Object.fromEntries(entries);
+}
+
+/**
+ * Shows an absolute reference as the workspace-relative one it equals (`/home/me/app/src/a.py:3`
+ * reads `src/a.py:3`); the link's tooltip still names the whole path.
+ */
+function withLabel(ref: FileReference, link: ResolvedLink, roots: readonly string[]): ResolvedLink {
+  if (!link.exists || !path.isAbsolute(ref.path) || !ref.text.startsWith(ref.path)) return link;
+  const root = roots.filter((candidate) => isInside(path.resolve(ref.path), candidate)).sort((a, b) => b.length - a.length)[0];
+  if (root === undefined) return link;
+  const relative = path.relative(root, path.resolve(ref.path)).split(path.sep).join('/');
+  if (relative === '') return link;
+  const shown = roots.length > 1 ? `${path.basename(root)}/${relative}` : relative;
+  return { ...link, label: `${shown}${ref.text.slice(ref.path.length)}` };
 }
 
 /**

@@ -47,7 +47,17 @@ describe('resolveReferences', () => {
       bases: [],
     });
     expect(links['src/server/app.py:2']).toEqual({ exists: true, path: abs, line: 2 });
-    expect(links[abs]).toEqual({ exists: true, path: abs });
+    expect(links[abs]).toEqual({ exists: true, path: abs, label: 'src/server/app.py' });
+  });
+
+  it('shows an absolute reference inside the workspace as the relative one it equals', async () => {
+    const absolute = `${path.join(workspace.root, 'three-lines.txt')}:2-3`;
+    const links = await resolveReferences([ref(absolute, path.join(workspace.root, 'three-lines.txt'), 2, 3), ref('three-lines.txt', 'three-lines.txt')], {
+      roots: [workspace.root],
+      bases: [],
+    });
+    expect(links[absolute]).toMatchObject({ exists: true, label: 'three-lines.txt:2-3' });
+    expect(links['three-lines.txt']!.label).toBeUndefined();
   });
 
   it('tries the run folder before the workspace folders', async () => {

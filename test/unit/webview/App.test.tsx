@@ -162,6 +162,18 @@ describe('App', () => {
     expect(screen.getByText(/Node\.js/).closest('.file-ref-missing')).toBeNull();
   });
 
+  it('shows an absolute reference by the workspace-relative label the host gives it', async () => {
+    const { host } = renderApp();
+    const run = new RunScript().started().turn(1).finished('See `/w/src/server/config.py:1`.', 'done', 'run-1', 1);
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    await host.send({
+      type: 'links/resolved',
+      links: { '/w/src/server/config.py:1': { exists: true, path: '/w/src/server/config.py', line: 1, label: 'src/server/config.py:1' } },
+    });
+    const link = screen.getByRole('button', { name: 'src/server/config.py:1' });
+    expect(link.getAttribute('title')).toBe('Open /w/src/server/config.py:1');
+  });
+
   it('asks again about references after a snapshot from a host that may have forgotten', async () => {
     const { host } = renderApp();
     const run = new RunScript().started().turn(1).finished('See src/app.py:3.', 'done', 'run-1', 1);

@@ -25,7 +25,7 @@ export function FileRef({ reference, children }: FileRefProps) {
     // The reference object is rebuilt on each render; its text is its identity.
   }, [reference.text, answered, generation, verifier]);
 
-  const label = children ?? reference.text;
+  const label = children ?? resolved?.label ?? reference.text;
   if (resolved?.exists && resolved.path !== undefined) {
     const { path, line, endLine } = resolved;
     const where = line === undefined ? path : `${path}:${line}${endLine !== undefined && endLine !== line ? `-${endLine}` : ''}`;
