@@ -60,7 +60,9 @@ describe('LocoOperator in VS Code', function () {
     };
     const when = new Map(manifest.contributes.menus.commandPalette.map((entry) => [entry.command, entry.when]));
     assert.equal(when.get('locooperator.explainFolder'), 'false');
-    assert.equal(when.get('locooperator.askAboutSelection'), 'editorHasSelection');
+    assert.equal(when.get('locooperator.askAboutSelection'), 'editorHasSelection && workspaceFolderCount > 0');
+    // Without a folder there is nothing to ask about.
+    assert.equal(when.get('locooperator.ask'), 'workspaceFolderCount > 0');
   });
 
   it('answers a question with the scripted model and keeps the run in the session', async () => {
@@ -104,6 +106,22 @@ describe('LocoOperator in VS Code', function () {
     assert.match(started.task, /entry points/);
     const glob = run.events.find((event) => event.type === 'tool/result');
     assert.ok(glob?.type === 'tool/result' && glob.output.includes('app.py'), 'Glob ran in the scoped folder');
+  });
+
+  it('keeps the conversation when Explain This Folder follows a question about the workspace', async () => {
+    const root = workspaceRoot();
+    const folder = path.join(root, 'src', 'server');
+    // One transcript for the session: its turns answer both questions.
+    useTranscript(['An answer.', 'The folder.']);
+    await vscode.commands.executeCommand('locooperator.newSession');
+    await vscode.commands.executeCommand('locooperator.ask', 'What is this project?');
+    await api.settled();
+    await vscode.commands.executeCommand('locooperator.explainFolder', vscode.Uri.file(folder));
+    await api.settled();
+    const runs = api.sessionRuns();
+    assert.deepEqual(runs.map((run) => run.question), ['What is this project?', 'Explain src/server']);
+    const started = runs[1]!.events[0];
+    assert.ok(started?.type === 'run/started' && started.task.includes(`work in ${folder}`), 'the question says where to work');
   });
 
   it('Explain This File works in the file\'s workspace folder and names the file', async () => {
