@@ -58,7 +58,7 @@ export function App({ host }: { host: HostChannel }) {
           {view.pastSession && (
             <div className="notice past-session" role="status">
               <span className="codicon codicon-history" aria-hidden="true" />
-              <span className="notice-message">Viewing a past session. A question starts in the current session.</span>
+              <span className="notice-message">Viewing a past session.</span>
               <button type="button" className="text-button" onClick={() => host.post({ type: 'session/showCurrent' })}>
                 Back to current session
               </button>

@@ -87,8 +87,15 @@ function RunOutcome({ tree }: { tree: RunTree }) {
             <button type="button" className="icon-text-button" onClick={() => post({ type: 'report/save', runId })}>
               <span className="codicon codicon-save" aria-hidden="true" /> Save…
             </button>
-            <button type="button" className="icon-text-button" onClick={() => post({ type: 'report/openInEditor', runId })}>
-              <span className="codicon codicon-go-to-file" aria-hidden="true" /> Open in Editor
+            {/* "Open" fits beside Copy and Save… in a narrow side bar; the name says the whole action. */}
+            <button
+              type="button"
+              className="icon-text-button"
+              aria-label="Open in Editor"
+              title="Open in Editor"
+              onClick={() => post({ type: 'report/openInEditor', runId })}
+            >
+              <span className="codicon codicon-go-to-file" aria-hidden="true" /> Open
             </button>
           </div>
         </section>
