@@ -20,8 +20,9 @@ export class ContextOverflowError extends Error {}
 /**
  * Prefill is evaluated in chunks so that a cancel is noticed between them. Each chunk is sized from
  * the time per token the previous one took so that it lasts about the target: a slow model (a 4B
- * model on a CPU) gets small chunks and a quick cancel, a fast one gets whole batches. The first
- * chunk is small because nothing is known yet about the speed.
+ * model on a CPU) gets small chunks and a quick cancel, a fast one gets whole batches. The speed
+ * carries over to the next prefill; the first one after loading starts with the smallest chunk
+ * because nothing is known yet.
  *
  * Batches under EFFICIENT_PREFILL_CHUNK tokens cost far more per token on the CPU (with a few
  * thousand tokens in the KV cache, 8-32 tokens took as long as 256): measured on them, the time per
@@ -29,7 +30,6 @@ export class ContextOverflowError extends Error {}
  * is followed by one of at least EFFICIENT_PREFILL_CHUNK tokens; only a slower one shrinks the size.
  */
 export const DEFAULT_PREFILL_CHUNK_TARGET_MS = 80;
-const FIRST_PREFILL_CHUNK = 16;
 const MIN_PREFILL_CHUNK = 8;
 const EFFICIENT_PREFILL_CHUNK = 64;
 /** How many tokens may end inside a multi-byte character before the bytes are emitted anyway. */
@@ -68,6 +68,8 @@ export class Engine {
   /** The token history of the conversation the sequence holds. */
   private history: TokenHistory;
   private readonly parked = new ParkedConversations((line) => process.stderr.write(`${line}\n`));
+  /** The last prefill chunk's speed and the size it called for; the next prefill starts from it. */
+  private prefillPace: { msPerToken: number; chunkSize: number } | undefined;
 
   private constructor(
     private readonly llama: Llama,
@@ -229,8 +231,8 @@ export class Engine {
     const last = tokens.length - 1;
     const total = tokens.length - keep;
     const targetMs = this.options.prefillChunkTargetMs ?? DEFAULT_PREFILL_CHUNK_TARGET_MS;
-    let chunkSize = Math.min(FIRST_PREFILL_CHUNK, this.context.batchSize);
-    let msPerToken: number | undefined;
+    let chunkSize = this.prefillPace?.chunkSize ?? MIN_PREFILL_CHUNK;
+    let msPerToken = this.prefillPace?.msPerToken;
     while (position < last) {
       if (options.signal.aborted) return result('cancelled');
       // A short remainder rides with this chunk only when the two together still fit the target.
@@ -243,6 +245,7 @@ export class Engine {
       msPerToken = chunkMs / (end - position);
       const floor = chunkMs <= targetMs ? EFFICIENT_PREFILL_CHUNK : MIN_PREFILL_CHUNK;
       chunkSize = Math.min(this.context.batchSize, Math.max(floor, Math.floor(targetMs / msPerToken)));
+      this.prefillPace = { msPerToken, chunkSize };
       position = end;
       options.onProgress(position - keep, total);
     }
