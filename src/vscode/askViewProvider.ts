@@ -21,8 +21,8 @@ import { workspaceRoots } from './workspaceRoots';
 const MAX_CACHED_LINKS = 5000;
 const THOROUGHNESS_KEY = 'locooperator.thoroughness';
 
-export const MODEL_NEEDED_NOTICE =
-  'LocoOperator needs its model to answer: download LocoOperator-4B, or select a GGUF file you have. Your question runs as soon as the model is ready.';
+/** The view's model panel above it already offers the download or a file. */
+export const MODEL_NEEDED_NOTICE = 'Your question is kept: it runs as soon as the model is ready.';
 
 export interface AskViewDependencies {
   extensionUri: vscode.Uri;
