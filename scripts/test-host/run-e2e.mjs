@@ -49,11 +49,15 @@ rmSync(join(resultsDir, 'e2e'), { recursive: true, force: true });
 mkdirSync(join(resultsDir, 'e2e'), { recursive: true });
 console.log(`[e2e] ${specs.length} spec file(s), extension ${extensionPath}`);
 
-const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 180_000, reporter: 'spec' });
+// A browser driving a whole workbench on a shared 2-core machine misses a beat now and then (a
+// click racing a layout restore): each test gets one more try, and every retry is printed so
+// that a test which needs it keeps being seen.
+const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 180_000, reporter: 'spec', retries: 1 });
 if (process.env.LOCOOPERATOR_TEST_GREP) mocha.grep(process.env.LOCOOPERATOR_TEST_GREP);
 for (const name of specs) mocha.addFile(join(outDir, name.replace(/\.ts$/, '.js')));
 const stats = await new Promise((done) => {
   const runner = mocha.run(() => done(runner.stats));
+  runner.on('retry', (test, error) => console.log(`[e2e] retrying "${test.fullTitle()}" after: ${String(error?.message ?? error).split('\n')[0]}`));
 });
 
 writeSummary('e2e', { passed: stats.passes, failed: stats.failures, skipped: stats.pending });

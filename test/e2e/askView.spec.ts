@@ -85,10 +85,13 @@ describe('Ask LocoOperator (scripted model)', () => {
     const { page } = workbench;
     useTranscript('explain-folder');
     await runCommand(page, 'LocoOperator: New Session');
-    await page.locator('.part.activitybar').getByRole('tab', { name: /^Explorer/ }).click();
     const tree = page.locator('.explorer-folders-view');
     const src = tree.getByRole('treeitem', { name: 'src', exact: true });
     const server = tree.getByRole('treeitem', { name: 'server', exact: true });
+    // The activity-bar tab toggles: if the Explorer was already showing, the first click hides it.
+    const explorerTab = page.locator('.part.activitybar').getByRole('tab', { name: /^Explorer/ });
+    await explorerTab.click();
+    if (!(await src.waitFor({ timeout: 5_000 }).then(() => true, () => false))) await explorerTab.click();
     await src.waitFor();
     if (!(await server.isVisible())) await src.click();
     await server.click({ button: 'right' });
