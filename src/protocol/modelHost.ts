@@ -34,6 +34,8 @@ export const ModelHostStatus = z.object({
   pid: z.number().int().optional(),
   /** The sequence's token meter since loading: what llama.cpp evaluated (input) and sampled (output). */
   tokenMeter: TokenMeter.optional(),
+  /** While loading: the fraction of the model loaded so far (0..1), sent as it advances. */
+  loadProgress: z.number().min(0).max(1).optional(),
   error: z.string().optional(),
 });
 export type ModelHostStatus = z.infer<typeof ModelHostStatus>;

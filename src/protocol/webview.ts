@@ -112,7 +112,14 @@ export const ModelStatus = z.discriminatedUnion('state', [
   z.object({ state: z.literal('notLoaded'), modelName: z.string() }),
   z.object({ state: z.literal('loading'), modelName: z.string(), progress: z.number().min(0).max(1).optional() }),
   z.object({ state: z.literal('ready'), modelName: z.string(), backend: z.string() }),
-  z.object({ state: z.literal('generating'), modelName: z.string(), backend: z.string(), tokensPerSecond: z.number().nonnegative() }),
+  z.object({
+    state: z.literal('generating'),
+    modelName: z.string(),
+    backend: z.string(),
+    tokensPerSecond: z.number().nonnegative(),
+    /** While the model reads the prompt (prefill), the fraction read so far; absent once it writes. */
+    prefill: z.number().min(0).max(1).optional(),
+  }),
   z.object({
     state: z.literal('error'),
     message: z.string(),

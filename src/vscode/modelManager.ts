@@ -10,6 +10,7 @@ import type { AgentEvent } from '../protocol/agentEvent';
 import type { SettingName } from '../protocol/settings';
 import type { ModelAction, ModelStatus } from '../protocol/webview';
 import { formatBytes, modelStatusFromHost } from './modelStatus';
+import { withPrefillProgress } from './prefillProgress';
 import { loadScriptedModel } from '../agent/scriptedModel';
 import { SCRIPTED_MODEL_ENV } from './scriptedTranscript';
 import { SETTINGS_SECTION, type SettingsReader } from './settings';
@@ -23,7 +24,10 @@ const ENGINE_SETTINGS: readonly SettingName[] = ['model.path', 'model.variant', 
  * through a ModelClient, and reports its state for the view and the status bar.
  */
 export class ModelManager implements vscode.Disposable {
-  private client?: { key: string; value: ModelClient };
+  /** The engine's client and the ChatModel the agent gets for it (which reports prefill progress). */
+  private client?: { key: string; value: ModelClient; model: ChatModel };
+  /** How far the current turn has read its prompt, while it has not started writing. */
+  private prefill: number | undefined;
   private current: ModelStatus = { state: 'notDownloaded', offer: downloadOffer(catalog.defaultVariant) };
   private tokensPerSecond = 0;
   private readonly changed = new vscode.EventEmitter<ModelStatus>();
@@ -49,7 +53,7 @@ export class ModelManager implements vscode.Disposable {
   /** Works out the state without loading anything (a file check). */
   async refresh(): Promise<void> {
     if (process.env[SCRIPTED_MODEL_ENV]) return this.setStatus(scriptedStatus());
-    if (this.client) return this.setStatus(modelStatusFromHost(this.client.value.status(), this.modelName(), this.tokensPerSecond));
+    if (this.client) return this.setStatus(this.withPrefill(modelStatusFromHost(this.client.value.status(), this.modelName(), this.tokensPerSecond)));
     const file = await this.modelFile();
     this.setStatus(file ? { state: 'notLoaded', modelName: path.basename(file) } : this.notDownloaded());
   }
@@ -75,7 +79,7 @@ export class ModelManager implements vscode.Disposable {
       idleUnloadMs: settings.idleUnloadMinutes * 60_000,
     };
     const key = JSON.stringify(options);
-    if (this.client?.key === key) return this.client.value;
+    if (this.client?.key === key) return this.client.model;
     await this.disposeClient();
     try {
       await validateModelFile(file, { contextSize: typeof options.contextSize === 'number' ? options.contextSize : undefined });
@@ -92,13 +96,19 @@ export class ModelManager implements vscode.Disposable {
       onStatus: (status) => {
         if (this.client?.value !== client) return;
         if (status.error) this.log.error(`Model host: ${status.error}`);
-        this.setStatus(modelStatusFromHost(status, path.basename(file), this.tokensPerSecond));
+        this.setStatus(this.withPrefill(modelStatusFromHost(status, path.basename(file), this.tokensPerSecond)));
       },
       onLog: (line) => this.log.info(`[model host] ${line}`),
     });
-    this.client = { key, value: client };
+    const model = withPrefillProgress(client, (fraction) => {
+      if (this.client?.value !== client) return;
+      this.prefill = fraction;
+      if (this.current.state === 'generating') this.setStatus(this.withPrefill(this.current));
+    });
+    this.client = { key, value: client, model };
+    this.prefill = undefined;
     this.setStatus({ state: 'notLoaded', modelName: path.basename(file) });
-    return client;
+    return model;
   }
 
   /** Generation speed from the last turn, shown while the model generates. */
@@ -173,6 +183,13 @@ export class ModelManager implements vscode.Disposable {
     return this.current.state === 'notLoaded' || this.current.state === 'loading' || this.current.state === 'ready' || this.current.state === 'generating'
       ? this.current.modelName
       : 'LocoOperator-4B';
+  }
+
+  /** A generating status says how far the prompt has been read until the model writes. */
+  private withPrefill(status: ModelStatus): ModelStatus {
+    if (status.state !== 'generating') return status;
+    const { prefill: _previous, ...rest } = status;
+    return this.prefill === undefined ? rest : { ...rest, prefill: this.prefill };
   }
 
   private notDownloaded(): ModelStatus {

@@ -22,7 +22,7 @@ export function modelStatusFromHost(host: ModelHostStatus, modelName: string, to
         : { state: 'notLoaded', modelName };
     case 'starting':
     case 'loading':
-      return { state: 'loading', modelName };
+      return host.loadProgress === undefined ? { state: 'loading', modelName } : { state: 'loading', modelName, progress: host.loadProgress };
     case 'ready':
       return { state: 'ready', modelName, backend: backendName(host.backend) };
     case 'generating':
@@ -63,6 +63,7 @@ export function statusBarLook(status: ModelStatus): StatusBarLook {
     case 'ready':
       return look('check', `ready (${status.backend})`, `${status.modelName} is loaded and runs on ${status.backend}.`);
     case 'generating':
+      if (status.prefill !== undefined) return look('pulse', `reading the prompt ${Math.floor(status.prefill * 100)}%`, `${status.modelName} is reading the prompt on ${status.backend}.`);
       // The speed is measured per turn, so the first turn has none yet.
       return look('pulse', status.tokensPerSecond > 0 ? `${Math.round(status.tokensPerSecond)} tok/s` : 'generating', `${status.modelName} is generating on ${status.backend}.`);
     case 'error':

@@ -36,6 +36,25 @@ describe('the model host on a tiny qwen3 model', () => {
     expect(status.peakRssBytes).toBeGreaterThan(0);
   });
 
+  it('reports load progress as it loads, rising to 1', async () => {
+    const progress: number[] = [];
+    const loading = client({
+      onStatus: (status) => {
+        if (status.loadProgress !== undefined) progress.push(status.loadProgress);
+      },
+    });
+    try {
+      expect(await loading.load()).toMatchObject({ state: 'ready' });
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.at(-1)).toBe(1);
+      expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+      // Once ready, the status no longer carries a load fraction.
+      expect(loading.status().loadProgress).toBeUndefined();
+    } finally {
+      await loading.dispose();
+    }
+  });
+
   it('streams text chunks that add up to the returned text', async () => {
     const chunks: string[] = [];
     const result = await model.complete(

@@ -83,7 +83,8 @@ export class Engine {
     this.history = new TokenHistory((text, special) => model.tokenize(text, special));
   }
 
-  static async load(options: EngineOptions): Promise<Engine> {
+  /** `onLoadProgress` hears the fraction of the model loaded (0..1) as llama.cpp reads it. */
+  static async load(options: EngineOptions, onLoadProgress?: (progress: number) => void): Promise<Engine> {
     const { getLlama, LlamaLogLevel, LlamaGrammarEvaluationState } = await import('node-llama-cpp');
     // llama.cpp says why a load failed only in its log; keep the errors to explain the failure.
     const errors: string[] = [];
@@ -113,7 +114,7 @@ export class Engine {
     }
     let model: LlamaModel;
     try {
-      model = await llama.loadModel({ modelPath: options.modelPath });
+      model = await llama.loadModel({ modelPath: options.modelPath, onLoadProgress });
     } catch (error) {
       await llama.dispose();
       throw new Error(explain(error));

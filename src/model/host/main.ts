@@ -9,6 +9,12 @@ import { ContextOverflowError, Engine, type EngineOptions } from './engine';
 let engine: Engine | undefined;
 let loading: Promise<Engine> | undefined;
 let generation: { id: string; abort: AbortController; finished: Promise<void> } | undefined;
+/** How far the load in progress has come (0..1), for the status bar's "loading 45%". */
+let loadProgress: number | undefined;
+
+/** Load progress is sent at most this often, or when it advanced this far, and always at the end. */
+const LOAD_PROGRESS_INTERVAL_MS = 100;
+const LOAD_PROGRESS_STEP = 0.05;
 
 function send(message: ModelToHost): void {
   process.send?.(message);
@@ -16,7 +22,7 @@ function send(message: ModelToHost): void {
 
 function status(): ModelHostStatus {
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-  if (!engine) return { state: loading ? 'loading' : 'unloaded', peakRssBytes, pid: process.pid };
+  if (!engine) return loading ? { state: 'loading', loadProgress, peakRssBytes, pid: process.pid } : { state: 'unloaded', peakRssBytes, pid: process.pid };
   return {
     state: generation ? 'generating' : 'ready',
     modelPath: engine.options.modelPath,
@@ -44,13 +50,24 @@ async function load(id: string, options: EngineOptions): Promise<void> {
   }
   await unload();
   try {
-    loading = Engine.load(options);
+    let sentAt = 0;
+    let sent = 0;
+    loading = Engine.load(options, (progress) => {
+      loadProgress = Math.min(1, Math.max(0, progress));
+      const now = Date.now();
+      if (loadProgress < 1 && now - sentAt < LOAD_PROGRESS_INTERVAL_MS && loadProgress - sent < LOAD_PROGRESS_STEP) return;
+      sentAt = now;
+      sent = loadProgress;
+      // Unsolicited, so the client forwards it as a status change.
+      send({ type: 'model/status', status: status() });
+    });
     engine = await loading;
     send({ type: 'model/status', id, status: status() });
   } catch (error) {
     send({ type: 'request/error', id, code: 'loadFailed', message: (error as Error).message });
   } finally {
     loading = undefined;
+    loadProgress = undefined;
   }
 }
 

@@ -9,6 +9,10 @@ describe('modelStatusFromHost', () => {
     expect(modelStatusFromHost({ state: 'generating', backend: 'metal' }, 'm.gguf', 41.5)).toMatchObject({ backend: 'Metal', tokensPerSecond: 41.5 });
   });
 
+  it('passes on how far the model has loaded', () => {
+    expect(modelStatusFromHost({ state: 'loading', loadProgress: 0.45 }, 'm.gguf', 0)).toEqual({ state: 'loading', modelName: 'm.gguf', progress: 0.45 });
+  });
+
   it('turns a failed load and a crash into errors that say what to do', () => {
     const failed = modelStatusFromHost({ state: 'stopped', error: 'not a GGUF file' }, 'm.gguf', 0);
     expect(failed).toMatchObject({ state: 'error', actions: ['selectFile', 'openSettings', 'showLog'] });
@@ -24,6 +28,11 @@ describe('statusBarLook', () => {
     expect(statusBarLook({ state: 'downloading', receivedBytes: 500, totalBytes: 2000 }).text).toBe('$(sync~spin) LocoOperator: downloading 25%');
     expect(statusBarLook({ state: 'ready', modelName: 'm', backend: 'CPU' }).text).toBe('$(check) LocoOperator: ready (CPU)');
     expect(statusBarLook({ state: 'generating', modelName: 'm', backend: 'CPU', tokensPerSecond: 12.6 }).text).toBe('$(pulse) LocoOperator: 13 tok/s');
+    expect(statusBarLook({ state: 'loading', modelName: 'm' }).text).toBe('$(loading~spin) LocoOperator: loading');
+    expect(statusBarLook({ state: 'loading', modelName: 'm', progress: 0.456 }).text).toBe('$(loading~spin) LocoOperator: loading 45%');
+    expect(statusBarLook({ state: 'generating', modelName: 'm', backend: 'CPU', tokensPerSecond: 12.6, prefill: 0.3 }).text).toBe(
+      '$(pulse) LocoOperator: reading the prompt 30%',
+    );
     const error = statusBarLook({ state: 'error', message: 'boom', actions: [] });
     expect(error).toMatchObject({ text: '$(error) LocoOperator: error', error: true });
     expect(error.tooltip).toContain('boom');

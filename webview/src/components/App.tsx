@@ -80,7 +80,12 @@ export function App({ host }: { host: HostChannel }) {
                     </button>
                   </div>
                   {view.runOrder.map((runId) => (
-                    <RunView key={runId} tree={view.runs[runId]!} active={runId === view.activeRunId} />
+                    <RunView
+                      key={runId}
+                      tree={view.runs[runId]!}
+                      active={runId === view.activeRunId}
+                      prefill={runId === view.activeRunId && view.model?.state === 'generating' ? view.model.prefill : undefined}
+                    />
                   ))}
                 </>
               ) : (

@@ -8,8 +8,11 @@ import { RunFooter } from './RunFooter';
 import { RunTreeContext } from './runTreeContext';
 import { scopeIcon } from './ScopeChip';
 
-/** One question of the session: the question, the live trace, and the outcome. */
-export const RunView = memo(function RunView({ tree, active }: { tree: RunTree; active: boolean }) {
+/**
+ * One question of the session: the question, the live trace, and the outcome. `prefill` is how
+ * far the model has read the prompt of the active run's turn, while it has not started writing.
+ */
+export const RunView = memo(function RunView({ tree, active, prefill }: { tree: RunTree; active: boolean; prefill?: number }) {
   const agent = rootAgent(tree);
   const finished = agent?.finished;
   return (
@@ -25,7 +28,8 @@ export const RunView = memo(function RunView({ tree, active }: { tree: RunTree; 
         )}
         {active && finished === undefined && (
           <div className="working">
-            <span className="codicon codicon-loading codicon-modifier-spin" aria-hidden="true" /> Working…
+            <span className="codicon codicon-loading codicon-modifier-spin" aria-hidden="true" />{' '}
+            {prefill === undefined ? 'Working…' : `Reading the prompt… ${Math.floor(prefill * 100)}%`}
           </div>
         )}
         {finished && <RunOutcome tree={tree} />}
