@@ -31,10 +31,21 @@ const TARGETS = {
 };
 const LLAMA_SCOPE = '@node-llama-cpp/';
 
-// Files inside runtime modules that nothing loads at run time: llama.cpp's source bundle (only
-// for building from source, which the model host never does), TypeScript sources and type
-// declarations, source maps.
-const SKIPPED_FILES = [/^node-llama-cpp\/llama\/gitRelease\.bundle$/, /\.[cm]?tsx?$/, /\.map$/];
+// Dependencies of node-llama-cpp used only to build llama.cpp from source, which the model host
+// never does (it asks for prebuilt binaries only); node-llama-cpp runs cmake-js as a separate
+// process for such builds and never imports any of them.
+const BUILD_ONLY_MODULES = ['cmake-js', 'node-addon-api', 'node-api-headers'];
+
+// Files inside runtime modules that nothing loads at run time: what node-llama-cpp needs only to
+// build from source (llama.cpp's source bundle, the addon's C++ sources, CMake files, toolchains,
+// patches), TypeScript sources and type declarations, source maps, and documentation other than
+// licence texts.
+const SKIPPED_FILES = [
+  /^node-llama-cpp\/llama\/(gitRelease\.bundle|CMakeLists\.txt|\.clang-format|(addon|cmake|patches|profiles|toolchains|xpack)\/.*)$/,
+  /\.[cm]?tsx?$/,
+  /\.map$/,
+  /\/(?!licen[cs]e|notice)[^/]*\.md$/i,
+];
 
 const { values } = parseArgs({
   options: { target: { type: 'string', default: 'linux-x64' }, out: { type: 'string' } },
@@ -80,6 +91,16 @@ for (const dir of modules) {
   });
 }
 
+// Staged modules no longer list the build-only dependencies left out, so that vsce's `npm list`
+// finds nothing missing.
+for (const dir of modules) {
+  const file = join(staging, dir, 'package.json');
+  const pkg = JSON.parse(readFileSync(file, 'utf8'));
+  const listed = BUILD_ONLY_MODULES.filter((name) => pkg.dependencies?.[name]);
+  for (const name of listed) delete pkg.dependencies[name];
+  if (listed.length > 0) writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+}
+
 // The staged manifest lists only the staged dependencies, so that vsce's `npm list` agrees.
 const { scripts: _scripts, devDependencies: _dev, ...shipped } = manifest;
 shipped.dependencies = Object.fromEntries(RUNTIME_MODULES.map((name) => [name, manifest.dependencies[name]]));
@@ -112,6 +133,7 @@ function runtimeClosure() {
     found.add(dir);
     const optional = pkg.optionalDependencies ?? {};
     for (const name of Object.keys({ ...pkg.dependencies, ...optional })) {
+      if (BUILD_ONLY_MODULES.includes(name)) continue;
       const resolved = resolveModule(name, dir);
       if (resolved) visit(resolved);
       else if (!(name in optional)) throw new Error(`${pkg.name} needs ${name}, which is not installed`);
