@@ -1,5 +1,6 @@
-// Builds the three bundles the product runs: the extension host, the model host, the CLI, and
-// the webview. Production builds are minified; `--watch` rebuilds on change.
+// Builds the bundles the product runs: the extension host (with the agent runtime it loads on
+// the first question), the model host, the CLI, and the webview. Production builds are minified;
+// `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -26,7 +27,15 @@ const nodeCommon = {
 };
 
 const targets = [
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', ...nodeCommon },
+  // The agent and its tools load on the first question from a bundle of their own: CommonJS output
+  // cannot split off a dynamic import, and inlined they would make activation load them too.
+  {
+    ...nodeCommon,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: [...nodeCommon.external, './agentRuntime.js'],
+  },
+  { entryPoints: ['src/agentRuntime.ts'], outfile: 'dist/agentRuntime.js', ...nodeCommon },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', ...nodeCommon },
   {
     entryPoints: ['src/model/host/main.ts'],

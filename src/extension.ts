@@ -21,6 +21,8 @@ import { downloadModel } from './model/downloader';
 
 let shutdown: (() => Promise<void>) | undefined;
 
+type AgentRuntime = typeof import('./agentRuntime');
+
 /** What the extension offers other extensions (and the tests that drive it): read-only views of its state. */
 export interface LocoOperatorApi {
   modelStatus(): ModelStatus;
@@ -44,8 +46,9 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
       const model = await models.acquire();
       if (model === 'modelNeeded') return model;
       const current = settings.read();
-      // Loaded on the first question, not on activation: the agent and its tools are most of the bundle.
-      const [{ AgentSession }, { createExplorerTools }] = await Promise.all([import('./agent/session'), import('./tools/registry')]);
+      // The agent and its tools are most of the code: a bundle of their own (dist/agentRuntime.js,
+      // see scripts/build.mjs) that loads on the first question, not on activation.
+      const { AgentSession, createExplorerTools } = require('./agentRuntime.js') as AgentRuntime;
       // Tools confine paths by real path, so the roots they get are real paths too.
       const roots = await Promise.all(workspaceRoots().map((root) => realpath(root)));
       return new AgentSession({
