@@ -11,14 +11,14 @@ const CHARS_PER_TOKEN = 3;
 
 export const COMPACTED_TOOL_OUTPUT = '[Earlier tool output removed to fit the context window. Call the tool again if you still need it.]';
 
-export function estimateTokens(text: string): number {
+function estimateTokens(text: string): number {
   return Math.ceil(text.length / CHARS_PER_TOKEN);
 }
 
 /** Per-message overhead of the ChatML markers and role line. */
 const MESSAGE_OVERHEAD_TOKENS = 5;
 
-export function estimateConversationTokens(messages: readonly ConversationMessage[]): number {
+function estimateConversationTokens(messages: readonly ConversationMessage[]): number {
   return messages.reduce((sum, message) => sum + estimateTokens(message.content) + MESSAGE_OVERHEAD_TOKENS, 0);
 }
 

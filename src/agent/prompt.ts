@@ -1,8 +1,8 @@
 import type { ConversationMessage } from '../protocol/conversation';
 import type { PromptPart } from '../protocol/prompt';
 
-export const IM_START = '<|im_start|>';
-export const IM_END = '<|im_end|>';
+const IM_START = '<|im_start|>';
+const IM_END = '<|im_end|>';
 
 /**
  * Renders a conversation in Qwen3 ChatML without thinking, byte for byte as the base model's

@@ -76,7 +76,7 @@ function partialTagLength(text: string, tag: string): number {
 
 const EXAMPLE = '{"name": "Read", "arguments": {"file_path": "/absolute/path"}}';
 
-export function parseToolCall(raw: string): ParsedToolCall {
+function parseToolCall(raw: string): ParsedToolCall {
   const body = raw.trim();
   let value: unknown;
   try {
