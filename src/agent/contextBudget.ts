@@ -19,7 +19,7 @@ function estimateTokens(text: string): number {
 const MESSAGE_OVERHEAD_TOKENS = 5;
 
 function estimateConversationTokens(messages: readonly ConversationMessage[]): number {
-  return messages.reduce((sum, message) => sum + estimateTokens(message.content) + MESSAGE_OVERHEAD_TOKENS, 0);
+  return messages.reduce((sum, message) => sum + estimateTokens(message.content) + estimateTokens(message.reminder ?? '') + MESSAGE_OVERHEAD_TOKENS, 0);
 }
 
 /** Caps one tool output to a token budget, saying so to the model. */

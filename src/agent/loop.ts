@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { RunFinishReason } from '../protocol/agentEvent';
 import type { ConversationMessage } from '../protocol/conversation';
 import { SamplingOptions, type CompletionResult } from '../protocol/prompt';
-import { toolUseError, unknownToolResult, type SubAgentRequest, type SubAgentResult, type Tool, type ToolContext, type ToolResult } from '../tools/defineTool';
+import { toolUseError, type SubAgentRequest, type SubAgentResult, type Tool, type ToolContext, type ToolResult } from '../tools/defineTool';
+import { resolveToolCall, type ResolvedToolCall } from '../tools/inventedNames';
 import type { ChatModel } from './chatModel';
 import { capToolOutput, compactToFit } from './contextBudget';
 import type { EventSink } from './events';
-import { renderPrompt, systemPrompt, type EnvironmentInfo } from './prompt';
+import { renderPrompt, shellName, systemPrompt, type EnvironmentInfo, type SystemPromptVariant } from './prompt';
 import { serialModel } from './serialModel';
-import { ToolCallStreamParser, type ParsedToolCall } from './toolCallParser';
+import { textOutsideToolCalls, ToolCallStreamParser, type ParsedToolCall } from './toolCallParser';
 
 export const DEFAULT_MAX_TURNS = 10;
 
@@ -32,6 +33,8 @@ export interface RunAgentOptions {
   /** Set on a sub-agent run: the id of the Task call that started it. */
   parentCallId?: string;
   env?: Partial<EnvironmentInfo>;
+  /** The training data's system prompt unless an evaluation asks for the variant with a tool list. */
+  systemPromptVariant?: SystemPromptVariant;
 }
 
 export interface RunOutcome {
@@ -71,10 +74,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
   const question = maxTurns === 1 ? `${options.task}\n\n${LAST_TURN_REMINDER}` : options.task;
   const messages: ConversationMessage[] = options.history?.length
     ? [...options.history.map((message) => ({ ...message })), { role: 'user', content: question }]
-    : [
-        { role: 'system', content: systemPrompt({ cwd: options.cwd, platform: process.platform, shell: 'bash', ...options.env }) },
-        { role: 'user', content: question },
-      ];
+    : openingMessages(options, question);
 
   let turns = 0;
   let toolCalls = 0;
@@ -133,12 +133,23 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
     };
     const dispatch = (call: ParsedToolCall): Promise<ToolResult> => {
       const callId = `${runId.slice(0, 8)}-${++callCounter}`;
-      const tool = options.tools.get(call.name);
-      const title = call.ok && tool ? tool.titleFor(call.args, context) : call.name;
+      const resolved: ResolvedToolCall = call.ok
+        ? resolveToolCall(options.tools, call.name, call.args)
+        : { ok: false, result: { output: toolUseError(call.error), title: call.name, metadata: {}, status: 'error' } };
+      const target = resolved.ok ? resolved : undefined;
+      const title = target ? target.tool.titleFor(target.args, context) : call.name;
       toolCalls++;
-      emit({ type: 'tool/call', runId, turn: turns, callId, name: call.name, args: call.ok ? call.args : call.raw, title });
+      emit({
+        type: 'tool/call',
+        runId,
+        turn: turns,
+        callId,
+        name: target?.tool.name ?? call.name,
+        args: target ? target.args : call.ok ? call.args : call.raw,
+        title,
+      });
       const started = Date.now();
-      return executeCall(call, tool, callId).then((result) => {
+      return executeCall(resolved, callId).then((result) => {
         const capped = capToolOutput(result.output, maxToolOutputTokens);
         emit({
           type: 'tool/result',
@@ -155,23 +166,23 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
         return { ...result, output: capped.output };
       });
     };
-    const executeCall = async (call: ParsedToolCall, tool: Tool | undefined, callId: string): Promise<ToolResult> => {
-      if (!call.ok) return { output: toolUseError(call.error), title: call.name, metadata: {}, status: 'error' };
-      if (lastTurn) return { output: TURN_LIMIT_ERROR, title: call.name, metadata: {}, status: 'refused' };
-      if (!tool) return unknownToolResult(call.name);
-      const key = `${call.name}\u0000${canonicalJson(call.args)}`;
+    const executeCall = async (resolved: ResolvedToolCall, callId: string): Promise<ToolResult> => {
+      if (!resolved.ok) return resolved.result;
+      const { tool, args } = resolved;
+      if (lastTurn) return { output: TURN_LIMIT_ERROR, title: tool.name, metadata: {}, status: 'refused' };
+      const key = `${tool.name}\u0000${canonicalJson(args)}`;
       const earlierTurn = seenCalls.get(key);
       if (earlierTurn !== undefined) {
         return {
           output: toolUseError(
-            `Error: you already made this exact ${call.name} call in turn ${earlierTurn}; its result is above. Use that result, or change the arguments.`,
+            `Error: you already made this exact ${tool.name} call in turn ${earlierTurn}; its result is above. Use that result, or change the arguments.`,
           ),
-          title: tool.titleFor(call.args, context),
+          title: tool.titleFor(args, context),
           metadata: { duplicate: true },
           status: 'refused',
         };
       }
-      const result = await tool.run(call.args, { ...context, callId });
+      const result = await tool.run(args, { ...context, callId });
       // Only a call that worked is a repeat next time: after a timeout or an error, trying again is fair.
       if (result.status === 'done') seenCalls.set(key, turns);
       return result;
@@ -215,12 +226,11 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
     }
     results.forEach((result) => messages.push({ role: 'tool', content: result.output }));
     if (lastTurn) {
-      const report = stripToolCalls(completion.text);
+      const report = textOutsideToolCalls(completion.text).trim();
       return finish('max_turns', report ? { report } : {});
     }
     if (turns === maxTurns - 1) {
-      const last = messages[messages.length - 1]!;
-      last.content = `${last.content}\n\n${LAST_TURN_REMINDER}`;
+      messages[messages.length - 1]!.reminder = LAST_TURN_REMINDER;
     }
   }
   return finish('max_turns');
@@ -237,6 +247,15 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-function stripToolCalls(text: string): string {
-  return text.replace(/<tool_call>[\s\S]*?(<\/tool_call>|$)/g, '').trim();
+/** The conversation a new session starts with: the system prompt and the first question. */
+export function openingMessages(
+  options: Pick<RunAgentOptions, 'cwd' | 'tools' | 'env' | 'systemPromptVariant'>,
+  question: string,
+): ConversationMessage[] {
+  const env = { cwd: options.cwd, platform: process.platform, shell: shellName(process.env.SHELL), ...options.env };
+  const tools = [...options.tools.values()].map((tool) => ({ name: tool.name, parameters: Object.keys(tool.parameters.shape) }));
+  return [
+    { role: 'system', content: systemPrompt(env, options.systemPromptVariant, tools) },
+    { role: 'user', content: question },
+  ];
 }

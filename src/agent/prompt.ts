@@ -25,6 +25,7 @@ export function renderPrompt(messages: readonly ConversationMessage[]): PromptPa
         plain('user');
       }
       plain(`\n<tool_response>\n${message.content}\n</tool_response>`);
+      if (message.reminder) plain(`\n${message.reminder}`);
       if (messages[index + 1]?.role !== 'tool') {
         special(IM_END);
         plain('\n');
@@ -48,28 +49,59 @@ export function promptText(parts: readonly PromptPart[]): string {
 
 export interface EnvironmentInfo {
   cwd: string;
+  /** `process.platform` of the machine the tools run on. */
   platform: string;
   shell: string;
 }
 
 /**
- * The system prompt. Short on purpose: every token here is prefilled on the user's machine,
- * though the engine reuses it from the KV cache across questions.
+ * The system prompt of the model's training data, byte for byte (the authors' published sample,
+ * whitespace included: note the space after "OUTPUT RULES:"). Every word that differs from it
+ * costs a 4B model accuracy, so it carries no tool list: the model learned the tools and the
+ * `<tool_call>` format in training.
  */
-export function systemPrompt(env: EnvironmentInfo): string {
-  return [
-    'You are LocoOperator, a read-only codebase search specialist. You explore the code in the working directory to answer the question you are given, then report what you found.',
-    '',
-    'CRITICAL CONSTRAINTS:',
-    '- Strictly read-only: never create, modify, move or delete files, and never run commands that change anything.',
-    '- Make independent tool calls in parallel: put several <tool_call> blocks in one reply.',
-    '- Use absolute file paths.',
-    '- Do not use emojis.',
-    '- When you have enough information, answer directly with your final report: no tool call, concise, with file references as /absolute/path:line.',
-    '',
-    'Tools: Read (file_path, offset, limit), Grep (pattern, path, glob, type, output_mode, -i, -n, -A, -B, -C, head_limit), Glob (pattern, path), Bash (command, description; read-only commands only), Task (description, prompt, subagent_type; delegates a focused search).',
-    'Call a tool by writing <tool_call>\n{"name": "Read", "arguments": {"file_path": "/abs/path"}}\n</tool_call>. Results come back as <tool_response> blocks in the same order.',
-    '',
-    `ENV: working directory ${env.cwd}; OS ${env.platform}; shell ${env.shell}.`,
-  ].join('\n');
+const TRAINED_SYSTEM_PROMPT =
+  'You are a read-only codebase search specialist.\n\nCRITICAL CONSTRAINTS:\n1. STRICTLY READ-ONLY: You cannot create, edit, delete, move files, or run any state-changing commands. Use tools/bash ONLY for reading (e.g., ls, find, cat, grep).\n2. EFFICIENCY: Spawn multiple parallel tool calls for faster searching.\n3. OUTPUT RULES: \n   - ALWAYS use absolute file paths.\n   - STRICTLY NO EMOJIS in your response.\n   - Output your final report directly. Do not use colons before tool calls.';
+
+/**
+ * Which system prompt a run uses: `trained` (the default) is the training data's own; `toolList`
+ * adds a line naming the tools and their arguments, kept only to be compared against it in an
+ * evaluation with the real weights.
+ */
+export type SystemPromptVariant = 'trained' | 'toolList';
+
+export interface ToolSignature {
+  name: string;
+  parameters: readonly string[];
+}
+
+export function systemPrompt(env: EnvironmentInfo, variant: SystemPromptVariant = 'trained', tools: readonly ToolSignature[] = []): string {
+  const toolList =
+    variant === 'toolList' && tools.length > 0
+      ? `\n\nTools: ${tools.map((tool) => `${tool.name} (${tool.parameters.join(', ')})`).join(', ')}. Call one with <tool_call>\n{"name": "Read", "arguments": {"file_path": "/abs/path"}}\n</tool_call>.`
+      : '';
+  return `${TRAINED_SYSTEM_PROMPT}${toolList}\n\nENV: Working directory is ${env.cwd} (${osName(env.platform)}, ${env.shell}).`;
+}
+
+/** Operating systems named as in the training data's ENV line. */
+function osName(platform: string): string {
+  switch (platform) {
+    case 'darwin':
+      return 'macOS';
+    case 'linux':
+      return 'Linux';
+    case 'win32':
+      return 'Windows';
+    default:
+      return platform;
+  }
+}
+
+/**
+ * The shell named in the ENV line: the user's login shell when it is one the Bash tool's syntax
+ * serves (the training data says zsh on macOS), else bash, which is what the tool speaks.
+ */
+export function shellName(loginShell: string | undefined): string {
+  const name = loginShell?.split(/[\\/]/).pop() ?? '';
+  return name === 'zsh' || name === 'bash' ? name : 'bash';
 }

@@ -3,8 +3,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ChatModel } from '../agent/chatModel';
 import { createEventSink } from '../agent/events';
-import { DEFAULT_MAX_TURNS, runAgent } from '../agent/loop';
+import { DEFAULT_MAX_TURNS, openingMessages, runAgent } from '../agent/loop';
+import { promptText, renderPrompt, type SystemPromptVariant } from '../agent/prompt';
 import { loadScriptedModel } from '../agent/scriptedModel';
+import { questionTask } from '../agent/taskPrompts';
 import { unknownToolResult } from '../tools/defineTool';
 import { createExplorerTools } from '../tools/registry';
 import { catalog, downloadedFileName } from '../model/catalog';
@@ -17,6 +19,8 @@ const USAGE = `LocoOperator: explore a codebase with a small model that runs on 
 Usage:
   locooperator ask "QUESTION" [--cwd DIR] [--model FILE.gguf | --scripted FILE.json]
                               [--max-turns N] [--threads N] [--context-size N] [--json]
+                              [--system-prompt trained|tool-list]
+  locooperator prompt "QUESTION" [--cwd DIR] [--system-prompt trained|tool-list]
   locooperator tool NAME 'JSON-ARGS' [--cwd DIR]
   locooperator download [--variant Q4_K_M] [--dir DIR]
 
@@ -24,6 +28,9 @@ ask        answers QUESTION about the code in DIR (default: the current director
            the tool calls and the report as they happen (--json: one event per line).
            The model is --model, else $LOCOOPERATOR_MODEL_PATH, else the downloaded default;
            --scripted replays recorded turns instead (\${workspaceFolder} in them is DIR).
+prompt     prints the exact first prompt the model would receive for QUESTION (ChatML, as
+           rendered; --system-prompt tool-list adds a tool list to the trained system prompt,
+           for evaluations).
 tool       runs one tool call and prints exactly the text the model would see.
 download   downloads LocoOperator-4B (GGUF) for --model.
 `;
@@ -33,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'ask':
       return ask(rest);
+    case 'prompt':
+      return prompt(rest);
     case 'tool':
       return tool(rest);
     case 'download':
@@ -70,6 +79,7 @@ async function ask(args: string[]): Promise<number> {
       threads: { type: 'string' },
       'context-size': { type: 'string' },
       json: { type: 'boolean', default: false },
+      'system-prompt': { type: 'string' },
     },
   });
   const question = positionals.join(' ').trim();
@@ -103,7 +113,8 @@ async function ask(args: string[]): Promise<number> {
     const outcome = await runAgent({
       model,
       tools: createExplorerTools(),
-      task: question,
+      task: questionTask(question, { roots: [root] }),
+      systemPromptVariant: systemPromptVariant(values['system-prompt']),
       cwd: root,
       roots: [root],
       maxTurns,
@@ -115,6 +126,29 @@ async function ask(args: string[]): Promise<number> {
     process.off('SIGINT', stop);
     await model.dispose?.();
   }
+}
+
+async function prompt(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { cwd: { type: 'string' }, 'system-prompt': { type: 'string' } },
+  });
+  const question = positionals.join(' ').trim();
+  if (!question) throw new UsageError('prompt needs a question, e.g. locooperator prompt "Where is the configuration loaded?"');
+  const root = workspaceRoot(values.cwd);
+  const messages = openingMessages(
+    { cwd: root, tools: createExplorerTools(), systemPromptVariant: systemPromptVariant(values['system-prompt']) },
+    questionTask(question, { roots: [root] }),
+  );
+  process.stdout.write(promptText(renderPrompt(messages)));
+  return 0;
+}
+
+function systemPromptVariant(value: string | undefined): SystemPromptVariant {
+  if (value === undefined || value === 'trained') return 'trained';
+  if (value === 'tool-list') return 'toolList';
+  throw new UsageError(`--system-prompt must be trained or tool-list, not "${value}".`);
 }
 
 async function tool(args: string[]): Promise<number> {

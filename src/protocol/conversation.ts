@@ -8,5 +8,10 @@ import { z } from 'zod';
 export const ConversationMessage = z.object({
   role: z.enum(['system', 'user', 'assistant', 'tool']),
   content: z.string(),
+  /**
+   * Text that follows a tool response in the same user turn, outside its `<tool_response>`
+   * block, as the training data placed `<system-reminder>` notes (the last-turn reminder).
+   */
+  reminder: z.string().optional(),
 });
 export type ConversationMessage = z.infer<typeof ConversationMessage>;

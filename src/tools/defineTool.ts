@@ -46,6 +46,8 @@ export type ToolExecuteResult = Omit<ToolResult, 'status'> & { status?: ToolOutc
 export interface Tool {
   readonly name: string;
   readonly description: string;
+  /** The arguments the model may pass: the one schema every surface that describes the tool reads. */
+  readonly parameters: z.ZodObject<z.ZodRawShape>;
   /** Validates raw model arguments, runs the tool, and never throws. */
   run(rawArgs: unknown, ctx: ToolContext): Promise<ToolResult>;
   /** A title for a call before it has run (for the UI card), from raw arguments. */
@@ -89,6 +91,7 @@ export function defineTool<Shape extends z.ZodRawShape>(def: ToolDefinition<Shap
   return {
     name: def.name,
     description: def.description,
+    parameters: def.parameters,
     titleFor(rawArgs, ctx) {
       const { args } = normalize(rawArgs);
       try {
@@ -133,8 +136,9 @@ function safeTitle<Shape extends z.ZodRawShape>(def: ToolDefinition<Shape>, inpu
 }
 
 /**
- * Renames aliases, reports unknown parameters, and coerces strings the model wrote for numbers
- * and booleans ("3" → 3, "true" → true): small models do that often and the meaning is clear.
+ * Renames aliases, reports unknown parameters, drops optional ones given as null or "undefined",
+ * and coerces strings the model wrote for numbers and booleans ("3" → 3, "true" → true): small
+ * models do all of that often and the meaning is clear.
  */
 function normalizeArgs(
   rawArgs: unknown,
@@ -156,6 +160,8 @@ function normalizeArgs(
       continue;
     }
     if (key in args) continue; // the canonical name wins over an alias
+    // Small models write null or "undefined" for a parameter they mean to leave out.
+    if ((value === null || value === 'undefined') && (shape[key] as z.ZodType).safeParse(undefined).success) continue;
     args[key] = coerce(value, baseType(shape[key] as z.ZodType));
   }
   return { args, problems };

@@ -58,7 +58,8 @@ export const grepTool = defineTool({
     }
     const shownPath = displayPath(target.absolute, ctx.cwd);
     const offset = input.offset ?? 0;
-    const limit = Math.min(input.head_limit || GREP_DEFAULT_LIMIT, GREP_MAX_LIMIT);
+    // As in the trained tool, head_limit 0 means no limit (up to the most one call returns).
+    const limit = input.head_limit === 0 ? GREP_MAX_LIMIT : Math.min(input.head_limit ?? GREP_DEFAULT_LIMIT, GREP_MAX_LIMIT);
 
     const lines: string[] = [];
     // Content is streamed in path order and cut at the page's end; listings are sorted afterwards, so collect them whole.

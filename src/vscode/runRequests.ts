@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { askAboutSelectionTask, explainFileTask, explainFolderTask, workspaceTask } from '../agent/taskPrompts';
+import { askAboutSelectionTask, explainFileTask, explainFolderTask, questionTask } from '../agent/taskPrompts';
 import type { Scope, Thoroughness } from '../protocol/webview';
 import { confinedRealPath, isInside } from './fileReferences';
 import type { RunRequest } from './runController';
@@ -42,13 +42,13 @@ export function selectionScope(selection: Omit<SelectionInput, 'text'>, roots: r
 export function explainRequest(scope: Scope, roots: readonly string[], thoroughness: Thoroughness, selection?: SelectionInput, question?: string): RunRequest {
   switch (scope.kind) {
     case 'folder':
-      return { question: `Explain ${scope.label}`, task: explainFolderTask(scope.path), scope, thoroughness, cwd: scope.path };
+      return { question: `Explain ${scope.label}`, task: explainFolderTask(scope.path, roots), scope, thoroughness, cwd: scope.path };
     case 'file':
-      return { question: `Explain ${scope.label}`, task: explainFileTask(scope.path), scope, thoroughness, cwd: rootOf(scope.path, roots) };
+      return { question: `Explain ${scope.label}`, task: explainFileTask(scope.path, roots), scope, thoroughness, cwd: rootOf(scope.path, roots) };
     case 'selection':
       return {
         question: question?.trim() ? `${question.trim()} (${scope.label})` : `Explain ${scope.label}`,
-        task: askAboutSelectionTask({ ...(selection ?? { file: scope.path, startLine: scope.startLine, endLine: scope.endLine, text: '' }), question }),
+        task: askAboutSelectionTask({ ...(selection ?? { file: scope.path, startLine: scope.startLine, endLine: scope.endLine, text: '' }), question }, roots),
         scope,
         thoroughness,
         cwd: rootOf(scope.path, roots),
@@ -62,15 +62,20 @@ export function explainRequest(scope: Scope, roots: readonly string[], thoroughn
 export function questionRequest(question: string, scope: Scope, roots: readonly string[], thoroughness: Thoroughness, selection?: SelectionInput): RunRequest {
   switch (scope.kind) {
     case 'workspace':
-      return { question, task: workspaceTask(question, roots), scope, thoroughness, cwd: roots[0] ?? '/' };
+      return { question, task: questionTask(question, { roots }), scope, thoroughness, cwd: roots[0] ?? '/' };
     case 'folder':
-      return { question, task: `${question}\n\nThe question is about the folder ${scope.path}.`, scope, thoroughness, cwd: scope.path };
     case 'file':
-      return { question, task: `${question}\n\nThe question is about the file ${scope.path}.`, scope, thoroughness, cwd: rootOf(scope.path, roots) };
+      return {
+        question,
+        task: questionTask(question, { roots, focus: { kind: scope.kind, path: scope.path } }),
+        scope,
+        thoroughness,
+        cwd: scope.kind === 'folder' ? scope.path : rootOf(scope.path, roots),
+      };
     case 'selection':
       return {
         question,
-        task: askAboutSelectionTask({ ...(selection ?? { file: scope.path, startLine: scope.startLine, endLine: scope.endLine, text: '' }), question }),
+        task: askAboutSelectionTask({ ...(selection ?? { file: scope.path, startLine: scope.startLine, endLine: scope.endLine, text: '' }), question }, roots),
         scope,
         thoroughness,
         cwd: rootOf(scope.path, roots),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { describe, expect, it } from 'vitest';
 import { readGgufHeader } from '../../../src/model/gguf';
-import { promptText, renderPrompt, systemPrompt } from '../../../src/agent/prompt';
+import { promptText, renderPrompt, shellName, systemPrompt } from '../../../src/agent/prompt';
 import type { ConversationMessage } from '../../../src/protocol/conversation';
 
 const template = new Template(
@@ -98,7 +98,26 @@ describe('prompt parts', () => {
     for (let i = 1; i < parts.length; i++) expect(parts[i]!.special || parts[i - 1]!.special).toBe(true);
   });
 
-  it('puts the working directory, OS and shell in the system prompt', () => {
-    expect(system).toContain('ENV: working directory /home/dev/project; OS linux; shell bash.');
+  it('is the system prompt of the training data, byte for byte (the authors\' examples/quick_start.py)', () => {
+    const published =
+      'You are a read-only codebase search specialist.\n\nCRITICAL CONSTRAINTS:\n1. STRICTLY READ-ONLY: You cannot create, edit, delete, move files, or run any state-changing commands. Use tools/bash ONLY for reading (e.g., ls, find, cat, grep).\n2. EFFICIENCY: Spawn multiple parallel tool calls for faster searching.\n3. OUTPUT RULES: \n   - ALWAYS use absolute file paths.\n   - STRICTLY NO EMOJIS in your response.\n   - Output your final report directly. Do not use colons before tool calls.\n\nENV: Working directory is /Users/developer/workspace/code-analyzer (macOS, zsh).';
+    expect(systemPrompt({ cwd: '/Users/developer/workspace/code-analyzer', platform: 'darwin', shell: 'zsh' })).toBe(published);
+    expect(system.endsWith('\n\nENV: Working directory is /home/dev/project (Linux, bash).')).toBe(true);
+    expect(systemPrompt({ cwd: 'C:\\src\\app', platform: 'win32', shell: 'bash' })).toContain('(Windows, bash).');
+  });
+
+  it('adds a tool list only in the variant kept for evaluation', () => {
+    const tools = [{ name: 'Read', parameters: ['file_path', 'offset', 'limit'] }];
+    expect(systemPrompt({ cwd: '/p', platform: 'linux', shell: 'bash' }, 'trained', tools)).not.toContain('Tools:');
+    const listed = systemPrompt({ cwd: '/p', platform: 'linux', shell: 'bash' }, 'toolList', tools);
+    expect(listed).toContain('Tools: Read (file_path, offset, limit).');
+    expect(listed.endsWith('ENV: Working directory is /p (Linux, bash).')).toBe(true);
+  });
+
+  it('names the login shell when the Bash tool speaks its syntax, else bash', () => {
+    expect(shellName('/bin/zsh')).toBe('zsh');
+    expect(shellName('/usr/local/bin/bash')).toBe('bash');
+    expect(shellName('/usr/bin/fish')).toBe('bash');
+    expect(shellName(undefined)).toBe('bash');
   });
 });

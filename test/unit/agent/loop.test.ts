@@ -124,7 +124,8 @@ describe('runAgent', () => {
     const outcome = await promise;
     expect(outcome).toMatchObject({ reason: 'max_turns', turns: 3, report: 'Still looking.' });
     expect(model.prompts[1]).not.toContain(LAST_TURN_REMINDER);
-    expect(model.prompts[2]).toContain(`contents of /repo/2\n\n${LAST_TURN_REMINDER}\n</tool_response>`);
+    // After the tool responses, in the same user turn, not inside a response.
+    expect(model.prompts[2]).toContain(`contents of /repo/2\n</tool_response>\n${LAST_TURN_REMINDER}<|im_end|>\n<|im_start|>assistant\n`);
     expect(calls).toEqual(['Read /repo/1', 'Read /repo/2']);
     expect(outcome.messages.at(-1)).toEqual({ role: 'tool', content: expect.stringMatching(/turn limit was reached/) });
   });

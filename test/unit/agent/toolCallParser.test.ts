@@ -101,4 +101,56 @@ describe('ToolCallStreamParser', () => {
   it('keeps text that only looks like the start of a tag', () => {
     expect(parseInChunks('a < b and <tool but not a call', [3, 11])).toEqual({ text: 'a < b and <tool but not a call', calls: [] });
   });
+
+  const report = [
+    'The parser reads the `<tool_call>` tags that the model writes, and stops at <tool_call> mentioned in prose.',
+    'An example from the docs:',
+    '```',
+    '<tool_call>',
+    '{"name": "Read", "arguments": {"file_path": "/x"}}',
+    '</tool_call>',
+    '```',
+    '~~~json',
+    '<tool_call>{"name": "Glob", "arguments": {"pattern": "*"}}</tool_call>',
+    '~~~',
+    'Done: see /repo/src/parser.ts:12.',
+  ].join('\n');
+
+  it('keeps a tool call mentioned in prose or shown in a code fence as text', () => {
+    expect(parseInChunks(report, [])).toEqual({ text: report, calls: [] });
+  });
+
+  it('ends a call only at a </tool_call> outside its JSON strings, or at the start of a line', () => {
+    const text = [
+      'Searching for the tag itself.',
+      '<tool_call>',
+      '{"name": "Grep", "arguments": {"pattern": "</tool_call>", "glob": "*.md \\" </tool_call>"}}',
+      '</tool_call>',
+      '<tool_call>',
+      '{"name": "Read", "arguments": {"file_path": "/a\"broken}',
+      '</tool_call>',
+    ].join('\n');
+    const { calls } = parseInChunks(text, []);
+    expect(calls[0]).toMatchObject({ ok: true, name: 'Grep', args: { pattern: '</tool_call>', glob: '*.md " </tool_call>' } });
+    expect(calls[1]).toMatchObject({ ok: false, name: 'Read' });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('still opens a call written mid-line when a JSON object follows the tag, and after another call', () => {
+    const { text, calls } = parseInChunks('Let me look.<tool_call> {"name": "Glob", "arguments": {"pattern": "*.py"}}</tool_call><tool_call>[1]</tool_call>', []);
+    expect(text).toBe('Let me look.');
+    expect(calls.map((call) => call.ok)).toEqual([true, false]);
+  });
+
+  it('treats prose, fences and tags inside JSON strings the same for any chunking (fuzzed)', () => {
+    const mixed = `${report}\n${turn}\n<tool_call>\n{"name": "Grep", "arguments": {"pattern": "a</tool_call>b"}}\n</tool_call>`;
+    const expected = parseInChunks(mixed, []);
+    expect(expected.calls.map((call) => call.name)).toEqual(['Read', 'Grep', 'Grep']);
+    const random = prng(7);
+    for (let round = 0; round < 500; round++) {
+      const cuts = Array.from({ length: 1 + Math.floor(random() * 20) }, () => Math.floor(random() * mixed.length)).sort((a, b) => a - b);
+      expect(parseInChunks(mixed, cuts)).toEqual(expected);
+    }
+    expect(parseInChunks(mixed, Array.from({ length: mixed.length }, (_, i) => i))).toEqual(expected);
+  });
 });

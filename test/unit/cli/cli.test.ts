@@ -44,6 +44,22 @@ describe('locooperator CLI', () => {
     expect(result).toEqual({ code: 0, stdout: '     1→import os\n     2→\n', stderr: '' });
   });
 
+  it('prompt prints the exact first prompt: the trained system prompt, then the framed question', async () => {
+    const result = await run(['prompt', 'Where are the routes?', '--cwd', workspace.root]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith('<|im_start|>system\nYou are a read-only codebase search specialist.\n\nCRITICAL CONSTRAINTS:\n')).toBe(true);
+    expect(result.stdout).toContain(`\n\nENV: Working directory is ${workspace.root} (Linux, `);
+    expect(result.stdout).toContain(
+      `<|im_end|>\n<|im_start|>user\nTASK:\nAnalyze the ${path.basename(workspace.root)} codebase at \`${workspace.root}\`.\nWhere are the routes?\n\n`,
+    );
+    expect(result.stdout.endsWith('<|im_end|>\n<|im_start|>assistant\n')).toBe(true);
+    expect(result.stdout).not.toContain('Tools:');
+    const listed = await run(['prompt', 'Where are the routes?', '--cwd', workspace.root, '--system-prompt', 'tool-list']);
+    expect(listed.stdout).toContain('Tools: Read (file_path, offset, limit');
+    const bad = await run(['prompt', 'x', '--system-prompt', 'mine']);
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--system-prompt must be trained or tool-list') });
+  });
+
   it('tool answers an unknown tool like the agent does', async () => {
     const result = await run(['tool', 'Edit', '{}', '--cwd', workspace.root]);
     expect(result.stdout).toBe('<tool_use_error>Error: No such tool available: Edit</tool_use_error>\n');

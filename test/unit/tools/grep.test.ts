@@ -131,6 +131,14 @@ describe('Grep', () => {
       expect(lines).toHaveLength(102);
       expect(lines.at(-1)).toBe('[Showing results with pagination = limit: 100, offset: 0]');
     });
+
+    it('reads head_limit 0 as no limit, as the trained tool does', async () => {
+      await mkdir(path.join(root, 'unlimited'));
+      await writeFile(path.join(root, 'unlimited/many.txt'), 'haystack\n'.repeat(150));
+      const result = await grep({ pattern: 'haystack', output_mode: 'content', path: 'unlimited', head_limit: 0 });
+      expect(result.output.split('\n')).toHaveLength(150);
+      expect(result.output).not.toContain('pagination');
+    });
   });
 
   describe('filters and flags', () => {

@@ -37,14 +37,16 @@ describe('run requests', () => {
     const request = explainRequest(scope, roots, 'medium', { file: '/work/app/a.py', startLine: 3, endLine: 4, text: 'x = 1' }, 'Why?');
     expect(request.question).toBe('Why? (a.py:3-4)');
     expect(request.task).toContain('x = 1');
-    expect(request.task.startsWith('Why?')).toBe(true);
+    expect(request.task.split('\n').slice(0, 3)).toEqual(['TASK:', 'Analyze the app codebase at `/work/app`.', 'Why?']);
   });
 
   it('asks a typed question in the current scope', () => {
-    expect(questionRequest('Where is auth?', { kind: 'workspace' }, roots, 'medium')).toMatchObject({ task: 'Where is auth?', cwd: '/work/app' });
+    const whole = questionRequest('Where is auth?', { kind: 'workspace' }, roots, 'medium');
+    expect(whole).toMatchObject({ question: 'Where is auth?', cwd: '/work/app' });
+    expect(whole.task).toMatch(/^TASK:\nAnalyze the app codebase at `\/work\/app`\.\nWhere is auth\?\n\nReturn a comprehensive answer/);
     const scoped = questionRequest('What calls this?', folderScope('/work/app/web', roots), roots, 'medium');
     expect(scoped.cwd).toBe('/work/app/web');
-    expect(scoped.task).toContain('/work/app/web');
+    expect(scoped.task).toContain('The question is about the folder `/work/app/web`.');
   });
 
   it('accepts from the view only scopes inside the workspace', () => {
