@@ -4,7 +4,7 @@ import type { ConversationMessage } from '../protocol/conversation';
 import { SamplingOptions, type CompletionResult } from '../protocol/prompt';
 import { toolUseError, type SubAgentRequest, type SubAgentResult, type Tool, type ToolContext, type ToolResult } from '../tools/defineTool';
 import { resolveToolCall, type ResolvedToolCall } from '../tools/inventedNames';
-import type { ChatModel } from './chatModel';
+import type { ChatModel } from '../protocol/chatModel';
 import { capToolOutput, compactToFit } from './contextBudget';
 import type { EventSink } from './events';
 import { renderPrompt, shellName, systemPrompt, type EnvironmentInfo, type SystemPromptVariant } from './prompt';

@@ -1,4 +1,4 @@
-import type { ChatModel } from './chatModel';
+import type { ChatModel } from '../protocol/chatModel';
 
 /**
  * One model, one completion at a time: a sub-agent started by a Task call waits until the parent's

@@ -2,7 +2,7 @@ import type { AgentEvent } from '../protocol/agentEvent';
 import type { ConversationMessage } from '../protocol/conversation';
 import type { SamplingOptions } from '../protocol/prompt';
 import type { Tool } from '../tools/defineTool';
-import type { ChatModel } from './chatModel';
+import type { ChatModel } from '../protocol/chatModel';
 import { createEventSink } from './events';
 import { runAgent, type RunOutcome } from './loop';
 import type { EnvironmentInfo } from './prompt';

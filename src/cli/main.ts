@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ChatModel } from '../agent/chatModel';
+import type { ChatModel } from '../protocol/chatModel';
 import { createEventSink } from '../agent/events';
 import { DEFAULT_MAX_TURNS, openingMessages, runAgent } from '../agent/loop';
 import { promptText, renderPrompt, type SystemPromptVariant } from '../agent/prompt';

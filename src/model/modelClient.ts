@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { ChatModel } from '../agent/chatModel';
+import type { ChatModel } from '../protocol/chatModel';
 import {
   ModelToHost,
   type GpuChoice,

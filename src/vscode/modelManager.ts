@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { ChatModel } from '../agent/chatModel';
+import type { ChatModel } from '../protocol/chatModel';
 import { catalog, downloadedFileName, findVariant } from '../model/catalog';
 import { createModelClient, type ModelClient } from '../model/modelClient';
 import { validateModelFile } from '../model/modelFile';

@@ -1,4 +1,4 @@
-import type { ChatModel } from '../agent/chatModel';
+import type { ChatModel } from '../protocol/chatModel';
 import type { ModelClient } from '../model/modelClient';
 
 /** At most ten prefill updates a second reach the view and the status bar. */

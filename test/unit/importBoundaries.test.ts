@@ -63,6 +63,11 @@ describe('import boundaries', () => {
     expect(violations(core, (_file, _specifier, target) => !target || !/^src\/(vscode|model|cli)\b|^src\/extension/.test(target))).toEqual([]);
   });
 
+  it('the model layer does not reach into the agent (ChatModel lives in the protocol)', () => {
+    const model = src.filter((file) => file.startsWith('src/model/'));
+    expect(violations(model, (_file, _specifier, target) => !target || !target.startsWith('src/agent'))).toEqual([]);
+  });
+
   it('the protocol depends on nothing but zod and itself', () => {
     const protocol = src.filter((file) => file.startsWith('src/protocol/'));
     expect(violations(protocol, (_file, specifier, target) => (target ? target.startsWith('src/protocol') : specifier === 'zod'))).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatModel } from '../../../src/agent/chatModel';
+import type { ChatModel } from '../../../src/protocol/chatModel';
 import { createEventSink } from '../../../src/agent/events';
 import { LAST_TURN_REMINDER, runAgent, type RunAgentOptions } from '../../../src/agent/loop';
 import { ScriptedModel } from '../../../src/agent/scriptedModel';

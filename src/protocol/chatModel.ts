@@ -1,4 +1,4 @@
-import type { CompletionRequest, CompletionResult } from '../protocol/prompt';
+import type { CompletionRequest, CompletionResult } from './prompt';
 
 /**
  * What the agent loop needs from a model: complete a rendered prompt, streaming text as it is
