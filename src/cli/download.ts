@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalog, findVariant } from '../model/catalog';
 import { DownloadError, downloadModel, type DownloadProgress } from '../model/downloader';
+import { formatBytes } from '../protocol/byteSize';
 
 const USAGE = `Usage: locooperator download [--variant QUANT] [--dir DIR]
 
@@ -15,12 +16,6 @@ HF_ENDPOINT points it at a mirror of the hub.
 export function defaultModelsDirectory(): string {
   const cache = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
   return path.join(cache, 'locooperator', 'models');
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${(bytes / 1e3).toFixed(0)} kB`;
 }
 
 /** One progress line; on a terminal it rewrites itself, elsewhere it is printed every 10%. */

@@ -1,5 +1,6 @@
 import type { ModelBackend, ModelHostStatus } from '../protocol/modelHost';
 import type { ModelStatus } from '../protocol/webview';
+import { formatBytes } from '../protocol/byteSize';
 
 /**
  * How the model's state reads in the view and the status bar. Pure functions from the model
@@ -69,13 +70,6 @@ export function statusBarLook(status: ModelStatus): StatusBarLook {
     case 'error':
       return look('error', 'error', status.message, true);
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
-  return `${bytes} B`;
 }
 
 /** "1.20 GB of 2.30 GB · 25.0 MB/s · 1 min left" */

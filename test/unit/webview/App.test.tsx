@@ -206,7 +206,7 @@ describe('App', () => {
       status: { state: 'downloading', receivedBytes: 1_150_000_000, totalBytes: 2_300_000_000, bytesPerSecond: 25_000_000, etaSeconds: 46 },
     });
     expect(screen.getByRole('progressbar', { name: 'Model download' }).getAttribute('aria-valuenow')).toBe('50');
-    expect(screen.getByText('1.1 GB of 2.3 GB · 25.0 MB/s · 46 s left')).toBeTruthy();
+    expect(screen.getByText('1.15 GB of 2.30 GB · 25.0 MB/s · 46 s left')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(host.sent('model/cancelDownload')).toHaveLength(1);
   });

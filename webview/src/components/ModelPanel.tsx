@@ -1,5 +1,6 @@
 import type { ModelAction, ModelStatus, WebviewToHost } from '../../../src/protocol/webview';
-import { formatBytes, formatDuration } from '../format';
+import { formatBytes } from '../../../src/protocol/byteSize';
+import { formatDuration } from '../format';
 import { usePostToHost } from '../hostContext';
 
 const actionMessages: Record<ModelAction, { label: string; message: WebviewToHost }> = {
