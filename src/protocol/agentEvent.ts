@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CompletionResult } from './prompt';
 
 /**
  * Everything the agent loop reports while it runs. Events carry a monotonic `seq` per run tree
@@ -65,17 +66,11 @@ export const ToolResultEvent = z.object({
   metadata: z.record(z.string(), z.unknown()),
 });
 
-export const UsageEvent = z.object({
+/** The engine's figures for one turn: a completion's counts and timings, without its text. */
+export const UsageEvent = CompletionResult.omit({ text: true, stopReason: true }).extend({
   ...base,
   type: z.literal('usage'),
   turn: z.number().int().positive(),
-  /** Tokens in the prompt of this turn. */
-  promptTokens: z.number().int().nonnegative(),
-  /** Tokens the engine actually evaluated for this prompt (less than promptTokens with KV reuse). */
-  evaluatedTokens: z.number().int().nonnegative(),
-  completionTokens: z.number().int().nonnegative(),
-  timeToFirstTokenMs: z.number().nonnegative().optional(),
-  generationMs: z.number().nonnegative().optional(),
 });
 
 export const RunFinishedEvent = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CompletionResult, PromptPart } from './prompt';
+import { CompletionResult, PromptPart, SamplingOptions } from './prompt';
 
 /**
  * The IPC between the ModelClient (extension host or CLI) and the model host child process.
@@ -57,11 +57,11 @@ export const LoadRequest = z.object({
 
 /** Sampling with every default applied (the client resolves `SamplingOptions` before sending). */
 export const ResolvedSampling = z.object({
-  temperature: z.number().min(0).max(2),
-  topP: z.number().gt(0).max(1),
-  topK: z.number().int().nonnegative(),
-  seed: z.number().int().optional(),
-  maxTokens: z.number().int().positive(),
+  ...SamplingOptions.shape,
+  temperature: SamplingOptions.shape.temperature.unwrap(),
+  topP: SamplingOptions.shape.topP.unwrap(),
+  topK: SamplingOptions.shape.topK.unwrap(),
+  maxTokens: SamplingOptions.shape.maxTokens.unwrap(),
 });
 export type ResolvedSampling = z.infer<typeof ResolvedSampling>;
 

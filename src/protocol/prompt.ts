@@ -32,7 +32,9 @@ export type CompletionStopReason = z.infer<typeof CompletionStopReason>;
 export const CompletionResult = z.object({
   text: z.string(),
   stopReason: CompletionStopReason,
+  /** Tokens in the prompt. */
   promptTokens: z.number().int().nonnegative(),
+  /** Tokens the engine actually evaluated for this prompt (fewer than promptTokens with KV reuse). */
   evaluatedTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   timeToFirstTokenMs: z.number().nonnegative().optional(),
