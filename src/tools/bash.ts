@@ -10,9 +10,14 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_TIMEOUT_MS = 600_000;
 
 const DESCRIPTION = `Runs a read-only shell command in the workspace and returns its output.
-Available: ${ALLOWED_COMMANDS.join(' ')} (git: log show diff status ls-files blame grep rev-parse branch --list; sed: only sed -n 'N,Mp').
-Join commands with | && || ;. Nothing can be written, deleted or executed: no redirection to files, no $VARS, no $(…), no loops, no interpreters, no network.
+Available: ${ALLOWED_COMMANDS.join(' ')} (git: log show diff status ls-files blame grep rev-parse branch --list).
+Join commands with | && || ; and add 2>/dev/null or 2>&1. xargs, find -exec and $(…) may run the listed commands; $PWD is the only variable.
+awk, sed and jq print to standard output only: no awk system(), getline, pipes or > files; no sed -i, w, r or e; no jq env or modules.
+Nothing can be written, deleted or executed: no redirection to files, no loops, no interpreters, no network.
 Paths must be inside the workspace. Prefer Grep, Glob and Read for searching and reading files.`;
+
+/** Follows every refusal's reason: what the tool is for, and what else to reach for. */
+const READ_ONLY_HINT = 'This Bash tool only lists, searches and reads files inside the workspace; Read, Grep and Glob do too.';
 
 export const bashTool: Tool = defineTool({
   name: 'Bash',
@@ -37,7 +42,7 @@ export const bashTool: Tool = defineTool({
     const verdict = checkCommand(input.command, cwd, roots);
     if (!verdict.allowed) {
       return {
-        output: `Command refused: ${verdict.reason}. This Bash tool is read-only: it can only list, search and read files inside the workspace.`,
+        output: `Command refused: ${verdict.reason}. ${READ_ONLY_HINT}`,
         title,
         metadata: { refused: true, reason: verdict.reason },
         status: 'refused',

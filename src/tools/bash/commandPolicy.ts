@@ -1,6 +1,9 @@
+import { awkChecker } from './awkPolicy';
 import { checkGitArgs } from './gitPolicy';
+import { jqChecker } from './jqPolicy';
 import { type OptionSpec, parseOptions, pathOptionValues } from './options';
 import { Refusal } from './refusal';
+import { sedChecker } from './sedPolicy';
 
 /** What the gate needs to know about one allowed command after its arguments were checked. */
 export interface CommandUse {
@@ -31,8 +34,8 @@ function textCommand(name: string, spec: OptionSpec): Checker {
   };
 }
 
-const writesFiles = 'it writes files and this tool is read-only';
-const runsPrograms = 'it runs other programs and this tool is read-only';
+const writesFiles = 'it writes files';
+const runsPrograms = 'it runs other programs';
 
 const grepSpec: OptionSpec = {
   short: 'rRniIlLcvwxhHoqsFEGPazZUT',
@@ -115,11 +118,10 @@ const findPrimariesWithValue = new Set([
 ]);
 const findPathPrimaries = new Set(['-samefile', '-newer', '-anewer', '-cnewer']);
 const findDangerous: Record<string, string> = {
-  '-delete': 'it deletes files and this tool is read-only',
-  '-exec': `${runsPrograms}; pipe the list into another command or use grep -r`,
-  '-execdir': runsPrograms,
-  '-ok': runsPrograms,
-  '-okdir': runsPrograms,
+  '-delete': 'it deletes files',
+  '-execdir': `${runsPrograms}; use -exec with a listed command, e.g. -exec grep -l PATTERN {} +`,
+  '-ok': 'it asks for confirmation on a terminal; use -exec with a listed command',
+  '-okdir': 'it asks for confirmation on a terminal; use -exec with a listed command',
   '-fprint': writesFiles,
   '-fprint0': writesFiles,
   '-fprintf': writesFiles,
@@ -143,34 +145,77 @@ function findChecker(args: readonly string[]): CommandUse {
     const arg = args[i]!;
     if (arg in findDangerous) throw new Refusal(`find ${arg} is refused: ${findDangerous[arg]}`);
     if (findPrimaries.has(arg)) continue;
+    if (arg === '-exec') {
+      // `-exec COMMAND ARGS… ;` once per file, or `-exec COMMAND ARGS… {} +` with many files;
+      // {} stands for paths that find lists, which the command checks again when it runs.
+      const end = args.findIndex((word, at) => at > i && (word === ';' || (word === '+' && args[at - 1] === '{}')));
+      if (end === -1) throw new Refusal("find -exec needs a closing ';' or {} +, e.g. find . -name '*.py' -exec wc -l {} +");
+      paths.push(...checkNestedCommand('find -exec', args.slice(i + 1, end)));
+      i = end;
+      continue;
+    }
     if (findPrimariesWithValue.has(arg)) {
       const value = args[++i];
       if (value === undefined) throw new Refusal(`find: ${arg} needs a value`);
       if (findPathPrimaries.has(arg)) paths.push(value);
       continue;
     }
-    throw new Refusal(`find: ${arg} is not allowed here (use -name -iname -path -type -maxdepth -mindepth -size -mtime -newer -empty -prune -print -o -not)`);
+    throw new Refusal(`find: ${arg} is not allowed here (use -name -iname -path -type -maxdepth -mindepth -size -mtime -newer -empty -prune -print -o -not -exec)`);
   }
   return { paths };
 }
 
-/** `sed -n 'N,Mp' [file]`: printing a line range is the only sed the tool runs. */
-function sedChecker(args: readonly string[]): CommandUse {
-  const parsed = parseOptions('sed', args, {
-    short: 'nE',
-    shortValue: 'e',
-    long: ['--quiet', '--silent'],
-    dangerous: { '-i': writesFiles, '--in-place': writesFiles, '-f': 'scripts from files are not supported here' },
-  });
-  const scripts = parsed.values.filter((v) => v.name === '-e').map((v) => v.value);
-  const operands = [...parsed.operands];
-  if (scripts.length === 0 && operands.length > 0) scripts.push(operands.shift()!);
-  const quiet = parsed.names.some((n) => ['-n', '--quiet', '--silent'].includes(n));
-  const lineRange = /^\s*(\d+|\$)(\s*,\s*(\d+|\$))?\s*p\s*$/;
-  if (!quiet || scripts.length !== 1 || !lineRange.test(scripts[0]!)) {
-    throw new Refusal("sed is limited to printing line ranges: sed -n 'N,Mp' FILE (or use head/tail)");
+/**
+ * The command that `xargs` or `find -exec` runs: a listed command, checked with the arguments
+ * written on the line. Those it adds at run time (names from standard input, found paths) are
+ * checked when it runs: every command the simulated shell runs passes the policy again.
+ */
+function checkNestedCommand(runner: string, argv: readonly string[]): string[] {
+  const [name, ...args] = argv;
+  if (name === undefined) throw new Refusal(`${runner} needs a command to run`);
+  const check = commandCheck(name);
+  if (check === undefined || NOT_NESTED.has(name)) {
+    throw new Refusal(`${runner} can run only the listed commands (not \`${name}\`), e.g. ${runner} grep -l PATTERN`);
   }
-  return { paths: operands };
+  return check(args).paths;
+}
+
+/** Shell built-ins, which no separate program can run, and runners of runners. */
+const NOT_NESTED = new Set(['cd', 'xargs']);
+
+export const xargsSpec: OptionSpec = {
+  short: '0rt',
+  shortValue: 'nId',
+  long: ['--null', '--no-run-if-empty', '--verbose'],
+  longValue: ['--max-args', '--replace', '--delimiter'],
+  stopAtOperand: true,
+  dangerous: {
+    '-a': 'reading arguments from a file is not supported here; pipe the list in',
+    '--arg-file': 'reading arguments from a file is not supported here; pipe the list in',
+    '-p': 'it asks for confirmation on a terminal',
+    '--interactive': 'it asks for confirmation on a terminal',
+    '-o': 'it gives the command the terminal',
+    '--open-tty': 'it gives the command the terminal',
+  },
+};
+
+/** `xargs [-0rt] [-n N] [-I R] [-d D] COMMAND ARGS…`; the command defaults to echo. */
+export function xargsChecker(args: readonly string[]): CommandUse {
+  const parsed = parseOptions('xargs', args, xargsSpec);
+  const replace = parsed.values.find((v) => v.name === '-I' || v.name === '--replace')?.value;
+  const argv = parsed.operands.length === 0 ? ['echo'] : parsed.operands;
+  // With -I, xargs puts each input line wherever the string appears, command name included.
+  if (replace !== undefined && (replace === '' || argv[0]!.includes(replace))) {
+    throw new Refusal('xargs -I: the replacement string must not appear in the command name');
+  }
+  return { paths: checkNestedCommand('xargs', argv) };
+}
+
+/** `which NAME…`: answers for the listed commands only. */
+function whichChecker(args: readonly string[]): CommandUse {
+  const parsed = parseOptions('which', args, { short: 'a' });
+  if (parsed.operands.some((name) => name.includes('/'))) throw new Refusal('which takes command names, not paths');
+  return { paths: [] };
 }
 
 function cdChecker(args: readonly string[]): CommandUse {
@@ -314,30 +359,41 @@ export const COMMAND_CHECKS: Readonly<Record<string, Checker>> = {
   diff: filesCommand('diff', { short: 'uqsi', long: ['--unified', '--brief', '--report-identical-files', '--ignore-case'] }, 2),
   comm: filesCommand('comm', { short: '123' }, 2),
   sed: sedChecker,
+  awk: awkChecker,
+  jq: jqChecker,
+  xargs: xargsChecker,
+  which: whichChecker,
+  // Operands of true and false are ignored.
+  true: () => ({ paths: [] }),
+  false: () => ({ paths: [] }),
   git: (args) => checkGitArgs(args),
 };
 
-/** Common commands the tool does not run, with a reason that points the model somewhere useful. */
+/** The check of an allowed command; names such as `constructor` are not commands. */
+export function commandCheck(name: string): Checker | undefined {
+  return Object.hasOwn(COMMAND_CHECKS, name) ? COMMAND_CHECKS[name] : undefined;
+}
+
+/** Common commands the tool does not run: what each does, for the refusal to say. */
 export const KNOWN_REFUSALS: Readonly<Record<string, string>> = {
-  rm: 'deletes files', rmdir: 'deletes directories', mv: 'moves files', cp: 'copies files', ln: 'creates links',
-  mkdir: 'creates directories', touch: 'modifies files', chmod: 'changes permissions', chown: 'changes owners',
-  chgrp: 'changes groups', tee: 'writes files', dd: 'writes files', truncate: 'modifies files', install: 'writes files',
-  shred: 'destroys files', unlink: 'deletes files', patch: 'modifies files', split: 'writes files',
-  awk: 'awk can run programs and write files; use grep, cut or sort', gawk: 'awk can run programs and write files; use grep, cut or sort',
-  xargs: 'it runs other commands; pass the files directly', env: 'it runs other commands', nohup: 'it runs other commands',
-  timeout: 'it runs other commands; use the tool timeout argument', time: 'it runs other commands', nice: 'it runs other commands',
+  rm: 'it deletes files', rmdir: 'it deletes directories', mv: 'it moves files', cp: 'it copies files', ln: 'it creates links',
+  mkdir: 'it creates directories', touch: 'it modifies files', chmod: 'it changes permissions', chown: 'it changes owners',
+  chgrp: 'it changes groups', tee: 'it writes files', dd: 'it writes files', truncate: 'it modifies files', install: 'it writes files',
+  shred: 'it destroys files', unlink: 'it deletes files', patch: 'it modifies files', split: 'it writes files',
+  gawk: 'use awk, which runs here without system(), pipes or redirection', mawk: 'use awk',
+  env: 'it runs other commands', nohup: 'it runs other commands', timeout: 'use the tool timeout argument',
+  time: 'the tool reports how long a command took', nice: 'it runs other commands',
   exec: 'it replaces the shell', eval: 'it runs arbitrary code', source: 'it runs scripts', '.': 'it runs scripts',
   bash: 'it runs arbitrary code', sh: 'it runs arbitrary code', zsh: 'it runs arbitrary code', dash: 'it runs arbitrary code',
   python: 'interpreters are off', python3: 'interpreters are off', node: 'interpreters are off', perl: 'interpreters are off',
   ruby: 'interpreters are off', php: 'interpreters are off', lua: 'interpreters are off', deno: 'interpreters are off',
   curl: 'the network is off', wget: 'the network is off', nc: 'the network is off', ssh: 'the network is off',
-  scp: 'the network is off', sudo: 'privilege changes are refused', su: 'privilege changes are refused',
+  scp: 'the network is off', sudo: 'privileges cannot change', su: 'privileges cannot change',
   less: 'pagers wait for input; use head or sed -n', more: 'pagers wait for input; use head or sed -n',
-  vi: 'editors are not available', vim: 'editors are not available', nano: 'editors are not available',
-  kill: 'it signals processes', yes: 'it never ends', sleep: 'it only waits', export: 'variables are not allowed',
-  set: 'shell options are not allowed', alias: 'aliases are not allowed', trap: 'traps are not allowed',
+  vi: 'editors cannot run here', vim: 'editors cannot run here', nano: 'editors cannot run here',
+  kill: 'it signals processes', yes: 'it never ends', sleep: 'it only waits', export: 'variables cannot be set',
+  set: 'shell options cannot change', alias: 'aliases cannot be defined', trap: 'traps cannot be set',
   npm: 'it runs scripts', make: 'it runs scripts', tar: 'archives can write files', unzip: 'archives can write files',
-  sqlite3: 'databases can be written', jq: 'not available; use grep or cat', readlink: 'not available; use realpath or ls -l',
-  which: 'not available: only the listed commands exist', type: 'not available', command: 'it runs other commands',
-  builtin: 'it runs other commands', test: 'not available; use ls or find', '[': 'not available; use ls or find',
+  sqlite3: 'databases can be written', readlink: 'use realpath or ls -l', type: 'use which',
+  command: 'it runs other commands', builtin: 'it runs other commands', test: 'use ls or find', '[': 'use ls or find',
 };

@@ -5,13 +5,19 @@ import { gitCommand } from './git';
 import { MAX_FILE_READ_BYTES, MAX_OUTPUT_BYTES } from './limits';
 import { gnuFormatCommands } from './gnuFormat';
 import { simulator } from './simulated';
+import { builtin, guarded } from './runtimeGuard';
 import { treeCommand } from './tree';
+import { whichCommand } from './which';
+import { xargsCommand } from './xargs';
 import { isInsideRoots } from '../support/workspacePaths';
 
-/** The just-bash built-ins the gate may let through unchanged; `cd` is a shell built-in. */
+/**
+ * The just-bash built-ins the gate may let through, each behind its guard; `cd` is a shell
+ * built-in. xargs is reached through our wrapper of the same name (xargs.ts).
+ */
 const SIMULATED_COMMANDS: CommandName[] = [
   'cat', 'head', 'tail', 'find', 'file', 'stat', 'du', 'sort', 'cut', 'tr', 'nl', 'basename', 'dirname',
-  'pwd', 'echo', 'printf', 'comm', 'sed',
+  'pwd', 'echo', 'printf', 'comm', 'sed', 'awk', 'jq', 'true', 'false',
 ];
 
 /** Built-ins reached only through our wrappers of the same name (fast search, GNU layout). */
@@ -45,6 +51,9 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
   }
   const simulate = simulator(fs, request.cwd, WRAPPED_COMMANDS);
   const customCommands: CustomCommand[] = [
+    ...SIMULATED_COMMANDS.map((name) => builtin(name)),
+    xargsCommand,
+    whichCommand,
     gitCommand(request.roots),
     realpathCommand,
     treeCommand,
@@ -54,8 +63,9 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
   const bash = new Bash({
     fs,
     cwd: request.cwd,
-    commands: SIMULATED_COMMANDS,
-    customCommands,
+    commands: [...SIMULATED_COMMANDS, 'xargs'],
+    // Every command passes the policy again with the arguments it receives when it runs.
+    customCommands: customCommands.map((command) => guarded(command, request.roots)),
     env: { HOME: request.cwd, PWD: request.cwd, PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
     executionLimits: {
       // A backstop only: the timer below answers first, with the tool's own wording.

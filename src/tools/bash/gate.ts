@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { parse, type CommandNode, type ScriptNode, type SimpleCommandNode, type WordNode } from 'just-bash';
-import { COMMAND_CHECKS, KNOWN_REFUSALS } from './commandPolicy';
+import { COMMAND_CHECKS, commandCheck, KNOWN_REFUSALS } from './commandPolicy';
 import { CONTENT_READERS } from './limits';
 import { expandGlob } from './globs';
 import { confinePath, resolveReal } from './paths';
 import { Refusal } from './refusal';
-import { expandWord, type ExpandedWord } from './words';
+import { expandWord, type ExpandedWord, type WordScope } from './words';
 
 export type GateVerdict =
   | { allowed: true; script: ScriptNode; lastCommand: string }
@@ -48,8 +48,8 @@ export function checkCommand(command: string, cwd: string, roots: readonly strin
     return { allowed: true, ...walk(command, cwd, roots) };
   } catch (error) {
     if (error instanceof Refusal) return { allowed: false, reason: error.reason };
-    const message = error instanceof Error ? error.message : String(error);
-    return { allowed: false, reason: `the command could not be parsed (${firstLine(message)})` };
+    // Whatever else failed, the line is refused; its internals mean nothing to the model.
+    return { allowed: false, reason: 'the command could not be checked; write it more simply' };
   }
 }
 
@@ -60,18 +60,39 @@ function walk(command: string, cwd: string, roots: readonly string[]): { script:
     throw new Refusal('write one command line; join commands with && or ; instead of newlines');
   }
   if (command.trim() === '') throw new Refusal('the command is empty');
-  const script = parse(command);
+  const script = parseLine(command);
+  const { lastCommand } = checkScript(script, new Set([resolveReal(cwd)]), roots, new WordBudget());
+  return { script, lastCommand };
+}
+
+/** The parser's own messages name its internals; the model needs only where the line broke. */
+function parseLine(command: string): ScriptNode {
+  try {
+    return parse(command);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const near = /near unexpected token `([^']*)'/.exec(message)?.[1];
+    if (near !== undefined) throw new Refusal(`syntax error near \`${near}\`; check the quoting and operators`);
+    if (/unexpected EOF|unterminated/i.test(message)) throw new Refusal('a quote or bracket is not closed; check the quoting');
+    throw new Refusal('the command could not be parsed; check the quoting and operators');
+  }
+}
+
+/**
+ * Checks every statement of a script (the whole line, or the body of a `$(…)`), starting in
+ * any of `cwds`; returns where the shell may be afterwards.
+ */
+function checkScript(script: ScriptNode, start: Set<string>, roots: readonly string[], budget: WordBudget): { cwds: Set<string>; lastCommand: string } {
   // The working directories a command may run in: after `cd x || cat y`, cat runs where cd
   // failed to leave; after `cd x && cat y`, only in x; after `;`, in either.
-  let cwds = new Set([resolveReal(cwd)]);
+  let cwds = start;
   let lastCommand = '';
-  const budget = new WordBudget();
   for (const statement of script.statements) {
     if (statement.background) throw new Refusal('background jobs (&) are not allowed; run the command in the foreground');
-    if (statement.deferredError) throw new Refusal(`syntax error near ${statement.deferredError.token}`);
+    if (statement.deferredError) throw new Refusal(`syntax error near \`${statement.deferredError.token}\`; check the quoting and operators`);
     let outcome: Outcome | undefined;
     for (const [index, pipeline] of statement.pipelines.entries()) {
-      if (pipeline.timed) throw new Refusal('time is not available');
+      if (pipeline.timed) throw new Refusal('`time` is not available; the tool reports how long a command took');
       const operator = index === 0 ? ';' : statement.operators[index - 1];
       const input = outcome === undefined ? cwds : operator === '&&' ? outcome.success : operator === '||' ? outcome.failure : union(outcome.success, outcome.failure);
       const result = checkPipeline(pipeline.commands, input, roots, budget);
@@ -85,7 +106,7 @@ function walk(command: string, cwd: string, roots: readonly string[]): { script:
     }
     if (outcome) cwds = union(outcome.success, outcome.failure);
   }
-  return { script, lastCommand };
+  return { cwds, lastCommand };
 }
 
 /** Where the shell may be after a pipeline succeeded or failed. */
@@ -114,27 +135,28 @@ function union(a: Set<string>, b: Set<string>): Set<string> {
 }
 
 function checkSimpleCommand(node: SimpleCommandNode, cwds: Set<string>, roots: readonly string[], budget: WordBudget): { name: string; changesDirectoryTo?: string } {
-  if (node.assignments.length > 0) throw new Refusal('variable assignments are not allowed');
-  if (node.name === null) throw new Refusal('empty command');
+  if (node.assignments.length > 0) throw new Refusal('variable assignments are not available; write the values into the command');
+  if (node.name === null) throw new Refusal('the command is empty');
   const name = commandName(node.name);
-  const check = COMMAND_CHECKS[name];
+  const check = commandCheck(name);
   if (check === undefined) throw new Refusal(unknownCommandReason(name));
   for (const redirection of node.redirections) checkRedirection(redirection, cwds, roots);
-  const words: ExpandedWord[] = [];
-  for (const word of node.args) {
-    const expanded = expandWord(word);
-    budget.spend(expanded.length);
-    words.push(...expanded);
-  }
-  // The simulated shell expands `*/` to files as well as directories; refuse rather than mislead.
-  if (words.some((word) => word.glob && word.value.endsWith('/'))) {
-    throw new Refusal('globs ending in / (like */) are not supported here; use ls -F or find . -maxdepth 1 -type d');
-  }
-  if (name === 'cd' && words.some((word) => word.glob)) throw new Refusal('cd takes a plain directory name, not a pattern');
   let changesDirectoryTo: string | undefined;
-  // Globs expand differently in each directory the shell may be in, so each is checked with
-  // the arguments the command will really receive there.
+  // Words are evaluated in each directory the shell may be in: `$PWD` names it, a `$(…)` runs
+  // there, and globs match there; each is checked with the arguments the command will receive.
   for (const dir of cwds) {
+    const scope: WordScope = { pwd: dir, substitute: (body) => checkScript(body, new Set([dir]), roots, budget) };
+    const words: ExpandedWord[] = [];
+    for (const word of node.args) {
+      const expanded = expandWord(word, scope);
+      budget.spend(expanded.length);
+      words.push(...expanded);
+    }
+    // The simulated shell expands `*/` to files as well as directories; refuse rather than mislead.
+    if (words.some((word) => word.glob && word.value.endsWith('/'))) {
+      throw new Refusal('globs ending in / (like */) are not supported here; use ls -F or find . -maxdepth 1 -type d');
+    }
+    if (name === 'cd' && words.some((word) => word.glob || word.substituted)) throw new Refusal('cd takes a plain directory name, not a pattern or a $(…)');
     const unmatched = new Set<string>();
     const argv = words.flatMap((word) => {
       if (!word.glob) return [word.value];
@@ -160,22 +182,21 @@ function commandName(word: WordNode): string {
   if (expanded.length !== 1 || expanded[0]!.glob) throw new Refusal('the command name must be a plain word');
   const name = expanded[0]!.value;
   if (name.includes('/')) {
-    throw new Refusal(`run commands by name, not by path (${name}); available: ${ALLOWED_COMMANDS.join(' ')}`);
+    throw new Refusal(`run commands by name, not by path (\`${name}\`); available commands: ${ALLOWED_COMMANDS.join(' ')}`);
   }
   return name;
 }
 
 function unknownCommandReason(name: string): string {
-  const why = KNOWN_REFUSALS[name];
-  const available = `available: ${ALLOWED_COMMANDS.join(' ')}`;
-  return why ? `${name} is not available: ${why}. This tool is read-only; ${available}` : `${name} is not available in this read-only shell; ${available}`;
+  const why = Object.hasOwn(KNOWN_REFUSALS, name) ? KNOWN_REFUSALS[name] : undefined;
+  return `\`${name}\` is not available${why ? ` (${why})` : ''}; available commands: ${ALLOWED_COMMANDS.join(' ')}`;
 }
 
 /** Only stderr discarding and stream merging: no file is ever opened for writing. */
 function checkRedirection(redirection: RedirectionNode, cwds: Set<string>, roots: readonly string[]): void {
   const { operator, fd, target } = redirection;
-  if (operator === '<<' || operator === '<<-' || operator === '<<<') throw new Refusal('here-documents and here-strings are not allowed');
-  if (target.type !== 'Word') throw new Refusal('unsupported redirection');
+  if (operator === '<<' || operator === '<<-' || operator === '<<<') throw new Refusal('here-documents and here-strings are not available; pass files or pipe a command');
+  if (target.type !== 'Word') throw new Refusal('only 2>/dev/null, 2>&1 and < FILE redirections are available');
   const expanded = expandWord(target);
   if (expanded.length !== 1 || expanded[0]!.glob) throw new Refusal('a redirection needs one plain target');
   const value = expanded[0]!.value;
@@ -186,7 +207,7 @@ function checkRedirection(redirection: RedirectionNode, cwds: Set<string>, roots
   }
   if ((operator === '>&' || operator === '<&') && (value === '1' || value === '2') && (fd === null || fd === 1 || fd === 2)) return;
   if ((operator === '>' || operator === '&>') && value === '/dev/null' && (fd === 2 || (operator === '&>' && fd === null))) return;
-  throw new Refusal('output redirection to files is not allowed (read-only); only 2>/dev/null and 2>&1 are accepted');
+  throw new Refusal('output redirection to files is not available; only 2>/dev/null and 2>&1 are accepted');
 }
 
 function compoundReason(type: string): string {
@@ -206,10 +227,7 @@ function compoundReason(type: string): string {
     case 'Case':
       return 'if/case are not allowed; use && and ||';
     default:
-      return `${type} constructs are not allowed`;
+      // Arithmetic (( … )), tests [[ … ]] and whatever the parser adds later.
+      return 'only simple commands joined by |, &&, || and ; are available; use find, grep or ls to test for files';
   }
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0]!.slice(0, 200);
 }

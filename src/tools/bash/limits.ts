@@ -5,4 +5,4 @@ export const MAX_FILE_READ_BYTES = 32 * 1024 * 1024;
 export const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 
 /** Commands that read whole files through the simulated file system (grep and rg use ripgrep). */
-export const CONTENT_READERS = new Set(['cat', 'head', 'tail', 'wc', 'sort', 'uniq', 'cut', 'nl', 'diff', 'comm', 'sed', 'file']);
+export const CONTENT_READERS = new Set(['cat', 'head', 'tail', 'wc', 'sort', 'uniq', 'cut', 'nl', 'diff', 'comm', 'sed', 'file', 'awk', 'jq']);

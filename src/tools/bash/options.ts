@@ -17,6 +17,9 @@ export interface OptionSpec {
   pathValues?: readonly string[];
   /** Accepts `-NUM` (head, tail). */
   numeric?: boolean;
+  /** Options end at the first operand, which starts a program or command line of its own
+   * (`xargs grep -l x`, `awk -F: PROGRAM FILE`), as getopt does with a leading `+`. */
+  stopAtOperand?: boolean;
   /** Options known to write, execute or hang, with the reason; matched by exact name or by a
    * GNU-style abbreviation of a long name (`--out` for `--output`). */
   dangerous?: Readonly<Record<string, string>>;
@@ -83,6 +86,10 @@ export function parseOptions(command: string, args: readonly string[], spec: Opt
         }
       }
       continue;
+    }
+    if (spec.stopAtOperand) {
+      parsed.operands.push(...args.slice(i));
+      break;
     }
     parsed.operands.push(arg);
   }

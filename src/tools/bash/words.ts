@@ -1,4 +1,4 @@
-import type { WordNode } from 'just-bash';
+import type { ScriptNode, WordNode } from 'just-bash';
 import { Refusal } from './refusal';
 
 /** One argument after bash's quote removal and brace expansion, as the command will receive it. */
@@ -8,7 +8,27 @@ export interface ExpandedWord {
   glob: boolean;
   /** The glob starts the word, so its matches (possibly names beginning with `-`) start the argument. */
   leadingGlob: boolean;
+  /** Holds the output of a command substitution, known only when the line runs; `value` has
+   * {@link SUBSTITUTED} in its place. The commands that receive it check it again then. */
+  substituted?: boolean;
 }
+
+/**
+ * What a word may draw on besides its own text. Without a scope, `$PWD` and `$(…)` are refused
+ * (command names, redirection targets).
+ */
+export interface WordScope {
+  /** The directory the command runs in, the value of `$PWD`. */
+  pwd?: string;
+  /** Checks the script of a `$(…)` or backtick substitution by the same policy as the line. */
+  substitute?: (body: ScriptNode) => void;
+}
+
+/**
+ * Stands for the output of a command substitution while the gate judges the words: a path
+ * inside the workspace, so that only the text around it can send the argument elsewhere.
+ */
+export const SUBSTITUTED = '.';
 
 type Part = WordNode['parts'][number];
 
@@ -31,10 +51,10 @@ const MAX_EXPANSIONS = 256;
  * The gate checks what the command really receives, so `-de\lete` and `{-delete,-print}` are
  * seen as `-delete`.
  */
-export function expandWord(word: WordNode): ExpandedWord[] {
+export function expandWord(word: WordNode, scope: WordScope = {}): ExpandedWord[] {
   let results: ExpandedWord[] = [{ value: '', glob: false, leadingGlob: false }];
   for (const part of word.parts) {
-    const alternatives = expandPart(part, false);
+    const alternatives = expandPart(part, false, scope);
     const next: ExpandedWord[] = [];
     for (const prefix of results) {
       for (const alt of alternatives) {
@@ -42,6 +62,7 @@ export function expandWord(word: WordNode): ExpandedWord[] {
           value: prefix.value + alt.value,
           glob: prefix.glob || alt.glob,
           leadingGlob: prefix.value === '' && !prefix.glob ? alt.leadingGlob : prefix.leadingGlob,
+          ...(prefix.substituted || alt.substituted ? { substituted: true } : {}),
         });
       }
     }
@@ -54,7 +75,7 @@ export function expandWord(word: WordNode): ExpandedWord[] {
   return results;
 }
 
-function expandPart(part: Part, quoted: boolean): ExpandedWord[] {
+function expandPart(part: Part, quoted: boolean, scope: WordScope): ExpandedWord[] {
   const plain = (value: string): ExpandedWord[] => [{ value, glob: false, leadingGlob: false }];
   switch (part.type) {
     case 'Literal':
@@ -63,38 +84,44 @@ function expandPart(part: Part, quoted: boolean): ExpandedWord[] {
       return plain(part.value);
     case 'DoubleQuoted': {
       let value = '';
+      let substituted = false;
       for (const inner of part.parts) {
-        const expanded = expandPart(inner, true);
+        const expanded = expandPart(inner, true, scope);
         if (expanded.length !== 1) throw new Refusal('unexpected expansion inside double quotes');
         value += expanded[0]!.value;
+        substituted ||= expanded[0]!.substituted === true;
       }
-      return plain(value);
+      return [{ value, glob: false, leadingGlob: false, ...(substituted ? { substituted } : {}) }];
     }
     case 'Glob':
       if (quoted) return plain(part.pattern);
       return [{ value: part.pattern, glob: true, leadingGlob: true }];
     case 'BraceExpansion':
-      return expandBraces(part.items as BraceItem[]);
+      return expandBraces(part.items as BraceItem[], scope);
     case 'TildeExpansion':
-      throw new Refusal('`~` (home directory) is not allowed; use paths inside the workspace');
+      throw new Refusal('`~` (the home directory) is not allowed; use paths inside the workspace');
     case 'ParameterExpansion':
-      throw new Refusal(`variables ($${part.parameter || '{…}'}) are not allowed; write the value literally`);
+      // $PWD is the one variable whose value the gate knows: the directory it checks the command in.
+      if (part.parameter === 'PWD' && part.operation === null && scope.pwd !== undefined) return plain(scope.pwd);
+      throw new Refusal(`variables such as $${part.parameter || '{…}'} are not available (only $PWD is); write the value itself`);
     case 'CommandSubstitution':
-      throw new Refusal('command substitution ($(…) or `…`) is not allowed; run the inner command on its own');
+      if (scope.substitute === undefined) throw new Refusal('command substitution is not allowed in this position; write the value itself');
+      scope.substitute(part.body);
+      return [{ value: SUBSTITUTED, glob: false, leadingGlob: false, substituted: true }];
     case 'ArithmeticExpansion':
-      throw new Refusal('arithmetic expansion $((…)) is not allowed');
+      throw new Refusal('arithmetic expansion $((…)) is not available; compute the number yourself');
     case 'ProcessSubstitution':
-      throw new Refusal('process substitution <(…) is not allowed; run the commands separately');
+      throw new Refusal('process substitution <(…) is not available; run the commands separately');
     default:
-      throw new Refusal(`unsupported shell syntax (${(part as { type: string }).type})`);
+      throw new Refusal('this shell syntax is not supported here; write plain words, quotes and globs');
   }
 }
 
-function expandBraces(items: BraceItem[]): ExpandedWord[] {
+function expandBraces(items: BraceItem[], scope: WordScope): ExpandedWord[] {
   const out: ExpandedWord[] = [];
   for (const item of items) {
     if (item.type === 'Word' && item.word) {
-      out.push(...expandWord(item.word));
+      out.push(...expandWord(item.word, scope));
     } else if (item.type === 'Range') {
       out.push(...expandRange(item));
     } else {

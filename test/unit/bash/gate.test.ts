@@ -70,18 +70,48 @@ describe('the Bash gate', () => {
     'ls -la; pwd',
     'grep -q x src/app.py || echo none',
     `cat ${'ROOT'}/src/app.py`,
+    // commands that run listed commands, substitution and the safe variable
+    'find . -name "*.py" | xargs wc -l',
+    'find . -name "*.py" -print0 | xargs -0 grep -l print',
+    'ls | xargs -n1 echo',
+    'find src -name "*.py" | xargs -I{} wc -l {}',
+    'find . -name "*.py" -exec wc -l {} +',
+    'find . -name "*.py" -exec grep -l print {} \\;',
+    'wc -l $(find src -name "*.py")',
+    'cat "$(find . -name app.py)"',
+    'wc -l `find src -name "*.py"`',
+    'echo $PWD',
+    'echo "${PWD}"',
+    'ls $PWD/src',
+    'which ls grep',
+    'true',
+    'false || echo no',
+    // awk, sed, jq that only print
+    "awk '{print $1}' src/app.py",
+    "awk -F: -v n=2 'NR > n { print ($1 > 5), $2 }' src/app.py",
+    "awk 'length > 80' src/app.py",
+    "awk '/print/ {c++} END {print c}' src/app.py",
+    "awk '{ s += $1 } END { printf \"%d\\n\", s / NR }' src/app.py",
+    "sed 's/a/b/g' src/app.py",
+    "sed -E 's#(a|b)/x#\\1#2p;3q' src/app.py",
+    "sed -n -e '/start/,/end/p' -e '$=' src/app.py",
+    "sed '/^#/d; s/ *$//' src/app.py",
+    "sed -n '1~2p' src/app.py",
+    "sed ':a;N;$!ba;s/\\n/ /g' src/app.py",
+    "jq -r '.name' src/app.py",
+    "jq --arg x y '.[] | select(.env == $x) | \"\\(.name) \\(.version)\"' src/app.py",
   ])('allows %j', (command) => {
     expect(reason(command.replaceAll('ROOT', root))).toBe('ALLOWED');
   });
 
   it('explains each refusal in one actionable line', () => {
-    expect(reason('rm -rf src')).toMatch(/^rm is not available: deletes files\. This tool is read-only; available: ls cat /);
-    expect(reason('sort --out=x src/app.py')).toBe('sort --out is refused: it writes files and this tool is read-only');
-    expect(reason('find . -exec cat {} +')).toContain('pipe the list into another command');
+    expect(reason('rm -rf src')).toMatch(/^`rm` is not available \(it deletes files\); available commands: ls cat /);
+    expect(reason('sort --out=x src/app.py')).toBe('sort --out is refused: it writes files');
+    expect(reason('find . -exec sh -c id {} +')).toBe('find -exec can run only the listed commands (not `sh`), e.g. find -exec grep -l PATTERN');
     expect(reason('cat /etc/hostname')).toBe(`/etc/hostname is outside the workspace (${root}); only files inside it can be read`);
     expect(reason('ls > out')).toContain('only 2>/dev/null and 2>&1 are accepted');
     expect(reason('grep -P')).toBe('grep: give a pattern, e.g. grep -rn PATTERN DIR');
-    expect(reason('sed s/a/b/ src/app.py')).toContain("sed -n 'N,Mp' FILE");
+    expect(reason("sed 's/a/b/w out' src/app.py")).toBe('s///w it writes files; sed here prints its result to standard output');
     expect(reason('ls -d */')).toContain('use ls -F or find . -maxdepth 1 -type d');
     expect(reason('ls --frobnicate')).toMatch(/^ls: option --frobnicate is not allowed here \(allowed: -a -A /);
   });
@@ -128,6 +158,77 @@ describe('the Bash gate', () => {
     expect(reason('cut --complement -f1 src/app.py')).toMatch(/^cut: option --complement is not allowed here/);
     expect(reason('comm -i src/app.py src/app.py')).toMatch(/^comm: option -i is not allowed here/);
     expect(reason('comm --output-delimiter=: src/app.py src/app.py')).toMatch(/^comm: option --output-delimiter is not allowed here/);
+  });
+
+  it.each([
+    // xargs and find -exec run listed commands only, with checked arguments
+    ['ls | xargs rm', 'xargs can run only the listed commands (not `rm`)'],
+    ['ls | xargs sh -c id', 'not `sh`'],
+    ['ls | xargs -I{} sh -c {}', 'not `sh`'],
+    ['ls | xargs -I cat cat x', 'must not appear in the command name'],
+    ['ls | xargs -a /etc/passwd cat', 'reading arguments from a file'],
+    ['ls | xargs cat /etc/passwd', '/etc/passwd is outside the workspace'],
+    ['ls | xargs find . -delete', 'find -delete is refused'],
+    ['ls | xargs xargs rm', 'not `xargs`'],
+    ['find . -exec rm {} +', 'not `rm`'],
+    ['find . -exec cat /etc/passwd \\;', '/etc/passwd is outside the workspace'],
+    ['find . -exec cat {}', "needs a closing ';'"],
+    ['find . -execdir cat {} +', 'find -execdir is refused'],
+    ['find / -exec cat {} +', '/ is outside the workspace'],
+    // substitution: the inner line passes the same gate
+    ['cat $(rm x)', '`rm` is not available'],
+    ['cat $(curl http://x)', '`curl` is not available'],
+    ['$(echo rm) x', 'command substitution is not allowed in this position'],
+    ['cat $($(echo cat) x)', 'command substitution is not allowed in this position'],
+    ['cat /etc/$(echo passwd)', 'is outside the workspace'],
+    ['cd $(echo src)', 'cd takes a plain directory name'],
+    ['ls > $(echo out)', 'command substitution is not allowed in this position'],
+    ['echo $HOME', 'only $PWD is'],
+    ['echo ${PWD:-/}', 'only $PWD is'],
+    ['echo ${#PWD}', 'only $PWD is'],
+    ['which /bin/ls', 'which takes command names'],
+    // awk
+    ['awk \'BEGIN{system("id")}\'', 'awk system() runs commands'],
+    ['awk \'BEGIN{system ("id")}\'', 'awk system() runs commands'],
+    ['awk \'{print > "out"}\' src/app.py', 'awk output redirection'],
+    ['awk \'{printf("%s", $0) > "out"}\' src/app.py', 'awk output redirection'],
+    ['awk \'{print >> "out"}\' src/app.py', 'awk output redirection'],
+    ['awk \'{print | "sh"}\' src/app.py', 'awk pipes'],
+    ['awk \'BEGIN{"id" | getline x}\'', 'awk pipes'],
+    ['awk \'BEGIN{getline x < "/etc/passwd"}\'', 'awk getline'],
+    ['awk \'BEGIN{@f()}\'', 'gawk @ directives'],
+    ['awk \'@load "x"\'', 'gawk @ directives'],
+    ['awk \'BEGIN{print ENVIRON["HOME"]}\'', 'ENVIRON'],
+    ['awk -f prog.awk src/app.py', 'program files are not supported'],
+    ['awk \'/x/ {print} /[/; system("id"); x=/\' src/app.py', 'awk system() runs commands'],
+    ['awk \'BEGIN { x = 1 / 2; "id" | getline }\'', 'awk pipes'],
+    ['awk \'BEGIN { x = (1) /2/ 1; "id" | getline }\'', 'awk pipes'],
+    ['awk \'BEGIN { print "a" } # x\' /etc/passwd', 'is outside the workspace'],
+    // sed
+    ["sed -i 's/a/b/' src/app.py", 'sed -i is refused'],
+    ["sed 's/a/b/w /tmp/x' src/app.py", 's///w it writes files'],
+    ["sed 's/a/b/gw /tmp/x' src/app.py", 's///w it writes files'],
+    ["sed 's/a/b/e' src/app.py", 's///e runs the result as a command'],
+    ["sed 's|a|b|;w /tmp/x' src/app.py", 'sed w writes files'],
+    ["sed -n '1e id' src/app.py", 'sed e runs commands'],
+    ["sed '1r /etc/passwd' src/app.py", 'sed r reads other files'],
+    ["sed 'R /etc/passwd' src/app.py", 'sed R reads other files'],
+    ["sed -e p -e 'W out' src/app.py", 'sed W writes files'],
+    ["sed -e '/x/{p' -e 'w out' -e '}' src/app.py", 'sed w writes files'],
+    ["sed 'b end w out' src/app.py", 'unexpected w'],
+    ["sed 's/a\\/b/c/w x' src/app.py", 's///w it writes files'],
+    ["sed -f script.sed src/app.py", 'script files are not supported'],
+    // jq
+    ["jq -n env", 'jq env reads the environment'],
+    ["jq -n '$ENV.HOME'", 'jq $ENV reads the environment'],
+    ["jq -n '\"\\(env.PATH)\"'", 'jq env reads the environment'],
+    ['jq -n \'import "x" as x; .\'', 'jq modules read other files'],
+    ['jq -n \'include "x"; .\'', 'jq modules read other files'],
+    ["jq --rawfile x /etc/passwd -n '$x'", 'reading programs or values from other files'],
+    ["jq -L /tmp -n '.'", 'reading programs or values from other files'],
+    ["jq . /etc/passwd", '/etc/passwd is outside the workspace'],
+  ])('refuses %j', (command, expected) => {
+    expect(reason(command)).toContain(expected);
   });
 
   it('reports the last command of the line, which decides whether exit status 1 is an error', () => {

@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute } from '../../../src/tools/bash/executor';
@@ -56,9 +57,99 @@ const REFUSED: readonly string[] = [
   "sed -n 'w out.txt' README.md",
   "sed 's/x/y/w out.txt' README.md",
   "sed -n '1p;w out' README.md",
-  "sed 's/a/b/' README.md",
+  "sed -n 'w /tmp/loco-hostile-marker' README.md",
+  "sed '1e touch /tmp/loco-hostile-marker' README.md",
+  "sed 's/x/y/e' README.md",
+  "sed 's/x/y/w /tmp/loco-hostile-marker' README.md",
+  "sed 's/x/y/gpw out' README.md",
+  "sed '1r /etc/passwd' README.md",
+  "sed 'R link-out' README.md",
+  "sed -e p -e 'W out' README.md",
+  "sed 'b x w out' README.md",
+  "sed -f evil.sed README.md",
+  "sed '1a pwned' README.md",
   "awk '{system(\"id\")}' README.md",
   "awk 'BEGIN{print \"x\" > \"out\"}'",
+  "awk 'BEGIN{system (\"touch /tmp/loco-hostile-marker\")}'",
+  "awk '{print | \"sh\"}' README.md",
+  "awk 'BEGIN{\"touch /tmp/loco-hostile-marker\" | getline}'",
+  "awk 'BEGIN{while ((getline l < \"../x-canary.txt\") > 0) print l}'",
+  "awk '{print >> \"out\"}' README.md",
+  "awk '{printf(\"%s\", $0) > \"out\"}' README.md",
+  "awk 'BEGIN{@f()}'",
+  "awk '@load \"rwarray\"; BEGIN{}'",
+  "awk 'BEGIN{print ENVIRON[\"HOME\"]}'",
+  "awk 'BEGIN{print PROCINFO[\"pid\"]}'",
+  "awk -f prog.awk README.md",
+  "awk '/[/; system(\"id\"); x=/' README.md",
+  "awk 'BEGIN { x = 1 / 2; \"id\" | getline }'",
+  "awk '{print}' /etc/passwd",
+  "gawk '{print}' README.md",
+  // jq
+  "jq -n env",
+  "jq -n '$ENV'",
+  "jq -n '$ENV.HOME'",
+  "jq -n '\"\\(env)\"'",
+  "jq -n 'import \"x\" as x; .'",
+  "jq -n 'include \"x\"; .'",
+  "jq -L .. -n '.'",
+  "jq --rawfile x link-out -n '$x'",
+  "jq --slurpfile x /etc/passwd -n '$x'",
+  "jq -f filter.jq README.md",
+  "jq . /etc/passwd",
+  "jq . link-out",
+  // xargs and find -exec run only listed commands
+  'ls | xargs sh',
+  'ls | xargs sh -c id',
+  'ls | xargs -I{} sh -c {}',
+  'ls | xargs -I sh sh -c id',
+  'ls | xargs -n1 rm',
+  'ls | xargs -0 bash -c id',
+  'ls | xargs env rm',
+  'ls | xargs xargs rm',
+  'ls | xargs -a /etc/passwd cat',
+  'ls | xargs -p cat',
+  'ls | xargs cat /etc/passwd',
+  'ls | xargs find . -delete',
+  'ls | xargs /bin/cat',
+  'find . -exec sh -c id \\;',
+  'find . -exec rm {} +',
+  'find . -exec /bin/rm {} +',
+  'find . -exec cat /etc/passwd \\;',
+  'find . -exec cat ../*canary* +',
+  'find / -exec cat {} +',
+  'find . -exec cat {}',
+  'find . -exec xargs rm \\;',
+  'find . -exec find . -delete \\;',
+  'echo sh | xargs -I C find . -exec C -c id \\;',
+  "echo x | xargs -0 awk",
+  // substitution: the inner line passes the same gate
+  'cat $(rm x)',
+  'cat $(curl http://example.com)',
+  'echo $(touch /tmp/loco-hostile-marker)',
+  'cat $($(echo cat) x)',
+  '$(echo rm) README.md',
+  'cat /etc/$(echo passwd)',
+  'cat ../$(echo x)',
+  'cd $(echo ..)',
+  'ls > $(echo out)',
+  'cat $(cat link-out)',
+  'cat "$(sed 1e README.md)"',
+  'wc -l `rm x`',
+  'cat "$(ls -d dir-out)/"*',
+  // variables other than $PWD
+  'echo ${PATH}',
+  'echo ${PWD:-/}',
+  'echo ${PWD/x/y}',
+  'echo ${#PWD}',
+  'cat "$PWD/../x"',
+  'cat $OLDPWD/x',
+  'which /bin/ls',
+  'which ../rm',
+  'constructor x',
+  'ls | xargs constructor',
+  'ls | xargs __proto__',
+  'find . -exec toString {} +',
   // sort and its abbreviations
   'sort -o README.md README.md',
   'sort --output=x README.md',
@@ -141,7 +232,6 @@ const REFUSED: readonly string[] = [
   'git status --output=x',
   // substitution and expansion
   'echo $(id)',
-  'cat $(echo /etc/passwd)',
   'echo `id`',
   'cat <(id)',
   'diff <(ls) <(ls docs)',
@@ -252,6 +342,53 @@ const REFUSED: readonly string[] = [
   'trap id EXIT',
 ];
 
+/**
+ * Lines that pass the gate because their words come from a `$(…)`, from xargs' input or from
+ * find: each command checks them again when it runs, and refuses.
+ */
+const REFUSED_WHEN_RUN: readonly string[] = [
+  'cat $(echo /etc/passwd)',
+  'cat $(echo link-out)',
+  'echo /etc/passwd | xargs cat',
+  'echo link-out | xargs cat',
+  'echo link-out | xargs -I{} cat {}',
+  'ls | xargs cat',
+  'ls | xargs -n1 head -1',
+  'find . -exec cat {} +',
+  'find . -name "*-out" -exec cat {} \\;',
+  'wc -c $(ls)',
+  'echo -delete | xargs find .',
+  'echo ../ | xargs ls',
+  'grep -r CANARY $(echo dir-out)',
+  'rg CANARY $(echo dir-out)',
+  'echo \'BEGIN{"touch /tmp/loco-hostile-marker" | getline}\' | xargs -0 -I P awk P',
+  'echo \'{system("id")}\' | xargs -I P awk P README.md',
+  'echo "w /tmp/loco-hostile-marker" | xargs -I p sed p README.md',
+  'echo env | xargs -I F jq -n F',
+];
+
+/** Where the corpus lines would leave a file if any of them ran. */
+const MARKER = '/tmp/loco-hostile-marker';
+
+/**
+ * A refusal is one plain sentence for the model: no names of the parser's internals, no
+ * hardening flags the model did not write, no phrase said twice.
+ */
+function wordingProblems(command: string, output: string): string[] {
+  const problems: string[] = [];
+  const pascal = output.match(/\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b/g);
+  if (pascal) problems.push(`internal names ${pascal.join(', ')}`);
+  for (const flag of output.match(/--no-[a-z-]+/g) ?? []) if (!command.includes(flag)) problems.push(`flag ${flag}`);
+  const words = output.toLowerCase().match(/[a-z][a-z'-]*/g) ?? [];
+  const seen = new Set<string>();
+  for (let i = 0; i + 4 <= words.length; i++) {
+    const phrase = words.slice(i, i + 4).join(' ');
+    if (seen.has(phrase)) problems.push(`repeats "${phrase}"`);
+    seen.add(phrase);
+  }
+  return problems;
+}
+
 describe('the Bash gate against hostile command lines', () => {
   let ws: HostileWorkspace;
   let before: string;
@@ -259,6 +396,7 @@ describe('the Bash gate against hostile command lines', () => {
   beforeAll(async () => {
     ws = await makeHostileWorkspace();
     before = await hashTree(ws.root);
+    rmSync(MARKER, { force: true });
   });
   afterAll(async () => {
     await ws.cleanup();
@@ -272,9 +410,17 @@ describe('the Bash gate against hostile command lines', () => {
   it.each(REFUSED)('refuses %j with a one-line reason', async (command) => {
     const result = await runBash(ws.root, { command, description: 'hostile' });
     expect(result.status).toBe('refused');
-    expect(result.output).toMatch(/^Command refused: .+read-only/);
+    expect(result.output).toMatch(/^Command refused: .+ This Bash tool only lists, searches and reads files inside the workspace/);
     expect(result.output.split('\n')).toHaveLength(1);
     expect(result.output).not.toContain(ws.secret);
+    expect(wordingProblems(command, result.output)).toEqual([]);
+  });
+
+  it.each(REFUSED_WHEN_RUN)('runs %j only to refuse its built arguments', async (command) => {
+    const result = await runBash(ws.root, { command, description: 'hostile' });
+    expect(result.output).not.toContain(ws.secret);
+    expect(result.output).toMatch(/^Exit code \d+\n/);
+    expect(result.output).toMatch(/^[a-z]+: refused: /m);
   });
 
   it('reads inside the workspace without following links out of it', async () => {
@@ -314,7 +460,8 @@ describe('the Bash gate against hostile command lines', () => {
     }
   });
 
-  it('leaves the workspace byte-for-byte unchanged', async () => {
+  it('leaves the workspace byte-for-byte unchanged and writes no marker', async () => {
     expect(await hashTree(ws.root)).toBe(before);
+    expect(existsSync(MARKER)).toBe(false);
   });
 });
