@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { CommandUse } from './commandPolicy';
 import { Refusal } from './refusal';
 
@@ -95,30 +96,52 @@ interface GitOption {
   value?: string;
 }
 
-export function checkGitArgs(args: readonly string[]): CommandUse {
+/**
+ * git's global options accepted before the subcommand: `--no-pager` (git runs without a pager
+ * anyway) and `-C DIR`, each DIR relative to the one before, as git reads them. Any other
+ * global option (-c, --git-dir, --work-tree, --exec-path, -p) is refused with the subcommand.
+ */
+export function splitGlobalOptions(args: readonly string[]): { directories: string[]; rest: string[] } {
+  const directories: string[] = [];
   let index = 0;
-  while (args[index] === '--no-pager') index++;
-  const subcommand = args[index];
+  for (;;) {
+    if (args[index] === '--no-pager') index++;
+    else if (args[index] === '-C' && args[index + 1] !== undefined) {
+      directories.push(args[index + 1]!);
+      index += 2;
+    } else break;
+  }
+  return { directories, rest: args.slice(index) };
+}
+
+export function checkGitArgs(args: readonly string[]): CommandUse {
+  const { directories, rest } = splitGlobalOptions(args);
+  const subcommand = rest[0];
   if (subcommand === undefined) throw new Refusal(`git needs a subcommand: ${GIT_SUBCOMMANDS.join(', ')}`);
   if (subcommand.startsWith('-')) {
-    throw new Refusal(`git ${subcommand} is refused: global git options (-c, -C, --git-dir, …) are not allowed; run git SUBCOMMAND from the workspace`);
+    throw new Refusal(`git ${subcommand} is refused: of git's global options only -C DIR (inside the workspace) is allowed here; run git SUBCOMMAND`);
   }
   if (!(GIT_SUBCOMMANDS as readonly string[]).includes(subcommand)) {
     throw new Refusal(`git ${subcommand} is not available: only read-only subcommands run (${GIT_SUBCOMMANDS.join(', ')})`);
   }
   const sub = subcommand as Subcommand;
-  const { options, operands } = parseGitOptions(sub, args.slice(index + 1));
+  const { options, operands } = parseGitOptions(sub, rest.slice(1));
   for (const option of options) checkValue(sub, option);
+  // With -C, git works in that directory and reads operands from it: the directory is confined,
+  // and operands are judged from it (git.ts resolves it again, as the kernel will, before git starts).
+  const directory = directories.reduce<string | undefined>((dir, next) => (next === '' ? dir : dir === undefined || path.isAbsolute(next) ? next : `${dir}/${next}`), undefined);
+  const fromDirectory = (operand: string): string => (directory === undefined || path.isAbsolute(operand) ? operand : `${directory}/${operand}`);
+  const confined = directories.length > 0 ? [directory ?? '.'] : [];
   if (sub === 'branch') {
     const listing = options.some((o) => o.name === '--list' || o.name === '-l');
     if (operands.length > 0 && !listing) throw new Refusal('git branch NAME would create a branch; use git branch --list PATTERN to list');
-    return { paths: [] };
+    return { paths: confined };
   }
   // Revisions and paths share the operand list; every operand is confined as if it were a path,
   // because git diff compares files outside the repository when given their paths. A grep
   // pattern given without -e comes first and is not a path.
   const patternFirst = sub === 'grep' && !options.some((o) => o.name === '-e');
-  return { paths: patternFirst ? operands.slice(1) : operands };
+  return { paths: [...confined, ...(patternFirst ? operands.slice(1) : operands).map(fromDirectory)] };
 }
 
 /** Splits git's argv the way parse-options would, refusing any option the subcommand's spec does not list. */

@@ -1,41 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { git, gitAvailable, makeRepo } from './gitFixtures';
 import { hashTree, runBash } from './workspace';
-
-function gitAvailable(): boolean {
-  try {
-    execFileSync('git', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** git run by the test itself, isolated from the machine's configuration. */
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: cwd, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
-  });
-}
-
-async function makeRepo(base: string, name: string): Promise<string> {
-  const root = path.join(base, name);
-  await mkdir(root);
-  git(root, 'init', '-q');
-  await writeFile(path.join(root, 'app.py'), 'def main():\n    return 1\n');
-  await writeFile(path.join(root, 'README.md'), '# Demo\n');
-  git(root, 'add', '.');
-  git(root, 'commit', '-q', '-m', 'Initial commit');
-  await appendFile(path.join(root, 'app.py'), '# second\n');
-  git(root, 'commit', '-q', '-am', 'Second commit');
-  return root;
-}
 
 describe.skipIf(!gitAvailable())('read-only git', () => {
   let base: string;
@@ -70,13 +39,11 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
     expect(await hashTree(root)).toBe(before);
   });
 
-  it('never runs core.fsmonitor, pagers or the environment\'s config from a hostile repository', async () => {
+  it('never runs core.fsmonitor, hooks or the environment\'s config, and refuses pagers and gpg', async () => {
+    // Pinned on git's command line, so harmless whatever the repository says: husky and Scalar set them.
     const root = await makeRepo(base, 'fsmonitor');
     git(root, 'config', 'core.fsmonitor', `touch ${marker}`);
-    git(root, 'config', 'core.pager', `touch ${marker}; cat`);
-    git(root, 'config', 'pager.log', `touch ${marker}; cat`);
-    git(root, 'config', 'log.showSignature', 'true');
-    git(root, 'config', 'gpg.program', `touch ${marker}`);
+    git(root, 'config', 'core.hooksPath', '.husky');
     const saved = process.env.GIT_CONFIG_PARAMETERS;
     process.env.GIT_CONFIG_PARAMETERS = `'core.fsmonitor'='touch ${marker}'`;
     try {
@@ -87,6 +54,38 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
       if (saved === undefined) delete process.env.GIT_CONFIG_PARAMETERS;
       else process.env.GIT_CONFIG_PARAMETERS = saved;
     }
+    for (const [key, value] of [['core.pager', `touch ${marker}; cat`], ['pager.log', `touch ${marker}; cat`], ['gpg.program', `touch ${marker}`]] as const) {
+      const hostile = await makeRepo(base, `program-${key.replace(/\W/g, '')}`);
+      git(hostile, 'config', key, value);
+      expect((await runBash(hostile, { command: 'git log --oneline -1' })).output).toBe(
+        `Exit code 1\ngit is unavailable in this repository: its config sets ${key.toLowerCase()}, which could run a program. Use Read, Grep and Glob (or ls/cat/grep in Bash) instead.`,
+      );
+    }
+  });
+
+  it('serves a normal clone, a linked worktree, a submodule and -C', async () => {
+    const upstream = await makeRepo(base, 'upstream');
+    git(base, 'clone', '-q', upstream, 'clone');
+    const root = path.join(base, 'clone');
+    git(root, 'remote', 'set-url', 'origin', 'https://github.com/example/demo.git');
+    git(root, 'config', 'branch.main.vscode-merge-base', 'origin/main');
+    git(root, 'config', 'user.email', 'me@example.com');
+    git(root, 'worktree', 'add', '-q', 'wt', '-b', 'feature');
+    git(root, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', upstream, 'sub');
+    git(root, 'commit', '-q', '-m', 'Add submodule');
+    await mkdir(path.join(root, 'docs'));
+    await writeFile(path.join(root, 'docs', 'notes.md'), 'notes\n');
+    const before = await hashTree(root);
+    expect((await runBash(root, { command: 'git log --oneline -1' })).output).toMatch(/^[0-9a-f]{7,} Add submodule$/);
+    expect((await runBash(root, { command: 'git status --short' })).output).toBe('?? docs/\n?? wt/');
+    expect((await runBash(root, { command: 'git branch --list' })).output).toBe('+ feature\n* main');
+    expect((await runBash(root, { command: 'git branch -r' })).output).toBe('  origin/HEAD -> origin/main\n  origin/main');
+    expect((await runBash(root, { command: 'git -C sub log --oneline -1' })).output).toMatch(/^[0-9a-f]{7,} Second commit$/);
+    expect((await runBash(root, { command: 'git log --oneline -1' }, undefined, path.join(root, 'sub'))).output).toMatch(/Second commit$/);
+    expect((await runBash(root, { command: 'git -C wt branch --show-current' })).output).toBe('feature');
+    expect((await runBash(root, { command: 'git rev-parse --show-toplevel' }, undefined, path.join(root, 'docs'))).output).toBe(root);
+    expect((await runBash(root, { command: 'git -C docs ls-files ..' })).output).toBe('../.gitmodules\n../README.md\n../app.py\n../sub');
+    expect(await hashTree(root)).toBe(before);
   });
 
   it.each([
@@ -100,7 +99,7 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
     await appendFile(path.join(root, 'app.py'), '# dirty\n');
     for (const command of ['git status', 'git diff', 'git log -p -1', 'git show HEAD']) {
       const result = await runBash(root, { command });
-      expect(result.output).toContain(`git is unavailable here: the repository config sets ${keys[0]}`);
+      expect(result.output).toContain(`git is unavailable in this repository: its config sets ${keys[0]}`);
     }
   });
 
@@ -147,7 +146,7 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
       expect((await runBash(root, { command })).status, command).toBe('refused');
     }
     for (const command of ['git log -1 -p', 'git show HEAD']) {
-      expect((await runBash(root, { command })).output).toContain('git is unavailable here: the repository config sets merge.evil.driver');
+      expect((await runBash(root, { command })).output).toContain('git is unavailable in this repository: its config sets merge.evil.driver');
     }
   });
 
@@ -162,7 +161,7 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
     await writeFile(path.join(root, 'sub', '.gitattributes'), '* filter=evil\n');
     await appendFile(path.join(root, 'sub', 'app.py'), '# dirty\n');
     for (const command of ['git status', 'git status --short', 'git diff', 'git ls-files']) {
-      expect((await runBash(root, { command })).output).toContain('git is unavailable here: the repository config sets filter.evil.clean');
+      expect((await runBash(root, { command })).output).toContain('git is unavailable in this repository: its .git/modules/sub/config sets filter.evil.clean');
     }
     for (const command of ['git status --recurse-submodules', 'git status --ignore-submodules=none', 'git grep --recurse-submodules main']) {
       expect((await runBash(root, { command })).status, command).toBe('refused');
@@ -188,7 +187,7 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
     const root = path.join(base, 'linked');
     await mkdir(root);
     await writeFile(path.join(root, '.git'), `gitdir: ${path.join(outside, '.git')}\n`);
-    expect((await runBash(root, { command: 'git log --oneline' })).output).toContain('the repository metadata lies outside the workspace');
+    expect((await runBash(root, { command: 'git log --oneline' })).output).toContain('git is unavailable in this repository: its git directory lies outside the workspace');
   });
 
   it('does not climb above the workspace to find a repository', async () => {

@@ -1,0 +1,109 @@
+import { execFile } from 'node:child_process';
+import { childEnvironment } from '../support/childEnvironment';
+
+/**
+ * How the real git binary is started: pinned to one checked repository, with no configuration
+ * but the repository's own (which gitConfig.ts has vetted), and every way of reaching a program
+ * or the network closed a second time here, in case a check ever misses something.
+ */
+
+/** Every transport git knows by name; a remote helper (`foo::url`) falls under protocol.allow. */
+const PROTOCOLS = ['file', 'git', 'ssh', 'http', 'https', 'ftp', 'ftps', 'ext', 'fd'];
+
+const OVERRIDES = [
+  'core.fsmonitor=false',
+  'core.hooksPath=/dev/null',
+  'core.pager=cat',
+  'core.untrackedCache=false',
+  'core.sshCommand=false',
+  'core.askPass=',
+  'credential.helper=',
+  'diff.external=',
+  'log.showSignature=false',
+  'gpg.program=false',
+  'gpg.ssh.program=false',
+  'gpg.x509.program=false',
+  // A per-protocol key beats protocol.allow, so each protocol is closed by name as well.
+  'protocol.allow=never',
+  ...PROTOCOLS.map((name) => `protocol.${name}.allow=never`),
+  'color.ui=false',
+  'advice.detachedHead=false',
+  // A submodule is another repository with its own config; never look inside one.
+  'diff.ignoreSubmodules=all',
+  'submodule.recurse=false',
+  'status.submoduleSummary=false',
+];
+
+/** Flags added to subcommands that can show diffs, so no external diff or textconv runs. */
+const DIFF_SAFETY: Readonly<Record<string, readonly string[]>> = {
+  log: ['--no-ext-diff', '--no-textconv'],
+  show: ['--no-ext-diff', '--no-textconv'],
+  diff: ['--no-ext-diff', '--no-textconv', '--ignore-submodules=all'],
+  status: ['--ignore-submodules=all'],
+  blame: ['--no-textconv'],
+  grep: ['--no-textconv'],
+};
+
+const MAX_GIT_OUTPUT = 16 * 1024 * 1024;
+
+/** The repository git is pinned to, so that it never discovers another one on its own. */
+export interface PinnedRepository {
+  gitDir: string;
+  workTree: string;
+}
+
+/**
+ * The environment git runs in: no system, global or user config (`home` is a fresh empty
+ * directory), no prompts, no pagers, no optional locks (so `git status` does not rewrite the
+ * index), no lazy fetching of a partial clone's missing objects (honoured from git 2.39.4), and
+ * no transport at all. Without `repository`, git has none (for `git config --file`).
+ */
+export function gitEnvironment(home: string, repository?: PinnedRepository): NodeJS.ProcessEnv {
+  return childEnvironment({
+    HOME: home,
+    XDG_CONFIG_HOME: home,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_SYSTEM: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_PAGER: 'cat',
+    PAGER: 'cat',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_ATTR_NOSYSTEM: '1',
+    GIT_NO_LAZY_FETCH: '1',
+    // Consulted before any protocol.* config: only a protocol named "none" (there is none) may run.
+    GIT_ALLOW_PROTOCOL: 'none',
+    GIT_PROTOCOL_FROM_USER: '0',
+    GIT_DIR: repository?.gitDir ?? `${home}/no-repository`,
+    ...(repository ? { GIT_WORK_TREE: repository.workTree } : {}),
+  });
+}
+
+export interface GitRun {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** Runs `git SUBCOMMAND ARGS` hardened; the subcommand's diff-safety flags come first. */
+export function runGit(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<GitRun> {
+  const [subcommand = '', ...rest] = args;
+  const argv = ['--no-pager', ...OVERRIDES.flatMap((o) => ['-c', o]), subcommand, ...(DIFF_SAFETY[subcommand] ?? []), ...rest];
+  return new Promise((resolve) => {
+    execFile('git', argv, { cwd, env, maxBuffer: MAX_GIT_OUTPUT, signal, windowsHide: true, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (!error) return resolve({ stdout, stderr, exitCode: 0 });
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'number') return resolve({ stdout, stderr, exitCode: code });
+      // Node's own message quotes the whole command line; the model needs only what happened.
+      resolve({ stdout, stderr: `${stderr}git: ${processFailure(code, signal)}\n`, exitCode: code === 'ENOENT' ? 127 : 1 });
+    });
+  });
+}
+
+function processFailure(code: unknown, signal: AbortSignal | undefined): string {
+  if (code === 'ENOENT') return 'not installed on this machine';
+  if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return `the output passed ${MAX_GIT_OUTPUT / 1024 / 1024} MB; narrow it (-n, -- PATH, --stat)`;
+  if (signal?.aborted) return 'stopped';
+  return 'could not be run';
+}

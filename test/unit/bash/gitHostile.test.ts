@@ -1,0 +1,322 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gitEnvironment, runGit } from '../../../src/tools/bash/gitProcess';
+import { git, gitAvailable, makeRepo } from './gitFixtures';
+import { hashTree, runBash } from './workspace';
+
+/**
+ * Repositories built to turn harmless read commands against the user: run a program through a
+ * transport or a config key, fetch (and rewrite .git/config), or print files from outside the
+ * workspace through git's metadata and error messages. Each repository is the workspace; a
+ * canary file and another repository lie just outside it.
+ */
+const UNAVAILABLE = /^Exit code 1\ngit is unavailable in this repository: .+\. Use Read, Grep and Glob \(or ls\/cat\/grep in Bash\) instead\.$/;
+
+/** Commands that read objects, refs, the index and the worktree: between them, every file git opens. */
+const COMMANDS = ['git log -p -1', 'git status', 'git show HEAD', 'git log --oneline --all', 'git branch --list', 'git grep -n main', 'git diff HEAD~1'];
+
+describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
+  let base: string;
+  let secret: string;
+  let canary: string;
+  let outside: string;
+  /** Where the hostile programs would leave a trace: the system temp dir and beside the workspaces. */
+  const markers: string[] = [];
+  let marker: string;
+
+  beforeAll(async () => {
+    base = await realpath(await mkdtemp(path.join(tmpdir(), 'loco-git-hostile-')));
+    secret = `CANARY-${randomUUID()}`;
+    canary = path.join(base, 'canary.txt');
+    await writeFile(canary, `${secret}\n`);
+    outside = await makeRepo(base, 'outside', `Outside ${secret}`);
+    await writeFile(path.join(outside, 'secret.txt'), `${secret}\n`);
+    git(outside, 'add', 'secret.txt');
+    git(outside, 'commit', '-q', '-m', `Secret ${secret}`);
+    marker = path.join(tmpdir(), `loco-git-marker-${randomUUID()}`);
+    markers.push(marker, path.join(base, 'PWNED'));
+  });
+
+  afterAll(async () => {
+    // No hostile program left a trace anywhere, not even one the per-case checks would miss.
+    const traces = [...markers.filter((file) => existsSync(file)), ...(await readdir(base)).filter((name) => /PWNED|marker/.test(name))];
+    await rm(base, { recursive: true, force: true });
+    for (const file of markers) await rm(file, { force: true });
+    expect(traces).toEqual([]);
+  });
+
+  /** Runs every command in the workspace `root`: each is refused, leaks nothing, changes nothing. */
+  async function expectRefused(root: string, reason: RegExp, commands: readonly string[] = COMMANDS, cwd = root): Promise<void> {
+    const before = await hashTree(root);
+    for (const command of commands) {
+      const result = await runBash(root, { command }, new AbortController().signal, cwd);
+      expect(result.output, command).toMatch(UNAVAILABLE);
+      expect(result.output, command).toMatch(reason);
+      expect(result.output, command).not.toContain(secret);
+      // The hardening itself stays out of the text the model sees.
+      expect(result.output, command).not.toMatch(/GIT_[A-Z]|=never|hooksPath/);
+    }
+    expect(await hashTree(root)).toBe(before);
+    for (const file of markers) expect(existsSync(file), file).toBe(false);
+  }
+
+  /** A repository whose app.py blob of HEAD is missing, as in a partial clone: reading it would fetch. */
+  async function partialClone(name: string, remote: Record<string, string>, extra: Record<string, string> = {}): Promise<string> {
+    const root = await makeRepo(base, name);
+    const blob = git(root, 'rev-parse', 'HEAD:app.py').trim();
+    await rm(path.join(root, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+    git(root, 'config', 'core.repositoryformatversion', '1');
+    git(root, 'config', 'extensions.partialClone', 'origin');
+    git(root, 'config', 'remote.origin.promisor', 'true');
+    for (const [key, value] of Object.entries({ ...remote, ...extra })) git(root, 'config', key, value);
+    return root;
+  }
+
+  describe('transports and lazy fetching', () => {
+    it('never fetches a missing object of a partial clone through an ext:: remote', async () => {
+      const root = await partialClone('ext', { 'remote.origin.url': `ext::sh -c touch% ${marker}`, 'protocol.ext.allow': 'always' });
+      await expectRefused(root, /its config sets extensions\.partialclone, which could make git fetch/);
+    });
+
+    it('never runs remote.<name>.uploadpack for a local-path remote', async () => {
+      const root = await partialClone('uploadpack', {
+        'remote.origin.url': outside,
+        'remote.origin.uploadpack': `touch ${marker};`,
+        'protocol.file.allow': 'always',
+      });
+      await expectRefused(root, /its config sets extensions\.partialclone/);
+    });
+
+    it.each([
+      ['core.gitProxy and a git:// remote', { 'core.gitProxy': `touch ${marker}`, 'remote.origin.url': 'git://127.0.0.1/x', 'protocol.git.allow': 'always' }],
+      ['core.sshCommand and an ssh remote', { 'core.sshCommand': `touch ${marker}`, 'remote.origin.url': 'ssh://127.0.0.1/x' }],
+      ['a remote helper (remote.<name>.vcs)', { 'remote.origin.vcs': `evil`, 'remote.origin.url': 'evil::x', 'protocol.evil.allow': 'always' }],
+      ['an http proxy', { 'http.proxy': 'http://127.0.0.1:9', 'remote.origin.url': 'https://127.0.0.1/x' }],
+    ])('refuses a partial clone with %s', async (_label, remote) => {
+      const root = await partialClone(`transport-${randomUUID().slice(0, 8)}`, remote);
+      await expectRefused(root, /its config sets /);
+    });
+
+    it('keeps git itself from fetching or rewriting .git/config even if the config check were bypassed', async () => {
+      const root = await partialClone('bypass', { 'remote.origin.url': `ext::sh -c touch% ${marker}`, 'protocol.ext.allow': 'always' });
+      const config = await readFile(path.join(root, '.git', 'config'), 'utf8');
+      const home = await mkdtemp(path.join(tmpdir(), 'loco-git-home-'));
+      try {
+        const env = gitEnvironment(home, { gitDir: path.join(root, '.git'), workTree: root });
+        const result = await runGit(['log', '-p', '-1'], root, env);
+        expect(result.exitCode).not.toBe(0);
+      } finally {
+        await rm(home, { recursive: true, force: true });
+      }
+      expect(existsSync(marker)).toBe(false);
+      expect(await readFile(path.join(root, '.git', 'config'), 'utf8')).toBe(config);
+    });
+  });
+
+  describe('config keys outside the allowlist', () => {
+    it.each([
+      ['core.pager', `touch ${marker}; cat`, /could run a program/],
+      ['pager.log', `touch ${marker}; cat`, /could run a program/],
+      ['core.editor', `touch ${marker}`, /could run a program/],
+      ['core.askPass', `touch ${marker}`, /could run a program/],
+      ['core.sshCommand', `touch ${marker}`, /could run a program/],
+      ['core.gitProxy', `touch ${marker}`, /could run a program/],
+      ['credential.helper', `!touch ${marker}`, /could run a program/],
+      ['diff.external', `touch ${marker}`, /could run a program/],
+      ['gpg.program', `touch ${marker}`, /could run a program/],
+      ['log.showSignature', 'true', /is not known to be harmless/],
+      ['alias.lg', `!touch ${marker}`, /could run a program/],
+      ['sequence.editor', `touch ${marker}`, /could run a program/],
+      ['core.alternateRefsCommand', `touch ${marker}`, /could run a program/],
+      ['uploadpack.packObjectsHook', `touch ${marker}`, /could run a program/],
+      ['submodule.sub.update', `!touch ${marker}`, /could run a program/],
+      ['remote.origin.vcs', 'evil', /could run a program/],
+      ['remote.origin.uploadpack', `touch ${marker}`, /could run a program/],
+      ['remote.origin.receivepack', `touch ${marker}`, /could run a program/],
+      ['remote.origin.proxy', 'http://127.0.0.1:9', /could make git fetch/],
+      ['remote.origin.promisor', 'true', /could make git fetch/],
+      ['extensions.partialClone', 'origin', /could make git fetch/],
+      ['protocol.file.allow', 'always', /could make git fetch/],
+      ['url.ext::sh -c touch% /tmp/x.insteadOf', 'https://', /could make git fetch/],
+      ['http.sslKey', '/etc/ssl/private/key.pem', /could make git fetch/],
+      ['include.path', '/etc/gitconfig', /could read files outside the workspace/],
+      ['includeIf.gitdir:/.path', '/etc/gitconfig', /could read files outside the workspace/],
+      ['core.excludesFile', '/etc/passwd', /could read files outside the workspace/],
+      ['core.attributesFile', '/etc/passwd', /could read files outside the workspace/],
+      ['blame.ignoreRevsFile', '/etc/passwd', /could read files outside the workspace/],
+      ['mailmap.file', '/etc/passwd', /could read files outside the workspace/],
+      ['diff.orderFile', '/etc/passwd', /could read files outside the workspace/],
+      ['core.worktree', '/', /could read files outside the workspace/],
+      ['some.futureKey', 'x', /is not known to be harmless/],
+    ])('refuses git when the config sets %s', async (key, value, reason) => {
+      const root = await makeRepo(base, `key-${randomUUID().slice(0, 8)}`);
+      git(root, 'config', key, value);
+      const shown = key.replace(/^([^.]+)\./, (section) => section.toLowerCase()).replace(/\.([^.]+)$/, (name) => name.toLowerCase());
+      await expectRefused(root, new RegExp(`its config sets ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, which ${reason.source}`), ['git log -1', 'git status']);
+    });
+
+    it('refuses a bad key in a worktree config, a submodule config or a nested submodule config', async () => {
+      const perWorktree = await makeRepo(base, 'worktree-config');
+      git(perWorktree, 'config', 'extensions.worktreeConfig', 'true');
+      git(perWorktree, 'config', '--worktree', 'core.pager', `touch ${marker}; cat`);
+      await expectRefused(perWorktree, /config\.worktree sets core\.pager/, ['git log -1']);
+
+      const sub = await makeRepo(base, 'sub-origin');
+      const superproject = await makeRepo(base, 'super-bad-sub');
+      git(superproject, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'sub');
+      git(superproject, 'commit', '-q', '-m', 'Add submodule');
+      git(superproject, 'config', '--file', path.join(superproject, '.git', 'modules', 'sub', 'config'), 'core.sshCommand', `touch ${marker}`);
+      await expectRefused(superproject, /modules\/sub\/config sets core\.sshcommand/, ['git status', 'git log -1']);
+      await expectRefused(superproject, /its config sets core\.sshcommand/, ['git status', 'git log -1'], path.join(superproject, 'sub'));
+    });
+
+    it('refuses a config file git cannot parse, and one that is not a file', async () => {
+      const broken = await makeRepo(base, 'broken-config');
+      await writeFile(path.join(broken, '.git', 'config'), '[core\n\trepositoryformatversion = 0\n');
+      await expectRefused(broken, /config could not be read/, ['git log -1']);
+    });
+  });
+
+  describe('metadata that names or links to places outside the workspace', () => {
+    it('refuses a .git file, a symlinked .git directory or core.worktree that lead outside', async () => {
+      const gitFile = path.join(base, 'git-file');
+      await mkdir(gitFile);
+      await writeFile(path.join(gitFile, '.git'), `gitdir: ${path.join(outside, '.git')}\n`);
+      await expectRefused(gitFile, /its git directory lies outside the workspace/);
+
+      const linked = path.join(base, 'git-link');
+      await mkdir(linked);
+      await symlink(path.join(outside, '.git'), path.join(linked, '.git'));
+      await expectRefused(linked, /its git directory lies outside the workspace/);
+
+      const moved = await makeRepo(base, 'worktree-elsewhere');
+      git(moved, 'config', 'core.worktree', outside);
+      await expectRefused(moved, /core\.worktree, which could read files outside the workspace/);
+    });
+
+    it('refuses a linked worktree whose commondir lies outside', async () => {
+      const root = path.join(base, 'commondir');
+      await mkdir(path.join(root, 'admin'), { recursive: true });
+      await writeFile(path.join(root, 'admin', 'HEAD'), 'ref: refs/heads/main\n');
+      await writeFile(path.join(root, 'admin', 'commondir'), `${path.join(outside, '.git')}\n`);
+      await writeFile(path.join(root, '.git'), 'gitdir: admin\n');
+      await expectRefused(root, /its git directory lies outside the workspace/);
+
+      const worktrees = await makeRepo(base, 'worktree-admin');
+      git(worktrees, 'worktree', 'add', '-q', 'wt', '-b', 'feature');
+      await writeFile(path.join(worktrees, '.git', 'worktrees', 'wt', 'gitdir'), `${path.join(outside, '.git')}\n`);
+      await expectRefused(worktrees, /\.git\/worktrees\/wt\/gitdir names a place outside the workspace/, ['git branch --list', 'git status']);
+    });
+
+    it('refuses objects borrowed from another repository through alternates', async () => {
+      const borrowing = await makeRepo(base, 'alternates');
+      await writeFile(path.join(borrowing, '.git', 'objects', 'info', 'alternates'), `${path.join(outside, '.git', 'objects')}\n`);
+      git(borrowing, 'update-ref', 'refs/heads/stolen', git(outside, 'rev-parse', 'HEAD').trim());
+      await expectRefused(borrowing, /objects\/info\/alternates/);
+
+      // Even a store inside the workspace: its own metadata would need the same checks.
+      const inside = await makeRepo(base, 'alternates-inside');
+      await makeRepo(inside, 'nested');
+      await writeFile(path.join(inside, '.git', 'objects', 'info', 'alternates'), 'nested/.git/objects\n');
+      await expectRefused(inside, /objects\/info\/alternates/, ['git log -1']);
+    });
+
+    it('refuses a symlinked objects directory and a ref symlinked to another repository', async () => {
+      const objects = await makeRepo(base, 'objects-link');
+      await rename(path.join(objects, '.git', 'objects'), path.join(objects, '.git', 'objects.orig'));
+      await symlink(path.join(outside, '.git', 'objects'), path.join(objects, '.git', 'objects'));
+      await expectRefused(objects, /\.git\/objects is a link/);
+
+      const ref = await makeRepo(base, 'ref-link');
+      await symlink(path.join(outside, '.git', 'refs', 'heads', 'main'), path.join(ref, '.git', 'refs', 'heads', 'stolen'));
+      await expectRefused(ref, /\.git\/refs\/heads\/stolen is a link that leads outside the workspace/);
+    });
+
+    it.each([
+      ['objects/info/alternates'],
+      ['packed-refs'],
+      ['shallow'],
+      ['info/grafts'],
+      ['info/sparse-checkout'],
+      ['info/exclude'],
+      ['HEAD'],
+      ['index'],
+      ['config'],
+      ['logs/HEAD'],
+      ['description'],
+    ])('refuses .git/%s symlinked to a file outside', async (file) => {
+      for (const target of [canary, '/etc/passwd', '/proc/self/environ']) {
+        const root = await makeRepo(base, `file-link-${randomUUID().slice(0, 8)}`);
+        git(root, 'config', 'core.sparseCheckout', 'true');
+        const link = path.join(root, '.git', file);
+        await rm(link, { force: true });
+        await mkdir(path.dirname(link), { recursive: true });
+        await symlink(target, link);
+        await expectRefused(root, new RegExp(`\\.git/${file.replace(/\./g, '\\.')} is a link that leads outside the workspace`), ['git log -1', 'git status', 'git log --all --oneline']);
+      }
+    });
+
+    it('refuses a FIFO in the git directory rather than block on it', async () => {
+      const root = await makeRepo(base, 'fifo');
+      execFileSync('mkfifo', [path.join(root, '.git', 'packed-refs')]);
+      await expectRefused(root, /\.git\/packed-refs is not a regular file/, ['git log -1']);
+    });
+
+    it('prints no outside file through symlinks tracked in the worktree', async () => {
+      const root = await makeRepo(base, 'tracked-link');
+      await symlink(canary, path.join(root, 'link'));
+      git(root, 'add', 'link');
+      git(root, 'commit', '-q', '-m', 'Add link');
+      await writeFile(path.join(root, '.mailmap'), '');
+      for (const command of ['git grep -n CANARY', 'git grep --untracked CANARY', 'git show HEAD', 'git log -p --use-mailmap -1', 'git diff HEAD~1', 'git status']) {
+        const result = await runBash(root, { command });
+        expect(result.output, command).not.toContain(secret);
+      }
+    });
+  });
+
+  describe('git -C', () => {
+    it('runs in a directory inside the workspace and refuses one outside', async () => {
+      const root = await makeRepo(base, 'dash-c');
+      await mkdir(path.join(root, 'src'));
+      await writeFile(path.join(root, 'src', 'x.txt'), 'x\n');
+      git(root, 'add', '.');
+      git(root, 'commit', '-q', '-m', 'Add src');
+      expect((await runBash(root, { command: 'git -C src log --oneline -1' })).output).toMatch(/^[0-9a-f]{7,} Add src$/);
+      expect((await runBash(root, { command: 'git -C src ls-files' })).output).toBe('x.txt');
+      expect((await runBash(root, { command: 'git -C src -C .. ls-files README.md' })).output).toBe('README.md');
+      expect((await runBash(root, { command: 'git -C .. log --oneline -1 -- app.py' }, undefined, path.join(root, 'src'))).output).toMatch(/^[0-9a-f]{7,} Second commit$/);
+      for (const command of [`git -C ${outside} log`, 'git -C .. log', 'git -C src log -- ../../outside', `git -C ${outside}/.git log`]) {
+        const result = await runBash(root, { command });
+        expect(result.status, command).toBe('refused');
+        expect(result.output, command).not.toContain(secret);
+      }
+    });
+  });
+
+  it('never reads the user\'s own git config, attributes or ignore files', async () => {
+    const root = await makeRepo(base, 'user-config');
+    const home = path.join(base, 'home');
+    await mkdir(path.join(home, '.config', 'git'), { recursive: true });
+    await writeFile(path.join(home, '.gitconfig'), `[core]\n\tpager = touch ${marker}; cat\n[include]\n\tpath = ${canary}\n`);
+    await writeFile(path.join(home, '.config', 'git', 'config'), `[core]\n\tfsmonitor = touch ${marker}\n`);
+    const saved = { HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME };
+    process.env.HOME = home;
+    process.env.XDG_CONFIG_HOME = path.join(home, '.config');
+    try {
+      const result = await runBash(root, { command: 'git log --oneline -1' });
+      expect(result.output).toMatch(/Second commit$/);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+});
