@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,6 +26,8 @@ export interface TinyGgufOptions {
   kvHeads?: number;
   headSize?: number;
   feedForward?: number;
+  /** `general.name`. */
+  name?: string;
   /** How many BPE merges to learn from the built-in corpus. */
   merges?: number;
   /** Leaves one tensor out: a file that reads as a valid GGUF but that llama.cpp cannot load. */
@@ -46,6 +50,7 @@ const DEFAULTS: Required<TinyGgufOptions> = {
   kvHeads: 2,
   headSize: 16,
   feedForward: 128,
+  name: 'Tiny Qwen3 test model',
   merges: 200,
   omitTensor: '',
   tokenizer: 'bytes',
@@ -319,8 +324,14 @@ interface Tensor {
 
 const ALIGNMENT = 32;
 
-/** Builds the GGUF bytes for the given options. */
-export function buildTinyGguf(options: TinyGgufOptions = {}): Buffer {
+/** A GGUF file laid out: its header (metadata and tensor infos, padded) and the tensors it then holds, in order. */
+export interface GgufLayout {
+  header: Buffer;
+  tensors: Array<Tensor & { count: number; bytes: number }>;
+}
+
+/** Lays out the GGUF for the given options without writing any tensor data. */
+export function ggufLayout(options: TinyGgufOptions = {}): GgufLayout {
   const o = { ...DEFAULTS, ...options };
   const { tokens, tokenTypes, merges } = o.tokenizer === 'qwen3' ? qwen3Vocabulary() : byteVocabulary(o.merges);
   const idOf = (text: string) => tokens.indexOf(text);
@@ -350,7 +361,7 @@ export function buildTinyGguf(options: TinyGgufOptions = {}): Buffer {
   const w = new Writer();
   const kvs: Array<[string, KvValue]> = [
     ['general.architecture', { type: 'string', value: arch }],
-    ['general.name', { type: 'string', value: 'Tiny Qwen3 test model' }],
+    ['general.name', { type: 'string', value: o.name }],
     ['general.file_type', { type: 'u32', value: 1 }],
     ['general.alignment', { type: 'u32', value: ALIGNMENT }],
     [`${arch}.context_length`, { type: 'u32', value: o.contextLength }],
@@ -393,18 +404,48 @@ export function buildTinyGguf(options: TinyGgufOptions = {}): Buffer {
   });
   w.pad(ALIGNMENT);
 
-  const random = prng(o.seed);
-  tensors.forEach((t, i) => {
-    const data = Buffer.alloc(sizes[i]!);
-    const count = t.dims.reduce((a, b) => a * b, 1);
-    for (let k = 0; k < count; k++) {
+  const laidOut = tensors.map((t, i) => ({ ...t, count: t.dims.reduce((a, b) => a * b, 1), bytes: sizes[i]! }));
+  return { header: w.toBuffer(), tensors: laidOut };
+}
+
+/** Builds the GGUF bytes for the given options, every weight drawn from the seeded PRNG. */
+export function buildTinyGguf(options: TinyGgufOptions = {}): Buffer {
+  const { header, tensors } = ggufLayout(options);
+  const random = prng({ ...DEFAULTS, ...options }.seed);
+  const parts = [header];
+  for (const t of tensors) {
+    const data = Buffer.alloc(Math.ceil(t.bytes / ALIGNMENT) * ALIGNMENT);
+    for (let k = 0; k < t.count; k++) {
       if (t.norm) data.writeFloatLE(1, k * 4);
       else data.writeUInt16LE(toHalf((random() * 2 - 1) * 0.5), k * 2);
     }
-    w.push(data);
-    w.pad(ALIGNMENT);
-  });
-  return w.toBuffer();
+    parts.push(data);
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * Writes the GGUF for the given options to `file` as a stream, for models too large to build in
+ * memory (the same-shape model is 8 GB at F16). Weights repeat one seeded random block of small
+ * values: enough for speed and memory measurements, whose output is noise anyway.
+ */
+export async function writeGgufFile(file: string, options: TinyGgufOptions, weightScale = 0.03): Promise<void> {
+  const { header, tensors } = ggufLayout(options);
+  const random = prng({ ...DEFAULTS, ...options }.seed);
+  const block = Buffer.alloc(1 << 20);
+  for (let k = 0; k < block.length / 2; k++) block.writeUInt16LE(toHalf((random() * 2 - 1) * weightScale), k * 2);
+  const ones = Buffer.alloc(block.length);
+  for (let k = 0; k < ones.length / 4; k++) ones.writeFloatLE(1, k * 4);
+  const out = createWriteStream(file);
+  const write = (chunk: Buffer) => (out.write(chunk) ? Promise.resolve() : once(out, 'drain').then(() => undefined));
+  await write(header);
+  for (const t of tensors) {
+    const source = t.norm ? ones : block;
+    for (let written = 0; written < t.bytes; written += source.length) await write(source.subarray(0, Math.min(source.length, t.bytes - written)));
+    await write(Buffer.alloc(Math.ceil(t.bytes / ALIGNMENT) * ALIGNMENT - t.bytes));
+  }
+  out.end();
+  await finished(out);
 }
 
 /**
