@@ -1,6 +1,6 @@
 // Builds the bundles the product runs: the extension host (with the agent runtime it loads on
-// the first question), the model host, the CLI, and the webview. Production builds are minified;
-// `--watch` rebuilds on change.
+// the first question), the Bash tool's worker thread, the model host, the CLI, and the webview.
+// Production builds are minified; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -36,6 +36,9 @@ const targets = [
     external: [...nodeCommon.external, './agentRuntime.js'],
   },
   { entryPoints: ['src/agentRuntime.ts'], outfile: 'dist/agentRuntime.js', ...nodeCommon },
+  // The Bash tool's gate and simulated shell run in a worker thread, off the host's event loop;
+  // the agent runtime and the CLI start it from beside themselves in dist/.
+  { entryPoints: ['src/tools/bash/worker.ts'], outfile: 'dist/bashWorker.js', ...nodeCommon },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', ...nodeCommon },
   {
     entryPoints: ['src/model/host/main.ts'],

@@ -1,0 +1,29 @@
+import { parentPort } from 'node:worker_threads';
+import { BashDone, BashRun } from '../../protocol/bashWorker';
+import { execute } from './executor';
+import { checkCommand } from './gate';
+import { formatOutput } from './output';
+
+/**
+ * The entry of the Bash tool's worker thread (dist/bashWorker.js). Everything that touches the
+ * workspace synchronously runs here: the gate expands globs with readdirSync, and the
+ * simulated shell can scan the whole tree (a pattern in an `ls` operand) or spin in a
+ * backtracking match. The host terminates this thread on timeout or Stop, so nothing here has
+ * to be interruptible. The output is formatted here too, so that at most what the model sees,
+ * not 32 MB of raw output, crosses back to the host.
+ */
+parentPort?.on('message', (raw: unknown) => {
+  const request = BashRun.safeParse(raw);
+  if (!request.success) return;
+  void run(request.data).then((done) => parentPort?.postMessage(BashDone.parse(done)));
+});
+
+async function run(request: BashRun): Promise<BashDone> {
+  const verdict = checkCommand(request.command, request.cwd, request.roots);
+  if (!verdict.allowed) return { type: 'bash/done', kind: 'refused', reason: verdict.reason };
+  // The host owns cancellation: it terminates this thread rather than signalling it.
+  const signal = new AbortController().signal;
+  const result = await execute({ script: request.command, cwd: request.cwd, roots: request.roots, timeoutMs: request.timeoutMs, signal });
+  if (result.kind !== 'exited') return { type: 'bash/done', kind: 'timedOut' };
+  return { type: 'bash/done', kind: 'exited', output: formatOutput(result.stdout, result.stderr, result.exitCode, verdict.lastCommand), exitCode: result.exitCode };
+}

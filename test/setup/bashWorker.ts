@@ -1,0 +1,33 @@
+import * as esbuild from 'esbuild';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Vitest global set-up: the Bash tool runs its shell in a worker thread started from a bundle,
+ * and tests run from TypeScript sources with no dist/ beside them. This bundles the worker the
+ * way scripts/build.mjs does, inside the project so that it resolves packages from its
+ * node_modules, and names it in the variable the tool reads; test processes and the CLI
+ * children they start inherit it.
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  const dir = path.join(ROOT, 'node_modules', '.cache', 'locooperator-bash-worker', String(process.pid));
+  await mkdir(dir, { recursive: true });
+  const outfile = path.join(dir, 'bashWorker.js');
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'src/tools/bash/worker.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode', 'node-llama-cpp', '@mongodb-js/zstd', 'node-liblzma'],
+    define: { 'import.meta.url': '__import_meta_url' },
+    banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+    logLevel: 'warning',
+  });
+  process.env.LOCOOPERATOR_BASH_WORKER = outfile;
+  return () => rm(dir, { recursive: true, force: true });
+}
