@@ -9,6 +9,7 @@ import { ModelDownloadFlow } from './vscode/modelDownload';
 import { ModelManager } from './vscode/modelManager';
 import { RunController } from './vscode/runController';
 import { excludedGlobs } from './vscode/searchExclude';
+import { ServerApiKeys } from './vscode/serverApiKeys';
 import { SettingsReader } from './vscode/settings';
 import { ModelStatusBar } from './vscode/statusBar';
 import { workspaceRoots } from './vscode/workspaceRoots';
@@ -39,7 +40,8 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
   const log = vscode.window.createOutputChannel('LocoOperator', { log: true });
   const settings = new SettingsReader(log);
   const history = new HistoryStore(context.workspaceState, path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'history'));
-  const models = new ModelManager(context.globalStorageUri.fsPath, settings, log, () => workspaceRoots()[0]);
+  const apiKeys = new ServerApiKeys(context.secrets);
+  const models = new ModelManager(context.globalStorageUri.fsPath, settings, apiKeys, log, () => workspaceRoots()[0]);
 
   const controller = new RunController({
     openSession: async (cwd) => {
@@ -107,6 +109,12 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
           controller.forgetSession();
           await controller.resumePending();
         }
+      },
+      setServerApiKey: async () => {
+        if (!(await apiKeys.promptAndStore(settings.read()['server.url']))) return;
+        // The next question connects with the new key; a running one keeps its connection.
+        controller.forgetSession();
+        await (controller.isRunning ? models.refresh() : models.release());
       },
     }),
     settings.onDidChange((changed) => {

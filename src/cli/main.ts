@@ -13,11 +13,14 @@ import { catalog, downloadedFileName } from '../model/catalog';
 import { defaultModelsDirectory, runDownloadCommand } from './download';
 import { createEventPrinter } from './eventPrinter';
 import { openModel } from './modelOption';
+import { openServer } from './serverOption';
+import { ServerKind } from '../protocol/inferenceServer';
 
 const USAGE = `LocoOperator: explore a codebase with a small model that runs on your machine.
 
 Usage:
-  locooperator ask "QUESTION" [--cwd DIR] [--model FILE.gguf | --scripted FILE.json]
+  locooperator ask "QUESTION" [--cwd DIR] [--model FILE.gguf | --scripted FILE.json
+                              | --server URL [--server-kind KIND] [--server-model NAME]]
                               [--max-turns N] [--threads N] [--context-size N] [--json]
                               [--system-prompt trained|tool-list]
   locooperator prompt "QUESTION" [--cwd DIR] [--system-prompt trained|tool-list]
@@ -28,6 +31,11 @@ ask        answers QUESTION about the code in DIR (default: the current director
            the tool calls and the report as they happen (--json: one event per line).
            The model is --model, else $LOCOOPERATOR_MODEL_PATH, else the downloaded default;
            --scripted replays recorded turns instead (\${workspaceFolder} in them is DIR).
+           --server asks a shared inference server instead: llama-server, an OpenAI-compatible
+           server (vLLM, LM Studio; its raw completions endpoint) or Ollama. The kind is
+           detected (llama-server by /props, Ollama by /api/version, else OpenAI-compatible);
+           --server-kind llama-server|openai-compatible|ollama says it. Ollama needs
+           --server-model. An API key is read from $LOCOOPERATOR_SERVER_API_KEY.
 prompt     prints the exact first prompt the model would receive for QUESTION (ChatML, as
            rendered; --system-prompt tool-list adds a tool list to the trained system prompt,
            for evaluations).
@@ -75,6 +83,9 @@ async function ask(args: string[]): Promise<number> {
       cwd: { type: 'string' },
       model: { type: 'string' },
       scripted: { type: 'string' },
+      server: { type: 'string' },
+      'server-kind': { type: 'string' },
+      'server-model': { type: 'string' },
       'max-turns': { type: 'string' },
       threads: { type: 'string' },
       'context-size': { type: 'string' },
@@ -84,13 +95,21 @@ async function ask(args: string[]): Promise<number> {
   });
   const question = positionals.join(' ').trim();
   if (!question) throw new UsageError('ask needs a question, e.g. locooperator ask "Where is the configuration loaded?"');
-  if (values.model && values.scripted) throw new UsageError('Use either --model or --scripted, not both.');
+  if ([values.model, values.scripted, values.server].filter(Boolean).length > 1) throw new UsageError('Use one of --model, --scripted and --server.');
+  if ((values['server-kind'] || values['server-model']) && !values.server) throw new UsageError('--server-kind and --server-model go with --server URL.');
   const root = workspaceRoot(values.cwd);
   const maxTurns = positiveInt(values['max-turns'], '--max-turns') ?? DEFAULT_MAX_TURNS;
 
   let model: ChatModel & { dispose?(): Promise<void> | void };
   if (values.scripted) {
     model = await loadScriptedModel(resolve(values.scripted), root);
+  } else if (values.server) {
+    model = await openServer({
+      url: values.server,
+      kind: serverKind(values['server-kind']),
+      model: values['server-model'],
+      contextSize: positiveInt(values['context-size'], '--context-size'),
+    });
   } else {
     const modelPath = values.model ?? (process.env.LOCOOPERATOR_MODEL_PATH || downloadedDefaultModel());
     if (!modelPath) {
@@ -149,6 +168,13 @@ function systemPromptVariant(value: string | undefined): SystemPromptVariant {
   if (value === undefined || value === 'trained') return 'trained';
   if (value === 'tool-list') return 'toolList';
   throw new UsageError(`--system-prompt must be trained or tool-list, not "${value}".`);
+}
+
+function serverKind(value: string | undefined): ServerKind | undefined {
+  if (value === undefined) return undefined;
+  const parsed = ServerKind.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--server-kind must be one of ${ServerKind.options.join(', ')}, not "${value}".`);
+  return parsed.data;
 }
 
 async function tool(args: string[]): Promise<number> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ServerKind } from './inferenceServer';
 
 /**
  * The extension's settings (`locooperator.*`), keyed by their names without the prefix. Settings
@@ -23,7 +24,14 @@ export const Settings = z.object({
   /** 0 keeps the model loaded. */
   idleUnloadMinutes: z.number().int().min(0).max(1440).default(15),
   'search.respectFilesExclude': z.boolean().default(true),
-  backend: z.enum(['embedded']).default('embedded'),
+  /** Where the model runs: in VS Code (embedded), or on a shared server of one of the ServerKinds. */
+  backend: z.enum(['embedded', ...ServerKind.options]).default('embedded'),
+  /** The shared server's address, e.g. http://gpu-box:8080 (the API key lives in SecretStorage, never here). */
+  'server.url': z.string().max(2048).default(''),
+  /** The model to ask the server for; needed by Ollama, optional elsewhere. */
+  'server.model': z.string().max(512).default(''),
+  /** A server silent this long is taken as gone; 0 waits for ever. */
+  'server.idleTimeoutSeconds': z.number().int().min(0).max(86_400).default(600),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -11,6 +11,7 @@ export interface CommandDependencies {
   log: vscode.LogOutputChannel;
   downloadModel(): Promise<void>;
   selectModelFile(): Promise<void>;
+  setServerApiKey(): Promise<void>;
 }
 
 /**
@@ -88,6 +89,7 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
 
     register('locooperator.downloadModel', () => deps.downloadModel()),
     register('locooperator.selectModelFile', () => deps.selectModelFile()),
+    register('locooperator.setServerApiKey', () => deps.setServerApiKey()),
     register('locooperator.showLog', () => deps.log.show()),
   ];
 

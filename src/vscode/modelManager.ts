@@ -5,6 +5,9 @@ import * as vscode from 'vscode';
 import type { ChatModel } from '../protocol/chatModel';
 import { catalog, downloadedFileName, findVariant } from '../model/catalog';
 import { createModelClient, type ModelClient } from '../model/modelClient';
+import { createServerModel } from '../model/server/serverBackends';
+import type { ServerModel } from '../model/server/serverModel';
+import type { ServerIdentity, ServerKind } from '../protocol/inferenceServer';
 import { validateModelFile } from '../model/modelFile';
 import type { AgentEvent } from '../protocol/agentEvent';
 import type { SettingName } from '../protocol/settings';
@@ -14,19 +17,38 @@ import { modelStatusFromHost } from './modelStatus';
 import { withPrefillProgress } from './prefillProgress';
 import { loadScriptedModel } from '../agent/scriptedModel';
 import { SCRIPTED_MODEL_ENV } from './scriptedTranscript';
+import type { ServerApiKeys } from './serverApiKeys';
 import { SETTINGS_SECTION, type SettingsReader } from './settings';
 
 /** Settings that change how the engine is started: the next question uses a new model client. */
-const ENGINE_SETTINGS: readonly SettingName[] = ['model.path', 'model.variant', 'gpu', 'contextSize', 'threads', 'idleUnloadMinutes', 'backend'];
+const ENGINE_SETTINGS: readonly SettingName[] = [
+  'model.path',
+  'model.variant',
+  'gpu',
+  'contextSize',
+  'threads',
+  'idleUnloadMinutes',
+  'backend',
+  'server.url',
+  'server.model',
+  'server.idleTimeoutSeconds',
+];
+
+/** How the status names each kind of server. */
+const SERVER_LABELS: Record<ServerKind, string> = { 'llama-server': 'llama-server', 'openai-compatible': 'OpenAI-compatible server', ollama: 'Ollama' };
 
 /**
  * Which model answers, and in what state it is. Nothing is loaded until a question needs it:
  * `acquire` finds the model file (the setting, else the downloaded build), starts the model host
- * through a ModelClient, and reports its state for the view and the status bar.
+ * through a ModelClient, and reports its state for the view and the status bar. With a shared
+ * server (`locooperator.backend`), it connects instead and shows which server and model answer;
+ * `refresh` connects early so that a wrong template or a small window is heard before a question.
  */
 export class ModelManager implements vscode.Disposable {
   /** The engine's client and the ChatModel the agent gets for it (which reports prefill progress). */
   private client?: { key: string; value: ModelClient; model: ChatModel };
+  /** The shared server's back-end and the ChatModel the agent gets for it (which reports its state). */
+  private server?: { key: string; value: ServerModel; model: ChatModel; identity?: ServerIdentity };
   /** How far the current turn has read its prompt, while it has not started writing. */
   private prefill: number | undefined;
   private current: ModelStatus = { state: 'notDownloaded', offer: downloadOffer(catalog.defaultVariant) };
@@ -37,6 +59,7 @@ export class ModelManager implements vscode.Disposable {
   constructor(
     private readonly storageFolder: string,
     private readonly settings: SettingsReader,
+    private readonly apiKeys: ServerApiKeys,
     private readonly log: vscode.LogOutputChannel,
     /** The workspace folder that scripted transcripts' `${workspaceFolder}` stands for. */
     private readonly firstRoot: () => string | undefined,
@@ -54,6 +77,11 @@ export class ModelManager implements vscode.Disposable {
   /** Works out the state without loading anything (a file check). */
   async refresh(): Promise<void> {
     if (process.env[SCRIPTED_MODEL_ENV]) return this.setStatus(scriptedStatus());
+    if (this.settings.read().backend !== 'embedded') {
+      if (this.server?.identity) return;
+      // Connecting now says before the first question whether the server answers, and how.
+      return void this.acquire().catch(() => undefined);
+    }
     if (this.client) return this.setStatus(this.withPrefill(modelStatusFromHost(this.client.value.status(), this.modelName(), this.tokensPerSecond)));
     const file = await this.modelFile();
     this.setStatus(file ? { state: 'notLoaded', modelName: path.basename(file) } : this.notDownloaded());
@@ -66,6 +94,8 @@ export class ModelManager implements vscode.Disposable {
       this.setStatus(scriptedStatus());
       return loadScriptedModel(transcript, this.firstRoot() ?? process.cwd());
     }
+    const backend = this.settings.read().backend;
+    if (backend !== 'embedded') return this.acquireServer(backend);
     const file = await this.modelFile();
     if (!file) {
       this.setStatus(this.notDownloaded());
@@ -110,6 +140,92 @@ export class ModelManager implements vscode.Disposable {
     this.prefill = undefined;
     this.setStatus({ state: 'notLoaded', modelName: path.basename(file) });
     return model;
+  }
+
+  /** Connects to the configured server (once per configuration) and shows who answers. */
+  private async acquireServer(kind: ServerKind): Promise<ChatModel> {
+    const settings = this.settings.read();
+    const url = settings['server.url'].trim();
+    if (!url) {
+      const message = `Set locooperator.server.url to the address of the ${SERVER_LABELS[kind]}, or set locooperator.backend to embedded.`;
+      this.setStatus({ state: 'error', message, actions: ['openSettings'] });
+      throw new Error(message);
+    }
+    const apiKey = await this.apiKeys.get(url);
+    const options = {
+      url,
+      model: settings['server.model'].trim() || undefined,
+      contextSize: typeof settings.contextSize === 'number' ? settings.contextSize : undefined,
+      idleTimeoutMs: settings['server.idleTimeoutSeconds'] * 1000,
+    };
+    // The key takes part in the comparison only in memory; it is never logged.
+    const key = JSON.stringify({ kind, ...options, apiKey });
+    if (this.server?.key === key && this.server.identity) return this.server.model;
+    if (this.server?.key !== key) {
+      await this.disposeClient();
+      const value = createServerModel(kind, {
+        ...options,
+        apiKey,
+        hints: {
+          apiKey: 'Set it with "LocoOperator: Set Server API Key…".',
+          idleTimeout: 'a very slow server may need a larger locooperator.server.idleTimeoutSeconds.',
+        },
+      });
+      this.server = { key, value, model: this.reportingServerState(value) };
+    }
+    const server = this.server!;
+    this.setStatus({ state: 'loading', modelName: `${SERVER_LABELS[kind]} at ${url}` });
+    try {
+      const identity = await server.value.connect();
+      if (this.server !== server) return server.model;
+      server.identity = identity;
+      this.log.info(`Using ${identity.model} on the ${SERVER_LABELS[kind]} at ${identity.url} (context ${server.value.contextSize} tokens)`);
+      for (const warning of identity.warnings) {
+        this.log.warn(warning);
+        void vscode.window.showWarningMessage(`LocoOperator: ${warning}`);
+      }
+      this.setStatus(this.serverStatus('ready'));
+      return server.model;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error(`Server: ${message}`);
+      if (this.server === server) this.setStatus({ state: 'error', message, actions: ['openSettings', 'showLog'] });
+      throw error;
+    }
+  }
+
+  /** The ChatModel for a server: generating while it answers, an error status when it fails. */
+  private reportingServerState(server: ServerModel): ChatModel {
+    const current = () => this.server?.value === server;
+    const model = withPrefillProgress(server, (fraction) => {
+      if (!current()) return;
+      this.prefill = fraction;
+      if (this.current.state === 'generating') this.setStatus(this.withPrefill(this.current));
+    });
+    return {
+      get contextSize() {
+        return model.contextSize;
+      },
+      complete: async (request, options) => {
+        if (current()) this.setStatus(this.serverStatus('generating'));
+        try {
+          const result = await model.complete(request, options);
+          if (current()) this.setStatus(this.serverStatus('ready'));
+          return result;
+        } catch (error) {
+          if (current()) this.setStatus({ state: 'error', message: error instanceof Error ? error.message : String(error), actions: ['openSettings', 'showLog'] });
+          throw error;
+        }
+      },
+    };
+  }
+
+  /** "LocoOperator-4B-Q4_K_M.gguf" on "llama-server at http://gpu-box:8080". */
+  private serverStatus(state: 'ready' | 'generating'): ModelStatus {
+    const identity = this.server?.identity;
+    const modelName = identity?.model ?? 'the server model';
+    const backend = identity ? `${SERVER_LABELS[identity.kind]} at ${identity.url}` : 'a server';
+    return state === 'ready' ? { state, modelName, backend } : this.withPrefill({ state, modelName, backend, tokensPerSecond: this.tokensPerSecond });
   }
 
   /** Generation speed from the last turn, shown while the model generates. */
@@ -167,9 +283,12 @@ export class ModelManager implements vscode.Disposable {
   }
 
   private async disposeClient(): Promise<void> {
-    const client = this.client;
+    const { client, server } = this;
     this.client = undefined;
-    if (client) await client.value.dispose();
+    this.server = undefined;
+    this.prefill = undefined;
+    await client?.value.dispose();
+    await server?.value.dispose();
   }
 
   private async modelFile(): Promise<string | undefined> {

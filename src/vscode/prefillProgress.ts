@@ -5,11 +5,12 @@ import type { ModelClient } from '../model/modelClient';
 export const PREFILL_UPDATE_INTERVAL_MS = 100;
 
 /**
- * The ChatModel the agent gets: the client itself, plus how far it has read the prompt. A long
+ * The ChatModel the agent gets: the client (the embedded engine's, or llama-server's, which
+ * reports its prefill too) itself, plus how far it has read the prompt. A long
  * prompt takes seconds to read before the first token; `onPrefill` hears the fraction read
  * (throttled), then `undefined` once the model writes or the turn ends.
  */
-export function withPrefillProgress(client: ModelClient, onPrefill: (fraction: number | undefined) => void, now: () => number = Date.now): ChatModel {
+export function withPrefillProgress(client: Pick<ModelClient, 'contextSize' | 'complete'>, onPrefill: (fraction: number | undefined) => void, now: () => number = Date.now): ChatModel {
   return {
     get contextSize() {
       return client.contextSize;

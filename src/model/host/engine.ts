@@ -2,7 +2,7 @@ import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaMode
 import type { GpuChoice, ModelBackend, ResolvedSampling } from '../../protocol/modelHost';
 import type { CompletionResult, PromptPart } from '../../protocol/prompt';
 import { ParkedConversations, PARK_MIN_TOKENS } from './parkedConversations';
-import { commonPrefixLength, flattenTokens, TokenHistory, type TokenChunk } from './tokenHistory';
+import { commonPrefixLength, flattenTokens, TokenHistory, type TokenChunk, type Tokenize } from '../tokenHistory';
 
 export interface EngineOptions {
   modelPath: string;
@@ -66,7 +66,8 @@ class TextStream {
  */
 export class Engine {
   /** The token history of the conversation the sequence holds. */
-  private history: TokenHistory;
+  private history = new TokenHistory();
+  private readonly tokenize: Tokenize;
   private readonly parked = new ParkedConversations((line) => process.stderr.write(`${line}\n`));
   /** The last prefill chunk's speed and the size it called for; the next prefill starts from it. */
   private prefillPace: { msPerToken: number; chunkSize: number } | undefined;
@@ -80,7 +81,7 @@ export class Engine {
     private readonly LlamaGrammarEvaluationState: typeof import('node-llama-cpp').LlamaGrammarEvaluationState,
     readonly options: EngineOptions,
   ) {
-    this.history = new TokenHistory((text, special) => model.tokenize(text, special));
+    this.tokenize = (text, special) => model.tokenize(text, special);
   }
 
   /** `onLoadProgress` hears the fraction of the model loaded (0..1) as llama.cpp reads it. */
@@ -172,7 +173,7 @@ export class Engine {
       this.parked.clear();
       await this.sequence.clearHistory();
     }
-    let chunks = this.history.chunksFor(prompt);
+    let chunks = this.history.chunksFor(prompt, this.tokenize);
     let tokens = flattenTokens(chunks) as Token[];
     if (tokens.length === 0) throw new Error('The prompt is empty.');
     if (tokens.length >= this.contextSize) {
@@ -191,7 +192,7 @@ export class Engine {
     });
     if (options.reuseCache) {
       const reusable = commonPrefixLength(this.sequence.contextTokens, tokens);
-      const match = this.parked.takeBestMatch(prompt, reusable);
+      const match = this.parked.takeBestMatch(prompt, reusable, this.tokenize);
       // Another conversation is about to overwrite this one: keep it for when it returns.
       if (this.sequence.nextTokenIndex - reusable >= PARK_MIN_TOKENS && !options.signal.aborted) {
         await this.parked.park(this.sequence, this.history);

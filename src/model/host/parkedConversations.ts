@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LlamaContextSequence, Token } from 'node-llama-cpp';
 import type { PromptPart } from '../../protocol/prompt';
-import { commonPrefixLength, flattenTokens, type TokenChunk, type TokenHistory } from './tokenHistory';
+import { commonPrefixLength, flattenTokens, type TokenChunk, type TokenHistory, type Tokenize } from '../tokenHistory';
 
 /**
  * Conversations the KV cache had to leave, saved to disk so that they can come back.
@@ -69,10 +69,10 @@ export class ParkedConversations {
    * The parked conversation this prompt continues, if it saves PARK_MIN_TOKENS over `reusable`.
    * It leaves the list (so that parking the current conversation cannot evict it): restore it next.
    */
-  takeBestMatch(prompt: readonly PromptPart[], reusable: number): ParkedMatch | undefined {
+  takeBestMatch(prompt: readonly PromptPart[], reusable: number, tokenize: Tokenize): ParkedMatch | undefined {
     let best: ParkedMatch | undefined;
     for (const parked of this.parked) {
-      const chunks = parked.history.chunksFor(prompt);
+      const chunks = parked.history.chunksFor(prompt, tokenize);
       const tokens = flattenTokens(chunks) as Token[];
       const shared = commonPrefixLength(parked.tokens, tokens);
       if (shared >= reusable + PARK_MIN_TOKENS && shared > (best?.reusable ?? 0)) best = { parked, chunks, tokens, reusable: shared };

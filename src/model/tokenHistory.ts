@@ -1,4 +1,4 @@
-import type { PromptPart } from '../../protocol/prompt';
+import type { PromptPart } from '../protocol/prompt';
 
 /**
  * Maps prompt text to token ids while keeping the ids the model actually saw.
@@ -7,7 +7,8 @@ import type { PromptPart } from '../../protocol/prompt';
  * generated, then the new messages. Re-tokenizing the generated text can give different ids than
  * the ones sampled (BPE has many spellings of a string), which would invalidate the KV cache from
  * that point on. So the history is kept as chunks of (text, specialness, ids): a new prompt
- * reuses the ids of every chunk it still starts with, and only the rest is tokenized.
+ * reuses the ids of every chunk it still starts with, and only the rest is tokenized. The embedded
+ * engine tokenizes in process; a llama-server back-end asks the server (`split`, then tokenize).
  */
 export interface TokenChunk {
   text: string;
@@ -32,33 +33,37 @@ function runs(prompt: readonly PromptPart[]): PromptPart[] {
 export class TokenHistory {
   private chunks: TokenChunk[] = [];
 
-  constructor(private readonly tokenize: Tokenize) {}
-
   /**
-   * The chunks for a new prompt: the longest run of remembered chunks the prompt starts with,
-   * then fresh tokenization of the remainder (one chunk per run, split where a chunk ended).
+   * The longest run of remembered chunks the prompt starts with, and the rest of the prompt as
+   * runs to tokenize (split where a remembered chunk ended).
    */
-  chunksFor(prompt: readonly PromptPart[]): TokenChunk[] {
+  split(prompt: readonly PromptPart[]): { reused: TokenChunk[]; rest: PromptPart[] } {
     const pending = runs(prompt);
-    const result: TokenChunk[] = [];
+    const reused: TokenChunk[] = [];
     let run = 0;
     let offset = 0;
     for (const chunk of this.chunks) {
       const current = pending[run];
       if (!current || current.special !== chunk.special || !current.text.startsWith(chunk.text, offset)) break;
-      result.push(chunk);
+      reused.push(chunk);
       offset += chunk.text.length;
       if (offset === current.text.length) {
         run++;
         offset = 0;
       }
     }
+    const rest: PromptPart[] = [];
     for (; run < pending.length; run++, offset = 0) {
       const { text, special } = pending[run]!;
-      const rest = text.slice(offset);
-      result.push({ text: rest, special, tokens: this.tokenize(rest, special) });
+      rest.push({ text: text.slice(offset), special });
     }
-    return result;
+    return { reused, rest };
+  }
+
+  /** The chunks for a new prompt: the remembered ones it starts with, then the rest tokenized. */
+  chunksFor(prompt: readonly PromptPart[], tokenize: Tokenize): TokenChunk[] {
+    const { reused, rest } = this.split(prompt);
+    return [...reused, ...rest.map((part) => ({ ...part, tokens: tokenize(part.text, part.special) }))];
   }
 
   /** Remembers what the engine now holds: the prompt's chunks and the generated ids and text. */
@@ -72,7 +77,7 @@ export class TokenHistory {
 
   /** A copy that later `remember` calls on this history do not change. */
   snapshot(): TokenHistory {
-    const copy = new TokenHistory(this.tokenize);
+    const copy = new TokenHistory();
     copy.chunks = this.chunks;
     return copy;
   }

@@ -1,0 +1,107 @@
+import { ServerErrorBody } from '../../protocol/inferenceServer';
+
+/** What went wrong with a server, so callers (and tests) can tell the cases apart. */
+export type ServerErrorKind =
+  | 'unreachable'
+  | 'tls'
+  | 'auth'
+  | 'notFound'
+  | 'contextOverflow'
+  | 'badRequest'
+  | 'serverFailed'
+  | 'malformed'
+  | 'disconnected'
+  | 'idle';
+
+/** An error a user meets with a shared server, worded for them: what happened and what to do. */
+export class ServerError extends Error {
+  constructor(
+    readonly kind: ServerErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServerError';
+  }
+}
+
+/** How the user fixes what only they can fix; the wording differs between the extension and the CLI. */
+export interface ServerHints {
+  /** How to set the API key, e.g. 'Set it with "LocoOperator: Set Server API Key…".' */
+  apiKey: string;
+  /** How to wait longer for a very slow server. */
+  idleTimeout: string;
+}
+
+const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_|EPROTO$)/;
+
+/** A connection that failed before any answer came. `name` is e.g. 'the llama-server at http://gpu:8080'. */
+export function connectionError(name: string, error: NodeJS.ErrnoException): ServerError {
+  const code = error.code ?? '';
+  if (TLS_CODES.test(code)) {
+    const plainHttp = /wrong version number|packet length too long/i.test(error.message);
+    return new ServerError(
+      'tls',
+      plainHttp
+        ? `The TLS connection to ${name} failed: the server does not speak TLS. Use http:// instead of https://.`
+        : `The TLS connection to ${name} failed: ${error.message} (${code}). If the server's certificate comes from a private authority, ` +
+            'start VS Code (or the CLI) with NODE_EXTRA_CA_CERTS set to that certificate file.',
+    );
+  }
+  const why =
+    code === 'ECONNREFUSED'
+      ? 'connection refused. Is the server running, and are the host and port right?'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'its host name is not known. Check the URL.'
+        : `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}.`;
+  return new ServerError('unreachable', `Cannot reach ${name}: ${why}`);
+}
+
+/** The server's own words from an error body, if it sent any that parse. */
+function serverMessage(body: string): { message?: string; type?: string; promptTokens?: number; contextSize?: number } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    const text = body.trim().slice(0, 300);
+    return text ? { message: text } : {};
+  }
+  const parsed = ServerErrorBody.safeParse(json);
+  if (!parsed.success) return {};
+  const data = parsed.data;
+  if ('error' in data && typeof data.error === 'string') return { message: data.error };
+  if ('error' in data && typeof data.error === 'object') {
+    return { message: data.error.message, type: data.error.type, promptTokens: data.error.n_prompt_tokens, contextSize: data.error.n_ctx };
+  }
+  return 'message' in data ? { message: data.message, type: data.type } : {};
+}
+
+const OVERFLOW = /exceed_context_size|context (length|size|window)|maximum context|too many tokens|prompt is too long/i;
+
+/**
+ * An HTTP error status, or an error event inside a stream (status undefined), as a ServerError.
+ * `missing` names what a 404 means on this request, e.g. 'the model "x"'.
+ */
+export function statusError(name: string, status: number | undefined, body: string, hints: ServerHints, hadKey: boolean, missing: string): ServerError {
+  const said = serverMessage(body);
+  const detail = said.message ? `: ${said.message}` : '';
+  const code = status === undefined ? '' : `HTTP ${status}`;
+  if (status === 401 || status === 403) {
+    return new ServerError(
+      'auth',
+      hadKey
+        ? `${name} refused the API key (${code}${detail}). ${hints.apiKey}`
+        : `${name} needs an API key (${code}${detail}). ${hints.apiKey}`,
+    );
+  }
+  if (status === 404) return new ServerError('notFound', `${name} has no ${missing} (${code}${detail}).`);
+  if (OVERFLOW.test(`${said.type ?? ''} ${said.message ?? ''}`)) {
+    const sizes = said.promptTokens && said.contextSize ? ` (the prompt has ${said.promptTokens} tokens, the window ${said.contextSize})` : '';
+    return new ServerError(
+      'contextOverflow',
+      `The conversation does not fit the context window of ${name}${sizes}. Start a new session, or give the server a larger context ` +
+        '(llama-server --ctx-size, vLLM --max-model-len, Ollama num_ctx).',
+    );
+  }
+  if (status !== undefined && status >= 400 && status < 500) return new ServerError('badRequest', `${name} rejected the request (${code}${detail}).`);
+  return new ServerError('serverFailed', `${name} failed${code ? ` (${code}${detail})` : detail}. Try again; if it keeps failing, look at the server's log.`);
+}
