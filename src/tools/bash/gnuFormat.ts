@@ -1,3 +1,4 @@
+import { readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { defineCommand, type CustomCommand, type ExecResult, type IFileSystem, type ResolvedCommandContext } from 'just-bash';
 import type { Simulate } from './simulated';
@@ -7,6 +8,41 @@ import type { Simulate } from './simulated';
  * simulation differs (column widths, several operands), so the model sees what it learned.
  */
 export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
+  /** ls with GNU's layout of several operands: the files together first, then each directory under a header. */
+  async function listGnu(args: string[], ctx: ResolvedCommandContext): Promise<ExecResult> {
+    const { flags, operands } = splitArgs(args);
+    const letters = flags.filter((flag) => !flag.startsWith('--')).join('');
+    const directoryOnly = letters.includes('d') || flags.includes('--directory');
+    if (operands.length === 1 && isPatternLike(operands[0]!)) return listLiteral(simulate, flags, operands[0]!, directoryOnly, ctx);
+    // Several operands: GNU lists the files together first, then each directory under a header.
+    if (operands.length <= 1 || /[RtSUrcu]/.test(letters) || flags.some((f) => f.startsWith('--sort'))) return simulate('ls', args, ctx);
+    const files: string[] = [];
+    const directories: string[] = [];
+    let stderr = '';
+    let exitCode = 0;
+    for (const operand of operands) {
+      const kind = await kindOf(ctx.fs, path.posix.resolve(ctx.cwd, operand));
+      if (kind === undefined) {
+        stderr += `ls: cannot access '${operand}': No such file or directory\n`;
+        exitCode = 2;
+      } else if (kind === 'dir' && !directoryOnly) directories.push(operand);
+      else files.push(operand);
+    }
+    let stdout = '';
+    for (const file of files.sort(compareBytes)) {
+      const listed = isPatternLike(file) ? await listLiteral(simulate, flags, file, true, ctx) : await simulate('ls', [...flags, '--', file], ctx);
+      stdout += listed.stdout;
+      stderr += listed.stderr;
+    }
+    for (const directory of directories.sort(compareBytes)) {
+      const listed = isPatternLike(directory) ? await listLiteral(simulate, flags, directory, false, ctx) : await simulate('ls', [...flags, '--', directory], ctx);
+      stdout += `${stdout === '' ? '' : '\n'}${directory}:\n${listed.stdout}`;
+      stderr += listed.stderr;
+      if (listed.exitCode !== 0) exitCode = listed.exitCode;
+    }
+    return { stdout, stderr, exitCode };
+  }
+
   return [
     defineCommand('uniq', async (args, ctx) => {
       const result = await simulate('uniq', args, ctx);
@@ -33,37 +69,8 @@ export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
       return { ...result, stdout };
     }),
     defineCommand('ls', async (args, ctx) => {
-      const { flags, operands } = splitArgs(args);
-      const letters = flags.filter((flag) => !flag.startsWith('--')).join('');
-      const directoryOnly = letters.includes('d') || flags.includes('--directory');
-      if (operands.length === 1 && isPatternLike(operands[0]!)) return listLiteral(simulate, flags, operands[0]!, directoryOnly, ctx);
-      // Several operands: GNU lists the files together first, then each directory under a header.
-      if (operands.length <= 1 || /[RtSUrcu]/.test(letters) || flags.some((f) => f.startsWith('--sort'))) return simulate('ls', args, ctx);
-      const files: string[] = [];
-      const directories: string[] = [];
-      let stderr = '';
-      let exitCode = 0;
-      for (const operand of operands) {
-        const kind = await kindOf(ctx.fs, path.posix.resolve(ctx.cwd, operand));
-        if (kind === undefined) {
-          stderr += `ls: cannot access '${operand}': No such file or directory\n`;
-          exitCode = 2;
-        } else if (kind === 'dir' && !directoryOnly) directories.push(operand);
-        else files.push(operand);
-      }
-      let stdout = '';
-      for (const file of files.sort(compareBytes)) {
-        const listed = isPatternLike(file) ? await listLiteral(simulate, flags, file, true, ctx) : await simulate('ls', [...flags, '--', file], ctx);
-        stdout += listed.stdout;
-        stderr += listed.stderr;
-      }
-      for (const directory of directories.sort(compareBytes)) {
-        const listed = isPatternLike(directory) ? await listLiteral(simulate, flags, directory, false, ctx) : await simulate('ls', [...flags, '--', directory], ctx);
-        stdout += `${stdout === '' ? '' : '\n'}${directory}:\n${listed.stdout}`;
-        stderr += listed.stderr;
-        if (listed.exitCode !== 0) exitCode = listed.exitCode;
-      }
-      return { stdout, stderr, exitCode };
+      const result = await listGnu(args, ctx);
+      return isLongFormat(args) ? { ...result, stdout: await withSymlinks(result.stdout, args, ctx) } : result;
     }),
     defineCommand('diff', async (args, ctx) => {
       const result = await simulate('diff', args, ctx);
@@ -147,6 +154,64 @@ export function normalFormat(unified: string): string {
 }
 
 /** An operand holding `*`, `?` or `[`, which the simulated ls would take for a pattern. */
+function isLongFormat(args: readonly string[]): boolean {
+  return splitArgs(args).flags.some((flag) => (!flag.startsWith('--') && flag.includes('l')) || flag === '--format=long');
+}
+
+/** One line of the simulated long listing: mode, links, owner, group, size, date, then the name. */
+const LONG_LINE = /^([-dlcbps][-rwxsStT]{9})( +\d+ +\S+ +\S+ +)(\d+)( +\S+ +\d+ +[\d:]+ )(.*)$/;
+
+/**
+ * GNU's long listing shows a symbolic link as one (`l` mode, its target after `->`) and a
+ * directory's name without the `/` that the simulation appends; the model reads links to learn
+ * how a repository is wired, and the link's own text is workspace content, wherever it points.
+ */
+async function withSymlinks(stdout: string, args: readonly string[], ctx: ResolvedCommandContext): Promise<string> {
+  const { flags, operands } = splitArgs(args);
+  const classify = flags.some((flag) => (!flag.startsWith('--') && /[Fp]/.test(flag)) || flag.startsWith('--classify') || flag.startsWith('--indicator-style'));
+  const single = operands.length === 1 ? path.posix.resolve(ctx.cwd, operands[0]!) : undefined;
+  let dir = single !== undefined && (await kindOf(ctx.fs, single)) === 'dir' ? single : ctx.cwd;
+  const lines: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const header = /^(.+):$/.exec(line);
+    if (header && !LONG_LINE.test(line)) {
+      dir = path.posix.resolve(ctx.cwd, header[1]!);
+      lines.push(line);
+      continue;
+    }
+    const match = LONG_LINE.exec(line);
+    if (!match) {
+      lines.push(line);
+      continue;
+    }
+    const [, mode, middle, size, date, shown] = match as unknown as [string, string, string, string, string, string];
+    const name = classify ? shown : shown.replace(/\/$/, '');
+    const entry = path.posix.resolve(dir, name.replace(/[*@=|/]$/, ''));
+    const target = await linkTarget(ctx, entry);
+    if (target === undefined) {
+      lines.push(`${mode}${middle}${size}${date}${name}`);
+      continue;
+    }
+    // The size column keeps its width: a link's size is the length of its text.
+    const width = middle.length - middle.trimEnd().length + size.length;
+    lines.push(`lrwxrwxrwx${middle.trimEnd()}${String(Buffer.byteLength(target)).padStart(width)}${date}${name.replace(/@$/, '')} -> ${target}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The link's own text. The simulated file system shortens a target outside the workspace to its
+ * last name (`/etc/passwd` would read `passwd`, a file that is not there); the text itself is
+ * stored in the workspace, so it is read from disk (the workspace is mounted at its real path).
+ */
+async function linkTarget(ctx: ResolvedCommandContext, entry: string): Promise<string | undefined> {
+  try {
+    return (await ctx.fs.lstat(entry)).isSymbolicLink ? await readlink(entry) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function isPatternLike(operand: string): boolean {
   return /[*?[]/.test(operand);
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { rgPath } from '@vscode/ripgrep';
@@ -253,6 +253,31 @@ describe('benign commands match real bash and GNU tools', () => {
     const expected = asToolOutput(realBash(command, fixture.root, binDir)).replace(/^(---|\+\+\+) (\S+)\t.*$/gm, '$1 $2');
     const result = await runBash(fixture.root, { command });
     expect(result.output).toBe(expected);
+  });
+
+  it('lists symbolic links as links in a long listing, with their targets, as GNU ls -la does', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'loco-links-'));
+    try {
+      mkdirSync(path.join(root, 'sub'));
+      writeFileSync(path.join(root, 'a.txt'), 'hi\n');
+      symlinkSync('a.txt', path.join(root, 'link'));
+      symlinkSync('sub', path.join(root, 'dirlink'));
+      symlinkSync('/etc/passwd', path.join(root, 'outside'));
+      symlinkSync('missing', path.join(root, 'dangling'));
+      // Owners, dates and block totals are the machine's; compare each entry's type, size and name.
+      const entries = (text: string) =>
+        text
+          .split('\n')
+          .filter((line) => !line.startsWith('total'))
+          .map((line) => line.split(/ +/))
+          .map((fields) => `${fields[0]![0]} ${fields[0]![0] === 'd' ? '' : fields[4]} ${fields.slice(8).join(' ')}`);
+      const result = await runBash(root, { command: 'ls -la' });
+      expect(entries(result.output)).toEqual(entries(asToolOutput(realBash('ls -la', root, binDir))));
+      expect(result.output).toContain(' outside -> /etc/passwd');
+      expect(result.output).not.toContain('root:');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('records tree output that the installed GNU tree still produces', () => {
