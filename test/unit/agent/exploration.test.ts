@@ -92,7 +92,7 @@ describe('an exploration of the fixture project', () => {
     expect(outcome.reason).toBe('done');
     const [refusal] = results(events);
     expect(refusal!.status).not.toBe('done');
-    expect(refusal!.output).toMatch(/read-only/i);
+    expect(refusal!.output).toMatch(/`rm` is not available.*only lists, searches and reads files/);
     expect(workspace.entries).toContain('src/server/app.py');
     await expect(import('node:fs/promises').then((fs) => fs.stat(`${root}/src/server/app.py`))).resolves.toBeTruthy();
   });
