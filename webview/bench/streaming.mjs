@@ -1,6 +1,11 @@
-// Measures how the built webview (dist/webview.js) keeps up with a streaming run in Chromium:
-// the time to apply a batch of text deltas and to add one tool card, with 300 cards on screen
-// against a baseline of none, measured in the same run. Prints figures; asserts nothing.
+// Measures how the built webview (dist/webview.js) keeps up with a streaming run in Chromium,
+// against a baseline measured in the same run. Prints figures; asserts nothing.
+// - Cards: the time to apply a batch of text deltas and to add one tool card, with 300 cards on
+//   screen against none.
+// - Report: a 200 kB report streamed in model-sized deltas against a 4 kB one: the time to apply
+//   a batch of deltas near the end of the report, the time to show the finished report, and the
+//   long tasks (> 50 ms) on the main thread meanwhile. Rendering cost must not grow with the
+//   text already shown.
 //
 //   npm run bench:webview
 //
@@ -10,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { longReport } from './longReport.mjs';
 
 const dist = resolve(import.meta.dirname, '../../dist');
 const page = join(mkdtempSync(join(tmpdir(), 'locooperator-bench-')), 'view.html');
@@ -17,7 +23,18 @@ writeFileSync(
   page,
   `<!DOCTYPE html><html><head><link rel="stylesheet" href="${pathToFileURL(join(dist, 'webview.css'))}"></head>
 <body><div id="root"></div>
-<script>window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });</script>
+<script>
+// The host's side of link verification: every reference exists, answered a moment later.
+window.acquireVsCodeApi = () => ({
+  postMessage(message) {
+    if (message.type !== 'links/verify') return;
+    const links = Object.fromEntries(message.refs.map((ref) => [ref.text, { exists: true, path: '/repo/' + ref.path, line: ref.line }]));
+    setTimeout(() => window.postMessage({ type: 'links/resolved', links }, '*'), 5);
+  },
+  getState() {},
+  setState() {},
+});
+</script>
 <script src="${pathToFileURL(join(dist, 'webview.js'))}"></script></body></html>`,
 );
 
@@ -30,16 +47,23 @@ const card = (callId, turn) => [
   event({ type: 'tool/result', callId, status: 'done', title: `Read src/${callId}.py:1-80`, durationMs: 3, output: '     1\tx = 1\n'.repeat(80), outputChars: 640, truncated: false, metadata: {} }),
 ];
 
-async function measure(browser, cards) {
-  seq = 0;
+const runSetup = () => [
+  { type: 'state/snapshot', state: { sessionId, runs: [], history: [], model: { state: 'ready', modelName: 'LocoOperator-4B', backend: 'CPU' }, scope: { kind: 'workspace' }, thoroughness: 'medium', links: {} } },
+  { type: 'run/created', run: { runId, sessionId, question: 'How is it built?', scope: { kind: 'workspace' }, thoroughness: 'medium', createdAt: Date.now() } },
+  event({ type: 'run/started', task: 'How is it built?', cwd: '/repo', maxTurns: 10, startedAt: Date.now() }),
+  event({ type: 'turn/started', turn: 1 }),
+];
+
+async function openView(browser) {
   const tab = await browser.newPage({ viewport: { width: 400, height: 900 } });
   await tab.goto(pathToFileURL(page).href);
-  const setup = [
-    { type: 'state/snapshot', state: { sessionId, runs: [], history: [], model: { state: 'ready', modelName: 'LocoOperator-4B', backend: 'CPU' }, scope: { kind: 'workspace' }, thoroughness: 'medium', links: {} } },
-    { type: 'run/created', run: { runId, sessionId, question: 'How is it built?', scope: { kind: 'workspace' }, thoroughness: 'medium', createdAt: Date.now() } },
-    event({ type: 'run/started', task: 'How is it built?', cwd: '/repo', maxTurns: 10, startedAt: Date.now() }),
-    event({ type: 'turn/started', turn: 1 }),
-  ];
+  return tab;
+}
+
+async function measureCards(browser, cards) {
+  seq = 0;
+  const tab = await openView(browser);
+  const setup = runSetup();
   for (let index = 0; index < cards; index += 1) setup.push(...card(`c${index}`, 1));
   const mountStart = Date.now();
   await tab.evaluate((messages) => messages.forEach((message) => window.postMessage(message, '*')), setup);
@@ -72,12 +96,71 @@ async function measure(browser, cards) {
   return { mountMs, deltaMedian: median(timings.deltas), deltaP95: p95(timings.deltas), cardMedian: median(timings.card), cardP95: p95(timings.card) };
 }
 
+/** The model's chunks: about three tokens each. */
+const deltaChars = 12;
+/** Deltas per batch: about what a frame collects from a fast model. */
+const deltasPerBatch = 50;
+
+async function measureReport(browser, chars) {
+  seq = 0;
+  const tab = await openView(browser);
+  const report = longReport(chars);
+  const deltas = [];
+  for (let at = 0; at < report.length; at += deltaChars) deltas.push(event({ type: 'text/delta', turn: 2, text: report.slice(at, at + deltaChars) }));
+  const batches = [];
+  for (let at = 0; at < deltas.length; at += deltasPerBatch) batches.push(deltas.slice(at, at + deltasPerBatch));
+  const finish = [
+    event({ type: 'run/finished', reason: 'done', turns: 2, toolCalls: 0, durationMs: 1000, report }),
+  ];
+  const figures = await tab.evaluate(
+    async ({ setup, batches, finish }) => {
+      const settle = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0))));
+      for (const message of setup) window.postMessage(message, '*');
+      await settle();
+      const longTasks = [];
+      new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration))).observe({ type: 'longtask' });
+      const samples = [];
+      for (const batch of batches) {
+        const start = performance.now();
+        for (const message of batch) window.postMessage(message, '*');
+        await settle();
+        samples.push(performance.now() - start);
+      }
+      const finishStart = performance.now();
+      for (const message of finish) window.postMessage(message, '*');
+      await settle();
+      const finishMs = performance.now() - finishStart;
+      // Let link answers land and render.
+      await new Promise((done) => setTimeout(done, 300));
+      await settle();
+      return { samples, finishMs, longTasks, links: document.querySelectorAll('.report .file-link').length };
+    },
+    { setup: runSetup(), batches, finish },
+  );
+  await tab.close();
+  const tenth = Math.max(1, Math.floor(figures.samples.length / 10));
+  const median = (samples) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+  return {
+    chars: report.length,
+    batches: figures.samples.length,
+    firstMedian: median(figures.samples.slice(0, tenth)),
+    lastMedian: median(figures.samples.slice(-tenth)),
+    worst: Math.max(...figures.samples),
+    finishMs: figures.finishMs,
+    longTasks: figures.longTasks.length,
+    longTaskMs: figures.longTasks.reduce((sum, duration) => sum + duration, 0),
+    links: figures.links,
+  };
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
 });
-const baseline = await measure(browser, 0);
-const loaded = await measure(browser, 300);
+const baseline = await measureCards(browser, 0);
+const loaded = await measureCards(browser, 300);
+const smallReport = await measureReport(browser, 4_000);
+const hugeReport = await measureReport(browser, 200_000);
 await browser.close();
 
 const row = (label, figures) =>
@@ -86,3 +169,10 @@ console.log('Time from postMessage to the second frame after it (two frames at 6
 console.log(row('0 cards', baseline));
 console.log(row('300 cards', loaded));
 console.log(`ratio 300/0: deltas ${(loaded.deltaMedian / baseline.deltaMedian).toFixed(2)}×, one card ${(loaded.cardMedian / baseline.cardMedian).toFixed(2)}×`);
+
+const reportRow = (figures) =>
+  `${`${Math.round(figures.chars / 1000)} kB`.padEnd(7)} ${deltasPerBatch} deltas: first 10% median ${figures.firstMedian.toFixed(1)} ms, last 10% median ${figures.lastMedian.toFixed(1)} ms, worst ${figures.worst.toFixed(1)} ms | finished report ${figures.finishMs.toFixed(0)} ms | long tasks ${figures.longTasks} (${figures.longTaskMs.toFixed(0)} ms) | links ${figures.links}`;
+console.log(`A report streamed in ${deltaChars}-character deltas, ${deltasPerBatch} per batch (time from postMessage to the second frame after it):`);
+console.log(reportRow(smallReport));
+console.log(reportRow(hugeReport));
+console.log(`ratio 200/4 kB, last 10% of the stream: ${(hugeReport.lastMedian / smallReport.lastMedian).toFixed(2)}×`);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { splitCompleteBlocks } from '../../../webview/src/markdown/completeBlocks';
+import { BlockSplitter, blocksPerGroup } from '../../../webview/src/markdown/completeBlocks';
+import { longReport } from '../../../webview/bench/longReport.mjs';
 
-describe('splitCompleteBlocks', () => {
+/** A fresh split of the whole text, blocks ungrouped. */
+function splitCompleteBlocks(text: string): { blocks: string[]; rest: string } {
+  const { groups, rest } = new BlockSplitter().split(text);
+  return { blocks: groups.flat(), rest };
+}
+
+describe('BlockSplitter', () => {
   it('completes a block when a blank line is followed by a new block', () => {
     expect(splitCompleteBlocks('## Summary\n\nThe app is')).toEqual({ blocks: ['## Summary\n'], rest: 'The app is' });
     expect(splitCompleteBlocks('## Summary\n\n')).toEqual({ blocks: [], rest: '## Summary\n\n' });
@@ -32,5 +39,31 @@ describe('splitCompleteBlocks', () => {
       previous = blocks;
     }
     expect(previous).toEqual(['# T\n', 'Para one.\n', '| a | b |\n| - | - |\n| 1 | 2 |\n', '```js\nx\n```\n']);
+  });
+
+  it('splits a text fed a few characters at a time as it splits the whole text', () => {
+    const full = longReport(6_000);
+    for (const chunk of [1, 7, 12, 100]) {
+      const splitter = new BlockSplitter();
+      let split = splitter.split('');
+      for (let at = chunk; at < full.length + chunk; at += chunk) split = splitter.split(full.slice(0, at));
+      expect({ blocks: split.groups.flat(), rest: split.rest }).toEqual(splitCompleteBlocks(full));
+    }
+  });
+
+  it('keeps each full group of blocks as it was while the text grows', () => {
+    const full = longReport(20_000);
+    const splitter = new BlockSplitter();
+    const first = splitter.split(full.slice(0, 10_000)).groups;
+    expect(first.length).toBeGreaterThan(1);
+    expect(first[0]).toHaveLength(blocksPerGroup);
+    const later = splitter.split(full).groups;
+    expect(later[0]).toBe(first[0]);
+  });
+
+  it('starts over when the text is replaced rather than extended', () => {
+    const splitter = new BlockSplitter();
+    splitter.split('# One\n\nTwo\n\nThr');
+    expect(splitter.split('Other\n\nText')).toEqual({ groups: [['Other\n']], rest: 'Text' });
   });
 });

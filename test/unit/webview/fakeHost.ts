@@ -3,7 +3,7 @@ import { createElement, type ReactElement } from 'react';
 import type { HostToWebview, ResolvedLinks, WebviewToHost } from '../../../src/protocol/webview';
 import { App } from '../../../webview/src/components/App';
 import { HostContext } from '../../../webview/src/hostContext';
-import { LinkVerifier } from '../../../webview/src/links/linkVerifier';
+import { FileLinks } from '../../../webview/src/links/fileLinks';
 import { LinksContext } from '../../../webview/src/links/linksContext';
 import type { HostChannel } from '../../../webview/src/vscodeApi';
 
@@ -82,13 +82,10 @@ export function renderApp(host = new FakeHost()) {
 /** Renders a component with the contexts the view provides, links resolved as given. */
 export function renderInView(element: ReactElement, links: ResolvedLinks = {}) {
   const host = new FakeHost();
-  const verifier = new LinkVerifier(host.post);
+  const fileLinks = new FileLinks(host.post);
+  fileLinks.resolve(links);
   const wrap = (child: ReactElement) =>
-    createElement(
-      HostContext.Provider,
-      { value: host.post },
-      createElement(LinksContext.Provider, { value: { links, generation: 1, verifier } }, child),
-    );
+    createElement(HostContext.Provider, { value: host.post }, createElement(LinksContext.Provider, { value: fileLinks }, child));
   const result = render(wrap(element));
   return { host, ...result, rerenderInView: (next: ReactElement) => result.rerender(wrap(next)) };
 }

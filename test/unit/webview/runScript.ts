@@ -54,10 +54,12 @@ export const header = (runId = 'run-1', question = 'How is the app configured?')
   createdAt: 1_700_000_000_000,
 });
 
-export const asMessages = (events: readonly AgentEvent[], runId = 'run-1'): HostToWebview[] =>
+type MessageOf<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
+
+export const asMessages = (events: readonly AgentEvent[], runId = 'run-1'): MessageOf<'run/event'>[] =>
   events.map((event) => ({ type: 'run/event', runId, sessionId: 'session-1', event }));
 
-export const snapshot = (state: Partial<ViewState> = {}): HostToWebview => ({
+export const snapshot = (state: Partial<ViewState> = {}): MessageOf<'state/snapshot'> => ({
   type: 'state/snapshot',
   state: {
     sessionId: 'session-1',

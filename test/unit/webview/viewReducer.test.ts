@@ -103,7 +103,7 @@ describe('viewReducer', () => {
     expect(missed.runs['run-1']!.header.question).toBe('How is the app configured?');
   });
 
-  it('lists history newest first and merges resolved links', () => {
+  it('lists history newest first', () => {
     const view = feed([
       {
         type: 'history/list',
@@ -113,11 +113,8 @@ describe('viewReducer', () => {
           { runId: 'c', sessionId: 's', question: 'middle', createdAt: 2 },
         ],
       },
-      { type: 'links/resolved', links: { 'a.py': { exists: true, path: '/w/a.py' } } },
-      { type: 'links/resolved', links: { 'b.py': { exists: false } } },
     ]);
     expect(view.history.map((entry) => entry.question)).toEqual(['new', 'middle', 'old']);
-    expect(view.links).toEqual({ 'a.py': { exists: true, path: '/w/a.py' }, 'b.py': { exists: false } });
   });
 
   it('applies a batch like its messages one by one', () => {

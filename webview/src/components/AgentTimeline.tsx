@@ -1,8 +1,6 @@
 import { memo } from 'react';
-import type { AgentView, RunTree, TimelineItem } from '../state/runTree';
-import { splitCompleteBlocks } from '../markdown/completeBlocks';
-import { clipLongLines } from '../format';
-import { SafeMarkdown } from './SafeMarkdown';
+import type { AgentView, RunTree, TimelineItem, TextItem } from '../state/runTree';
+import { StreamedMarkdown } from './StreamedMarkdown';
 import { ToolCard } from './ToolCard';
 
 interface AgentTimelineProps {
@@ -28,34 +26,28 @@ export function AgentTimeline({ items, tools, subRuns, streaming }: AgentTimelin
   );
 }
 
-/**
- * The model's own text. While it streams, the blocks it has finished render as markdown (each
- * parsed once) and the block being written shows as plain text until it is complete.
- */
-const ModelText = memo(function ModelText({ text, streaming }: { text: string; streaming: boolean }) {
+/** The model's own text between tool calls. */
+export const ModelText = memo(function ModelText({ text, streaming }: { text: string; streaming: boolean }) {
   if (text.trim() === '') return null;
-  if (!streaming) {
-    return (
-      <div className="model-text">
-        <SafeMarkdown markdown={text} />
-      </div>
-    );
-  }
-  const { blocks, rest } = splitCompleteBlocks(text);
   return (
     <div className="model-text">
-      {blocks.map((block, index) => (
-        <SafeMarkdown key={index} markdown={block} />
-      ))}
-      {rest !== '' && <div className="plain-text">{clipLongLines(rest)}</div>}
+      <StreamedMarkdown text={text} complete={!streaming} />
     </div>
   );
 });
 
-/** Items after the root's last tool call are the report's own text: the report replaces them. */
+/**
+ * Splits an agent's items into its trace and the text after its last tool call: the text that
+ * becomes the report when the run finishes without another call.
+ */
+export function splitTrailingText(items: readonly TimelineItem[]): { trace: readonly TimelineItem[]; trailing: readonly TextItem[] } {
+  let end = items.length;
+  while (end > 0 && items[end - 1]!.kind === 'text') end -= 1;
+  if (end === items.length) return { trace: items, trailing: [] };
+  return { trace: items.slice(0, end), trailing: items.slice(end) as TextItem[] };
+}
+
+/** Items after the agent's last tool call are its report's own text: the report replaces them. */
 export function itemsBeforeReport(agent: AgentView): readonly TimelineItem[] {
-  if (agent.finished?.report === undefined) return agent.items;
-  let end = agent.items.length;
-  while (end > 0 && agent.items[end - 1]!.kind === 'text') end -= 1;
-  return end === agent.items.length ? agent.items : agent.items.slice(0, end);
+  return agent.finished?.report === undefined ? agent.items : splitTrailingText(agent.items).trace;
 }

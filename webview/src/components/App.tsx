@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import type { HostToWebview, Thoroughness } from '../../../src/protocol/webview';
 import { HostContext } from '../hostContext';
-import { LinkVerifier } from '../links/linkVerifier';
-import { LinksContext, type LinksValue } from '../links/linksContext';
+import { FileLinks } from '../links/fileLinks';
+import { LinksContext } from '../links/linksContext';
 import { rootAgent } from '../state/runTree';
-import { initialView, viewReducer, type ViewModel } from '../state/viewReducer';
+import { initialView, viewReducer, type ViewMessage, type ViewModel } from '../state/viewReducer';
 import type { HostChannel } from '../vscodeApi';
 import { Composer } from './Composer';
 import { HistoryList } from './HistoryList';
@@ -15,9 +15,9 @@ import { RunView } from './RunView';
 /** The "Ask LocoOperator" view: a replica of the host's state plus the question box. */
 export function App({ host }: { host: HostChannel }) {
   const [view, dispatch] = useReducer(viewReducer, initialView);
-  const [verifier] = useState(() => new LinkVerifier(host.post));
+  const [links] = useState(() => new FileLinks(host.post));
   const [initialDraft] = useState(() => host.loadDraft());
-  useHostMessages(host, verifier, dispatch);
+  useHostMessages(host, links, dispatch);
 
   const busy = view.activeRunId !== undefined;
   useEffect(() => {
@@ -29,7 +29,6 @@ export function App({ host }: { host: HostChannel }) {
     return () => document.removeEventListener('keydown', onKeyDown);
   }, [busy, host]);
 
-  const links = useMemo<LinksValue>(() => ({ links: view.links, generation: view.generation, verifier }), [view.links, view.generation, verifier]);
   const { scroller, content } = useStickToBottom(view);
 
   const ask = useCallback(
@@ -160,9 +159,12 @@ function announcement(view: ViewModel): string {
 
 /**
  * Applies host messages once per animation frame: a model streams tens of deltas a second, and
- * rendering once per frame keeps a long run smooth.
+ * rendering once per frame keeps a long run smooth. The render is a transition, which React
+ * interrupts for the user's input: a keystroke in the question box never waits for a report
+ * to render. Verdicts on file references go to FileLinks in the same frame; a snapshot replaces
+ * them.
  */
-function useHostMessages(host: HostChannel, verifier: LinkVerifier, dispatch: (action: { type: 'batch'; messages: HostToWebview[] }) => void) {
+function useHostMessages(host: HostChannel, links: FileLinks, dispatch: (action: { type: 'batch'; messages: ViewMessage[] }) => void) {
   useEffect(() => {
     let queue: HostToWebview[] = [];
     let frame: number | undefined;
@@ -170,10 +172,17 @@ function useHostMessages(host: HostChannel, verifier: LinkVerifier, dispatch: (a
       frame = undefined;
       const messages = queue;
       queue = [];
-      dispatch({ type: 'batch', messages });
+      const forView: ViewMessage[] = [];
+      for (const message of messages) {
+        if (message.type === 'links/resolved') links.resolve(message.links);
+        else {
+          if (message.type === 'state/snapshot') links.reset(message.state.links);
+          forView.push(message);
+        }
+      }
+      if (forView.length > 0) startTransition(() => dispatch({ type: 'batch', messages: forView }));
     };
     const unsubscribe = host.subscribe((message) => {
-      if (message.type === 'state/snapshot') verifier.reset();
       queue.push(message);
       frame ??= requestAnimationFrame(flush);
     });
@@ -182,7 +191,7 @@ function useHostMessages(host: HostChannel, verifier: LinkVerifier, dispatch: (a
       unsubscribe();
       if (frame !== undefined) cancelAnimationFrame(frame);
     };
-  }, [host, verifier, dispatch]);
+  }, [host, links, dispatch]);
 }
 
 /**

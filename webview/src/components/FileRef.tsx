@@ -1,8 +1,8 @@
-import { useEffect, type ReactNode } from 'react';
+import { useCallback, useSyncExternalStore, type ReactNode } from 'react';
 import type { FileReference } from '../../../src/protocol/fileReference';
 import { usePostToHost } from '../hostContext';
-import { claimsToBeFile } from '../links/linkVerifier';
-import { useLinks } from '../links/linksContext';
+import { claimsToBeFile } from '../links/fileLinks';
+import { useFileLinks } from '../links/linksContext';
 
 interface FileRefProps {
   reference: FileReference;
@@ -16,14 +16,13 @@ interface FileRefProps {
  */
 export function FileRef({ reference, children }: FileRefProps) {
   const post = usePostToHost();
-  const { links, generation, verifier } = useLinks();
-  const resolved = links[reference.text];
-  const answered = resolved !== undefined;
-
-  useEffect(() => {
-    if (!answered) verifier.request(reference);
+  const links = useFileLinks();
+  const watch = useCallback(
+    (listener: () => void) => links.watch(reference, listener),
     // The reference object is rebuilt on each render; its text is its identity.
-  }, [reference.text, answered, generation, verifier]);
+    [links, reference.text],
+  );
+  const resolved = useSyncExternalStore(watch, () => links.verdict(reference.text));
 
   const label = children ?? resolved?.label ?? reference.text;
   if (resolved?.exists && resolved.path !== undefined) {

@@ -56,8 +56,11 @@ function formattable(markdown: string): boolean {
 // Nothing here reaches the DOM as an address: `a` and `img` below decide what every URL becomes.
 const keepUrl = (url: string) => url;
 
+// react-markdown builds its processor on every render, and rehype-highlight registers every
+// language each time it is set up: a report renders hundreds of blocks, so it is set up once.
+const highlightCode = rehypeHighlight();
 const remarkPlugins = [remarkGfm, remarkHtmlAsCode];
-const rehypePlugins = [rehypeHighlight, rehypeFileReferences];
+const rehypePlugins = [() => highlightCode, rehypeFileReferences];
 
 const components: Components = {
   a: ({ href, children }) => {

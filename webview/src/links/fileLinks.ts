@@ -1,32 +1,83 @@
 import type { FileReference } from '../../../src/protocol/fileReference';
-import type { WebviewToHost } from '../../../src/protocol/webview';
+import type { ResolvedLink, ResolvedLinks, WebviewToHost } from '../../../src/protocol/webview';
 
 /** The most references one `links/verify` message may carry (the schema's limit). */
 const batchSize = 500;
 
+interface Watched {
+  reference: FileReference;
+  listeners: Set<() => void>;
+}
+
 /**
- * Collects the references that rendered components show and asks the host about each once,
- * in batches: a card or a report renders dozens of references in one go.
+ * The host's verdicts on the file references that rendered components show. Each reference is
+ * asked about once, in batches (a card or a report renders dozens in one go), and each verdict
+ * wakes only the components that show that reference: a long report shows thousands, verdicts
+ * keep arriving while it streams, and re-rendering all of them for each one froze the view.
  */
-export class LinkVerifier {
+export class FileLinks {
+  private readonly verdicts = new Map<string, ResolvedLink>();
   private readonly asked = new Set<string>();
+  private readonly watched = new Map<string, Watched>();
   private pending: FileReference[] = [];
   private scheduled = false;
 
   constructor(private readonly post: (message: WebviewToHost) => void) {}
 
-  request(reference: FileReference): void {
+  /** The host's verdict on the reference with this text, if it has answered. */
+  verdict(text: string): ResolvedLink | undefined {
+    return this.verdicts.get(text);
+  }
+
+  /** Calls `listener` when the verdict on `reference` arrives, asking the host if nobody has. */
+  watch(reference: FileReference, listener: () => void): () => void {
+    let watched = this.watched.get(reference.text);
+    if (!watched) {
+      watched = { reference, listeners: new Set() };
+      this.watched.set(reference.text, watched);
+    }
+    watched.listeners.add(listener);
+    if (!this.verdicts.has(reference.text)) this.ask(reference);
+    const listeners = watched.listeners;
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.watched.get(reference.text)?.listeners === listeners) this.watched.delete(reference.text);
+    };
+  }
+
+  /** Verdicts from the host (`links/resolved`). */
+  resolve(links: ResolvedLinks): void {
+    for (const [text, link] of Object.entries(links)) {
+      this.verdicts.set(text, link);
+      this.notify(text);
+    }
+  }
+
+  /**
+   * A snapshot: its verdicts replace what the view knew, and the references on screen that it
+   * has no verdict for are asked about again (the host that sent it may have forgotten them).
+   */
+  reset(links: ResolvedLinks): void {
+    this.verdicts.clear();
+    this.asked.clear();
+    for (const [text, link] of Object.entries(links)) this.verdicts.set(text, link);
+    for (const [text, watched] of this.watched) {
+      if (!this.verdicts.has(text)) this.ask(watched.reference);
+      this.notify(text);
+    }
+  }
+
+  private notify(text: string): void {
+    for (const listener of this.watched.get(text)?.listeners ?? []) listener();
+  }
+
+  private ask(reference: FileReference): void {
     if (this.asked.has(reference.text)) return;
     this.asked.add(reference.text);
     this.pending.push({ text: reference.text, path: reference.path, line: reference.line, endLine: reference.endLine });
     if (this.scheduled) return;
     this.scheduled = true;
     queueMicrotask(() => this.flush());
-  }
-
-  /** Forgets what was asked: a new snapshot means the answers to earlier questions may be lost. */
-  reset(): void {
-    this.asked.clear();
   }
 
   private flush(): void {

@@ -1,18 +1,10 @@
 import { createContext, useContext } from 'react';
-import type { ResolvedLinks } from '../../../src/protocol/webview';
-import type { LinkVerifier } from './linkVerifier';
+import type { FileLinks } from './fileLinks';
 
-export interface LinksValue {
-  links: ResolvedLinks;
-  /** Changes with every snapshot, so that mounted references ask again for lost answers. */
-  generation: number;
-  verifier: LinkVerifier;
-}
+export const LinksContext = createContext<FileLinks | undefined>(undefined);
 
-export const LinksContext = createContext<LinksValue | undefined>(undefined);
-
-export function useLinks(): LinksValue {
+export function useFileLinks(): FileLinks {
   const value = useContext(LinksContext);
-  if (!value) throw new Error('useLinks outside LinksContext');
+  if (!value) throw new Error('useFileLinks outside LinksContext');
   return value;
 }

@@ -2,7 +2,6 @@ import type {
   HistoryEntry,
   HostToWebview,
   ModelStatus,
-  ResolvedLinks,
   RunHeader,
   Scope,
   Thoroughness,
@@ -15,12 +14,13 @@ export interface Notice {
   message: string;
 }
 
-/** What the view shows. The host's `state/snapshot` replaces all of it but the local bits. */
+/**
+ * What the view shows. The host's `state/snapshot` replaces all of it but the local bits; the
+ * verdicts on file references live in FileLinks.
+ */
 export interface ViewModel {
   /** False until the first snapshot: the host has not answered `webview/ready` yet. */
   connected: boolean;
-  /** Counts snapshots: each may come from a host that forgot what the view asked before. */
-  generation: number;
   sessionId: string;
   /** A session reopened from history is shown instead of the live one. */
   pastSession: boolean;
@@ -32,7 +32,6 @@ export interface ViewModel {
   model?: ModelStatus;
   scope: Scope;
   thoroughness: Thoroughness;
-  links: ResolvedLinks;
   notice?: Notice;
   /** Bumped by `ui/focusInput`; the question box focuses itself when it changes. */
   focusRequests: number;
@@ -40,16 +39,18 @@ export interface ViewModel {
   finishedRunId?: string;
 }
 
+/** The host's messages the view state holds: verdicts on file references go to FileLinks instead. */
+export type ViewMessage = Exclude<HostToWebview, { type: 'links/resolved' }>;
+
 export type ViewAction =
-  | HostToWebview
-  | { type: 'batch'; messages: readonly HostToWebview[] }
+  | ViewMessage
+  | { type: 'batch'; messages: readonly ViewMessage[] }
   | { type: 'notice/dismiss' }
   | { type: 'scope/clear' }
   | { type: 'thoroughness/choose'; thoroughness: Thoroughness };
 
 export const initialView: ViewModel = {
   connected: false,
-  generation: 0,
   sessionId: '',
   pastSession: false,
   runOrder: [],
@@ -57,7 +58,6 @@ export const initialView: ViewModel = {
   history: [],
   scope: { kind: 'workspace' },
   thoroughness: 'medium',
-  links: {},
   focusRequests: 0,
 };
 
@@ -73,7 +73,6 @@ export function viewReducer(view: ViewModel, action: ViewAction): ViewModel {
       return {
         ...view,
         connected: true,
-        generation: view.generation + 1,
         sessionId: state.sessionId,
         pastSession: state.pastSession === true,
         runOrder: state.runs.map((run) => run.runId),
@@ -83,7 +82,6 @@ export function viewReducer(view: ViewModel, action: ViewAction): ViewModel {
         model: state.model,
         scope: state.scope,
         thoroughness: state.thoroughness,
-        links: state.links,
         finishedRunId: undefined,
       };
     }
@@ -105,8 +103,6 @@ export function viewReducer(view: ViewModel, action: ViewAction): ViewModel {
         finishedRunId: finishedNow ? action.runId : withRun.finishedRunId,
       };
     }
-    case 'links/resolved':
-      return { ...view, links: { ...view.links, ...action.links } };
     case 'model/status':
       return { ...view, model: action.status };
     case 'history/list':

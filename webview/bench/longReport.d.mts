@@ -1,0 +1,1 @@
+export function longReport(chars: number): string;
