@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, ToolFailure, toolUseError, type ToolContext } from './defineTool';
+import { UnsafeIgnoreFile, unsafeIgnoreFileMessage } from './support/ignoreFiles';
 import { sortByModificationTime } from './support/modificationTimes';
 import { matchesEverything, ripgrepArgs, runRipgrep } from './support/ripgrep';
 import { displayPath, resolveWorkspacePath } from './support/workspacePaths';
@@ -11,46 +12,63 @@ export const GLOB_MAX_FILES = 100;
 /** Beyond this many matches the listing is cut anyway; stop collecting to bound memory. */
 const COLLECTED_MAX = 200_000;
 const TRUNCATED_NOTE = '(Results are truncated. Consider using a more specific path or pattern.)';
+/** How long one listing may run: listing names is faster still than Grep's reading, so the same minute is ample. */
+export const GLOB_TIME_LIMIT_MS = 60_000;
 
 const parameters = z.object({
   pattern: z.string().min(1),
   path: z.string().optional(),
 });
 
-export const globTool = defineTool({
-  name: 'Glob',
-  description: [
-    'Fast file pattern matching ("**/*.py", "src/**/*.ts") over the workspace.',
-    'Returns absolute paths sorted by modification time, oldest first, at most 100.',
-    'Files ignored by .gitignore are left out. `path` is the directory to search (default: the working directory).',
-  ].join('\n'),
-  parameters,
-  aliases: { glob: 'pattern', dir_path: 'path', directory: 'path' },
-  title: (input, ctx) => globTitle(input, ctx.cwd),
-  async execute(input, ctx) {
-    const { directory, pattern } = splitPattern(input.pattern, input.path);
-    const searchDir = await resolveDirectory(directory ?? ctx.cwd, ctx);
-    const listFiles = async (globs: string[]) => {
-      const files: string[] = [];
-      const exit = await runRipgrep(ripgrepArgs(['--files', ...globs], [], ctx.exclude), {
-        cwd: searchDir.real,
-        signal: ctx.signal,
-        onLine: (line) => files.push(line) < COLLECTED_MAX,
-      });
-      if (exit.code === 2 && files.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
-      return files;
-    };
-    const found = matchesEverything(pattern) ? await listFiles([]) : await listNotIgnored(pattern, listFiles);
-    const ordered = await sortByModificationTime(found, { cwd: searchDir.real, oldestFirst: true, signal: ctx.signal });
-    const shown = ordered.slice(0, GLOB_MAX_FILES).map((file) => path.join(searchDir.absolute, file));
-    const truncated = found.length > GLOB_MAX_FILES;
-    return {
-      output: shown.length === 0 ? 'No files found' : [...shown, ...(truncated ? [TRUNCATED_NOTE] : [])].join('\n'),
-      title: globTitle(input, ctx.cwd),
-      metadata: { files: found.length, shown: shown.length, truncated },
-    };
-  },
-});
+export const globTool = makeGlobTool({ timeLimitMs: GLOB_TIME_LIMIT_MS });
+
+/** The Glob tool with its time limit; tests make one with a small limit. */
+export function makeGlobTool(limits: { timeLimitMs: number }) {
+  return defineTool({
+    name: 'Glob',
+    description: [
+      'Fast file pattern matching ("**/*.py", "src/**/*.ts") over the workspace.',
+      'Returns absolute paths sorted by modification time, oldest first, at most 100.',
+      'Files ignored by .gitignore are left out. `path` is the directory to search (default: the working directory).',
+    ].join('\n'),
+    parameters,
+    aliases: { glob: 'pattern', dir_path: 'path', directory: 'path' },
+    title: (input, ctx) => globTitle(input, ctx.cwd),
+    async execute(input, ctx) {
+      const { directory, pattern } = splitPattern(input.pattern, input.path);
+      const searchDir = await resolveDirectory(directory ?? ctx.cwd, ctx);
+      const listFiles = async (globs: string[]) => {
+        const files: string[] = [];
+        const exit = await runRipgrep(ripgrepArgs(['--files', ...globs], [], ctx.exclude), {
+          cwd: searchDir.real,
+          signal: ctx.signal,
+          timeLimitMs: limits.timeLimitMs,
+          readsIgnoreFilesIn: { paths: [searchDir.real], roots: ctx.roots },
+          onLine: (line) => files.push(line) < COLLECTED_MAX,
+        }).catch((error: unknown) => {
+          if (error instanceof UnsafeIgnoreFile) throw new ToolFailure(toolUseError(unsafeIgnoreFileMessage(error, ctx.cwd)), 'refused');
+          throw error;
+        });
+        if (exit.timedOut) {
+          throw new ToolFailure(
+            toolUseError(`Glob stopped after ${limits.timeLimitMs / 1000} seconds without finishing. Use a more specific path or pattern.`),
+          );
+        }
+        if (exit.code === 2 && files.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
+        return files;
+      };
+      const found = matchesEverything(pattern) ? await listFiles([]) : await listNotIgnored(pattern, listFiles);
+      const ordered = await sortByModificationTime(found, { cwd: searchDir.real, oldestFirst: true, signal: ctx.signal });
+      const shown = ordered.slice(0, GLOB_MAX_FILES).map((file) => path.join(searchDir.absolute, file));
+      const truncated = found.length > GLOB_MAX_FILES;
+      return {
+        output: shown.length === 0 ? 'No files found' : [...shown, ...(truncated ? [TRUNCATED_NOTE] : [])].join('\n'),
+        title: globTitle(input, ctx.cwd),
+        metadata: { files: found.length, shown: shown.length, truncated },
+      };
+    },
+  });
+}
 
 /**
  * An absolute pattern (`/repo/src/**\/*.ts`) names its own directory: search from its fixed

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, ToolFailure, toolUseError } from './defineTool';
+import { UnsafeIgnoreFile, unsafeIgnoreFileMessage } from './support/ignoreFiles';
 import { sortByModificationTime } from './support/modificationTimes';
 import { matchesEverything, ripgrepArgs, runRipgrep } from './support/ripgrep';
 import { displayPath, resolveWorkspacePath } from './support/workspacePaths';
@@ -12,6 +13,12 @@ export const GREP_DEFAULT_LIMIT = 100;
 export const GREP_MAX_LIMIT = 2000;
 /** Files/count listings are collected whole (to sort them); past this many, stop collecting. */
 const COLLECTED_MAX = 200_000;
+/**
+ * How long one search may run. ripgrep reads well over 1 GB a second from the page cache, so a
+ * minute covers any source tree; what takes longer is a search that went wrong (a file of many
+ * gigabytes, a named FIFO, a network mount) and would hold the turn for nothing.
+ */
+export const GREP_TIME_LIMIT_MS = 60_000;
 
 const count = z.number().int().nonnegative();
 
@@ -34,74 +41,92 @@ const parameters = z.object({
 
 type GrepInput = z.infer<typeof parameters>;
 
-export const grepTool = defineTool({
-  name: 'Grep',
-  description: [
-    'Searches file contents with ripgrep regular expressions (e.g. "def create_app", "log.*Error").',
-    'output_mode: "files_with_matches" (default, newest first), "content" (matching lines; -n, -A, -B, -C, context), or "count".',
-    'Filter with glob ("*.py", "*.{ts,tsx}") or type ("py", "js"); -i for case-insensitive; multiline for patterns across lines;',
-    'head_limit and offset page through long results. Files ignored by .gitignore are skipped.',
-  ].join('\n'),
-  parameters,
-  aliases: { regex: 'pattern', include: 'glob', file_path: 'path', ignore_case: '-i', case_insensitive: '-i' },
-  title: (input, ctx) => grepTitle(input, ctx.cwd),
-  async execute(input, ctx) {
-    const mode = input.output_mode ?? 'files_with_matches';
-    const searchPath = input.path === undefined ? ctx.cwd : input.path;
-    const target = await resolveWorkspacePath(searchPath, ctx);
-    if (!target.exists) {
-      throw new ToolFailure(toolUseError(`Path does not exist: ${searchPath}. Note: your current working directory is ${ctx.cwd}.`));
-    }
-    if (!(await isFileOrDirectory(target.real))) {
-      // ripgrep would block on a FIFO named explicitly until the run is cancelled.
-      throw new ToolFailure(toolUseError(`Cannot search ${searchPath}: it is neither a file nor a directory.`));
-    }
-    const shownPath = displayPath(target.absolute, ctx.cwd);
-    const offset = input.offset ?? 0;
-    // As in the trained tool, head_limit 0 means no limit (up to the most one call returns).
-    const limit = input.head_limit === 0 ? GREP_MAX_LIMIT : Math.min(input.head_limit ?? GREP_DEFAULT_LIMIT, GREP_MAX_LIMIT);
+export const grepTool = makeGrepTool({ timeLimitMs: GREP_TIME_LIMIT_MS });
 
-    const lines: string[] = [];
-    // Content is streamed in path order and cut at the page's end; listings are sorted afterwards, so collect them whole.
-    const wanted = mode === 'content' ? offset + limit + 1 : COLLECTED_MAX;
-    const exit = await runRipgrep(ripgrepArgs(grepFlags(input, mode), positionals(input.pattern, shownPath), ctx.exclude), {
-      cwd: ctx.cwd,
-      signal: ctx.signal,
-      onLine: (line) => {
-        lines.push(line);
-        return lines.length < wanted;
-      },
-    });
-    if (exit.code === 2 && lines.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
+/** The Grep tool with its time limit; tests make one with a small limit. */
+export function makeGrepTool(limits: { timeLimitMs: number }) {
+  return defineTool({
+    name: 'Grep',
+    description: [
+      'Searches file contents with ripgrep regular expressions (e.g. "def create_app", "log.*Error").',
+      'output_mode: "files_with_matches" (default, newest first), "content" (matching lines; -n, -A, -B, -C, context), or "count".',
+      'Filter with glob ("*.py", "*.{ts,tsx}") or type ("py", "js"); -i for case-insensitive; multiline for patterns across lines;',
+      'head_limit and offset page through long results. Files ignored by .gitignore are skipped.',
+    ].join('\n'),
+    parameters,
+    aliases: { regex: 'pattern', include: 'glob', file_path: 'path', ignore_case: '-i', case_insensitive: '-i' },
+    title: (input, ctx) => grepTitle(input, ctx.cwd),
+    async execute(input, ctx) {
+      const mode = input.output_mode ?? 'files_with_matches';
+      const searchPath = input.path === undefined ? ctx.cwd : input.path;
+      const target = await resolveWorkspacePath(searchPath, ctx);
+      if (!target.exists) {
+        throw new ToolFailure(toolUseError(`Path does not exist: ${searchPath}. Note: your current working directory is ${ctx.cwd}.`));
+      }
+      if (!(await isFileOrDirectory(target.real))) {
+        // ripgrep would block on a FIFO named explicitly until the run is cancelled.
+        throw new ToolFailure(toolUseError(`Cannot search ${searchPath}: it is neither a file nor a directory.`));
+      }
+      const shownPath = displayPath(target.absolute, ctx.cwd);
+      const offset = input.offset ?? 0;
+      // As in the trained tool, head_limit 0 means no limit (up to the most one call returns).
+      const limit = input.head_limit === 0 ? GREP_MAX_LIMIT : Math.min(input.head_limit ?? GREP_DEFAULT_LIMIT, GREP_MAX_LIMIT);
 
-    const title = grepTitle(input, ctx.cwd);
-    const page = <T>(items: readonly T[]) => ({ items: items.slice(offset, offset + limit), cut: offset > 0 || items.length > offset + limit });
-    const note = `[Showing results with pagination = limit: ${limit}, offset: ${offset}]`;
+      const lines: string[] = [];
+      // Content is streamed in path order and cut at the page's end; listings are sorted afterwards, so collect them whole.
+      const wanted = mode === 'content' ? offset + limit + 1 : COLLECTED_MAX;
+      const exit = await runRipgrep(ripgrepArgs(grepFlags(input, mode), positionals(input.pattern, shownPath), ctx.exclude), {
+        cwd: ctx.cwd,
+        signal: ctx.signal,
+        timeLimitMs: limits.timeLimitMs,
+        readsIgnoreFilesIn: { paths: [target.real], roots: ctx.roots },
+        onLine: (line) => {
+          lines.push(line);
+          return lines.length < wanted;
+        },
+      }).catch((error: unknown) => {
+        if (error instanceof UnsafeIgnoreFile) throw new ToolFailure(toolUseError(unsafeIgnoreFileMessage(error, ctx.cwd)), 'refused');
+        throw error;
+      });
+      if (exit.timedOut) {
+        throw new ToolFailure(
+          toolUseError(
+            `Grep stopped after ${limits.timeLimitMs / 1000} seconds without finishing. ` +
+              'Search a smaller path, narrow the files with glob or type, or use a more specific pattern.',
+          ),
+        );
+      }
+      if (exit.code === 2 && lines.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
 
-    if (mode === 'content') {
-      const { items, cut } = page(lines);
-      const shown = dropTrailingSeparator(items);
-      const output = shown.length === 0 ? 'No matches found' : shown.join('\n') + (cut ? `\n\n${note}` : '');
-      return { output, title, metadata: { mode, lines: shown.length, truncated: cut } };
-    }
+      const title = grepTitle(input, ctx.cwd);
+      const page = <T>(items: readonly T[]) => ({ items: items.slice(offset, offset + limit), cut: offset > 0 || items.length > offset + limit });
+      const note = `[Showing results with pagination = limit: ${limit}, offset: ${offset}]`;
 
-    if (mode === 'count') {
-      const entries = lines.map(parseCountLine).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-      if (entries.length === 0) return { output: 'No matches found', title, metadata: { mode, matches: 0, files: 0, truncated: false } };
-      const total = entries.reduce((sum, entry) => sum + entry.count, 0);
-      const { items, cut } = page(entries);
-      const summary = `Found ${total} total ${total === 1 ? 'occurrence' : 'occurrences'} across ${plural(entries.length, 'file')}.`;
-      const output = [...items.map((entry) => entry.line), '', summary].join('\n') + (cut ? `\n\n${note}` : '');
-      return { output, title, metadata: { mode, matches: total, files: entries.length, truncated: cut } };
-    }
+      if (mode === 'content') {
+        const { items, cut } = page(lines);
+        const shown = dropTrailingSeparator(items);
+        const output = shown.length === 0 ? 'No matches found' : shown.join('\n') + (cut ? `\n\n${note}` : '');
+        return { output, title, metadata: { mode, lines: shown.length, truncated: cut } };
+      }
 
-    if (lines.length === 0) return { output: 'No files found', title, metadata: { mode, files: 0, truncated: false } };
-    const ordered = await sortByModificationTime(lines, { cwd: ctx.cwd, oldestFirst: false, signal: ctx.signal });
-    const { items, cut } = page(ordered);
-    const output = [`Found ${plural(items.length, 'file')}`, ...items].join('\n') + (cut ? `\n\n${note}` : '');
-    return { output, title, metadata: { mode, files: lines.length, shown: items.length, truncated: cut } };
-  },
-});
+      if (mode === 'count') {
+        const entries = lines.map(parseCountLine).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+        if (entries.length === 0) return { output: 'No matches found', title, metadata: { mode, matches: 0, files: 0, truncated: false } };
+        const total = entries.reduce((sum, entry) => sum + entry.count, 0);
+        const { items, cut } = page(entries);
+        const summary = `Found ${total} total ${total === 1 ? 'occurrence' : 'occurrences'} across ${plural(entries.length, 'file')}.`;
+        const output = [...items.map((entry) => entry.line), '', summary].join('\n') + (cut ? `\n\n${note}` : '');
+        return { output, title, metadata: { mode, matches: total, files: entries.length, truncated: cut } };
+      }
+
+      if (lines.length === 0) return { output: 'No files found', title, metadata: { mode, files: 0, truncated: false } };
+      const ordered = await sortByModificationTime(lines, { cwd: ctx.cwd, oldestFirst: false, signal: ctx.signal });
+      const { items, cut } = page(ordered);
+      const output = [`Found ${plural(items.length, 'file')}`, ...items].join('\n') + (cut ? `\n\n${note}` : '');
+      return { output, title, metadata: { mode, files: lines.length, shown: items.length, truncated: cut } };
+    },
+  });
+}
 
 async function isFileOrDirectory(real: string): Promise<boolean> {
   const info = await stat(real);

@@ -1,14 +1,33 @@
+import path from 'node:path';
 import { defineCommand, latin1FromBytes, type CustomCommand } from 'just-bash';
-import { runRipgrep } from '../support/ripgrep';
-import { grepToRipgrep } from './grepTranslation';
+import { UnsafeIgnoreFile, unsafeIgnoreFileMessage } from '../support/ignoreFiles';
+import { MAX_LINE_CHARS, runRipgrep } from '../support/ripgrep';
+import { COMMAND_CHECKS } from './commandPolicy';
+import { followsLinks, grepToRipgrep } from './grepTranslation';
 import { hostArgumentsProblem } from './hostArguments';
 import type { Simulate } from './simulated';
 
 /** Output kept from one search; the tool shows far less but counts what it drops. */
 const MAX_SEARCH_OUTPUT_CHARS = 8 * 1024 * 1024;
 
-/** Flags put before the model's own `rg` arguments: no user config (it could add --pre), no colour. */
-const RG_PREFIX = ['--no-config', '--color', 'never'];
+/**
+ * A backstop only: the Bash tool's own timeout (at most 600 s) aborts the signal first. This
+ * bounds a search whose caller gave no signal.
+ */
+const SEARCH_TIME_LIMIT_MS = 600_000;
+
+/**
+ * ripgrep prints a matching line whole, and gathers it in its output buffer first: a line of a
+ * gigabyte cost 3.6 GB. Lines are cut at runRipgrep's MAX_LINE_CHARS anyway (and the tool shows
+ * 30,000 characters), so ripgrep may print only that much of one: output identical below it.
+ * With --text, a file of NULs (a sparse disk image) is one line of gigabytes that ripgrep would
+ * also read onto its heap; memory-mapped, it stays in the page cache (only then: on many small
+ * files mapping is slower than reading).
+ */
+const LONG_LINES = ['--max-columns', String(MAX_LINE_CHARS), '--max-columns-preview'];
+
+/** Flags put before the model's own `rg` arguments: no colour (confinement flags come from runRipgrep). */
+const RG_PREFIX = ['--color', 'never'];
 
 interface SearchResult {
   stdout: string;
@@ -27,9 +46,13 @@ export function searchCommands(simulate: Simulate, roots: readonly string[]): Cu
   return [
     defineCommand('grep', async (args, ctx) => {
       const rgArgs = latin1FromBytes(ctx.stdin) === '' ? grepToRipgrep(args) : undefined;
-      if (rgArgs === undefined) return simulate('grep', args, ctx);
+      if (rgArgs === undefined) {
+        if (followsLinks(args)) return { stdout: '', stderr: 'grep: -R follows symbolic links, which this tool does not; use -r\n', exitCode: 2 };
+        return simulate('grep', args, ctx);
+      }
       const problem = hostArgumentsProblem('grep', args, ctx.cwd, roots);
       if (problem) return { stdout: '', stderr: `grep: ${problem}\n`, exitCode: 2 };
+      // --no-ignore in the translation: ripgrep reads no ignore file, as grep does not.
       const result = await ripgrep(rgArgs, ctx.cwd, ctx.signal);
       return result ? asGrepResult(result) : simulate('grep', args, ctx);
     }),
@@ -37,27 +60,39 @@ export function searchCommands(simulate: Simulate, roots: readonly string[]): Cu
       if (latin1FromBytes(ctx.stdin) !== '') return simulate('rg', args, ctx);
       const problem = hostArgumentsProblem('rg', args, ctx.cwd, roots);
       if (problem) return { stdout: '', stderr: `rg: ${problem}\n`, exitCode: 2 };
-      return (await ripgrep([...RG_PREFIX, ...args], ctx.cwd, ctx.signal)) ?? simulate('rg', args, ctx);
+      const named = COMMAND_CHECKS.rg!(args).paths.map((operand) => path.resolve(ctx.cwd, operand));
+      const searched = { paths: named.length === 0 ? [ctx.cwd] : named, roots };
+      return (await ripgrep([...RG_PREFIX, ...args], ctx.cwd, ctx.signal, searched)) ?? simulate('rg', args, ctx);
     }),
   ];
 }
 
 /** Runs ripgrep; undefined when it cannot start (then the simulated command answers). */
-async function ripgrep(args: string[], cwd: string, signal: AbortSignal | undefined): Promise<SearchResult | undefined> {
+async function ripgrep(
+  args: string[],
+  cwd: string,
+  signal: AbortSignal | undefined,
+  readsIgnoreFilesIn?: { paths: readonly string[]; roots: readonly string[] },
+): Promise<SearchResult | undefined> {
   let stdout = '';
   try {
-    const exit = await runRipgrep(args, {
+    const exit = await runRipgrep([...LONG_LINES, ...(args.includes('--text') ? ['--mmap'] : []), ...args], {
       cwd,
       signal: signal ?? new AbortController().signal,
+      timeLimitMs: SEARCH_TIME_LIMIT_MS,
+      readsIgnoreFilesIn,
       onLine(line) {
         stdout += `${line}\n`;
         return stdout.length < MAX_SEARCH_OUTPUT_CHARS;
       },
     });
-    const exitCode = exit.stopped ? 0 : (exit.code ?? 2);
+    const exitCode = exit.stopped ? 0 : exit.timedOut ? 124 : (exit.code ?? 2);
     return { stdout, stderr: exit.stderr === '' ? '' : `${exit.stderr}\n`, exitCode };
   } catch (error) {
     if (signal?.aborted) return { stdout, stderr: '', exitCode: 130 };
+    if (error instanceof UnsafeIgnoreFile) {
+      return { stdout: '', stderr: `rg: ${unsafeIgnoreFileMessage(error, cwd)}\n`, exitCode: 2 };
+    }
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }

@@ -5,7 +5,7 @@
  * directory order; --binary and --no-ignore --hidden make it visit what grep visits.
  */
 export function grepToRipgrep(args: readonly string[]): string[] | undefined {
-  const rg = ['--no-config', '--color', 'never', '--no-ignore', '--hidden', '--binary', '--sort', 'path', '--no-heading'];
+  const rg = ['--color', 'never', '--no-ignore', '--hidden', '--binary', '--sort', 'path', '--no-heading'];
   const patterns: string[] = [];
   const operands: string[] = [];
   let syntax = 'basic' as 'basic' | 'extended' | 'fixed' | 'perl';
@@ -149,8 +149,14 @@ export function grepToRipgrep(args: readonly string[]): string[] | undefined {
 
 type Flag = 'recursive' | 'lineNumbers' | 'with' | 'without' | 'count' | 'extended' | 'fixed' | 'perl' | 'basic' | 'skipBinary' | 'ignored' | `-${string}`;
 
+/**
+ * GNU grep's -R follows every symbolic link it meets: out of the workspace, and round a
+ * `loop -> .` until the time runs out. Here it searches as -r does: ripgrep without -L follows
+ * no link met on the walk, and links named on the command line were confined by the gate.
+ */
 const SHORT_FLAGS: Readonly<Record<string, Flag>> = {
   r: 'recursive',
+  R: 'recursive',
   n: 'lineNumbers',
   H: 'with',
   h: 'without',
@@ -174,6 +180,7 @@ const SHORT_FLAGS: Readonly<Record<string, Flag>> = {
 
 const LONG_FLAGS: Readonly<Record<string, Flag>> = {
   '--recursive': 'recursive',
+  '--dereference-recursive': 'recursive',
   '--line-number': 'lineNumbers',
   '--with-filename': 'with',
   '--no-filename': 'without',
@@ -272,4 +279,13 @@ function bracketEnd(pattern: string, start: number): number | undefined {
     if (pattern[i] === ']') return i;
   }
   return undefined;
+}
+
+/**
+ * Whether a grep command line asks to follow symbolic links (-R): the simulated grep would
+ * follow them, so such a line is served by ripgrep or not at all. Errs towards yes (`-eR`).
+ */
+export function followsLinks(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--dereference-recursive' || /^-[^-]*R/.test(arg));
 }

@@ -6,19 +6,23 @@ export interface LineWindow {
   lines: string[];
   /** Lines in the whole file when it was read to the end; null when reading stopped after the window. */
   totalLines: number | null;
+  /** True when reading stopped at maxScanBytes before the window was complete. */
+  scanLimitReached: boolean;
 }
 
 /**
  * Reads lines first..first+count-1 of a file without holding more than the window in memory:
  * reading stops after the window, and a long line is cut as it streams in (a 50 MB minified
- * bundle costs 2,000 characters, not 50 MB). Lines split on \n with an optional \r before it;
- * a final newline does not start another line.
+ * bundle costs 2,000 characters, not 50 MB). Reading also stops after maxScanBytes, so that a
+ * far offset in a file of many gigabytes (or one endless line) costs a bounded time; a line cut
+ * there ends the window. Lines split on \n with an optional \r before it; a final newline does
+ * not start another line.
  */
 export async function readLineWindow(
   file: string,
-  options: { first: number; count: number; maxLineLength: number; signal: AbortSignal },
+  options: { first: number; count: number; maxLineLength: number; maxScanBytes: number; signal: AbortSignal },
 ): Promise<LineWindow> {
-  const { first, count, maxLineLength } = options;
+  const { first, count, maxLineLength, maxScanBytes } = options;
   const last = first + count - 1;
   const lines: string[] = [];
   const decoder = new StringDecoder('utf8');
@@ -48,14 +52,21 @@ export async function readLineWindow(
   };
 
   const stream = createReadStream(file, { signal: options.signal, highWaterMark: 64 * 1024 });
+  let scanned = 0;
   for await (const chunk of stream) {
     take(decoder.write(chunk as Buffer));
+    scanned += (chunk as Buffer).length;
     if (lineNumber > last) {
       stream.destroy();
-      return { lines, totalLines: null };
+      return { lines, totalLines: null, scanLimitReached: false };
+    }
+    if (scanned >= maxScanBytes) {
+      stream.destroy();
+      if (lineStarted) finishLine();
+      return { lines, totalLines: null, scanLimitReached: true };
     }
   }
   take(decoder.end());
   if (lineStarted) finishLine();
-  return { lines, totalLines: lineNumber - 1 };
+  return { lines, totalLines: lineNumber - 1, scanLimitReached: false };
 }
