@@ -75,15 +75,30 @@ export const HistoryEntry = z.object({
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
+/**
+ * Why the host did not link a reference: no such file, the line is past the end of the file, the
+ * path lies outside the workspace (`~/.config/app.toml` is real, just not the workspace's), or it
+ * names a folder or a special file.
+ */
+export const UnverifiedReason = z.enum(['notFound', 'pastEnd', 'outsideWorkspace', 'notAFile']);
+export type UnverifiedReason = z.infer<typeof UnverifiedReason>;
+
 /** The host's verdict on one `FileReference`, keyed by the reference's `text`. */
 export const ResolvedLink = z.object({
   exists: z.boolean(),
-  /** Absolute path of the file the reference names (when it exists). */
+  /** Absolute path of the file the reference names (when it exists, or its line does not). */
   path: z.string().optional(),
   line: z.number().int().positive().optional(),
   endLine: z.number().int().positive().optional(),
-  /** A shorter text to show for an absolute reference: the same reference, workspace-relative. */
+  /**
+   * A shorter text to show for an absolute reference: the same reference workspace-relative, or
+   * under `~` outside the workspace.
+   */
   label: z.string().max(4096).optional(),
+  /** When `exists` is false: why. */
+  reason: UnverifiedReason.optional(),
+  /** With `pastEnd`: how many lines the file has. */
+  lineCount: z.number().int().nonnegative().optional(),
 });
 export type ResolvedLink = z.infer<typeof ResolvedLink>;
 

@@ -1,7 +1,8 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import type { FileReference } from '../protocol/fileReference';
-import type { ResolvedLink, ResolvedLinks } from '../protocol/webview';
+import type { ResolvedLink, ResolvedLinks, UnverifiedReason } from '../protocol/webview';
 
 /**
  * Checks file references from model and tool text against the workspace before the view links
@@ -22,6 +23,8 @@ const MAX_BYTES_FOR_LINE_CHECK = 64 * 1024 * 1024;
 interface FileFacts {
   /** Null when the candidate is not a regular file inside the workspace. */
   real: string | null;
+  /** With `real` null: why. */
+  why?: Exclude<UnverifiedReason, 'pastEnd'>;
   lineCount?: number;
 }
 
@@ -30,6 +33,8 @@ export interface ReferenceContext {
   roots: readonly string[];
   /** Folders that relative references are tried against first (the runs' working directories). */
   bases: readonly string[];
+  /** What `~` stands for (the user's home folder). */
+  home?: string;
 }
 
 export async function resolveReferences(refs: readonly FileReference[], context: ReferenceContext): Promise<ResolvedLinks> {
@@ -44,24 +49,39 @@ export async function resolveReferences(refs: readonly FileReference[], context:
     return known;
   };
   const bases = [...new Set([...context.bases, ...context.roots])];
+  const home = context.home ?? homedir();
   const entries = await Promise.all(
-    refs.map(async (ref): Promise<[string, ResolvedLink]> => [ref.text, withLabel(ref, await resolveOne(ref, bases, factsOf), context.roots)]),
+    refs.map(async (ref): Promise<[string, ResolvedLink]> => [ref.text, withLabel(ref, await resolveOne(ref, bases, home, factsOf), context.roots, home)]),
   );
   return Object.fromEntries(entries);
 }
 
 /**
  * Shows an absolute reference as the workspace-relative one it equals (`/home/me/app/src/a.py:3`
- * reads `src/a.py:3`); the link's tooltip still names the whole path.
+ * reads `src/a.py:3`), whether or not it checked out, and one outside the workspace under `~`
+ * where it is in the home folder; the tooltip still names the whole path.
  */
-function withLabel(ref: FileReference, link: ResolvedLink, roots: readonly string[]): ResolvedLink {
-  if (!link.exists || !path.isAbsolute(ref.path) || !ref.text.startsWith(ref.path)) return link;
-  const root = roots.filter((candidate) => isInside(path.resolve(ref.path), candidate)).sort((a, b) => b.length - a.length)[0];
-  if (root === undefined) return link;
-  const relative = path.relative(root, path.resolve(ref.path)).split(path.sep).join('/');
-  if (relative === '') return link;
-  const shown = roots.length > 1 ? `${path.basename(root)}/${relative}` : relative;
-  return { ...link, label: `${shown}${ref.text.slice(ref.path.length)}` };
+function withLabel(ref: FileReference, link: ResolvedLink, roots: readonly string[], home: string): ResolvedLink {
+  if (!path.isAbsolute(ref.path) || !ref.text.startsWith(ref.path)) return link;
+  const target = path.resolve(ref.path);
+  const root = roots.filter((candidate) => isInside(target, candidate)).sort((a, b) => b.length - a.length)[0];
+  let shown: string | undefined;
+  if (root !== undefined) {
+    const relative = toSlashes(path.relative(root, target));
+    if (relative !== '') shown = roots.length > 1 ? `${path.basename(root)}/${relative}` : relative;
+  } else if (home !== '' && isInside(target, home) && target !== home) {
+    shown = `~/${toSlashes(path.relative(home, target))}`;
+  }
+  return shown === undefined ? link : { ...link, label: `${shown}${ref.text.slice(ref.path.length)}` };
+}
+
+function toSlashes(relative: string): string {
+  return relative.split(path.sep).join('/');
+}
+
+/** `~/x` as the shell reads it. */
+function expandHome(written: string, home: string): string {
+  return home !== '' && /^~(?:[\/]|$)/.test(written) ? path.join(home, written.slice(1)) : written;
 }
 
 /**
@@ -93,31 +113,45 @@ export function isInside(candidate: string, root: string): boolean {
 async function resolveOne(
   ref: FileReference,
   bases: readonly string[],
+  home: string,
   factsOf: (candidate: string) => Promise<FileFacts>,
 ): Promise<ResolvedLink> {
-  if (ref.path.includes('\0')) return { exists: false };
-  const candidates = path.isAbsolute(ref.path) ? [path.resolve(ref.path)] : bases.map((base) => path.resolve(base, ref.path));
+  if (ref.path.includes('\0')) return { exists: false, reason: 'notFound' };
+  const written = expandHome(ref.path, home);
+  const candidates = path.isAbsolute(written) ? [path.resolve(written)] : bases.map((base) => path.resolve(base, written));
+  const misses: FileFacts['why'][] = [];
   for (const candidate of candidates) {
     const facts = await factsOf(candidate);
-    if (facts.real === null) continue;
+    if (facts.real === null) {
+      misses.push(facts.why);
+      continue;
+    }
     if (ref.line === undefined) return { exists: true, path: candidate };
-    if (facts.lineCount !== undefined && ref.line > facts.lineCount) return { exists: false };
+    if (facts.lineCount !== undefined && ref.line > facts.lineCount) {
+      return { exists: false, reason: 'pastEnd', path: candidate, line: ref.line, lineCount: facts.lineCount };
+    }
     const endLine = ref.endLine !== undefined && ref.endLine > ref.line ? Math.min(ref.endLine, facts.lineCount ?? ref.endLine) : undefined;
     return { exists: true, path: candidate, line: ref.line, ...(endLine !== undefined && endLine > ref.line ? { endLine } : {}) };
   }
-  return { exists: false };
+  return { exists: false, reason: missReason(misses) };
+}
+
+/** Outside the workspace only when every place it could be is; a folder found beats a file not found. */
+function missReason(misses: readonly FileFacts['why'][]): UnverifiedReason {
+  if (misses.length > 0 && misses.every((why) => why === 'outsideWorkspace')) return 'outsideWorkspace';
+  return misses.includes('notAFile') ? 'notAFile' : 'notFound';
 }
 
 async function inspect(candidate: string, confinement: Confinement, countLines = true): Promise<FileFacts> {
   try {
     const real = await realPathInside(candidate, confinement);
-    if (real === null) return { real: null };
+    if (real === null) return { real: null, why: 'outsideWorkspace' };
     const info = await stat(real);
-    if (!info.isFile()) return { real: null };
+    if (!info.isFile()) return { real: null, why: 'notAFile' };
     if (!countLines || info.size > MAX_BYTES_FOR_LINE_CHECK) return { real };
     return { real, lineCount: lineCountOf(await readFile(real)) };
   } catch {
-    return { real: null };
+    return { real: null, why: 'notFound' };
   }
 }
 

@@ -68,14 +68,40 @@ describe('resolveReferences', () => {
     expect(links['app.py:1']).toMatchObject({ exists: true, path: path.join(workspace.root, 'src/server/app.py') });
   });
 
-  it('marks invented files, lines past the end and directories as not existing', async () => {
+  it('says why a file that does not exist, a line past the end or a directory is not linked', async () => {
     const links = await resolveReferences(
       [ref('src/nope.py:3', 'src/nope.py', 3), ref('three-lines.txt:4', 'three-lines.txt', 4), ref('src/server', 'src/server')],
       { roots: [workspace.root], bases: [] },
     );
-    expect(links['src/nope.py:3']).toEqual({ exists: false });
-    expect(links['three-lines.txt:4']).toEqual({ exists: false });
-    expect(links['src/server']).toEqual({ exists: false });
+    expect(links['src/nope.py:3']).toEqual({ exists: false, reason: 'notFound' });
+    expect(links['three-lines.txt:4']).toEqual({
+      exists: false,
+      reason: 'pastEnd',
+      path: path.join(workspace.root, 'three-lines.txt'),
+      line: 4,
+      lineCount: 3,
+    });
+    expect(links['src/server']).toEqual({ exists: false, reason: 'notAFile' });
+  });
+
+  it('shows unverified absolute references workspace-relative, or under ~ outside the workspace', async () => {
+    const home = path.dirname(outside);
+    const pastEnd = `${path.join(workspace.root, 'three-lines.txt')}:9`;
+    const missing = `${path.join(workspace.root, 'src/auth.py')}:1`;
+    const config = path.join(outside, 'secret.txt');
+    const links = await resolveReferences(
+      [
+        ref(pastEnd, path.join(workspace.root, 'three-lines.txt'), 9),
+        ref(missing, path.join(workspace.root, 'src/auth.py'), 1),
+        ref(config, config),
+        ref('~/.config/app/settings.toml', '~/.config/app/settings.toml'),
+      ],
+      { roots: [workspace.root], bases: [], home },
+    );
+    expect(links[pastEnd]).toMatchObject({ exists: false, reason: 'pastEnd', label: 'three-lines.txt:9' });
+    expect(links[missing]).toEqual({ exists: false, reason: 'notFound', label: 'src/auth.py:1' });
+    expect(links[config]).toEqual({ exists: false, reason: 'outsideWorkspace', label: `~/${path.basename(outside)}/secret.txt` });
+    expect(links['~/.config/app/settings.toml']).toEqual({ exists: false, reason: 'outsideWorkspace' });
   });
 
   it('keeps a range inside the file, cutting an end line past the end', async () => {
@@ -93,7 +119,12 @@ describe('resolveReferences', () => {
       [ref(secret, secret), ref('../x', `../${path.basename(outside)}/secret.txt`), ref('escape.txt:1', 'escape.txt', 1), ref('/etc/passwd', '/etc/passwd')],
       { roots: [workspace.root], bases: [] },
     );
-    expect(Object.values(links).every((link) => !link.exists)).toBe(true);
+    expect(Object.values(links).map((link) => [link.exists, link.reason])).toEqual([
+      [false, 'outsideWorkspace'],
+      [false, 'outsideWorkspace'],
+      [false, 'outsideWorkspace'],
+      [false, 'outsideWorkspace'],
+    ]);
   });
 });
 

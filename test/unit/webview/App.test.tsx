@@ -175,6 +175,28 @@ describe('App', () => {
     expect(screen.getByText(/Node\.js/).closest('.file-ref-missing')).toBeNull();
   });
 
+  it('shows unverified references by their short label and says why each is not linked', async () => {
+    const { host } = renderApp();
+    const text = 'See /w/src/server/routes.py:99, /w/src/auth.py:1 and ~/.config/app/settings.toml:2.';
+    const run = new RunScript().started().turn(1).finished(text, 'done', 'run-1', 1);
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    await host.send({
+      type: 'links/resolved',
+      links: {
+        '/w/src/server/routes.py:99': { exists: false, reason: 'pastEnd', path: '/w/src/server/routes.py', line: 99, lineCount: 38, label: 'src/server/routes.py:99' },
+        '/w/src/auth.py:1': { exists: false, reason: 'notFound', label: 'src/auth.py:1' },
+        '~/.config/app/settings.toml:2': { exists: false, reason: 'outsideWorkspace' },
+      },
+    });
+    const marked = [...document.querySelectorAll('.file-ref-missing')].map((node) => [node.firstChild?.textContent, node.getAttribute('title')]);
+    expect(marked).toEqual([
+      ['src/server/routes.py:99', 'Line 99 is past the end of /w/src/server/routes.py, which has 38 lines'],
+      ['src/auth.py:1', 'No file /w/src/auth.py in this workspace'],
+      ['~/.config/app/settings.toml:2', '~/.config/app/settings.toml is outside the workspace; only files in the workspace are linked'],
+    ]);
+    expect(screen.getByText(/not linked: No file \/w\/src\/auth\.py in this workspace/)).toBeTruthy();
+  });
+
   it('shows an absolute reference by the workspace-relative label the host gives it', async () => {
     const { host } = renderApp();
     const run = new RunScript().started().turn(1).finished('See `/w/src/server/config.py:1`.', 'done', 'run-1', 1);

@@ -1,5 +1,7 @@
 import { useCallback, useSyncExternalStore, type ReactNode } from 'react';
 import type { FileReference } from '../../../src/protocol/fileReference';
+import type { ResolvedLink } from '../../../src/protocol/webview';
+import { plural } from '../format';
 import { usePostToHost } from '../hostContext';
 import { claimsToBeFile } from '../links/fileLinks';
 import { useFileLinks } from '../links/linksContext';
@@ -11,8 +13,8 @@ interface FileRefProps {
 }
 
 /**
- * A file reference: a link once the host has found the file (and line), marked when the host
- * says it does not exist, plain text until the host answers.
+ * A file reference: a link once the host has found the file (and line), marked with the host's
+ * reason when it did not, plain text until the host answers.
  */
 export function FileRef({ reference, children }: FileRefProps) {
   const post = usePostToHost();
@@ -35,12 +37,29 @@ export function FileRef({ reference, children }: FileRefProps) {
     );
   }
   if (resolved && claimsToBeFile(reference)) {
+    const why = unverifiedWhy(resolved, reference.path);
     return (
-      <span className="file-ref-missing" title="Not found in this workspace: the model may have invented this reference">
+      <span className="file-ref-missing" title={why}>
         {label}
-        <span className="visually-hidden"> (not found in the workspace)</span>
+        <span className="visually-hidden"> (not linked: {why})</span>
       </span>
     );
   }
   return <>{label}</>;
+}
+
+/** Why the host did not link a reference, in words for its tooltip and for screen readers. */
+function unverifiedWhy(resolved: ResolvedLink, writtenPath: string): string {
+  const where = resolved.path ?? writtenPath;
+  switch (resolved.reason) {
+    case 'pastEnd':
+      return `Line ${resolved.line ?? '?'} is past the end of ${where}${resolved.lineCount === undefined ? '' : `, which has ${plural(resolved.lineCount, 'line')}`}`;
+    case 'outsideWorkspace':
+      return `${writtenPath} is outside the workspace; only files in the workspace are linked`;
+    case 'notAFile':
+      return `${writtenPath} is not a file`;
+    case 'notFound':
+    case undefined:
+      return `No file ${writtenPath} in this workspace`;
+  }
 }
