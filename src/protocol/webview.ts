@@ -147,6 +147,8 @@ export type ModelStatus = z.infer<typeof ModelStatus>;
 /** Everything the view shows; enough to rebuild it from nothing. */
 export const ViewState = z.object({
   sessionId: z.string(),
+  /** The workspace folders (absolute): the view shows the paths in card titles relative to them. */
+  roots: z.array(z.string().max(4096)).max(256),
   /** The session's runs, oldest first (a follow-up continues the conversation). */
   runs: z.array(RunRecord),
   /** The root run in progress, if any. */

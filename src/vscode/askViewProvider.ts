@@ -339,6 +339,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
     const activeRunId = this.shown ? undefined : controller.activeRunId;
     return {
       sessionId: this.shown?.sessionId ?? controller.sessionId,
+      roots: workspaceRoots(),
       runs: this.displayedRuns().map((run) => ({ ...run, events: compactEvents(run.events) })),
       ...(activeRunId ? { activeRunId } : {}),
       history: this.deps.history.list(),

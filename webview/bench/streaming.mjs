@@ -48,7 +48,7 @@ const card = (callId, turn) => [
 ];
 
 const runSetup = () => [
-  { type: 'state/snapshot', state: { sessionId, runs: [], history: [], model: { state: 'ready', modelName: 'LocoOperator-4B', backend: 'CPU' }, scope: { kind: 'workspace' }, thoroughness: 'medium', links: {} } },
+  { type: 'state/snapshot', state: { sessionId, roots: ['/repo'], runs: [], history: [], model: { state: 'ready', modelName: 'LocoOperator-4B', backend: 'CPU' }, scope: { kind: 'workspace' }, thoroughness: 'medium', links: {} } },
   { type: 'run/created', run: { runId, sessionId, question: 'How is it built?', scope: { kind: 'workspace' }, thoroughness: 'medium', createdAt: Date.now() } },
   event({ type: 'run/started', task: 'How is it built?', cwd: '/repo', maxTurns: 10, startedAt: Date.now() }),
   event({ type: 'turn/started', turn: 1 }),

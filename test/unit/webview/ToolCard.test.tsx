@@ -4,6 +4,7 @@ import { createElement } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ToolCard, resultPreviewChars } from '../../../webview/src/components/ToolCard';
 import type { ToolView } from '../../../webview/src/state/runTree';
+import { WorkspaceRootsContext } from '../../../webview/src/workspacePaths';
 import { renderInView } from './fakeHost';
 import { RunScript } from './runScript';
 
@@ -23,6 +24,16 @@ describe('ToolCard', () => {
     expect(container.querySelector('.codicon-search')).toBeTruthy();
     expect(container.querySelector('.tool-card.status-running .codicon-loading')).toBeTruthy();
     expect(screen.getByRole('button', { name: /Grep "create_app" in src\s*running/ })).toBeTruthy();
+  });
+
+  it('shows the paths in its title relative to the workspace, and the whole title on hover', () => {
+    const script = new RunScript().call('c1', 'Bash', '$ ls -F /home/user/projects/configurator/src', { command: 'ls -F /home/user/projects/configurator/src' });
+    const tool: ToolView = { callId: 'c1', call: script.events[0] as ToolView['call'] };
+    const card = createElement(ToolCard, { tool });
+    const { container } = renderInView(createElement(WorkspaceRootsContext.Provider, { value: ['/home/user/projects/configurator'] }, card));
+    const title = container.querySelector('.tool-title')!;
+    expect(title.textContent).toBe('$ ls -F src');
+    expect(title.getAttribute('title')).toBe('$ ls -F /home/user/projects/configurator/src');
   });
 
   it('shows the result title, status and duration, with the body collapsed', () => {

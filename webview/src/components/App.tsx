@@ -1,6 +1,7 @@
 import { startTransition, useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import type { HostToWebview, Thoroughness } from '../../../src/protocol/webview';
 import { HostContext } from '../hostContext';
+import { WorkspaceRootsContext } from '../workspacePaths';
 import { FileLinks } from '../links/fileLinks';
 import { LinksContext } from '../links/linksContext';
 import { rootAgent } from '../state/runTree';
@@ -51,66 +52,68 @@ export function App({ host }: { host: HostChannel }) {
   return (
     <HostContext.Provider value={host.post}>
       <LinksContext.Provider value={links}>
-        <div className="app">
-          <ModelPanel model={view.model} />
-          <NoticeBar notice={view.notice} onDismiss={() => dispatch({ type: 'notice/dismiss' })} />
-          {view.pastSession && (
-            <div className="notice past-session" role="status">
-              <span className="codicon codicon-history" aria-hidden="true" />
-              <span className="notice-message">Viewing a past session.</span>
-              <button type="button" className="text-button" onClick={() => host.post({ type: 'session/showCurrent' })}>
-                Back to current session
-              </button>
+        <WorkspaceRootsContext.Provider value={view.roots}>
+          <div className="app">
+            <ModelPanel model={view.model} />
+            <NoticeBar notice={view.notice} onDismiss={() => dispatch({ type: 'notice/dismiss' })} />
+            {view.pastSession && (
+              <div className="notice past-session" role="status">
+                <span className="codicon codicon-history" aria-hidden="true" />
+                <span className="notice-message">Viewing a past session.</span>
+                <button type="button" className="text-button" onClick={() => host.post({ type: 'session/showCurrent' })}>
+                  Back to current session
+                </button>
+              </div>
+            )}
+            <main className="conversation" ref={scroller}>
+              <div ref={content}>
+                {hasRuns ? (
+                  <>
+                    <div className="toolbar">
+                      {view.history.length > 0 && (
+                        <details className="history-section">
+                          <summary>History ({view.history.length})</summary>
+                          <HistoryList entries={view.history} />
+                        </details>
+                      )}
+                      <button type="button" className="icon-text-button" disabled={busy} onClick={() => host.post({ type: 'session/new' })}>
+                        <span className="codicon codicon-add" aria-hidden="true" /> New Session
+                      </button>
+                    </div>
+                    {view.runOrder.map((runId) => (
+                      <RunView
+                        key={runId}
+                        tree={view.runs[runId]!}
+                        active={runId === view.activeRunId}
+                        prefill={runId === view.activeRunId && view.model?.state === 'generating' ? view.model.prefill : undefined}
+                      />
+                    ))}
+                  </>
+                ) : (
+                  <Welcome view={view} />
+                )}
+              </div>
+            </main>
+            <Composer
+              busy={busy}
+              scope={view.scope}
+              thoroughness={view.thoroughness}
+              model={view.model}
+              focusRequests={view.focusRequests}
+              placeholder={placeholderFor(view, hasRuns)}
+              initialDraft={initialDraft}
+              onDraft={host.saveDraft}
+              onAsk={ask}
+              onStop={() => host.post({ type: 'run/stop' })}
+              onClearScope={clearScope}
+              onThoroughness={chooseThoroughness}
+            />
+            <div className="visually-hidden" aria-live="polite">
+              {/* A new node per run, so that the same words are announced again for the next run. */}
+              <span key={view.finishedRunId}>{announcement(view)}</span>
             </div>
-          )}
-          <main className="conversation" ref={scroller}>
-            <div ref={content}>
-              {hasRuns ? (
-                <>
-                  <div className="toolbar">
-                    {view.history.length > 0 && (
-                      <details className="history-section">
-                        <summary>History ({view.history.length})</summary>
-                        <HistoryList entries={view.history} />
-                      </details>
-                    )}
-                    <button type="button" className="icon-text-button" disabled={busy} onClick={() => host.post({ type: 'session/new' })}>
-                      <span className="codicon codicon-add" aria-hidden="true" /> New Session
-                    </button>
-                  </div>
-                  {view.runOrder.map((runId) => (
-                    <RunView
-                      key={runId}
-                      tree={view.runs[runId]!}
-                      active={runId === view.activeRunId}
-                      prefill={runId === view.activeRunId && view.model?.state === 'generating' ? view.model.prefill : undefined}
-                    />
-                  ))}
-                </>
-              ) : (
-                <Welcome view={view} />
-              )}
-            </div>
-          </main>
-          <Composer
-            busy={busy}
-            scope={view.scope}
-            thoroughness={view.thoroughness}
-            model={view.model}
-            focusRequests={view.focusRequests}
-            placeholder={placeholderFor(view, hasRuns)}
-            initialDraft={initialDraft}
-            onDraft={host.saveDraft}
-            onAsk={ask}
-            onStop={() => host.post({ type: 'run/stop' })}
-            onClearScope={clearScope}
-            onThoroughness={chooseThoroughness}
-          />
-          <div className="visually-hidden" aria-live="polite">
-            {/* A new node per run, so that the same words are announced again for the next run. */}
-            <span key={view.finishedRunId}>{announcement(view)}</span>
           </div>
-        </div>
+        </WorkspaceRootsContext.Provider>
       </LinksContext.Provider>
     </HostContext.Provider>
   );

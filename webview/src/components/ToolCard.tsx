@@ -2,6 +2,7 @@ import { memo, useId, useState } from 'react';
 import type { ToolStatus } from '../../../src/protocol/agentEvent';
 import { formatCount, formatDuration } from '../format';
 import type { ToolView } from '../state/runTree';
+import { useWorkspaceRoots, withRelativePaths } from '../workspacePaths';
 import { LinkifiedText } from './LinkifiedText';
 import { SubAgentRun } from './SubAgentRun';
 import { toolIcon } from './toolIcons';
@@ -25,7 +26,9 @@ export const ToolCard = memo(function ToolCard({ tool, subRunIds }: ToolCardProp
   const name = tool.call?.name;
   const [open, setOpen] = useState(name === 'Task');
   const status: ToolStatus = tool.result?.status ?? 'running';
-  const title = tool.result?.title || tool.call?.title || name || 'Tool call';
+  const fullTitle = tool.result?.title || tool.call?.title || name || 'Tool call';
+  // Workspace paths take a narrow side bar's whole width; the tooltip keeps them.
+  const title = withRelativePaths(fullTitle, useWorkspaceRoots());
   const id = useId();
 
   return (
@@ -48,7 +51,7 @@ export const ToolCard = memo(function ToolCard({ tool, subRunIds }: ToolCardProp
           <span className={`codicon codicon-chevron-${open ? 'down' : 'right'}`} aria-hidden="true" />
         </button>
         <span className={`codicon codicon-${toolIcon(name)} tool-icon`} aria-hidden="true" />
-        <span className="tool-title" id={`${id}-title`}>
+        <span className="tool-title" id={`${id}-title`} title={title === fullTitle ? undefined : fullTitle}>
           <LinkifiedText text={title} />
         </span>
         <span className="tool-status" id={`${id}-status`}>

@@ -22,6 +22,8 @@ export interface ViewModel {
   /** False until the first snapshot: the host has not answered `webview/ready` yet. */
   connected: boolean;
   sessionId: string;
+  /** The workspace folders, for showing paths relative to them. */
+  roots: readonly string[];
   /** A session reopened from history is shown instead of the live one. */
   pastSession: boolean;
   /** The session's questions, oldest first. */
@@ -52,6 +54,7 @@ export type ViewAction =
 export const initialView: ViewModel = {
   connected: false,
   sessionId: '',
+  roots: [],
   pastSession: false,
   runOrder: [],
   runs: {},
@@ -74,6 +77,7 @@ export function viewReducer(view: ViewModel, action: ViewAction): ViewModel {
         ...view,
         connected: true,
         sessionId: state.sessionId,
+        roots: state.roots,
         pastSession: state.pastSession === true,
         runOrder: state.runs.map((run) => run.runId),
         runs,
