@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
   const models = new ModelManager(context.globalStorageUri.fsPath, settings, apiKeys, log, () => workspaceRoots()[0]);
 
   const controller = new RunController({
-    openSession: async (cwd) => {
+    openSession: async (cwd, conversation) => {
       const model = await models.acquire();
       if (model === 'modelNeeded') return model;
       const current = settings.read();
@@ -58,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
         tools: createExplorerTools(),
         cwd: await realpath(cwd),
         roots,
+        history: conversation,
         sampling: { temperature: current.temperature },
         exclude: current['search.respectFilesExclude'] ? excludedGlobs(vscode.workspace.getConfiguration('files').get('exclude')) : [],
       });
@@ -128,6 +129,8 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
   );
 
   void models.refresh();
+  // The conversation the window had before it reloaded is the live one again.
+  void history.loadConversation().then((saved) => saved && controller.restore(saved));
   log.info(`LocoOperator activated (${workspaceRoots().length} workspace folder(s))`);
 
   shutdown = async () => {

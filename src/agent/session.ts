@@ -16,6 +16,8 @@ export interface AgentSessionOptions {
   maxTurns?: number;
   sampling?: Partial<SamplingOptions>;
   env?: Partial<EnvironmentInfo>;
+  /** A conversation to continue (one saved before a window reload). */
+  history?: readonly ConversationMessage[];
 }
 
 export interface AskOptions {
@@ -29,10 +31,12 @@ export interface AskOptions {
  * exploration), until `reset`. One run at a time.
  */
 export class AgentSession {
-  private messages: ConversationMessage[] = [];
+  private messages: ConversationMessage[];
   private running = false;
 
-  constructor(private readonly options: AgentSessionOptions) {}
+  constructor(private readonly options: AgentSessionOptions) {
+    this.messages = [...(options.history ?? [])];
+  }
 
   get busy(): boolean {
     return this.running;

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AgentEvent } from '../protocol/agentEvent';
+import { ConversationMessage } from '../protocol/conversation';
 import { HistoryEntry, RunRecord } from '../protocol/webview';
 
 /**
@@ -19,6 +20,26 @@ export interface KeyValueStore {
 
 const INDEX_KEY = 'locooperator.history';
 const StoredIndex = z.array(HistoryEntry);
+
+/**
+ * The live session's conversation as the model saw it (every message, tool responses included),
+ * saved after each question so that after a window reload the next question continues it.
+ */
+export const SavedConversation = z.object({
+  sessionId: z.string(),
+  /** The folder the session's model works in. */
+  cwd: z.string(),
+  messages: z.array(ConversationMessage),
+});
+export type SavedConversation = z.infer<typeof SavedConversation>;
+
+/** A saved conversation with the runs that show it. */
+export interface SavedSession extends SavedConversation {
+  runs: RunRecord[];
+}
+
+/** One file, in a folder of its own so that no run's file can be it: only the live session continues after a reload. */
+const CONVERSATION_FILE = path.join('session', 'current.json');
 
 export class HistoryStore {
   constructor(
@@ -85,6 +106,28 @@ export class HistoryStore {
     return records.filter((record): record is RunRecord => record !== undefined).sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  async saveConversation(conversation: SavedConversation): Promise<void> {
+    await this.writeJson(path.join(this.folder, CONVERSATION_FILE), conversation);
+  }
+
+  /** The live session's conversation when the window closed, with its runs; undefined when there is none to continue. */
+  async loadConversation(): Promise<SavedSession | undefined> {
+    try {
+      const parsed = SavedConversation.safeParse(JSON.parse(await readFile(path.join(this.folder, CONVERSATION_FILE), 'utf8')));
+      if (!parsed.success) return undefined;
+      const runs = await this.loadSession(parsed.data.sessionId);
+      // Its runs deleted from history, the conversation would continue out of sight.
+      return runs.length === 0 ? undefined : { ...parsed.data, runs };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** After New Session: the next window starts with an empty conversation too. */
+  async forgetConversation(): Promise<void> {
+    await rm(path.join(this.folder, CONVERSATION_FILE), { force: true });
+  }
+
   async delete(runId: string): Promise<void> {
     await this.saveIndex(this.list().filter((entry) => entry.runId !== runId));
     await rm(this.fileOf(runId), { force: true });
@@ -97,10 +140,14 @@ export class HistoryStore {
   }
 
   private async writeRecord(record: RunRecord): Promise<void> {
-    await mkdir(this.folder, { recursive: true });
-    const file = this.fileOf(record.runId);
+    await this.writeJson(this.fileOf(record.runId), { ...record, events: compactEvents(record.events) });
+  }
+
+  /** Written whole or not at all: a reload may come at any moment. */
+  private async writeJson(file: string, value: unknown): Promise<void> {
+    await mkdir(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify({ ...record, events: compactEvents(record.events) }));
+    await writeFile(temporary, JSON.stringify(value));
     await rename(temporary, file);
   }
 

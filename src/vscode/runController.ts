@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentEvent, RunFinishReason } from '../protocol/agentEvent';
+import type { ConversationMessage } from '../protocol/conversation';
 import type { RunHeader, RunRecord, Scope, Thoroughness } from '../protocol/webview';
-import type { HistoryStore } from './historyStore';
+import type { HistoryStore, SavedSession } from './historyStore';
 
 /**
  * Runs the user's questions through the agent, one at a time per session, and keeps the live
@@ -16,6 +17,8 @@ export interface ExplorerSession {
     options: { signal: AbortSignal; onEvent: (event: AgentEvent) => void; maxTurns?: number },
   ): Promise<{ runId: string; reason: RunFinishReason; report?: string; error?: string }>;
   reset(): void;
+  /** The conversation so far, as the model saw it. */
+  readonly conversation: readonly ConversationMessage[];
 }
 
 export interface RunRequest {
@@ -42,9 +45,12 @@ export type ControllerEvent =
   | { type: 'running'; running: boolean };
 
 export interface RunControllerOptions {
-  /** A session whose model answers in `cwd`, or 'modelNeeded' when no model is available yet. */
-  openSession(cwd: string): Promise<ExplorerSession | 'modelNeeded'>;
-  history: Pick<HistoryStore, 'begin' | 'finish'>;
+  /**
+   * A session whose model answers in `cwd`, continuing `conversation` (a session saved before a
+   * window reload), or 'modelNeeded' when no model is available yet.
+   */
+  openSession(cwd: string, conversation: readonly ConversationMessage[]): Promise<ExplorerSession | 'modelNeeded'>;
+  history: Pick<HistoryStore, 'begin' | 'finish' | 'saveConversation' | 'forgetConversation'>;
   maxTurnsFor(thoroughness: Thoroughness): number;
   log: { info(message: string): void; error(message: string): void };
 }
@@ -70,8 +76,10 @@ function taskIn(sessionCwd: string, request: RunRequest): string {
 export const BUSY_MESSAGE = 'A run is in progress. Wait for it to finish, or stop it first.';
 
 export class RunController {
-  private liveSessionId = randomUUID();
+  private liveSessionId: string = randomUUID();
   private session?: { cwd: string; value: ExplorerSession };
+  /** A conversation saved before a window reload, which the next question opens a session on. */
+  private restored?: { cwd: string; messages: readonly ConversationMessage[] };
   private records: RunRecord[] = [];
   private active?: ActiveRun;
   private pending?: RunRequest;
@@ -126,13 +134,15 @@ export class RunController {
       if (this.session && this.sessionStale) this.replaceSession();
       this.sessionStale = false;
       if (!this.session) {
-        const opened = await this.options.openSession(request.cwd);
+        const cwd = this.restored?.cwd ?? request.cwd;
+        const opened = await this.options.openSession(cwd, this.restored?.messages ?? []);
         if (abort.signal.aborted) return this.release(active, 'failed');
         if (opened === 'modelNeeded') {
           this.pending = request;
           return this.release(active, 'modelNeeded');
         }
-        this.session = { cwd: request.cwd, value: opened };
+        this.session = { cwd, value: opened };
+        this.restored = undefined;
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -162,6 +172,8 @@ export class RunController {
         const record = active.record;
         if (record) {
           this.saveHistory(() => this.options.history.finish(record));
+          const messages = [...session.conversation];
+          this.saveHistory(() => this.options.history.saveConversation({ sessionId, cwd, messages }));
           this.emit({ type: 'run/ended', runId: record.runId, reason: outcome?.reason ?? 'error' });
         }
       });
@@ -195,6 +207,18 @@ export class RunController {
     await this.historyWrites;
   }
 
+  /**
+   * Makes a session saved before a window reload the live one: its runs are shown, and the next
+   * question continues its conversation. Ignored once the window has a session of its own.
+   */
+  restore(saved: SavedSession): void {
+    if (this.active || this.session || this.records.length > 0) return;
+    this.liveSessionId = saved.sessionId;
+    this.records = saved.runs;
+    this.restored = { cwd: saved.cwd, messages: saved.messages };
+    this.emit({ type: 'session/changed', sessionId: saved.sessionId });
+  }
+
   /** Makes the next question start a new session (with the current settings and model). */
   forgetSession(): void {
     this.sessionStale = true;
@@ -203,6 +227,8 @@ export class RunController {
   private replaceSession(): void {
     this.session?.value.reset();
     this.session = undefined;
+    this.restored = undefined;
+    this.saveHistory(() => this.options.history.forgetConversation());
     this.records = [];
     this.liveSessionId = randomUUID();
     this.emit({ type: 'session/changed', sessionId: this.liveSessionId });

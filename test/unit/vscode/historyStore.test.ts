@@ -62,6 +62,26 @@ describe('HistoryStore', () => {
     expect(reopened?.events[2]).toMatchObject({ text: 'X is in a.py:1' });
   });
 
+  it('keeps the live conversation across a reload until New Session forgets it', async () => {
+    const conversation = { sessionId: 's1', cwd: '/w', messages: [{ role: 'user' as const, content: 'Where is X?' }] };
+    await new HistoryStore(memento, folder).finish(record('r1', 's1', 1000));
+    await new HistoryStore(memento, folder).saveConversation(conversation);
+    const reopened = new HistoryStore(memento, folder);
+    const saved = await reopened.loadConversation();
+    expect(saved).toMatchObject(conversation);
+    expect(saved?.runs.map((run) => run.runId)).toEqual(['r1']);
+    await reopened.forgetConversation();
+    expect(await new HistoryStore(memento, folder).loadConversation()).toBeUndefined();
+  });
+
+  it('does not continue a conversation whose runs were deleted from history', async () => {
+    const store = new HistoryStore(memento, folder);
+    await store.finish(record('r1', 's1', 1000));
+    await store.saveConversation({ sessionId: 's1', cwd: '/w', messages: [] });
+    await store.delete('r1');
+    expect(await store.loadConversation()).toBeUndefined();
+  });
+
   it('reopens a whole session in order', async () => {
     const store = new HistoryStore(memento, folder);
     await store.finish(record('r2', 's1', 2000));

@@ -1,15 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../src/protocol/agentEvent';
+import type { ConversationMessage } from '../../../src/protocol/conversation';
 import type { RunRecord } from '../../../src/protocol/webview';
+import type { SavedConversation } from '../../../src/vscode/historyStore';
 import { BUSY_MESSAGE, RunController, type ControllerEvent, type ExplorerSession, type RunRequest } from '../../../src/vscode/runController';
 
-/** A session that emits a short run per question; a question containing "wait" runs until stopped. */
+/**
+ * A session that emits a short run per question; a question containing "wait" runs until stopped.
+ * Its conversation is the messages it started with, then each task and its report.
+ */
 class FakeSession implements ExplorerSession {
   readonly tasks: string[] = [];
   readonly maxTurns: (number | undefined)[] = [];
   resets = 0;
+  conversation: ConversationMessage[];
+
+  constructor(history: readonly ConversationMessage[]) {
+    this.conversation = [...history];
+  }
+
   async ask(task: string, options: { signal: AbortSignal; onEvent: (event: AgentEvent) => void; maxTurns?: number }) {
     this.tasks.push(task);
+    this.conversation.push({ role: 'user', content: task }, { role: 'assistant', content: 'Report.' });
     this.maxTurns.push(options.maxTurns);
     const runId = `run-${this.tasks.length}`;
     let seq = 0;
@@ -33,20 +45,22 @@ class FakeSession implements ExplorerSession {
 function setup(options: { model?: 'present' | 'missing' | 'broken' } = {}) {
   const sessions: FakeSession[] = [];
   const opened: string[] = [];
-  const history: { begun: RunRecord[]; finished: RunRecord[] } = { begun: [], finished: [] };
+  const history: { begun: RunRecord[]; finished: RunRecord[]; conversations: (SavedConversation | undefined)[] } = { begun: [], finished: [], conversations: [] };
   const state = { model: options.model ?? 'present' };
   const controller = new RunController({
-    openSession: async (cwd) => {
+    openSession: async (cwd, conversation) => {
       opened.push(cwd);
       if (state.model === 'missing') return 'modelNeeded';
       if (state.model === 'broken') throw new Error('Model file not found: /nope.gguf');
-      const session = new FakeSession();
+      const session = new FakeSession(conversation);
       sessions.push(session);
       return session;
     },
     history: {
       begin: async (record) => void history.begun.push(record),
       finish: async (record) => void history.finished.push(record),
+      saveConversation: async (conversation) => void history.conversations.push(conversation),
+      forgetConversation: async () => void history.conversations.push(undefined),
     },
     maxTurnsFor: (thoroughness) => ({ quick: 5, medium: 10, veryThorough: 20 })[thoroughness],
     log: { info: () => {}, error: () => {} },
@@ -172,6 +186,55 @@ describe('RunController', () => {
     state.model = 'present';
     expect(await controller.start(ask('q'))).toBe('started');
     await controller.settled();
+  });
+});
+
+describe('RunController across a window reload', () => {
+  it('saves the conversation after each question, and forgets it on New Session', async () => {
+    const { controller, history } = setup();
+    await controller.start(ask('first', '/w/src'));
+    await controller.settled();
+    expect(history.conversations).toEqual([
+      {
+        sessionId: controller.sessionId,
+        cwd: '/w/src',
+        messages: [
+          { role: 'user', content: 'task: first' },
+          { role: 'assistant', content: 'Report.' },
+        ],
+      },
+    ]);
+    await controller.newSession();
+    await controller.settled();
+    expect(history.conversations.at(-1)).toBeUndefined();
+  });
+
+  it('shows a restored session as the live one, and continues its conversation in its folder', async () => {
+    const { controller, sessions, opened, events } = setup();
+    const earlier = setup();
+    await earlier.controller.start(ask('first', '/w/src'));
+    await earlier.controller.settled();
+    const saved = earlier.history.conversations[0]!;
+    controller.restore({ ...saved, runs: [...earlier.controller.runs] });
+    expect(controller.sessionId).toBe(saved.sessionId);
+    expect(controller.runs.map((run) => run.question)).toEqual(['first']);
+    expect(events).toContainEqual({ type: 'session/changed', sessionId: saved.sessionId });
+
+    await controller.start(ask('follow-up', '/w'));
+    await controller.settled();
+    expect(opened).toEqual(['/w/src']);
+    expect(sessions[0]!.conversation.map((message) => message.content)).toEqual(['task: first', 'Report.', 'task: follow-up\n\nFor this question, work in /w.', 'Report.']);
+    expect(controller.runs.map((run) => run.question)).toEqual(['first', 'follow-up']);
+    expect(new Set(controller.runs.map((run) => run.sessionId))).toEqual(new Set([saved.sessionId]));
+  });
+
+  it('ignores a saved session once the window has started one of its own', async () => {
+    const { controller } = setup();
+    await controller.start(ask('new'));
+    await controller.settled();
+    const before = controller.sessionId;
+    controller.restore({ sessionId: 'old', cwd: '/w', messages: [], runs: [] });
+    expect(controller.sessionId).toBe(before);
   });
 });
 
