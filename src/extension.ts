@@ -98,7 +98,9 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
     vscode.window.registerWebviewViewProvider(AskViewProvider.viewType, view),
     models.onDidChangeStatus((status) => statusBar.show(status)),
     controller.onEvent((event) => {
-      if (event.type === 'running') void vscode.commands.executeCommand('setContext', 'locooperator.running', event.running);
+      if (event.type !== 'running') return;
+      void vscode.commands.executeCommand('setContext', 'locooperator.running', event.running);
+      statusBar.setRunning(event.running);
     }),
     ...registerCommands({
       view,

@@ -46,6 +46,8 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
 
   private view?: vscode.WebviewView;
   private ready = false;
+  /** Focus asked for before the view was ready (a view revealed for the first time is still loading). */
+  private focusWhenReady = false;
   /** A past session opened from history; undefined while the live session is shown. */
   private shown?: { sessionId: string; runs: RunRecord[] };
   private readonly links = new Map<string, ResolvedLink>();
@@ -112,7 +114,8 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
   }
 
   focusInput(): void {
-    this.post({ type: 'ui/focusInput' });
+    if (this.view && this.ready) this.post({ type: 'ui/focusInput' });
+    else this.focusWhenReady = true;
   }
 
   /** Starts a run from a command or the view; a refusal or a missing model is said in the view. */
@@ -179,6 +182,10 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       case 'webview/ready':
         this.ready = true;
         this.postSnapshot();
+        if (this.focusWhenReady) {
+          this.focusWhenReady = false;
+          this.post({ type: 'ui/focusInput' });
+        }
         return;
       case 'run/start':
         return this.askFromView(message.question, message.scope, message.thoroughness);

@@ -34,6 +34,8 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
       });
       if (!text?.trim()) return;
       await view.reveal();
+      // The input box took the focus; the next question (a follow-up) is typed in the view.
+      view.focusInput();
       return view.startRun(questionRequest(text.trim(), view.currentScope, roots, view.currentThoroughness));
     }),
 

@@ -44,12 +44,18 @@ export interface StatusBarLook {
   error: boolean;
 }
 
-export function statusBarLook(status: ModelStatus): StatusBarLook {
+/** `running`: a question is being answered (the model may be between turns, waiting for tools). */
+export function statusBarLook(status: ModelStatus, running = false): StatusBarLook {
   const look = (icon: string, detail: string, tooltip: string, error = false): StatusBarLook => ({
     text: `$(${icon}) LocoOperator${detail ? `: ${detail}` : ''}`,
     tooltip: `${tooltip}\nClick to open Ask LocoOperator.`,
     error,
   });
+  if (running && (status.state === 'notLoaded' || status.state === 'ready' || (status.state === 'generating' && status.prefill === undefined))) {
+    const speed = status.state === 'generating' && status.tokensPerSecond > 0 ? ` ${Math.round(status.tokensPerSecond)} tok/s` : '';
+    const where = status.state === 'notLoaded' ? '' : ` on ${status.backend}`;
+    return look('loading~spin', `exploring…${speed}`, `${status.modelName}${where} is exploring the workspace to answer your question.`);
+  }
   switch (status.state) {
     case 'notDownloaded':
       return look('cloud-download', 'no model', `No model yet. Download ${status.offer} or select a GGUF file you have.`);

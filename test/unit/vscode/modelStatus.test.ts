@@ -39,6 +39,25 @@ describe('statusBarLook', () => {
   });
 });
 
+describe('statusBarLook while a question is answered', () => {
+  it('says the run is going, with the model in the tooltip, whether the model writes or tools run', () => {
+    const ready = statusBarLook({ state: 'ready', modelName: 'LocoOperator-4B', backend: 'CPU' }, true);
+    expect(ready.text).toBe('$(loading~spin) LocoOperator: exploring…');
+    expect(ready.tooltip).toContain('LocoOperator-4B on CPU is exploring the workspace');
+    expect(statusBarLook({ state: 'generating', modelName: 'm', backend: 'CPU', tokensPerSecond: 12.6 }, true).text).toBe(
+      '$(loading~spin) LocoOperator: exploring… 13 tok/s',
+    );
+  });
+
+  it('keeps loading, prefill and errors as they are', () => {
+    expect(statusBarLook({ state: 'loading', modelName: 'm', progress: 0.5 }, true).text).toBe('$(loading~spin) LocoOperator: loading 50%');
+    expect(statusBarLook({ state: 'generating', modelName: 'm', backend: 'CPU', tokensPerSecond: 0, prefill: 0.3 }, true).text).toBe(
+      '$(pulse) LocoOperator: reading the prompt 30%',
+    );
+    expect(statusBarLook({ state: 'error', message: 'boom', actions: [] }, true).error).toBe(true);
+  });
+});
+
 describe('downloadProgressText', () => {
   it('says how much, how fast and how long is left', () => {
     expect(downloadProgressText(1.2e9, 2.3e9, 25e6)).toBe('1.20 GB of 2.30 GB · 25.0 MB/s · 44 s left');

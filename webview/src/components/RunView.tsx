@@ -62,7 +62,7 @@ function RunOutcome({ tree, hasReport }: { tree: RunTree; hasReport: boolean }) 
     <>
       {finished.reason === 'cancelled' && (
         <div className="outcome outcome-info">
-          <span className="codicon codicon-debug-stop" aria-hidden="true" /> Stopped. {hasReport && 'The report below is what the model had written.'}
+          <span className="codicon codicon-stop-circle" aria-hidden="true" /> Stopped. {hasReport && 'The report below is what the model had written.'}
         </div>
       )}
       {finished.reason === 'max_turns' && (
