@@ -11,26 +11,24 @@ export interface EngineOptions {
   threads: number;
   gpu: GpuChoice;
   grammar?: string;
-  /** How long one prefill chunk should take; a cancel waits for at most about one chunk. */
+  /** How long one prefill chunk should take (a cancel does not wait for it; the next generation may). */
   prefillChunkTargetMs?: number;
 }
 
 export class ContextOverflowError extends Error {}
 
 /**
- * Prefill is evaluated in chunks so that a cancel is noticed between them. Each chunk is sized from
- * the time per token the previous one took so that it lasts about the target: a slow model (a 4B
- * model on a CPU) gets small chunks and a quick cancel, a fast one gets whole batches. The speed
- * carries over to the next prefill; the first one after loading starts with the smallest chunk
- * because nothing is known yet.
- *
- * Batches under EFFICIENT_PREFILL_CHUNK tokens cost far more per token on the CPU (with a few
- * thousand tokens in the KV cache, 8-32 tokens took as long as 256): measured on them, the time per
- * token would keep the chunks small and prefill slow. So a chunk that finished within the target
- * is followed by one of at least EFFICIENT_PREFILL_CHUNK tokens; only a slower one shrinks the size.
+ * Prefill is evaluated in chunks, and a cancel does not wait for the chunk in flight: llama.cpp
+ * cannot stop inside a batch (this node-llama-cpp exposes no abort callback), so the generation
+ * answers "cancelled" at once and the chunk finishes in the background; the next generation waits
+ * for it (at most one chunk) before it touches the sequence. Chunk sizes are therefore chosen for
+ * speed, not for cancel latency: at least EFFICIENT_PREFILL_CHUNK tokens, because smaller batches
+ * cost far more per token on a CPU (at LocoOperator-4B's size, llama-bench measured 10.8 tok/s with
+ * 8-token batches against 15.5 with 64), and larger ones where a chunk still lasts about the
+ * target, so that a fast machine does not pay a round trip per 64 tokens and the progress shown
+ * while a long prompt is read still moves. The pace carries over to the next prefill.
  */
-export const DEFAULT_PREFILL_CHUNK_TARGET_MS = 80;
-const MIN_PREFILL_CHUNK = 8;
+export const DEFAULT_PREFILL_CHUNK_TARGET_MS = 1000;
 const EFFICIENT_PREFILL_CHUNK = 64;
 /** How many tokens may end inside a multi-byte character before the bytes are emitted anyway. */
 const MAX_HELD_TOKENS = 4;
@@ -71,6 +69,8 @@ export class Engine {
   private readonly parked = new ParkedConversations((line) => process.stderr.write(`${line}\n`));
   /** The last prefill chunk's speed and the size it called for; the next prefill starts from it. */
   private prefillPace: { msPerToken: number; chunkSize: number } | undefined;
+  /** A prefill chunk still being evaluated after its generation was cancelled. */
+  private chunkInFlight: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly llama: Llama,
@@ -168,6 +168,7 @@ export class Engine {
     },
   ): Promise<CompletionResult> {
     const started = performance.now();
+    await this.chunkInFlight;
     if (!options.reuseCache) {
       this.history.clear();
       this.parked.clear();
@@ -233,8 +234,12 @@ export class Engine {
     const last = tokens.length - 1;
     const total = tokens.length - keep;
     const targetMs = this.options.prefillChunkTargetMs ?? DEFAULT_PREFILL_CHUNK_TARGET_MS;
-    let chunkSize = this.prefillPace?.chunkSize ?? MIN_PREFILL_CHUNK;
+    let chunkSize = this.prefillPace?.chunkSize ?? EFFICIENT_PREFILL_CHUNK;
     let msPerToken = this.prefillPace?.msPerToken;
+    const cancelled = new Promise<'cancelled'>((resolve) => {
+      if (options.signal.aborted) resolve('cancelled');
+      else options.signal.addEventListener('abort', () => resolve('cancelled'), { once: true });
+    });
     while (position < last) {
       if (options.signal.aborted) return result('cancelled');
       // A short remainder rides with this chunk only when the two together still fit the target.
@@ -242,11 +247,12 @@ export class Engine {
       const merge = remainder <= 0 || (msPerToken !== undefined && remainder < chunkSize && (last - position) * msPerToken <= targetMs);
       const end = merge ? last : position + chunkSize;
       const chunkStarted = performance.now();
-      await this.sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(position, end));
+      const chunk = this.sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(position, end));
+      this.chunkInFlight = chunk.catch(() => undefined);
+      if ((await Promise.race([chunk.then(() => 'evaluated' as const), cancelled])) === 'cancelled') return result('cancelled');
       const chunkMs = Math.max(performance.now() - chunkStarted, 0.01);
       msPerToken = chunkMs / (end - position);
-      const floor = chunkMs <= targetMs ? EFFICIENT_PREFILL_CHUNK : MIN_PREFILL_CHUNK;
-      chunkSize = Math.min(this.context.batchSize, Math.max(floor, Math.floor(targetMs / msPerToken)));
+      chunkSize = Math.min(this.context.batchSize, Math.max(EFFICIENT_PREFILL_CHUNK, Math.floor(targetMs / msPerToken)));
       this.prefillPace = { msPerToken, chunkSize };
       position = end;
       options.onProgress(position - keep, total);
@@ -293,6 +299,7 @@ export class Engine {
   }
 
   async dispose(): Promise<void> {
+    await this.chunkInFlight;
     this.parked.dispose();
     await this.context.dispose();
     await this.model.dispose();
