@@ -11,9 +11,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { importTypeScript, projectRoot } from './importTypeScript.mjs';
+import { TURNS, exploration, ms, printTable, runConversation, scriptedToolResponses, summarise } from './bench-conversation.mjs';
 
 const hostScript = path.join(projectRoot, 'dist', 'model-host.mjs');
-const TURNS = 10;
 const realModel = process.env.LOCOOPERATOR_MODEL_PATH;
 // The real model writes real tool calls; 96 tokens keeps a CPU run to minutes.
 const MAX_TOKENS = Number(process.env.BENCH_MAX_TOKENS ?? (realModel ? 96 : 64));
@@ -26,115 +26,6 @@ function loadModules() {
     "export { renderPrompt, systemPrompt } from './src/agent/prompt';",
     "export { tinyGgufFile } from './test/fakes/tinyGguf';",
   ]);
-}
-
-/** Scripted tool responses: what Bash and Read would return on the fixture workspace. */
-async function scriptedToolResponses(root) {
-  const files = [
-    'README.md',
-    'src/server/app.py',
-    'src/server/routes.py',
-    'src/server/models.py',
-    'src/server/config.py',
-    'web/src/api.ts',
-    'web/src/main.ts',
-    'tests/test_routes.py',
-    'docs/architecture.md',
-  ];
-  const numbered = (text) =>
-    text
-      .split('\n')
-      .map((line, i) => `${String(i + 1).padStart(6)}\t${line}`)
-      .join('\n');
-  const responses = [
-    'README.md\ndocs/\npyproject.toml\nsrc/\ntests/\nweb/',
-  ];
-  for (const file of files) {
-    const text = await readFile(path.join(projectRoot, 'test/fixtures/workspace', file), 'utf8');
-    responses.push(numbered(text.slice(0, 3000)));
-  }
-  return responses.slice(0, TURNS - 1).map((content, i) => ({ content, file: i === 0 ? `${root}` : path.join(root, files[i - 1]) }));
-}
-
-function ms(value) {
-  return value === undefined ? '-' : value.toFixed(1);
-}
-
-function rate(tokens, milliseconds) {
-  return milliseconds > 0 && tokens > 0 ? (1000 * tokens) / milliseconds : undefined;
-}
-
-/** Runs TURNS completions; `nextPrompt(turn, previous)` gives each turn's prompt. */
-async function runConversation(client, nextPrompt) {
-  const turns = [];
-  let previous;
-  for (let turn = 1; turn <= TURNS; turn++) {
-    const prompt = nextPrompt(turn, previous);
-    const meterBefore = client.status().tokenMeter?.input ?? 0;
-    const result = await client.complete(
-      { prompt, sampling: { seed: SEED + turn, maxTokens: MAX_TOKENS } },
-      { signal: new AbortController().signal },
-    );
-    const appended = previous ? result.promptTokens - previous.result.promptTokens - previous.result.completionTokens : result.promptTokens;
-    turns.push({
-      turn,
-      promptTokens: result.promptTokens,
-      appendedTokens: appended,
-      evaluatedTokens: result.evaluatedTokens,
-      // llama.cpp's own count (the sequence's token meter): one less than evaluatedTokens, since the
-      // last prompt token goes in with the sampling call, which the meter does not count as input.
-      meteredInputTokens: (client.status().tokenMeter?.input ?? 0) - meterBefore,
-      completionTokens: result.completionTokens,
-      ratio: result.evaluatedTokens / appended,
-      timeToFirstTokenMs: result.timeToFirstTokenMs,
-      prefillTokensPerSecond: rate(result.evaluatedTokens, result.timeToFirstTokenMs),
-      generationTokensPerSecond: rate(result.completionTokens - 1, result.generationMs),
-      stopReason: result.stopReason,
-    });
-    previous = { prompt, result };
-  }
-  return { turns, last: previous.result };
-}
-
-function summarise(turns) {
-  const sum = (key) => turns.reduce((total, t) => total + (t[key] ?? 0), 0);
-  const later = turns.slice(1);
-  const mean = (rows, key) => rows.reduce((total, t) => total + (t[key] ?? 0), 0) / rows.length;
-  return {
-    promptTokensLastTurn: turns[turns.length - 1].promptTokens,
-    evaluatedTokensTotal: sum('evaluatedTokens'),
-    meteredInputTokensTotal: sum('meteredInputTokens'),
-    appendedTokensTotal: sum('appendedTokens'),
-    completionTokensTotal: sum('completionTokens'),
-    evaluatedPerAppendedTurns2to10: later.reduce((t, r) => t + r.evaluatedTokens, 0) / later.reduce((t, r) => t + r.appendedTokens, 0),
-    meanTimeToFirstTokenMs: mean(turns, 'timeToFirstTokenMs'),
-    meanTimeToFirstTokenMsTurns2to10: mean(later, 'timeToFirstTokenMs'),
-    totalTimeToFirstTokenMs: sum('timeToFirstTokenMs'),
-    prefillTokensPerSecond: rate(sum('evaluatedTokens'), sum('timeToFirstTokenMs')),
-    generationTokensPerSecond: mean(turns, 'generationTokensPerSecond'),
-  };
-}
-
-function printTable(title, turns) {
-  console.log(`\n${title}`);
-  console.log('turn  prompt  appended  evaluated  metered  ratio  generated  TTFT ms  prefill tok/s  gen tok/s  stop');
-  for (const t of turns) {
-    console.log(
-      [
-        String(t.turn).padStart(4),
-        String(t.promptTokens).padStart(7),
-        String(t.appendedTokens).padStart(9),
-        String(t.evaluatedTokens).padStart(10),
-        String(t.meteredInputTokens).padStart(8),
-        t.ratio.toFixed(2).padStart(6),
-        String(t.completionTokens).padStart(10),
-        ms(t.timeToFirstTokenMs).padStart(8),
-        (t.prefillTokensPerSecond?.toFixed(0) ?? '-').padStart(14),
-        (t.generationTokensPerSecond?.toFixed(0) ?? '-').padStart(10),
-        ` ${t.stopReason}`,
-      ].join(' '),
-    );
-  }
 }
 
 /** How long a cancel takes to come back, during a long prefill and during generation. */
@@ -184,20 +75,8 @@ async function main() {
   // With cache reuse: each prompt is built from the previous prompt and what the model wrote.
   const reuse = makeClient(true);
   const loaded = await reuse.load();
-  const prompts = [];
-  const conversation = [
-    { role: 'system', content: system },
-    { role: 'user', content: 'How does the server handle a request, from the route to the database?' },
-  ];
-  const { turns: reuseTurns, last } = await runConversation(reuse, (turn, previous) => {
-    if (previous) {
-      conversation.push({ role: 'assistant', content: previous.result.text });
-      conversation.push({ role: 'tool', content: responses[turn - 2].content });
-    }
-    const prompt = renderPrompt(conversation);
-    prompts.push(prompt);
-    return prompt;
-  });
+  const { conversation, prompts, nextPrompt } = exploration(renderPrompt, system, responses);
+  const { turns: reuseTurns, last } = await runConversation(reuse, SEED, MAX_TOKENS, nextPrompt);
   // A sub-agent (Task) runs three turns of its own, then the main conversation resumes: its KV
   // cache was saved when the sub-agent took the sequence, and is restored.
   const child = [
@@ -235,7 +114,7 @@ async function main() {
   // Baseline: the same prompts, every one evaluated from scratch.
   const baseline = makeClient(false);
   await baseline.load();
-  const { turns: baselineTurns } = await runConversation(baseline, (turn) => prompts[turn - 1]);
+  const { turns: baselineTurns } = await runConversation(baseline, SEED, MAX_TOKENS, (turn) => prompts[turn - 1]);
   const baselineStatus = baseline.status();
   await baseline.dispose();
 

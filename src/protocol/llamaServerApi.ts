@@ -48,7 +48,3 @@ export const LlamaCompletionChunk = z.object({
     .optional(),
 });
 export type LlamaCompletionChunk = z.infer<typeof LlamaCompletionChunk>;
-
-/** GET /slots */
-export const LlamaSlots = z.array(z.object({ id: z.number().int(), is_processing: z.boolean() }));
-export type LlamaSlots = z.infer<typeof LlamaSlots>;

@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import path from 'node:path';
 import type { ServerIdentity } from '../../protocol/inferenceServer';
 import { LlamaCompletionChunk, LlamaServerProps, LlamaTokenizeResponse, type LlamaTimings } from '../../protocol/llamaServerApi';
@@ -47,7 +48,9 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
 
   async function readIdentity(signal?: AbortSignal): Promise<ServerIdentity> {
     const props = await requestJson(endpoint, 'props', LlamaServerProps, { method: 'GET', signal, missing: 'endpoint /props (is it a llama-server?)' });
-    const model = props.model_alias || (props.model_path ? path.basename(props.model_path) : 'unknown model');
+    // Without --alias the alias is the model's path: the file name says enough.
+    const alias = props.model_alias && props.model_alias !== props.model_path ? props.model_alias : undefined;
+    const model = alias ?? (props.model_path ? path.basename(props.model_path) : 'unknown model');
     const contextSize = props.default_generation_settings.n_ctx;
     const warnings = identityWarnings({ url, model, contextSize, chatTemplate: props.chat_template });
     // The markers must be single control tokens of this vocabulary, or the prompt is not ChatML to the model.
@@ -74,6 +77,8 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
       const { contextSize } = await identity.connect(signal);
       if (options.reuseCache === false) history.clear();
       const { reused, rest } = history.split(prompt);
+      // Each part is tokenized by a request of its own, all at once, each listening to the signal.
+      setMaxListeners(Math.max(getMaxListeners(signal), rest.length + 10), signal);
       const fresh = await Promise.all(rest.map(async (part) => ({ ...part, tokens: await tokenize(part, signal) })));
       chunks = [...reused, ...fresh];
       promptTokens = flattenTokens(chunks);

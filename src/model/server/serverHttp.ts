@@ -70,7 +70,9 @@ function send(endpoint: ServerEndpoint, path: string, options: RequestOptions): 
   }
   if (endpoint.apiKey) headers.Authorization = `Bearer ${endpoint.apiKey}`;
   const client = url.protocol === 'https:' ? https : http;
-  const request = client.request(url, { method: options.method, headers, signal: options.signal });
+  // A connection of its own for each request: a kept-alive socket that the server has meanwhile
+  // closed fails the next request with "socket hang up", and a Stop closes the connection anyway.
+  const request = client.request(url, { method: options.method, headers, signal: options.signal, agent: false });
   let answer: IncomingMessage | undefined;
   let idle: NodeJS.Timeout | undefined;
   const touch = () => {
