@@ -37,7 +37,8 @@ export const LlamaCompletionChunk = z.object({
   /** The token sampled for this chunk (a prompt-progress chunk carries none that counts). */
   tokens: z.array(z.number().int()).default([]),
   stop: z.boolean(),
-  stop_type: z.enum(['none', 'eos', 'limit', 'word']).optional(),
+  /** 'eos', 'limit', 'word' or 'none' today; read as a string so that a new reason is not a malformed stream. */
+  stop_type: z.string().optional(),
   /** Sampled tokens so far, the end-of-turn token included. */
   tokens_predicted: z.number().int().nonnegative().optional(),
   tokens_evaluated: z.number().int().nonnegative().optional(),

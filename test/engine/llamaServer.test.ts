@@ -152,6 +152,16 @@ describe.skipIf(Boolean(skipReason))('the llama-server back-end against a real l
     expect(after.stopReason).toBe('maxTokens');
   });
 
+  it('refuses a conversation larger than the server\'s window with a clear message, and stays usable', async () => {
+    const model = backend({ grammar: WORDS });
+    const huge = [...turn('user', filler(9000, 4)), ...ASSISTANT_START];
+    await expect(model.complete({ prompt: huge, sampling: { seed: 1, maxTokens: 8 } }, { signal: live() })).rejects.toThrow(
+      /^The conversation \(\d+ tokens\) does not fit the context window of the llama-server at .* \(8192 tokens\)\. Start a new session/,
+    );
+    const after = await model.complete({ prompt: [...turn('user', 'Short.'), ...ASSISTANT_START], sampling: { seed: 1, maxTokens: 4 } }, { signal: live() });
+    expect(after.completionTokens).toBeGreaterThan(0);
+  });
+
   describe('a server started with --api-key', () => {
     let guarded: RunningLlamaServer;
     beforeAll(async () => {

@@ -11,7 +11,8 @@ import { ServerError } from '../../src/model/server/serverError';
 import { identityWarnings, type ServerModelOptions } from '../../src/model/server/serverModel';
 import type { ServerKind } from '../../src/protocol/inferenceServer';
 import { json, ollamaRoutes, openAiCompletions, openAiModels, sse, startFakeServer, type FakeServer } from '../fakes/inferenceServers';
-import { ASSISTANT_START, turn } from './support';
+import { makeFixtureWorkspace } from '../fakes/fixtureWorkspace';
+import { ASSISTANT_START, buildCli, turn } from './support';
 
 /**
  * The OpenAI-compatible and Ollama back-ends against loopback servers that follow the published
@@ -245,5 +246,45 @@ describe('any server', () => {
     const [template, window] = identityWarnings({ url: 'http://s', model: 'llama3', contextSize: 4096, chatTemplate: '<|start_header_id|>' });
     expect(template).toContain('does not use Qwen3\'s ChatML chat template');
     expect(window).toContain('context window of 4096 tokens; an exploration needs at least 8192');
+  });
+});
+
+describe('locooperator ask --server (CLI)', () => {
+  function ask(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return buildCli().then(
+      (cli) =>
+        new Promise((resolve) => {
+          execFile(process.execPath, [cli, 'ask', 'Where is the app created?', ...args], (error, stdout, stderr) =>
+            resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
+          );
+        }),
+    );
+  }
+
+  it('runs the whole loop against Ollama (detected by /api/version) and prints the streamed report', async () => {
+    const server = await fake(ollamaRoutes('loco:q4', ['The app ', 'is created in app.py.']));
+    const workspace = await makeFixtureWorkspace();
+    try {
+      const { code, stdout, stderr } = await ask('--cwd', workspace.root, '--server', server.url, '--server-model', 'loco:q4');
+      expect(stderr).toContain(`model: loco:q4 on ollama at ${server.url} (context 16384 tokens; <|…|> markers in file text are neutralised)`);
+      expect(stdout).toContain('The app is created in app.py.');
+      expect(code).toBe(0);
+      expect((server.requests.find((request) => request.path === '/api/generate')!.body as { raw: boolean }).raw).toBe(true);
+    } finally {
+      await workspace.cleanup();
+    }
+  });
+
+  it('says clearly when the server cannot be reached, and rejects a kind it does not know', async () => {
+    const server = await fake({});
+    const url = server.url;
+    await server.close();
+    const unreachable = await ask('--server', url);
+    expect(unreachable.stderr).toBe(`locooperator: Cannot reach the server at ${url}: connection refused. Is the server running, and are the host and port right?\n`);
+    expect(unreachable.code).toBe(1);
+    const badKind = await ask('--server', url, '--server-kind', 'tgi');
+    expect(badKind.stderr).toContain('--server-kind must be one of llama-server, openai-compatible, ollama, not "tgi".');
+    expect(badKind.code).toBe(2);
+    expect((await ask('--server-model', 'x')).stderr).toContain('--server-kind and --server-model go with --server URL.');
   });
 });
