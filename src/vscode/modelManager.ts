@@ -74,7 +74,7 @@ export class ModelManager implements vscode.Disposable {
     return path.join(this.storageFolder, 'models');
   }
 
-  /** Works out the state without loading anything (a file check). */
+  /** Works out the state without loading anything (a file check); a server is asked who answers. */
   async refresh(): Promise<void> {
     if (process.env[SCRIPTED_MODEL_ENV]) return this.setStatus(scriptedStatus());
     if (this.settings.read().backend !== 'embedded') {

@@ -65,12 +65,14 @@ describe.skipIf(Boolean(skipReason))('the llama-server back-end against a real l
     expect(identity.chatTemplate).toContain('<|im_start|>');
   });
 
-  it('streams the answer as it is generated', async () => {
+  it('streams the answer as it is generated, after the prompt-reading progress', async () => {
     const chunks: string[] = [];
+    const progress: Array<[number, number]> = [];
     const result = await backend({ grammar: WORDS }).complete(
       { prompt: [...turn('system', SYSTEM), ...turn('user', 'Where is main?'), ...ASSISTANT_START], sampling: { seed: 1, maxTokens: 48 } },
-      { signal: live(), onText: (chunk) => chunks.push(chunk) },
+      { signal: live(), onText: (chunk) => chunks.push(chunk), onProgress: (evaluated, total) => progress.push([evaluated, total]) },
     );
+    expect(progress.at(-1)).toEqual([result.evaluatedTokens, result.evaluatedTokens]);
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.join('')).toBe(result.text);
     expect(result.completionTokens).toBeGreaterThan(0);
