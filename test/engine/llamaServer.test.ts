@@ -179,6 +179,20 @@ describe.skipIf(Boolean(skipReason))('the llama-server back-end against a real l
     });
   });
 
+  it('warns before the first question about a template that is not ChatML and a window too small for a run', async () => {
+    const other = await startLlamaServer(modelPath, ['--ctx-size', '4096', '--chat-template', 'llama3']);
+    try {
+      const { warnings, contextSize } = await createServerModel('llama-server', { url: other.url, hints, idleTimeoutMs: 60_000 }).connect();
+      expect(contextSize).toBe(4096);
+      expect(warnings).toEqual([
+        expect.stringContaining("does not use Qwen3's ChatML chat template"),
+        expect.stringContaining('gives each request a context window of 4096 tokens; an exploration needs at least 8192'),
+      ]);
+    } finally {
+      await other.stop();
+    }
+  });
+
   describe('locooperator ask --server', () => {
     let cli: string;
     let workspace: FixtureWorkspace;
