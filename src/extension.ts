@@ -1,3 +1,5 @@
+// First: configures zod before any schema is built (see the module).
+import './protocol/zodSetup';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';

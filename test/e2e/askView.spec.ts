@@ -126,10 +126,24 @@ describe('Ask LocoOperator (scripted model)', () => {
     await screenshot(page, 'stopped-dark');
   });
 
-  it('reopens a past run from history after the window reloads, and deletes one', async () => {
+  it('after the window reloads, continues the conversation, and reopens and deletes past runs', async () => {
     const { page } = workbench;
     await workbench.reload();
     const reloaded = await openLocoOperatorView(page);
+    // The conversation the window had is the live one again: the next question continues it.
+    await reloaded.locator('.run .question-text', { hasText: 'Give me a tour of the project' }).waitFor({ timeout: 30_000 });
+    assert.equal(await reloaded.locator('.past-session').count(), 0);
+    const box = reloaded.getByRole('textbox', { name: 'Question about this workspace' });
+    assert.equal(await box.getAttribute('placeholder'), 'Ask a follow-up…');
+    await screenshot(page, 'conversation-after-reload-dark');
+    useTranscript('where-are-routes');
+    await ask(reloaded, 'And where are the routes?');
+    await reloaded.locator('.report').waitFor({ timeout: 30_000 });
+    assert.equal(await reloaded.locator('.run').count(), 2);
+    assert.equal(await reloaded.locator('.past-session').count(), 0);
+    await screenshot(page, 'conversation-continued-dark');
+
+    await reloaded.locator('.history-section summary').click();
     const entry = reloaded.locator('.history-open', { hasText: 'Where are the HTTP routes registered?' });
     await entry.waitFor({ timeout: 30_000 });
     await screenshot(page, 'history-after-reload-dark');
@@ -145,7 +159,6 @@ describe('Ask LocoOperator (scripted model)', () => {
     await reloaded.locator('.report .file-link', { hasText: 'src/server/routes.py:3' }).first().waitFor();
     // A past session says so, and the next question is not a follow-up to it.
     await reloaded.locator('.past-session', { hasText: 'Viewing a past session' }).waitFor();
-    const box = reloaded.getByRole('textbox', { name: 'Question about this workspace' });
     assert.equal(await box.getAttribute('placeholder'), 'Ask a new question…');
     await screenshot(page, 'history-reopened-dark');
     await reloaded.getByRole('button', { name: 'Back to current session' }).click();

@@ -1,3 +1,5 @@
+// First: configures zod before any schema is built (see the module).
+import '../../src/protocol/zodSetup';
 import '@vscode/codicons/dist/codicon.css';
 import './styles.css';
 import { StrictMode } from 'react';

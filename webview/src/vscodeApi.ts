@@ -17,11 +17,6 @@ interface VsCodeApi {
   setState(state: unknown): void;
 }
 
-// zod probes whether it may compile validators with `new Function`; under the view's CSP (no
-// 'unsafe-eval') the probe fails quietly but Chromium logs a CSP violation for it. Interpreted
-// validation is fast enough for our messages.
-z.config({ jitless: true });
-
 const SavedState = z.object({ draft: z.string() });
 
 declare function acquireVsCodeApi(): VsCodeApi;

@@ -14,18 +14,41 @@ import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixture
 export const EXTENSION_ID = 'locoremind.locooperator';
 export const e2eResultsDir = join(resultsDir, 'e2e');
 
-export type ColorTheme = 'light' | 'dark';
-// Setting values and the labels Preferences: Color Theme shows for them.
-const THEME_SETTINGS: Record<ColorTheme, string> = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
-const THEME_LABELS: Record<ColorTheme, string> = { light: 'Light Modern', dark: 'Dark Modern' };
-// The workbench root carries the theme type as a class: `vs` (light) or `vs-dark`.
-const THEME_CLASSES: Record<ColorTheme, string> = { light: 'vs', dark: 'vs-dark' };
+export type ColorTheme = 'light' | 'dark' | 'hcLight' | 'hcDark';
+export const COLOR_THEMES: readonly ColorTheme[] = ['light', 'dark', 'hcLight', 'hcDark'];
+// Setting values and the labels Preferences: Color Theme shows for them (code-server 4.139).
+const THEME_SETTINGS: Record<ColorTheme, string> = {
+  light: 'Default Light Modern',
+  dark: 'Default Dark Modern',
+  hcLight: 'Default High Contrast Light',
+  hcDark: 'Default High Contrast',
+};
+const THEME_LABELS: Record<ColorTheme, string> = { light: 'Light Modern', dark: 'Dark Modern', hcLight: 'Light High Contrast', hcDark: 'Dark High Contrast' };
+// The workbench root carries the theme type as a class.
+const THEME_CLASSES: Record<ColorTheme, string> = { light: 'vs', dark: 'vs-dark', hcLight: 'hc-light', hcDark: 'hc-black' };
+/** The body of a webview says which kind of theme it is drawn in. */
+export const WEBVIEW_THEME_SELECTORS: Record<ColorTheme, string> = {
+  light: 'body.vscode-light',
+  dark: 'body.vscode-dark',
+  hcLight: 'body.vscode-high-contrast-light',
+  hcDark: 'body.vscode-high-contrast:not(.vscode-high-contrast-light)',
+};
+
+/** A message in the browser's console, from the workbench or a webview. */
+export interface ConsoleEntry {
+  type: string;
+  text: string;
+  /** The script that logged it, where the browser knows. */
+  url: string;
+}
 
 export interface Workbench {
   page: Page;
   server: CodeServer;
   /** The fixture project the window has open (test/fakes/fixtureWorkspace.ts describes it). */
   workspace: FixtureWorkspace;
+  /** Everything logged to the browser's console so far. */
+  console: ConsoleEntry[];
   /** Reloads the window, as Developer: Reload Window does, and waits until it is back. */
   reload(): Promise<void>;
   /** Closes the browser, stops the server and removes the workspace copy. */
@@ -68,8 +91,15 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   const browser = await launchChromium();
   const { page } = browser;
   const consoleLog: string[] = [];
-  page.on('console', (message) => consoleLog.push(`[${message.type()}] ${message.text()}`));
-  page.on('pageerror', (error) => consoleLog.push(`[pageerror] ${error.stack ?? error.message}`));
+  const entries: ConsoleEntry[] = [];
+  page.on('console', (message) => {
+    consoleLog.push(`[${message.type()}] ${message.text()}`);
+    entries.push({ type: message.type(), text: message.text(), url: message.location().url });
+  });
+  page.on('pageerror', (error) => {
+    consoleLog.push(`[pageerror] ${error.stack ?? error.message}`);
+    entries.push({ type: 'pageerror', text: error.stack ?? error.message, url: '' });
+  });
 
   await page.goto(server.workbenchUrl());
   await waitForWorkbench(page);
@@ -77,6 +107,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     page,
     server,
     workspace,
+    console: entries,
     async reload() {
       await page.reload();
       await waitForWorkbench(page);
@@ -165,6 +196,8 @@ export async function pickQuickInputItem(page: Page, label: string): Promise<voi
 export async function setColorTheme(workbench: Workbench, theme: ColorTheme): Promise<void> {
   const { page } = workbench;
   await runCommand(page, 'Preferences: Color Theme');
+  // Filtered, so that the row is in the list's rendered part.
+  await page.keyboard.type(THEME_LABELS[theme]);
   await pickQuickInputItem(page, THEME_LABELS[theme]);
   await page.locator(`.monaco-workbench.${THEME_CLASSES[theme]}`).waitFor({ timeout: 30_000 });
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });

@@ -57,6 +57,12 @@ describe('App', () => {
     height = 1300; // e.g. links resolved and the footer moved down
     act(() => FakeResizeObserver.resize(content));
     expect(conversation.scrollTop).toBe(1300);
+    // Its own scroll, reported after more content came, keeps it at the end.
+    height = 1500;
+    fireEvent.scroll(conversation);
+    height = 1550;
+    act(() => FakeResizeObserver.resize(content));
+    expect(conversation.scrollTop).toBe(1550);
     conversation.scrollTop = 200;
     fireEvent.scroll(conversation);
     height = 1600;

@@ -210,8 +210,14 @@ function useStickToBottom(view: ViewModel) {
     const node = scroller.current;
     const inner = content.current;
     if (!node || !inner) return;
+    let lastTop = node.scrollTop;
+    // A scroll event comes a frame after the scroll: a fast stream may have added more than the
+    // margin meanwhile. Only a move up is the reader leaving the end; any move that reaches it
+    // comes back.
     const onScroll = () => {
-      atEnd.current = node.scrollHeight - node.scrollTop - node.clientHeight < 48;
+      const nearEnd = node.scrollHeight - node.scrollTop - node.clientHeight < 48;
+      if (nearEnd || node.scrollTop < lastTop) atEnd.current = nearEnd;
+      lastTop = node.scrollTop;
     };
     node.addEventListener('scroll', onScroll, { passive: true });
     const resizes = new ResizeObserver(() => {
