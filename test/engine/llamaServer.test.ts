@@ -111,6 +111,24 @@ describe.skipIf(Boolean(skipReason))('the llama-server back-end against a real l
     }
   });
 
+  it('keeps the sampled ids up to a character split across tokens, so the cache still covers most of the reply', async () => {
+    // é and ü are two bytes each: the tiny model often writes them as two byte tokens, the first of
+    // which llama-server holds back and never sends on its own.
+    const model = backend({ grammar: 'root ::= ([a-z]{1,4} ("é" | "ü")){1,12}' });
+    let prompt = [...turn('system', SYSTEM), ...turn('user', 'Explain the server.'), ...ASSISTANT_START];
+    let previous = await model.complete({ prompt, sampling: { seed: 21, maxTokens: 64 } }, { signal: live() });
+    for (let i = 0; i < 4; i++) {
+      const next = continuePrompt(prompt, previous.text, turn('user', `<tool_response>\n${filler(30, i)}\n</tool_response>`));
+      const result = await model.complete({ prompt: next, sampling: { seed: 22 + i, maxTokens: 64 } }, { signal: live() });
+      const appended = result.promptTokens - previous.promptTokens - previous.completionTokens;
+      // What the server re-evaluates beyond the new tokens is at most the reply's tail after its first split character.
+      expect(result.evaluatedTokens).toBeGreaterThanOrEqual(appended);
+      expect(result.evaluatedTokens - appended).toBeLessThan(previous.completionTokens);
+      prompt = next;
+      previous = result;
+    }
+  });
+
   it('sends a file\'s <|im_end|> and <|im_start|> as plain-text ids; only the structural markers are control tokens', async () => {
     const proxy = await recordingProxy(server.url);
     try {

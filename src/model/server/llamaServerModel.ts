@@ -5,6 +5,7 @@ import { LlamaCompletionChunk, LlamaServerProps, LlamaTokenizeResponse, type Lla
 import { CompletionRequest, type CompletionResult, type PromptPart } from '../../protocol/prompt';
 import { flattenTokens, TokenHistory, type TokenChunk } from '../tokenHistory';
 import { ServerError } from './serverError';
+import { StreamedIds } from './streamedIds';
 import { baseUrl, displayUrl, requestJson, streamEvents, type ServerEndpoint } from './serverHttp';
 import { cancelledResult, identityOnce, DEFAULT_SERVER_CONTEXT, identityWarnings, type ServerCompleteOptions, type ServerModel, type ServerModelOptions } from './serverModel';
 
@@ -14,8 +15,9 @@ import { cancelledResult, identityOnce, DEFAULT_SERVER_CONTEXT, identityWarnings
  * file's `<|im_end|>` stays ordinary text; special parts are tokenized with special parsing on.
  *
  * KV reuse: `cache_prompt` makes the server evaluate only what follows the longest prefix its slot
- * already holds. As in the embedded engine, the ids the server sampled are kept (TokenHistory) so
- * that the next turn's prompt starts with exactly those ids, not a re-tokenization of their text.
+ * already holds. As in the embedded engine, the ids the server sampled are kept (StreamedIds,
+ * TokenHistory) so that the next turn's prompt starts with exactly those ids, not a
+ * re-tokenization of their text.
  */
 export function createLlamaServerModel(options: ServerModelOptions): ServerModel {
   const base = baseUrl(options.url);
@@ -70,7 +72,7 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
     let chunks: TokenChunk[] = [];
     let promptTokens: number[] = [];
     const text: string[] = [];
-    const generated: number[] = [];
+    const reply = new StreamedIds();
     let final: LlamaCompletionChunk | undefined;
     let firstTokenAt: number | undefined;
     try {
@@ -125,7 +127,7 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
             onProgress?.(processed - cache, total - cache);
             return;
           }
-          generated.push(...event.tokens);
+          reply.add(event.tokens, event.content, event.tokens_predicted);
           if (event.content === '') return;
           firstTokenAt ??= performance.now();
           text.push(event.content);
@@ -139,14 +141,13 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
       throw error;
     }
     if (!final) throw new ServerError('malformed', `${endpoint.name} ended the answer without its final event.`);
-    const ids = keptIds(generated, final);
-    history.remember(chunks, ids && { text: text.join(''), special: false, tokens: ids });
+    history.remember(chunks, reply.chunk(final));
     return {
       text: text.join(''),
       stopReason: final.stop_type === 'limit' || final.truncated ? 'maxTokens' : 'endOfTurn',
       promptTokens: promptTokens.length,
       evaluatedTokens: evaluated(final.timings, promptTokens.length),
-      completionTokens: (final.tokens_predicted ?? generated.length) - (final.stop_type === 'eos' ? 1 : 0),
+      completionTokens: Math.max(0, (final.tokens_predicted ?? 0) - (final.stop_type === 'eos' ? 1 : 0)),
       timeToFirstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - started,
       generationMs: firstTokenAt === undefined ? undefined : performance.now() - firstTokenAt,
     };
@@ -168,18 +169,6 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
       await queue;
     },
   };
-}
-
-/**
- * The sampled ids the server's cache now holds, or undefined when the stream did not carry them
- * all: llama-server holds back a token that ends inside a UTF-8 character and sends only the last
- * id with the completed text. Then the next prompt tokenizes the reply's text instead (the server
- * re-evaluates from the first id that differs). The end-of-turn token is not part of the reply.
- */
-function keptIds(generated: number[], final: LlamaCompletionChunk): number[] | undefined {
-  const ids = generated.filter((id) => id >= 0);
-  if (final.tokens_predicted === undefined || ids.length !== final.tokens_predicted) return undefined;
-  return final.stop_type === 'eos' ? ids.slice(0, -1) : ids;
 }
 
 /** What the server evaluated for this prompt, from its own timings; the whole prompt if it does not say. */
