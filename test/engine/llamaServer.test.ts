@@ -200,7 +200,7 @@ describe.skipIf(Boolean(skipReason))('the llama-server back-end against a real l
 
     it('refuses a missing or wrong key with a clear message, and answers with the right one', async () => {
       const connect = (apiKey?: string) => createServerModel('llama-server', { url: guarded.url, apiKey, hints, idleTimeoutMs: 60_000 }).connect();
-      await expect(connect()).rejects.toThrow(`the llama-server at ${guarded.url} needs an API key (HTTP 401: Invalid API Key). Set the key.`);
+      await expect(connect()).rejects.toThrow(`The llama-server at ${guarded.url} needs an API key (HTTP 401: Invalid API Key). Set the key.`);
       await expect(connect('wrong')).rejects.toThrow('refused the API key (HTTP 401');
       await expect(connect('team-secret')).resolves.toMatchObject({ kind: 'llama-server', warnings: [] });
     });

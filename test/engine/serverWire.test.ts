@@ -96,7 +96,7 @@ describe('OpenAI-compatible back-end (raw /v1/completions)', () => {
     const server = await fake({ 'GET /v1/models': unauthorised });
     const noKey = await failure(model('openai-compatible', server.url).connect());
     expect(noKey.kind).toBe('auth');
-    expect(noKey.message).toBe(`the server at ${server.url}/v1 needs an API key (HTTP 401: Invalid API Key). Set the key with TEST-KEY-HINT.`);
+    expect(noKey.message).toBe(`The server at ${server.url}/v1 needs an API key (HTTP 401: Invalid API Key). Set the key with TEST-KEY-HINT.`);
     const wrongKey = await failure(model('openai-compatible', server.url, { apiKey: 'sk-wrong-secret' }).connect());
     expect(wrongKey.message).toContain('refused the API key (HTTP 401');
     expect(wrongKey.message).not.toContain('sk-wrong-secret');
@@ -107,7 +107,7 @@ describe('OpenAI-compatible back-end (raw /v1/completions)', () => {
     const server = await fake({ 'GET /v1/models': openAiModels('Qwen/Qwen3-4B', 32_768) });
     const error = await failure(model('openai-compatible', server.url, { model: 'LocoOperator-4B' }).connect());
     expect(error.kind).toBe('notFound');
-    expect(error.message).toBe(`the server at ${server.url}/v1 does not serve the model "LocoOperator-4B" (it serves "Qwen/Qwen3-4B").`);
+    expect(error.message).toBe(`The server at ${server.url}/v1 does not serve the model "LocoOperator-4B" (it serves "Qwen/Qwen3-4B").`);
   });
 
   it('reports a server failure (500) with the server\'s own words', async () => {
@@ -153,7 +153,7 @@ describe('OpenAI-compatible back-end (raw /v1/completions)', () => {
     });
     const error = await failure(model('openai-compatible', server.url, { idleTimeoutMs: 150 }).complete({ prompt: PROMPT, sampling }, { signal: live() }));
     expect(error.kind).toBe('idle');
-    expect(error.message).toBe(`the server at ${server.url}/v1 sent nothing for 1 s, so it seems to have stopped (or the network dropped). Ask again; TEST-IDLE-HINT`);
+    expect(error.message).toBe(`The server at ${server.url}/v1 sent nothing for 1 s, so it seems to have stopped (or the network dropped). Ask again; TEST-IDLE-HINT`);
   });
 
   it('says when the connection drops in the middle of an answer', async () => {

@@ -19,7 +19,8 @@ export class ServerError extends Error {
     readonly kind: ServerErrorKind,
     message: string,
   ) {
-    super(message);
+    // Messages often start with the server's name ('the llama-server at …'): a sentence all the same.
+    super(message.charAt(0).toUpperCase() + message.slice(1));
     this.name = 'ServerError';
   }
 }
@@ -46,6 +47,9 @@ export function connectionError(name: string, error: NodeJS.ErrnoException): Ser
         : `The TLS connection to ${name} failed: ${error.message} (${code}). If the server's certificate comes from a private authority, ` +
             'start VS Code (or the CLI) with NODE_EXTRA_CA_CERTS set to that certificate file.',
     );
+  }
+  if (code === 'ECONNRESET') {
+    return new ServerError('disconnected', `${name} closed the connection before answering; it may have stopped or crashed (see its log).`);
   }
   const why =
     code === 'ECONNREFUSED'
