@@ -66,6 +66,11 @@ export class TokenHistory {
     return [...reused, ...rest.map((part) => ({ ...part, tokens: tokenize(part.text, part.special) }))];
   }
 
+  /** Whether a prompt that reused these chunks (from `split`) keeps all of this history. */
+  continuedBy(reused: readonly TokenChunk[]): boolean {
+    return reused.length === this.chunks.length;
+  }
+
   /** Remembers what the engine now holds: the prompt's chunks and the generated ids and text. */
   remember(promptChunks: readonly TokenChunk[], generated: TokenChunk | undefined): void {
     this.chunks = generated && generated.text !== '' ? [...promptChunks, generated] : [...promptChunks];

@@ -111,6 +111,23 @@ describe.skipIf(Boolean(skipReason))('the llama-server back-end against a real l
     }
   });
 
+  it('keeps the main conversation\'s ids while a sub-agent takes the slot, so that the server\'s prompt cache restores it', async () => {
+    const model = backend({ grammar: WORDS });
+    const ask = (prompt: ReturnType<typeof turn>, seed: number) => model.complete({ prompt, sampling: { seed, maxTokens: 48 } }, { signal: live() });
+    // llama-server saves a slot's prompt to its host-memory cache when a new request would drop most of
+    // it, and restores the best match when the slot's content is mostly lost again: a long main
+    // conversation and a long sub-agent make both happen. The restore only pays if the ids match.
+    const main = [...turn('system', SYSTEM), ...turn('user', `How is a request handled?\n<tool_response>\n${filler(700, 8)}\n</tool_response>`), ...ASSISTANT_START];
+    const mainReply = await ask(main, 31);
+    let sub = [...turn('system', SYSTEM), ...turn('user', 'Find the tests.'), ...ASSISTANT_START];
+    let subReply = await ask(sub, 32);
+    sub = continuePrompt(sub, subReply.text, turn('user', `<tool_response>\n${filler(900, 5)}\n</tool_response>`));
+    subReply = await ask(sub, 33);
+    const resumed = continuePrompt(main, mainReply.text, turn('user', `<tool_response>\n${subReply.text}\n</tool_response>`));
+    const result = await ask(resumed, 34);
+    expect(result.evaluatedTokens).toBe(result.promptTokens - mainReply.promptTokens - mainReply.completionTokens);
+  });
+
   it('keeps the sampled ids up to a character split across tokens, so the cache still covers most of the reply', async () => {
     // é and ü are two bytes each: the tiny model often writes them as two byte tokens, the first of
     // which llama-server holds back and never sends on its own.

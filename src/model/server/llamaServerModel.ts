@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { ServerIdentity } from '../../protocol/inferenceServer';
 import { LlamaCompletionChunk, LlamaServerProps, LlamaTokenizeResponse, type LlamaTimings } from '../../protocol/llamaServerApi';
 import { CompletionRequest, type CompletionResult, type PromptPart } from '../../protocol/prompt';
-import { flattenTokens, TokenHistory, type TokenChunk } from '../tokenHistory';
+import { flattenTokens, type TokenChunk } from '../tokenHistory';
+import { ConversationHistories, type PickedHistory } from './conversationHistories';
 import { ServerError } from './serverError';
 import { StreamedIds } from './streamedIds';
 import { baseUrl, displayUrl, requestJson, streamEvents, type ServerEndpoint } from './serverHttp';
@@ -16,7 +17,7 @@ import { cancelledResult, identityOnce, DEFAULT_SERVER_CONTEXT, identityWarnings
  *
  * KV reuse: `cache_prompt` makes the server evaluate only what follows the longest prefix its slot
  * already holds. As in the embedded engine, the ids the server sampled are kept (StreamedIds,
- * TokenHistory) so that the next turn's prompt starts with exactly those ids, not a
+ * ConversationHistories) so that the next turn's prompt starts with exactly those ids, not a
  * re-tokenization of their text.
  */
 export function createLlamaServerModel(options: ServerModelOptions): ServerModel {
@@ -29,7 +30,7 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
     hints: options.hints,
     idleTimeoutMs: options.idleTimeoutMs,
   };
-  const history = new TokenHistory();
+  const histories = new ConversationHistories();
   /** Special texts are few (the two ChatML markers): tokenized once. */
   const specialIds = new Map<string, number[]>();
   const identity = identityOnce(readIdentity);
@@ -69,6 +70,7 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
     if (signal.aborted) return cancelledResult();
     const started = performance.now();
     const { prompt, sampling } = CompletionRequest.parse(request);
+    let picked: PickedHistory | undefined;
     let chunks: TokenChunk[] = [];
     let promptTokens: number[] = [];
     const text: string[] = [];
@@ -77,8 +79,9 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
     let firstTokenAt: number | undefined;
     try {
       const { contextSize } = await identity.connect(signal);
-      if (options.reuseCache === false) history.clear();
-      const { reused, rest } = history.split(prompt);
+      if (options.reuseCache === false) histories.clear();
+      picked = histories.pick(prompt);
+      const { reused, rest } = picked;
       // Each part is tokenized by a request of its own, all at once, each listening to the signal.
       setMaxListeners(Math.max(getMaxListeners(signal), rest.length + 10), signal);
       const fresh = await Promise.all(rest.map(async (part) => ({ ...part, tokens: await tokenize(part, signal) })));
@@ -136,12 +139,12 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
       });
     } catch (error) {
       // The server learns of a Stop from the closed connection and frees its slot.
-      history.remember(chunks, undefined);
+      if (picked && chunks.length > 0) histories.remember(picked, chunks, undefined);
       if (signal.aborted) return { ...cancelledResult(promptTokens.length), text: text.join('') };
       throw error;
     }
     if (!final) throw new ServerError('malformed', `${endpoint.name} ended the answer without its final event.`);
-    history.remember(chunks, reply.chunk(final));
+    histories.remember(picked, chunks, reply.chunk(final));
     return {
       text: text.join(''),
       stopReason: final.stop_type === 'limit' || final.truncated ? 'maxTokens' : 'endOfTurn',
