@@ -58,6 +58,36 @@ export function exploration(renderPrompt, system, responses) {
   return { conversation, prompts, nextPrompt };
 }
 
+/**
+ * A sub-agent (Task) runs three turns of its own on the same client, then the main conversation
+ * resumes with the sub-agent's report as its tool response. Returns what the resumed turn cost.
+ */
+export async function subAgentThenResume(client, renderPrompt, system, responses, conversation, last, maxTokens) {
+  const child = [
+    { role: 'system', content: system },
+    { role: 'user', content: 'Find where the tests create the application and report the file and line.' },
+  ];
+  let childResult;
+  for (let turn = 0; turn < 3; turn++) {
+    childResult = await client.complete(
+      { prompt: renderPrompt(child), sampling: { seed: 100 + turn, maxTokens } },
+      { signal: new AbortController().signal },
+    );
+    child.push({ role: 'assistant', content: childResult.text }, { role: 'tool', content: responses[(turn + 3) % responses.length].content });
+  }
+  conversation.push({ role: 'assistant', content: last.text }, { role: 'tool', content: childResult.text });
+  const resumed = await client.complete(
+    { prompt: renderPrompt(conversation), sampling: { seed: 200, maxTokens } },
+    { signal: new AbortController().signal },
+  );
+  return {
+    promptTokens: resumed.promptTokens,
+    appendedTokens: resumed.promptTokens - last.promptTokens - last.completionTokens,
+    evaluatedTokens: resumed.evaluatedTokens,
+    timeToFirstTokenMs: resumed.timeToFirstTokenMs,
+  };
+}
+
 export function ms(value) {
   return value === undefined ? '-' : value.toFixed(1);
 }

@@ -11,7 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { importTypeScript, projectRoot } from './importTypeScript.mjs';
-import { TURNS, exploration, ms, printTable, runConversation, scriptedToolResponses, summarise } from './bench-conversation.mjs';
+import { TURNS, exploration, ms, printTable, runConversation, scriptedToolResponses, subAgentThenResume, summarise } from './bench-conversation.mjs';
 
 const hostScript = path.join(projectRoot, 'dist', 'model-host.mjs');
 const realModel = process.env.LOCOOPERATOR_MODEL_PATH;
@@ -79,29 +79,7 @@ async function main() {
   const { turns: reuseTurns, last } = await runConversation(reuse, SEED, MAX_TOKENS, nextPrompt);
   // A sub-agent (Task) runs three turns of its own, then the main conversation resumes: its KV
   // cache was saved when the sub-agent took the sequence, and is restored.
-  const child = [
-    { role: 'system', content: system },
-    { role: 'user', content: 'Find where the tests create the application and report the file and line.' },
-  ];
-  let childResult;
-  for (let turn = 0; turn < 3; turn++) {
-    childResult = await reuse.complete(
-      { prompt: renderPrompt(child), sampling: { seed: 100 + turn, maxTokens: MAX_TOKENS } },
-      { signal: new AbortController().signal },
-    );
-    child.push({ role: 'assistant', content: childResult.text }, { role: 'tool', content: responses[(turn + 3) % responses.length].content });
-  }
-  conversation.push({ role: 'assistant', content: last.text }, { role: 'tool', content: childResult.text });
-  const resumed = await reuse.complete(
-    { prompt: renderPrompt(conversation), sampling: { seed: 200, maxTokens: MAX_TOKENS } },
-    { signal: new AbortController().signal },
-  );
-  const afterSubAgent = {
-    promptTokens: resumed.promptTokens,
-    appendedTokens: resumed.promptTokens - last.promptTokens - last.completionTokens,
-    evaluatedTokens: resumed.evaluatedTokens,
-    timeToFirstTokenMs: resumed.timeToFirstTokenMs,
-  };
+  const afterSubAgent = await subAgentThenResume(reuse, renderPrompt, system, responses, conversation, last, MAX_TOKENS);
   // A second question in the same session: only the system prompt's prefix is shared.
   const second = await reuse.complete(
     { prompt: renderPrompt([{ role: 'system', content: system }, { role: 'user', content: 'Where are the tests?' }]), sampling: { seed: 1, maxTokens: MAX_TOKENS } },

@@ -12,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { importTypeScript, projectRoot } from './importTypeScript.mjs';
-import { TURNS, exploration, printTable, runConversation, scriptedToolResponses, summarise } from './bench-conversation.mjs';
+import { TURNS, exploration, printTable, runConversation, scriptedToolResponses, subAgentThenResume, summarise } from './bench-conversation.mjs';
 
 const MAX_TOKENS = Number(process.env.BENCH_MAX_TOKENS ?? 64);
 const SEED = 7;
@@ -56,8 +56,10 @@ async function main() {
     const reuse = createServerModel('llama-server', options);
     const identity = await reuse.connect();
     console.log(`Server benchmark: ${identity.model} on llama-server at ${identity.url}, context ${identity.contextSize}, ${TURNS} turns, ${MAX_TOKENS} tokens per reply`);
-    const { prompts, nextPrompt } = exploration(renderPrompt, system, responses);
-    const { turns: reuseTurns } = await runConversation(reuse, SEED, MAX_TOKENS, nextPrompt);
+    const { conversation, prompts, nextPrompt } = exploration(renderPrompt, system, responses);
+    const { turns: reuseTurns, last } = await runConversation(reuse, SEED, MAX_TOKENS, nextPrompt);
+    // The sub-agent takes the slot; llama-server's host-memory prompt cache can bring the main conversation back.
+    const afterSubAgent = await subAgentThenResume(reuse, renderPrompt, system, responses, conversation, last, MAX_TOKENS);
 
     // Baseline: the same prompts with the server's prompt cache off.
     const baseline = createServerModel('llama-server', { ...options, reuseCache: false });
@@ -71,6 +73,10 @@ async function main() {
     console.log(`  evaluated / appended tokens, turns 2-10: ${withReuse.evaluatedPerAppendedTurns2to10.toFixed(3)} with the prompt cache, ${without.evaluatedPerAppendedTurns2to10.toFixed(2)} without`);
     console.log(`  per turn (2-10): ${reuseTurns.slice(1).map((t) => t.ratio.toFixed(2)).join(' ')}`);
     console.log(`  prompt tokens evaluated over 10 turns: ${withReuse.evaluatedTokensTotal} with the cache, ${without.evaluatedTokensTotal} without`);
+    console.log(
+      `  main conversation resumed after a 3-turn sub-agent: ${afterSubAgent.evaluatedTokens} of ${afterSubAgent.promptTokens} prompt tokens evaluated ` +
+        `(${afterSubAgent.appendedTokens} appended)`,
+    );
 
     const results = {
       date: new Date().toISOString(),
@@ -78,6 +84,7 @@ async function main() {
       server: { url: identity.url, model: identity.model, contextSize: identity.contextSize, startedHere: !givenServer },
       maxTokensPerReply: MAX_TOKENS,
       withCache: { summary: withReuse, turns: reuseTurns },
+      afterSubAgent,
       baseline: { summary: without, turns: baselineTurns },
     };
     const out = path.join(projectRoot, 'bench-results', 'server.json');

@@ -1,7 +1,7 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import path from 'node:path';
 import type { ServerIdentity } from '../../protocol/inferenceServer';
-import { LlamaCompletionChunk, LlamaServerProps, LlamaTokenizeResponse, type LlamaTimings } from '../../protocol/llamaServerApi';
+import { LlamaCompletionChunk, LlamaServerProps, LlamaTokenizeResponse } from '../../protocol/llamaServerApi';
 import { CompletionRequest, type CompletionResult, type PromptPart } from '../../protocol/prompt';
 import { flattenTokens, type TokenChunk } from '../tokenHistory';
 import { ConversationHistories, type PickedHistory } from './conversationHistories';
@@ -149,7 +149,8 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
       text: text.join(''),
       stopReason: final.stop_type === 'limit' || final.truncated ? 'maxTokens' : 'endOfTurn',
       promptTokens: promptTokens.length,
-      evaluatedTokens: evaluated(final.timings, promptTokens.length),
+      // The server's own count of what it evaluated for this prompt (the whole prompt if it does not say).
+      evaluatedTokens: final.timings?.prompt_n ?? promptTokens.length,
       completionTokens: Math.max(0, (final.tokens_predicted ?? 0) - (final.stop_type === 'eos' ? 1 : 0)),
       timeToFirstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - started,
       generationMs: firstTokenAt === undefined ? undefined : performance.now() - firstTokenAt,
@@ -172,9 +173,4 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
       await queue;
     },
   };
-}
-
-/** What the server evaluated for this prompt, from its own timings; the whole prompt if it does not say. */
-function evaluated(timings: LlamaTimings | undefined, promptTokens: number): number {
-  return timings?.prompt_n ?? promptTokens;
 }
