@@ -1,0 +1,179 @@
+// Benchmarks the embedded engine at LocoOperator-4B's real size against llama.cpp's own benchmark
+// (llama-bench, built from the llama.cpp source node-llama-cpp ships) on the same file and thread
+// count, in the same run. The model is the same-shape LocoOperator-4B (random weights; generated
+// once, ~5 minutes) or LOCOOPERATOR_MODEL_PATH. Prints a table and writes
+// bench-results/real-size.json. Not part of `npm test`: on two CPU cores it takes tens of minutes.
+//
+//   npm run bench:real-size
+//   BENCH_PROMPTS=512,2048 BENCH_THREADS=2 npm run bench:real-size     (a shorter run)
+//
+// Figures move by 3x with other work on the machine: compare only within one quiet run (the load
+// average is printed with the results).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureLlamaCpp } from './llama-cpp/build.mjs';
+import { importTypeScript, projectRoot } from './importTypeScript.mjs';
+
+const hostScript = path.join(projectRoot, 'dist', 'model-host.mjs');
+const PROMPTS = (process.env.BENCH_PROMPTS ?? '512,2048,8192').split(',').map(Number);
+const THREADS = Number(process.env.BENCH_THREADS ?? physicalCores());
+const DECODE_TOKENS = 64;
+const log = (line) => process.stderr.write(`[bench:real-size] ${line}\n`);
+
+/** Physical cores: llama.cpp gains nothing from hyper-threads (the product's default, too). */
+function physicalCores() {
+  try {
+    const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+    const cores = new Set(cpuinfo.split('\n\n').map((block) => `${/physical id\s*:\s*(\d+)/.exec(block)?.[1]}-${/core id\s*:\s*(\d+)/.exec(block)?.[1]}`));
+    if (cores.size > 0 && !cores.has('undefined-undefined')) return cores.size;
+  } catch {
+    // not Linux
+  }
+  return os.availableParallelism();
+}
+
+/** llama-bench's prefill (pp) and decode (tg) speeds, every micro-batch size tried; the best is the yardstick. */
+function llamaBench(bin, model) {
+  const args = ['-m', model, '-t', String(THREADS), '-p', PROMPTS.join(','), '-n', String(DECODE_TOKENS), '-ub', '64,512', '-r', '1', '-o', 'json'];
+  log(`llama-bench ${args.join(' ')}`);
+  const rows = JSON.parse(execFileSync(path.join(bin, 'llama-bench'), args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'ignore'] }));
+  const prefill = Object.fromEntries(
+    PROMPTS.map((n) => {
+      const runs = rows.filter((row) => row.n_prompt === n && row.n_gen === 0);
+      return [n, { best: Math.max(...runs.map((row) => row.avg_ts)), byMicroBatch: Object.fromEntries(runs.map((row) => [row.n_ubatch, row.avg_ts])) }];
+    }),
+  );
+  const decode = Math.max(...rows.filter((row) => row.n_gen === DECODE_TOKENS && row.n_prompt === 0).map((row) => row.avg_ts));
+  return { prefill, decode, build: rows[0]?.build_commit };
+}
+
+/** The model host's memory, sampled while the benchmark runs: file-backed (the mapped model) apart from anonymous (KV cache, buffers). */
+function memorySampler(pid) {
+  const peak = { rssFileBytes: 0, rssAnonBytes: 0, vmHwmBytes: 0 };
+  const read = () => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+      peak.rssFileBytes = Math.max(peak.rssFileBytes, kb('RssFile'));
+      peak.rssAnonBytes = Math.max(peak.rssAnonBytes, kb('RssAnon'));
+      peak.vmHwmBytes = Math.max(peak.vmHwmBytes, kb('VmHWM'));
+    } catch {
+      // the process is gone, or this is not Linux
+    }
+  };
+  const timer = setInterval(read, 100);
+  return { peak, stop: () => (clearInterval(timer), read(), peak) };
+}
+
+const live = () => new AbortController().signal;
+
+async function main() {
+  if (!existsSync(hostScript)) throw new Error('dist/model-host.mjs is missing: run `npm run build` first.');
+  const bin = ensureLlamaCpp();
+  const { createModelClient, sameShapeModelFile, filler } = await importTypeScript('realSize', [
+    "export { createModelClient } from './src/model/modelClient';",
+    "export { sameShapeModelFile } from './test/fakes/sameShapeGguf';",
+    "export { filler } from './test/engine/support';",
+  ]);
+  const model = process.env.LOCOOPERATOR_MODEL_PATH || (await sameShapeModelFile(path.join(bin, 'llama-quantize'), log));
+  log(`model ${model}, ${THREADS} threads, prompts ${PROMPTS.join(', ')}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+
+  const yardstick = llamaBench(bin, model);
+
+  const contextSize = Math.max(...PROMPTS) + 512;
+  const client = createModelClient({ modelPath: model, hostScript, threads: THREADS, contextSize, gpu: 'auto', idleUnloadMs: 0 });
+  const loadStarted = performance.now();
+  const loaded = await client.load();
+  const loadMs = performance.now() - loadStarted;
+  const memory = memorySampler(client.status().pid);
+  // One warm-up completion: the first evaluation after loading pays page faults and allocations.
+  await client.complete({ prompt: [{ text: filler(64, 1), special: false }], sampling: { seed: 1, maxTokens: 1 } }, { signal: live() });
+
+  const prefill = {};
+  for (const [index, n] of PROMPTS.entries()) {
+    // Plain text of about n tokens that shares nothing with the previous prompt, so all of it is evaluated.
+    const prompt = [{ text: `${index} ${filler(n - 2, 100 + index)}`, special: false }];
+    const started = performance.now();
+    const result = await client.complete({ prompt, sampling: { seed: 1, maxTokens: 1 } }, { signal: live(), onProgress: () => {} });
+    const ttft = result.timeToFirstTokenMs ?? performance.now() - started;
+    prefill[n] = { promptTokens: result.promptTokens, evaluatedTokens: result.evaluatedTokens, timeToFirstTokenMs: ttft, tokensPerSecond: result.evaluatedTokens / (ttft / 1000) };
+    log(`prefill ${result.evaluatedTokens} tokens: ${prefill[n].tokensPerSecond.toFixed(2)} tok/s (llama-bench best ${yardstick.prefill[n].best.toFixed(2)})`);
+  }
+
+  const decodeRun = await client.complete(
+    { prompt: [{ text: 'Write a long story about a server.', special: false }], sampling: { seed: 3, maxTokens: DECODE_TOKENS, temperature: 0.7 } },
+    { signal: live() },
+  );
+  const decode = { tokens: decodeRun.completionTokens, tokensPerSecond: decodeRun.completionTokens / ((decodeRun.generationMs ?? 1) / 1000) };
+  log(`decode ${decode.tokens} tokens: ${decode.tokensPerSecond.toFixed(2)} tok/s (llama-bench ${yardstick.decode.toFixed(2)})`);
+
+  // Cancel 1 s into the longest prefill: how long until the request answers.
+  const abort = new AbortController();
+  const longest = Math.max(...PROMPTS);
+  const cancelStarted = performance.now();
+  const request = client.complete({ prompt: [{ text: `cancel ${filler(longest - 2, 999)}`, special: false }], sampling: { seed: 1, maxTokens: 1 } }, { signal: abort.signal });
+  let cancelledAt = 0;
+  setTimeout(() => {
+    cancelledAt = performance.now();
+    abort.abort();
+  }, 1000);
+  const cancelled = await request;
+  const cancel = { promptTokens: longest, stopReason: cancelled.stopReason, latencyMs: performance.now() - cancelledAt, afterMs: cancelledAt - cancelStarted };
+  // The next request waits for the batch the cancel left running.
+  const nextStarted = performance.now();
+  await client.complete({ prompt: [{ text: 'after the cancel', special: false }], sampling: { seed: 1, maxTokens: 1 } }, { signal: live() });
+  cancel.nextRequestMs = performance.now() - nextStarted;
+  log(`cancel 1 s into a ${longest}-token prefill answered in ${cancel.latencyMs.toFixed(0)} ms; the next request took ${cancel.nextRequestMs.toFixed(0)} ms`);
+
+  // A sub-agent's turn parks the main conversation's KV state to disk, and the main one restores it.
+  const main = [{ text: `main ${filler(900, 7)}`, special: false }];
+  await client.complete({ prompt: main, sampling: { seed: 1, maxTokens: 1 } }, { signal: live() });
+  const subStarted = performance.now();
+  const sub = await client.complete({ prompt: [{ text: 'sub-agent question', special: false }], sampling: { seed: 1, maxTokens: 1 } }, { signal: live() });
+  const subMs = performance.now() - subStarted;
+  const quickStarted = performance.now();
+  const quick = await client.complete({ prompt: [{ text: 'another short question', special: false }], sampling: { seed: 1, maxTokens: 1 } }, { signal: live() });
+  const quickMs = performance.now() - quickStarted;
+  const resumeStarted = performance.now();
+  const resumed = await client.complete({ prompt: [...main, { text: ' and more', special: false }], sampling: { seed: 1, maxTokens: 1 } }, { signal: live() });
+  const resumeMs = performance.now() - resumeStarted;
+  const msPerToken = 1000 / prefill[PROMPTS[0]].tokensPerSecond;
+  const parking = {
+    parkMs: subMs - quickMs - (sub.evaluatedTokens - quick.evaluatedTokens) * msPerToken,
+    restoreMs: resumeMs - quickMs - (resumed.evaluatedTokens - quick.evaluatedTokens) * msPerToken,
+    resumedEvaluatedTokens: resumed.evaluatedTokens,
+    resumedPromptTokens: resumed.promptTokens,
+  };
+  log(`park ≈ ${parking.parkMs.toFixed(0)} ms, restore ≈ ${parking.restoreMs.toFixed(0)} ms (resumed: ${resumed.evaluatedTokens} of ${resumed.promptTokens} tokens evaluated)`);
+
+  const peak = memory.stop();
+  await client.dispose();
+
+  const rows = PROMPTS.map((n) => [`prefill pp${n}`, prefill[n].tokensPerSecond, yardstick.prefill[n].best]);
+  rows.push([`decode tg${DECODE_TOKENS}`, decode.tokensPerSecond, yardstick.decode]);
+  console.log(`\nReal-size engine vs llama-bench (${path.basename(model)}, ${THREADS} threads, load average at the end ${os.loadavg()[0].toFixed(1)})`);
+  console.log('  case            ours tok/s   llama-bench tok/s   ratio');
+  for (const [name, ours, theirs] of rows) console.log(`  ${name.padEnd(15)} ${ours.toFixed(2).padStart(10)}   ${theirs.toFixed(2).padStart(17)}   ${(ours / theirs).toFixed(2)}x`);
+  console.log(`  load ${loadMs.toFixed(0)} ms; time to first token ${PROMPTS.map((n) => `pp${n} ${(prefill[n].timeToFirstTokenMs / 1000).toFixed(1)} s`).join(', ')}`);
+  console.log(`  peak memory of the model host: ${(peak.rssFileBytes / 2 ** 30).toFixed(2)} GiB file-backed, ${(peak.rssAnonBytes / 2 ** 30).toFixed(2)} GiB anonymous (VmHWM ${(peak.vmHwmBytes / 2 ** 30).toFixed(2)} GiB), context ${loaded.contextSize}`);
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), memoryBytes: os.totalmem(), loadAverage: os.loadavg() },
+    model: path.basename(model),
+    threads: THREADS,
+    backend: loaded.backend,
+    contextSize: loaded.contextSize,
+    llamaBench: yardstick,
+    ours: { loadMs, prefill, decode, cancel, parking, peakMemory: peak },
+  };
+  const out = path.join(projectRoot, 'bench-results', 'real-size.json');
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nWrote ${path.relative(projectRoot, out)}`);
+}
+
+await main();
