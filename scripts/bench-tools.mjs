@@ -213,7 +213,7 @@ async function loopSection() {
   const { runAgent, createEventSink, ScriptedModel, defineTool, z } = await importTypeScript('loop', [
     "export { runAgent } from './src/agent/loop';",
     "export { createEventSink } from './src/agent/events';",
-    "export { ScriptedModel } from './src/agent/scriptedModel';",
+    "export { ScriptedModel } from './src/model/scriptedModel';",
     "export { defineTool } from './src/tools/defineTool';",
     "export { z } from 'zod';",
   ]);

@@ -3,28 +3,12 @@
 // Production builds are minified; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { commonJsNodeBundle } from './nodeBundle.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-// ESM-only dependencies locate files with import.meta.url; give the CommonJS bundle a real one.
-const importMetaShim = {
-  define: { 'import.meta.url': '__import_meta_url' },
-  banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
-};
-
-const nodeCommon = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'warning',
-  // Native and optional back-ends stay outside the bundle; node-llama-cpp loads only in the model host.
-  external: ['vscode', 'node-llama-cpp', '@mongodb-js/zstd', 'node-liblzma'],
-  ...importMetaShim,
-};
+const nodeCommon = { ...commonJsNodeBundle, sourcemap: !production, minify: production };
 
 const targets = [
   // The agent and its tools load on the first question from a bundle of their own: CommonJS output

@@ -6,11 +6,11 @@ import * as vscode from 'vscode';
 import type { ModelStatus, RunRecord } from './protocol/webview';
 import { AskViewProvider } from './vscode/askViewProvider';
 import { registerCommands } from './vscode/commands';
-import { HistoryStore } from './vscode/historyStore';
+import { HistoryStore } from './app/historyStore';
 import { ModelDownloadFlow } from './vscode/modelDownload';
 import { ModelManager } from './vscode/modelManager';
-import { RunController } from './vscode/runController';
-import { excludedGlobs } from './vscode/searchExclude';
+import { RunController } from './app/runController';
+import { excludedGlobs } from './app/searchExclude';
 import { ServerApiKeys } from './vscode/serverApiKeys';
 import { SettingsReader } from './vscode/settings';
 import { ModelStatusBar } from './vscode/statusBar';
@@ -100,6 +100,8 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
     vscode.window.registerWebviewViewProvider(AskViewProvider.viewType, view),
     models.onDidChangeStatus((status) => statusBar.show(status)),
     controller.onEvent((event) => {
+      // The generation speed from each turn's usage reaches the model status directly, view or no view.
+      if (event.type === 'run/event' && event.event.type === 'usage') models.noteUsage(event.event);
       if (event.type !== 'running') return;
       void vscode.commands.executeCommand('setContext', 'locooperator.running', event.running);
       statusBar.setRunning(event.running);

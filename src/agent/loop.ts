@@ -10,6 +10,7 @@ import type { EventSink } from './events';
 import { renderPrompt, shellName, systemPrompt, type EnvironmentInfo, type SystemPromptVariant } from './prompt';
 import { serialModel } from './serialModel';
 import { textOutsideToolCalls, ToolCallStreamParser, type ParsedToolCall } from './toolCallParser';
+import { errorMessage } from '../protocol/errorMessage';
 
 export const DEFAULT_MAX_TURNS = 10;
 
@@ -197,7 +198,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
     } catch (error) {
       await Promise.allSettled(pending);
       if (signal.aborted) return finish('cancelled');
-      return finish('error', { error: error instanceof Error ? error.message : String(error) });
+      return finish('error', { error: errorMessage(error) });
     }
     handle(parser.end());
     totalTokens += completion.promptTokens + completion.completionTokens;

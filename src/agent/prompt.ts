@@ -42,11 +42,6 @@ export function renderPrompt(messages: readonly ConversationMessage[]): PromptPa
   return parts;
 }
 
-/** The prompt as one string, for display, logs and comparison with the chat template. */
-export function promptText(parts: readonly PromptPart[]): string {
-  return parts.map((part) => part.text).join('');
-}
-
 export interface EnvironmentInfo {
   cwd: string;
   /** `process.platform` of the machine the tools run on. */

@@ -1,3 +1,5 @@
+import { errorMessage } from '../protocol/errorMessage';
+
 /**
  * Turns the model's streamed text into plain text and tool calls. A `<tool_call>` block is
  * reported the moment its closing tag arrives, so the loop can run it while the model is still
@@ -158,7 +160,7 @@ function parseToolCall(raw: string): ParsedToolCall {
   try {
     value = JSON.parse(body);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     return {
       ok: false,
       name: guessName(body),

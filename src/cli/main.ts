@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util';
 import type { ChatModel } from '../protocol/chatModel';
 import { createEventSink } from '../agent/events';
 import { DEFAULT_MAX_TURNS, openingMessages, runAgent } from '../agent/loop';
-import { promptText, renderPrompt, type SystemPromptVariant } from '../agent/prompt';
-import { loadScriptedModel } from '../agent/scriptedModel';
-import { questionTask } from '../agent/taskPrompts';
+import { renderPrompt, type SystemPromptVariant } from '../agent/prompt';
+import { promptText } from '../protocol/prompt';
+import { loadScriptedModel } from '../model/scriptedModel';
+import { questionTask } from '../app/taskPrompts';
 import { unknownToolResult } from '../tools/defineTool';
 import { createExplorerTools } from '../tools/registry';
 import { catalog, downloadedFileName } from '../model/catalog';
@@ -15,6 +16,7 @@ import { createEventPrinter } from './eventPrinter';
 import { openModel } from './modelOption';
 import { openServer } from './serverOption';
 import { ServerKind } from '../protocol/inferenceServer';
+import { errorMessage } from '../protocol/errorMessage';
 
 const USAGE = `LocoOperator: explore a codebase with a small model that runs on your machine.
 
@@ -223,7 +225,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`locooperator: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`locooperator: ${errorMessage(error)}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

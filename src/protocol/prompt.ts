@@ -11,6 +11,11 @@ export const PromptPart = z.object({
 });
 export type PromptPart = z.infer<typeof PromptPart>;
 
+/** The prompt as one string, for display, logs and comparison with the chat template. */
+export function promptText(parts: readonly PromptPart[]): string {
+  return parts.map((part) => part.text).join('');
+}
+
 export const SamplingOptions = z.object({
   temperature: z.number().min(0).max(2).default(0.7),
   topP: z.number().gt(0).max(1).default(0.8),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorMessage } from '../protocol/errorMessage';
 
 /** What a tool can see and use while it runs. Built by the agent loop for each call. */
 export interface ToolContext {
@@ -120,7 +121,7 @@ export function defineTool<Shape extends z.ZodRawShape>(def: ToolDefinition<Shap
         return { status: 'done', ...result };
       } catch (error) {
         if (error instanceof ToolFailure) return { output: error.output, title, metadata: {}, status: error.status };
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         return { output: toolUseError(`Error: ${message}`), title, metadata: {}, status: 'error' };
       }
     },

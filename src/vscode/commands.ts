@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { AskViewProvider } from './askViewProvider';
-import type { RunController, StartResult } from './runController';
-import { explainRequest, fileScope, folderScope, questionRequest, selectionScope } from './runRequests';
-import { isInside } from './fileReferences';
+import type { RunController, StartResult } from '../app/runController';
+import { explainRequest, fileScope, folderScope, questionRequest, selectionScope } from '../app/runRequests';
+import { isInside } from '../app/fileReferences';
 import { workspaceRoots } from './workspaceRoots';
 
 export interface CommandDependencies {

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { downloadModel } from '../model/downloader';
 import type { ModelManager } from './modelManager';
-import { downloadProgressText } from './modelStatus';
+import { downloadProgressText } from '../app/modelStatus';
+import { errorMessage } from '../protocol/errorMessage';
 
 /** Downloads one build into a folder, resuming a partial file; resolves to its path (src/model/downloader). */
 export type ModelDownloader = typeof downloadModel;
@@ -76,7 +77,7 @@ export class ModelDownloadFlow implements vscode.Disposable {
         void vscode.window.showInformationMessage('Download cancelled. Downloading again continues where it stopped.');
         return;
       }
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.log.error(`Download failed: ${message}`);
       this.models.showDownload({ state: 'error', message: `The download failed: ${message}`, actions: ['download', 'selectFile', 'showLog'] });
       const choice = await vscode.window.showErrorMessage(`LocoOperator: the download failed. ${message}`, 'Retry', 'Select Model File…', 'Show Log');

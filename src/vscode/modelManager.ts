@@ -13,12 +13,13 @@ import type { AgentEvent } from '../protocol/agentEvent';
 import type { SettingName } from '../protocol/settings';
 import type { ModelAction, ModelStatus } from '../protocol/webview';
 import { formatBytes } from '../protocol/byteSize';
-import { modelStatusFromHost } from './modelStatus';
-import { withPrefillProgress } from './prefillProgress';
-import { loadScriptedModel } from '../agent/scriptedModel';
-import { SCRIPTED_MODEL_ENV } from './scriptedTranscript';
+import { modelStatusFromHost } from '../app/modelStatus';
+import { withPrefillProgress } from '../app/prefillProgress';
+import { loadScriptedModel } from '../model/scriptedModel';
+import { SCRIPTED_MODEL_ENV } from '../model/scriptedTranscript';
 import type { ServerApiKeys } from './serverApiKeys';
 import { SETTINGS_SECTION, type SettingsReader } from './settings';
+import { errorMessage } from '../protocol/errorMessage';
 
 /** Settings that change how the engine is started: the next question uses a new model client. */
 const ENGINE_SETTINGS: readonly SettingName[] = [
@@ -115,7 +116,7 @@ export class ModelManager implements vscode.Disposable {
     try {
       await validateModelFile(file, { contextSize: typeof options.contextSize === 'number' ? options.contextSize : undefined });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       const actions: ModelAction[] = settings['model.path'] ? ['selectFile', 'openSettings', 'showLog'] : ['download', 'selectFile', 'showLog'];
       this.setStatus({ state: 'error', message, actions });
       this.log.error(`Model file rejected: ${message}`);
@@ -187,7 +188,7 @@ export class ModelManager implements vscode.Disposable {
       this.setStatus(this.serverStatus('ready'));
       return server.model;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.log.error(`Server: ${message}`);
       if (this.server === server) this.setStatus({ state: 'error', message, actions: ['openSettings', 'showLog'] });
       throw error;
@@ -213,7 +214,7 @@ export class ModelManager implements vscode.Disposable {
           if (current()) this.setStatus(this.serverStatus('ready'));
           return result;
         } catch (error) {
-          if (current()) this.setStatus({ state: 'error', message: error instanceof Error ? error.message : String(error), actions: ['openSettings', 'showLog'] });
+          if (current()) this.setStatus({ state: 'error', message: errorMessage(error), actions: ['openSettings', 'showLog'] });
           throw error;
         }
       },
@@ -249,7 +250,7 @@ export class ModelManager implements vscode.Disposable {
     try {
       await validateModelFile(file);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.log.error(`Model file rejected: ${message}`);
       void vscode.window.showErrorMessage(`LocoOperator cannot use this file. ${message}`);
       return false;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelStatus } from '../protocol/webview';
-import { statusBarLook } from './modelStatus';
+import { statusBarLook } from '../app/modelStatus';
 
 /** The model's state in the status bar, and whether a question is being answered; a click opens the Ask view. */
 export class ModelStatusBar implements vscode.Disposable {

@@ -1,4 +1,5 @@
 import * as esbuild from 'esbuild';
+import { commonJsNodeBundle } from '../../scripts/nodeBundle.mjs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,18 +41,7 @@ export function buildCli(): Promise<string> {
   cliBuilt ??= (async () => {
     await buildModelHost();
     const outfile = path.join(BUNDLES, 'cli.js');
-    await esbuild.build({
-      entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      external: ['vscode', 'node-llama-cpp', '@mongodb-js/zstd', 'node-liblzma'],
-      define: { 'import.meta.url': '__import_meta_url' },
-      banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
-      logLevel: 'warning',
-    });
+    await esbuild.build({ ...commonJsNodeBundle, entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile });
     return outfile;
   })();
   return cliBuilt;

@@ -1,4 +1,5 @@
 import * as esbuild from 'esbuild';
+import { commonJsNodeBundle } from '../../scripts/nodeBundle.mjs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,18 +17,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   const dir = path.join(ROOT, 'node_modules', '.cache', 'locooperator-bash-worker', String(process.pid));
   await mkdir(dir, { recursive: true });
   const outfile = path.join(dir, 'bashWorker.js');
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'src/tools/bash/worker.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['vscode', 'node-llama-cpp', '@mongodb-js/zstd', 'node-liblzma'],
-    define: { 'import.meta.url': '__import_meta_url' },
-    banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
-    logLevel: 'warning',
-  });
+  await esbuild.build({ ...commonJsNodeBundle, entryPoints: [path.join(ROOT, 'src/tools/bash/worker.ts')], outfile });
   process.env.LOCOOPERATOR_BASH_WORKER = outfile;
   return () => rm(dir, { recursive: true, force: true });
 }

@@ -63,6 +63,17 @@ describe('import boundaries', () => {
     expect(violations(core, (_file, _specifier, target) => !target || !/^src\/(vscode|model|cli)\b|^src\/extension/.test(target))).toEqual([]);
   });
 
+  it('the application layer needs no editor: src/app imports neither vscode nor the VS Code adapters', () => {
+    const app = src.filter((file) => file.startsWith('src/app/'));
+    expect(app.length).toBeGreaterThan(5);
+    expect(violations(app, (_file, specifier, target) => specifier !== 'vscode' && (!target || !/^src\/(vscode|cli)\b|^src\/extension/.test(target)))).toEqual([]);
+  });
+
+  it('the agent, tools and model do not reach into the application layer', () => {
+    const below = src.filter((file) => /^src\/(agent|tools|model|protocol)\//.test(file));
+    expect(violations(below, (_file, _specifier, target) => !target || !target.startsWith('src/app'))).toEqual([]);
+  });
+
   it('the model layer does not reach into the agent (ChatModel lives in the protocol)', () => {
     const model = src.filter((file) => file.startsWith('src/model/'));
     expect(violations(model, (_file, _specifier, target) => !target || !target.startsWith('src/agent'))).toEqual([]);

@@ -10,6 +10,7 @@ import { treeCommand } from './tree';
 import { whichCommand } from './which';
 import { xargsCommand } from './xargs';
 import { isInsideRoots } from '../support/workspacePaths';
+import { errorMessage } from '../../protocol/errorMessage';
 
 /**
  * The just-bash built-ins the gate may let through, each behind its guard; `cd` is a shell
@@ -104,7 +105,7 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
 
 /** An interpreter failure as one line for the model; nothing it did reached the disk. */
 function describeFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return `bash: ${message.split('\n')[0]!}`;
 }
 

@@ -6,6 +6,7 @@ import { expandGlob } from './globs';
 import { confinePath, resolveReal } from './paths';
 import { Refusal } from './refusal';
 import { expandWord, type ExpandedWord, type WordScope } from './words';
+import { errorMessage } from '../../protocol/errorMessage';
 
 export type GateVerdict =
   | { allowed: true; script: ScriptNode; lastCommand: string }
@@ -70,7 +71,7 @@ function parseLine(command: string): ScriptNode {
   try {
     return parse(command);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const near = /near unexpected token `([^']*)'/.exec(message)?.[1];
     if (near !== undefined) throw new Refusal(`syntax error near \`${near}\`; check the quoting and operators`);
     if (/unexpected EOF|unterminated/i.test(message)) throw new Refusal('a quote or bracket is not closed; check the quoting');

@@ -8,7 +8,7 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../../scripts/test-host/chromium.mjs';
 import { resultsDir } from '../../../scripts/test-host/hostPaths.mjs';
 import { startCodeServer, type CodeServer } from '../../../scripts/test-host/server.mjs';
-import { SCRIPTED_MODEL_ENV } from '../../../src/vscode/scriptedTranscript';
+import { SCRIPTED_MODEL_ENV } from '../../../src/model/scriptedTranscript';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
 
 export const EXTENSION_ID = 'locoremind.locooperator';

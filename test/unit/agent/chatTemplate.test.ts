@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { describe, expect, it } from 'vitest';
 import { readGgufHeader } from '../../../src/model/gguf';
-import { promptText, renderPrompt, shellName, systemPrompt } from '../../../src/agent/prompt';
+import { renderPrompt, shellName, systemPrompt } from '../../../src/agent/prompt';
+import { promptText } from '../../../src/protocol/prompt';
 import type { ConversationMessage } from '../../../src/protocol/conversation';
 
 const template = new Template(

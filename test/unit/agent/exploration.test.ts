@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentSession } from '../../../src/agent/session';
-import { ScriptedModel } from '../../../src/agent/scriptedModel';
+import { ScriptedModel } from '../../../src/model/scriptedModel';
 import type { AgentEvent } from '../../../src/protocol/agentEvent';
 import { createExplorerTools } from '../../../src/tools/registry';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';

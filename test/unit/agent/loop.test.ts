@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatModel } from '../../../src/protocol/chatModel';
 import { createEventSink } from '../../../src/agent/events';
 import { LAST_TURN_REMINDER, runAgent, type RunAgentOptions } from '../../../src/agent/loop';
-import { ScriptedModel } from '../../../src/agent/scriptedModel';
+import { ScriptedModel } from '../../../src/model/scriptedModel';
 import { COMPACTED_TOOL_OUTPUT } from '../../../src/agent/contextBudget';
 import type { AgentEvent } from '../../../src/protocol/agentEvent';
 import { echoTools } from '../../fakes/echoTools';

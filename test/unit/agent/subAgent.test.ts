@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEventSink } from '../../../src/agent/events';
 import { runAgent } from '../../../src/agent/loop';
-import { ScriptedModel } from '../../../src/agent/scriptedModel';
+import { ScriptedModel } from '../../../src/model/scriptedModel';
 import type { AgentEvent } from '../../../src/protocol/agentEvent';
 import { taskTool } from '../../../src/tools/task';
 import { echoTools } from '../../fakes/echoTools';

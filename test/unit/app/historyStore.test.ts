@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../src/protocol/agentEvent';
 import type { RunRecord } from '../../../src/protocol/webview';
-import { compactEvents, HistoryStore, type KeyValueStore } from '../../../src/vscode/historyStore';
+import { compactEvents, HistoryStore, type KeyValueStore } from '../../../src/app/historyStore';
 
 /** An in-memory stand-in for vscode.Memento that, like it, hands out copies. */
 class FakeMemento implements KeyValueStore {

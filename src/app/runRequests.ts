@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { askAboutSelectionTask, explainFileTask, explainFolderTask, questionTask } from '../agent/taskPrompts';
+import { askAboutSelectionTask, explainFileTask, explainFolderTask, questionTask } from './taskPrompts';
 import type { Scope, Thoroughness } from '../protocol/webview';
 import { confinedRealPath, isInside } from './fileReferences';
 import type { RunRequest } from './runController';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
-import { confinedRealPath, resolveOpenTarget, resolveReferences } from '../../../src/vscode/fileReferences';
+import { confinedRealPath, resolveOpenTarget, resolveReferences } from '../../../src/app/fileReferences';
 
 // Records which paths reach the file system's realpath.
 const realpathCalls = vi.hoisted(() => [] as string[]);

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { CompletionRequest, CompletionResult } from '../protocol/prompt';
+import { promptText, type CompletionRequest, type CompletionResult } from '../protocol/prompt';
 import type { ChatModel } from '../protocol/chatModel';
-import { promptText } from './prompt';
 
 export const ScriptedTranscript = z.array(z.string()).min(1);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excludedGlobs } from '../../../src/vscode/searchExclude';
+import { excludedGlobs } from '../../../src/app/searchExclude';
 
 describe('excludedGlobs', () => {
   it('keeps the globs that files.exclude turns on', () => {

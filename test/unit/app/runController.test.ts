@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../src/protocol/agentEvent';
 import type { ConversationMessage } from '../../../src/protocol/conversation';
 import type { RunRecord } from '../../../src/protocol/webview';
-import type { SavedConversation } from '../../../src/vscode/historyStore';
-import { BUSY_MESSAGE, RunController, type ControllerEvent, type ExplorerSession, type RunRequest } from '../../../src/vscode/runController';
+import type { SavedConversation } from '../../../src/app/historyStore';
+import { BUSY_MESSAGE, RunController, type ControllerEvent, type ExplorerSession, type RunRequest } from '../../../src/app/runController';
 
 /**
  * A session that emits a short run per question; a question containing "wait" runs until stopped.

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadScriptedModel } from '../../../src/agent/scriptedModel';
+import { loadScriptedModel } from '../../../src/model/scriptedModel';
 
 let folder: string;
 beforeEach(async () => {

@@ -5,7 +5,7 @@ import {
   explainFolderTask,
   MAX_SELECTION_CHARS,
   questionTask,
-} from '../../../src/agent/taskPrompts';
+} from '../../../src/app/taskPrompts';
 
 const ANSWER = 'Return a comprehensive answer, including relevant code snippets and absolute file paths with line numbers.';
 

@@ -12,7 +12,7 @@ import {
   labelOf,
   questionRequest,
   selectionScope,
-} from '../../../src/vscode/runRequests';
+} from '../../../src/app/runRequests';
 
 const roots = ['/work/app'];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompleteOptions, ModelClient } from '../../../src/model/modelClient';
 import type { CompletionResult } from '../../../src/protocol/prompt';
-import { withPrefillProgress } from '../../../src/vscode/prefillProgress';
+import { withPrefillProgress } from '../../../src/app/prefillProgress';
 
 const RESULT: CompletionResult = { text: 'ab', stopReason: 'endOfTurn', promptTokens: 10, evaluatedTokens: 10, completionTokens: 2 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downloadProgressText, modelStatusFromHost, statusBarLook } from '../../../src/vscode/modelStatus';
+import { downloadProgressText, modelStatusFromHost, statusBarLook } from '../../../src/app/modelStatus';
 
 describe('modelStatusFromHost', () => {
   it('follows the model host from not loaded through loading to ready and generating', () => {

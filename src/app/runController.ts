@@ -3,6 +3,7 @@ import type { AgentEvent, RunFinishReason } from '../protocol/agentEvent';
 import type { ConversationMessage } from '../protocol/conversation';
 import type { RunHeader, RunRecord, Scope, Thoroughness } from '../protocol/webview';
 import type { HistoryStore, SavedSession } from './historyStore';
+import { errorMessage } from '../protocol/errorMessage';
 
 /**
  * Runs the user's questions through the agent, one at a time per session, and keeps the live
@@ -145,7 +146,7 @@ export class RunController {
         this.restored = undefined;
       }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.options.log.error(`Could not start the run: ${message}`);
       this.emit({ type: 'notice', level: 'error', message });
       return this.release(active, 'failed');
@@ -161,7 +162,7 @@ export class RunController {
         onEvent: (event) => this.record(active, request, sessionId, event),
       })
       .catch((error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         this.options.log.error(`The run failed: ${message}`);
         this.emit({ type: 'notice', level: 'error', message: `The run failed: ${message}` });
         return undefined;
@@ -271,7 +272,7 @@ export class RunController {
 
   private saveHistory(write: () => Promise<void>): void {
     this.historyWrites = this.historyWrites.then(write).catch((error: unknown) => {
-      this.options.log.error(`Could not save the run history: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log.error(`Could not save the run history: ${errorMessage(error)}`);
     });
   }
 
@@ -280,7 +281,7 @@ export class RunController {
       try {
         listener(event);
       } catch (error) {
-        this.options.log.error(`A listener failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.log.error(`A listener failed: ${errorMessage(error)}`);
       }
     }
   }

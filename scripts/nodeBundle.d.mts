@@ -1,0 +1,4 @@
+import type { BuildOptions } from 'esbuild';
+
+export const NODE_EXTERNALS: string[];
+export const commonJsNodeBundle: BuildOptions;

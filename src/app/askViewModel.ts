@@ -1,0 +1,156 @@
+import type { HostToWebview, ModelStatus, ResolvedLink, RunRecord, Scope, Thoroughness, ViewState } from '../protocol/webview';
+import { resolveReferences } from './fileReferences';
+import { compactEvents, type HistoryStore } from './historyStore';
+import type { ControllerEvent, RunController } from './runController';
+
+/** How many verified references the view keeps (a long session must not grow without bound). */
+const MAX_CACHED_LINKS = 5000;
+
+export interface AskViewModelDependencies {
+  controller: RunController;
+  history: HistoryStore;
+  modelStatus(): ModelStatus;
+  roots(): string[];
+  /** The thoroughness the user last chose, kept across windows. */
+  thoroughness: { load(): Thoroughness | undefined; save(value: Thoroughness): Promise<void> };
+  /** Sends a message to the view; the adapter drops it while no view is ready. */
+  post(message: HostToWebview): void;
+}
+
+/**
+ * What the Ask view shows, kept apart from the editor: the scope and thoroughness of the next
+ * question, a past session opened from history (or the live one), and the references already
+ * verified. The view is a replica rebuilt from `snapshot()`; the controller's events reach it as
+ * messages.
+ */
+export class AskViewModel {
+  /** A past session opened from history; undefined while the live session is shown. */
+  private shown?: { sessionId: string; runs: RunRecord[] };
+  private readonly links = new Map<string, ResolvedLink>();
+  private scopeValue: Scope = { kind: 'workspace' };
+  private thoroughnessValue: Thoroughness;
+
+  constructor(private readonly deps: AskViewModelDependencies) {
+    this.thoroughnessValue = deps.thoroughness.load() ?? 'medium';
+  }
+
+  get scope(): Scope {
+    return this.scopeValue;
+  }
+
+  get thoroughness(): Thoroughness {
+    return this.thoroughnessValue;
+  }
+
+  get showsPastSession(): boolean {
+    return this.shown !== undefined;
+  }
+
+  setScope(scope: Scope): void {
+    this.scopeValue = scope;
+    this.deps.post({ type: 'scope/set', scope });
+  }
+
+  /** The scope and thoroughness of a question the view asked. */
+  noteQuestion(scope: Scope, thoroughness: Thoroughness): void {
+    this.scopeValue = scope;
+    this.thoroughnessValue = thoroughness;
+  }
+
+  async setThoroughness(thoroughness: Thoroughness): Promise<void> {
+    this.thoroughnessValue = thoroughness;
+    await this.deps.thoroughness.save(thoroughness);
+  }
+
+  /** After New Session: the whole workspace, the live (empty) session. */
+  startOver(): void {
+    this.scopeValue = { kind: 'workspace' };
+    this.showLiveSession();
+  }
+
+  /** Shows the live session again (after New Session, or when a run starts). */
+  showLiveSession(): void {
+    this.shown = undefined;
+    this.postSnapshot();
+  }
+
+  showPastSession(sessionId: string, runs: RunRecord[]): void {
+    this.shown = { sessionId, runs };
+    this.postSnapshot();
+  }
+
+  async deleteHistoryEntry(runId: string): Promise<void> {
+    await this.deps.history.delete(runId);
+    if (this.shown) {
+      this.shown.runs = this.shown.runs.filter((run) => run.runId !== runId);
+      if (this.shown.runs.length === 0) this.shown = undefined;
+      this.postSnapshot();
+    } else {
+      this.deps.post({ type: 'history/list', entries: this.deps.history.list() });
+    }
+  }
+
+  /** Verifies the references the view found in reports, relative to the folders the shown runs worked in. */
+  async verifyLinks(refs: Parameters<typeof resolveReferences>[0]): Promise<void> {
+    const links = await resolveReferences(refs, { roots: this.deps.roots(), bases: this.runFolders() });
+    for (const [text, link] of Object.entries(links)) this.links.set(text, link);
+    while (this.links.size > MAX_CACHED_LINKS) this.links.delete(this.links.keys().next().value!);
+    this.deps.post({ type: 'links/resolved', links });
+  }
+
+  /** The runs on screen: the past session's, or the live session's. */
+  displayedRuns(): readonly RunRecord[] {
+    return this.shown?.runs ?? this.deps.controller.runs;
+  }
+
+  onControllerEvent(event: ControllerEvent): void {
+    switch (event.type) {
+      case 'run/created':
+        if (this.shown) this.showLiveSession();
+        else this.deps.post({ type: 'run/created', run: event.run });
+        return;
+      case 'run/event':
+        if (!this.shown) this.deps.post({ type: 'run/event', runId: event.runId, sessionId: event.sessionId, event: event.event });
+        return;
+      case 'run/ended':
+        this.deps.post({ type: 'history/list', entries: this.deps.history.list() });
+        return;
+      case 'session/changed':
+        this.links.clear();
+        if (!this.shown) this.postSnapshot();
+        return;
+      case 'notice':
+        this.deps.post({ type: 'ui/notice', level: event.level, message: event.message });
+        return;
+      case 'running':
+        return;
+    }
+  }
+
+  snapshot(): ViewState {
+    const { controller } = this.deps;
+    const activeRunId = this.shown ? undefined : controller.activeRunId;
+    return {
+      sessionId: this.shown?.sessionId ?? controller.sessionId,
+      roots: this.deps.roots(),
+      runs: this.displayedRuns().map((run) => ({ ...run, events: compactEvents(run.events) })),
+      ...(activeRunId ? { activeRunId } : {}),
+      history: this.deps.history.list(),
+      model: this.deps.modelStatus(),
+      scope: this.scopeValue,
+      thoroughness: this.thoroughnessValue,
+      links: Object.fromEntries(this.links),
+      ...(this.shown ? { pastSession: true } : {}),
+    };
+  }
+
+  postSnapshot(): void {
+    this.deps.post({ type: 'state/snapshot', state: this.snapshot() });
+  }
+
+  /** The working folders of the shown runs: relative references in them are relative to these. */
+  private runFolders(): string[] {
+    const folders = this.displayedRuns().flatMap((run) => run.events.flatMap((event) => (event.type === 'run/started' ? [event.cwd] : [])));
+    return [...new Set(folders)];
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { AskViewModel } from '../../../src/app/askViewModel';
+import type { HistoryStore } from '../../../src/app/historyStore';
+import type { ControllerEvent, RunController } from '../../../src/app/runController';
+import type { HostToWebview, RunRecord, Thoroughness } from '../../../src/protocol/webview';
+
+/** The Ask view's state, driven without an editor: a fake controller and history, the messages it posts. */
+function setup(stored?: Thoroughness) {
+  const posted: HostToWebview[] = [];
+  const saved: Thoroughness[] = [];
+  const liveRuns: RunRecord[] = [];
+  const pastRun: RunRecord = { runId: 'old', sessionId: 'past', question: 'Old question', scope: { kind: 'workspace' }, thoroughness: 'quick', createdAt: 1, events: [] };
+  const deleted: string[] = [];
+  const controller = { sessionId: 'live', activeRunId: undefined, runs: liveRuns } as unknown as RunController;
+  const history = {
+    list: () => [],
+    delete: async (runId: string) => void deleted.push(runId),
+  } as unknown as HistoryStore;
+  const model = new AskViewModel({
+    controller,
+    history,
+    modelStatus: () => ({ state: 'ready', modelName: 'LocoOperator-4B', backend: 'CPU' }) as never,
+    roots: () => ['/w'],
+    thoroughness: { load: () => stored, save: async (value) => void saved.push(value) },
+    post: (message) => posted.push(message),
+  });
+  return { model, posted, saved, pastRun, deleted };
+}
+
+const liveEvent: ControllerEvent = {
+  type: 'run/event',
+  runId: 'r1',
+  sessionId: 'live',
+  event: { type: 'turn/started', runId: 'r1', seq: 1, turn: 1 },
+};
+
+describe('AskViewModel', () => {
+  it('starts from the stored thoroughness and saves a new one', async () => {
+    const { model, saved } = setup('veryThorough');
+    expect(model.thoroughness).toBe('veryThorough');
+    await model.setThoroughness('quick');
+    expect(model.thoroughness).toBe('quick');
+    expect(saved).toEqual(['quick']);
+    expect(setup().model.thoroughness).toBe('medium');
+  });
+
+  it('streams the live session, and stops streaming into a past session opened from history', () => {
+    const { model, posted, pastRun } = setup();
+    model.onControllerEvent(liveEvent);
+    expect(posted.map((message) => message.type)).toEqual(['run/event']);
+    model.showPastSession('past', [pastRun]);
+    expect(posted.at(-1)).toMatchObject({ type: 'state/snapshot', state: { sessionId: 'past', pastSession: true, runs: [{ runId: 'old' }] } });
+    posted.length = 0;
+    model.onControllerEvent(liveEvent);
+    expect(posted).toEqual([]);
+    // A new run brings the live session back.
+    model.onControllerEvent({ type: 'run/created', run: { runId: 'r2', sessionId: 'live', question: 'Q', scope: { kind: 'workspace' }, thoroughness: 'medium', createdAt: 2 } });
+    expect(posted).toEqual([expect.objectContaining({ type: 'state/snapshot', state: expect.objectContaining({ sessionId: 'live' }) })]);
+    expect(model.showsPastSession).toBe(false);
+  });
+
+  it('goes back to the live session when the last run of a past session is deleted', async () => {
+    const { model, posted, pastRun, deleted } = setup();
+    model.showPastSession('past', [pastRun]);
+    await model.deleteHistoryEntry('old');
+    expect(deleted).toEqual(['old']);
+    expect(model.showsPastSession).toBe(false);
+    expect(posted.at(-1)).toMatchObject({ type: 'state/snapshot', state: { sessionId: 'live' } });
+  });
+
+  it('after New Session asks about the whole workspace again', () => {
+    const { model, posted } = setup();
+    model.setScope({ kind: 'folder', path: '/w/src', label: 'src' });
+    expect(posted.at(-1)).toEqual({ type: 'scope/set', scope: { kind: 'folder', path: '/w/src', label: 'src' } });
+    model.startOver();
+    expect(model.scope).toEqual({ kind: 'workspace' });
+    expect(posted.at(-1)).toMatchObject({ type: 'state/snapshot', state: { scope: { kind: 'workspace' } } });
+  });
+});
