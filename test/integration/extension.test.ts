@@ -153,7 +153,8 @@ describe('LocoOperator in VS Code', function () {
     assert.deepEqual(run.scope, { kind: 'selection', path: document.uri.fsPath, label: 'src/server/routes.py:10-12', startLine: 10, endLine: 12 });
     const started = run.events[0];
     assert.ok(started?.type === 'run/started');
-    assert.match(started.task, /^What does this return\?/);
+    // Framed as the training data framed its tasks, the question first after the codebase line.
+    assert.match(started.task, /^TASK:\nAnalyze the \S+ codebase at `[^`]+`\.\nWhat does this return\?\n/);
     assert.ok(started.task.includes('def list_tasks():'), started.task);
     assert.ok(!started.task.includes('@bp.post'), 'only the selected lines are quoted');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
