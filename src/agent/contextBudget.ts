@@ -22,7 +22,13 @@ function estimateConversationTokens(messages: readonly ConversationMessage[]): n
   return messages.reduce((sum, message) => sum + estimateTokens(message.content) + estimateTokens(message.reminder ?? '') + MESSAGE_OVERHEAD_TOKENS, 0);
 }
 
-/** Caps one tool output to a token budget, saying so to the model. */
+/**
+ * Caps one tool output to a token budget, saying so to the model: the one generic "too long for
+ * the model" cap, applied by the loop to every result, because only the loop knows the window.
+ * Tools keep only the limits of their trained contract (Read's 2000-line window, Grep's and
+ * Glob's result counts, Bash's 30000 characters), whose notes the model learned, and bounds on
+ * what they collect in memory; neither defineTool nor a tool caps for the window.
+ */
 export function capToolOutput(output: string, maxTokens: number): { output: string; truncated: boolean } {
   const maxChars = maxTokens * CHARS_PER_TOKEN;
   if (output.length <= maxChars) return { output, truncated: false };

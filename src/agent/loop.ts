@@ -4,6 +4,7 @@ import type { ConversationMessage } from '../protocol/conversation';
 import { SamplingOptions, type CompletionResult } from '../protocol/prompt';
 import { toolUseError, type SubAgentRequest, type SubAgentResult, type Tool, type ToolContext, type ToolResult } from '../tools/defineTool';
 import { resolveToolCall, type ResolvedToolCall } from '../tools/inventedNames';
+import { toolSummaries } from '../tools/toolDescriptions';
 import type { ChatModel } from '../protocol/chatModel';
 import { capToolOutput, compactToFit } from './contextBudget';
 import type { EventSink } from './events';
@@ -254,9 +255,8 @@ export function openingMessages(
   question: string,
 ): ConversationMessage[] {
   const env = { cwd: options.cwd, platform: process.platform, shell: shellName(process.env.SHELL), ...options.env };
-  const tools = [...options.tools.values()].map((tool) => ({ name: tool.name, parameters: Object.keys(tool.parameters.shape) }));
   return [
-    { role: 'system', content: systemPrompt(env, options.systemPromptVariant, tools) },
+    { role: 'system', content: systemPrompt(env, options.systemPromptVariant, toolSummaries(options.tools.values())) },
     { role: 'user', content: question },
   ];
 }

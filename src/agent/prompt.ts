@@ -1,5 +1,6 @@
 import type { ConversationMessage } from '../protocol/conversation';
 import type { PromptPart } from '../protocol/prompt';
+import { firstSentence, parameterNames, type ToolSummary } from '../tools/toolDescriptions';
 
 const IM_START = '<|im_start|>';
 const IM_END = '<|im_end|>';
@@ -60,22 +61,22 @@ const TRAINED_SYSTEM_PROMPT =
 
 /**
  * Which system prompt a run uses: `trained` (the default) is the training data's own; `toolList`
- * adds a line naming the tools and their arguments, kept only to be compared against it in an
- * evaluation with the real weights.
+ * adds a line per tool (its name, its parameters and its description's first sentence, all from
+ * toolSummaries), kept only to be compared against it in an evaluation with the real weights.
  */
 export type SystemPromptVariant = 'trained' | 'toolList';
 
-export interface ToolSignature {
-  name: string;
-  parameters: readonly string[];
-}
-
-export function systemPrompt(env: EnvironmentInfo, variant: SystemPromptVariant = 'trained', tools: readonly ToolSignature[] = []): string {
+export function systemPrompt(env: EnvironmentInfo, variant: SystemPromptVariant = 'trained', tools: readonly ToolSummary[] = []): string {
   const toolList =
     variant === 'toolList' && tools.length > 0
-      ? `\n\nTools: ${tools.map((tool) => `${tool.name} (${tool.parameters.join(', ')})`).join(', ')}. Call one with <tool_call>\n{"name": "Read", "arguments": {"file_path": "/abs/path"}}\n</tool_call>.`
+      ? `\n\nTools:\n${tools.map(toolListLine).join('\n')}\nCall one with <tool_call>\n{"name": "Read", "arguments": {"file_path": "/abs/path"}}\n</tool_call>.`
       : '';
   return `${TRAINED_SYSTEM_PROMPT}${toolList}\n\nENV: Working directory is ${env.cwd} (${osName(env.platform)}, ${env.shell}).`;
+}
+
+/** One tool in the `toolList` variant: `- Read (file_path, offset, limit): Reads a text file of the workspace.` */
+function toolListLine(tool: ToolSummary): string {
+  return `- ${tool.name} (${parameterNames(tool).join(', ')}): ${firstSentence(tool.description)}`;
 }
 
 /** Operating systems named as in the training data's ENV line. */

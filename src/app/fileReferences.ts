@@ -1,8 +1,9 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { FileReference } from '../protocol/fileReference';
 import type { ResolvedLink, ResolvedLinks, UnverifiedReason } from '../protocol/webview';
+import { isInside, isInsideRoots, nearestRealPath, type NearestRealPath } from '../tools/support/workspacePaths';
 
 /**
  * Checks file references from model and tool text against the workspace before the view links
@@ -102,12 +103,8 @@ export async function resolveOpenTarget(filePath: string, roots: readonly string
  */
 export async function confinedRealPath(target: string, roots: readonly string[]): Promise<string | null> {
   if (!path.isAbsolute(target)) return null;
-  return realPathInside(path.resolve(target), await confinementOf(roots)).catch(() => null);
-}
-
-export function isInside(candidate: string, root: string): boolean {
-  const relative = path.relative(root, candidate);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  const landed = await realPathInside(path.resolve(target), await confinementOf(roots));
+  return landed?.exists ? landed.real : null;
 }
 
 async function resolveOne(
@@ -144,8 +141,10 @@ function missReason(misses: readonly FileFacts['why'][]): UnverifiedReason {
 
 async function inspect(candidate: string, confinement: Confinement, countLines = true): Promise<FileFacts> {
   try {
-    const real = await realPathInside(candidate, confinement);
-    if (real === null) return { real: null, why: 'outsideWorkspace' };
+    const landed = await realPathInside(candidate, confinement);
+    if (landed === null) return { real: null, why: 'outsideWorkspace' };
+    if (!landed.exists) return { real: null, why: 'notFound' };
+    const real = landed.real;
     const info = await stat(real);
     if (!info.isFile()) return { real: null, why: 'notAFile' };
     if (!countLines || info.size > MAX_BYTES_FOR_LINE_CHECK) return { real };
@@ -163,11 +162,12 @@ function lineCountOf(content: Buffer): number {
   return content[content.length - 1] === 10 ? newlines : newlines + 1;
 }
 
-async function realPathInside(candidate: string, { roots, realRoots }: Confinement): Promise<string | null> {
+/** Where `candidate` lands when it is inside a workspace folder both as written and resolved; null when it is outside. */
+async function realPathInside(candidate: string, { roots, realRoots }: Confinement): Promise<NearestRealPath | null> {
   if (isNetworkPath(candidate) && !roots.some(isNetworkPath)) return null;
-  if (![...roots, ...realRoots].some((root) => isInside(candidate, root))) return null;
-  const real = await realpath(candidate);
-  return realRoots.some((root) => isInside(real, root)) ? real : null;
+  if (!isInsideRoots(candidate, [...roots, ...realRoots])) return null;
+  const landed = await nearestRealPath(candidate);
+  return isInsideRoots(landed.real, realRoots) ? landed : null;
 }
 
 /** A UNC or device path (\\server\share, \\?\C:\, //server/share). */
@@ -176,6 +176,6 @@ function isNetworkPath(candidate: string): boolean {
 }
 
 async function confinementOf(roots: readonly string[]): Promise<Confinement> {
-  const resolved = await Promise.all(roots.map((root) => realpath(root).catch(() => null)));
-  return { roots, realRoots: resolved.filter((root): root is string => root !== null) };
+  const resolved = await Promise.all(roots.map(nearestRealPath));
+  return { roots, realRoots: resolved.filter((root) => root.exists).map((root) => root.real) };
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { askAboutSelectionTask, explainFileTask, explainFolderTask, questionTask } from './taskPrompts';
 import type { Scope, Thoroughness } from '../protocol/webview';
-import { confinedRealPath, isInside } from './fileReferences';
+import { confinedRealPath } from './fileReferences';
+import { isInside } from '../tools/support/workspacePaths';
 import type { RunRequest } from './runController';
 
 /**

@@ -33,7 +33,7 @@ export interface SubAgentResult {
 export type ToolOutcome = 'done' | 'error' | 'refused';
 
 export interface ToolResult {
-  /** The exact text the model sees. */
+  /** The exact text the model sees, within the tool's contract; the loop cuts it to the window if it must (contextBudget.ts). */
   output: string;
   /** One line for the UI card, e.g. `Read src/app.py:10-60`. */
   title: string;
@@ -46,6 +46,7 @@ export type ToolExecuteResult = Omit<ToolResult, 'status'> & { status?: ToolOutc
 
 export interface Tool {
   readonly name: string;
+  /** What the tool does, for the model and for other agents: every surface reads it through toolSummaries (toolDescriptions.ts). */
   readonly description: string;
   /** The arguments the model may pass: the one schema every surface that describes the tool reads. */
   readonly parameters: z.ZodObject<z.ZodRawShape>;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AskViewProvider } from './askViewProvider';
 import type { RunController, StartResult } from '../app/runController';
 import { explainRequest, fileScope, folderScope, questionRequest, selectionScope } from '../app/runRequests';
-import { isInside } from '../app/fileReferences';
+import { isInside } from '../tools/support/workspacePaths';
 import { workspaceRoots } from './workspaceRoots';
 
 export interface CommandDependencies {

@@ -1,27 +1,12 @@
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { isInsideRoots } from '../support/workspacePaths';
+import { isInsideRoots, nearestRealPathSync } from '../support/workspacePaths';
 import { MAX_FILE_READ_BYTES } from './limits';
 import { Refusal } from './refusal';
 
-/**
- * Resolves `target` the way the kernel would (following every symlink that exists), so a link
- * that points out of the workspace is judged by where it lands. Missing tails are kept as
- * written below the deepest existing ancestor.
- */
+/** Where `target` lands with every existing symlink followed (see nearestRealPathSync): what confinement judges. */
 export function resolveReal(target: string): string {
-  let existing = path.resolve(target);
-  const missing: string[] = [];
-  for (;;) {
-    try {
-      return path.join(realpathSync.native(existing), ...missing.reverse());
-    } catch {
-      const parent = path.dirname(existing);
-      if (parent === existing) return path.join(existing, ...missing.reverse());
-      missing.push(path.basename(existing));
-      existing = parent;
-    }
-  }
+  return nearestRealPathSync(target).real;
 }
 
 /**
@@ -53,11 +38,5 @@ export function confinePath(argument: string, cwd: string, roots: readonly strin
 
 /** The workspace roots as real paths, for comparison with resolved arguments. */
 export function realRoots(roots: readonly string[]): string[] {
-  return roots.map((root) => {
-    try {
-      return realpathSync.native(root);
-    } catch {
-      return path.resolve(root);
-    }
-  });
+  return roots.map(resolveReal);
 }

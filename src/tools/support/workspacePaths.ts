@@ -1,6 +1,14 @@
+import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ToolFailure, toolUseError, type ToolContext } from '../defineTool';
+
+/**
+ * Path confinement has one home: every caller that asks "is this path inside the workspace" (the
+ * tools, the Bash gate and the shell's guard, file references and `file/open`) asks here, so that
+ * the answer cannot drift between them (it did: a folder named `..cache` was readable by the tools
+ * but its links were refused in the view).
+ */
 
 export interface WorkspacePath {
   /** Absolute and normalised, as the model named it (symlinks kept): what messages show. */
@@ -23,7 +31,7 @@ export async function resolveWorkspacePath(given: string, ctx: Pick<ToolContext,
     );
   }
   const absolute = path.resolve(ctx.cwd, given);
-  const { real, exists } = await realpathOfNearest(absolute);
+  const { real, exists } = await nearestRealPath(absolute);
   if (!isInsideRoots(real, ctx.roots)) {
     throw new ToolFailure(
       toolUseError(`Access denied: ${absolute} is outside the workspace. Only paths inside ${ctx.roots.join(', ')} can be read.`),
@@ -33,11 +41,14 @@ export async function resolveWorkspacePath(given: string, ctx: Pick<ToolContext,
   return { absolute, real, exists };
 }
 
-export function isInsideRoots(realPath: string, roots: readonly string[]): boolean {
-  return roots.some((root) => {
-    const relative = path.relative(root, realPath);
-    return relative === '' || (!climbsOut(relative) && !path.isAbsolute(relative));
-  });
+/** True when `candidate` is `root` or lies below it. Compares paths as given: resolve symlinks first where a link could lead out. */
+export function isInside(candidate: string, root: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === '' || (!climbsOut(relative) && !path.isAbsolute(relative));
+}
+
+export function isInsideRoots(candidate: string, roots: readonly string[]): boolean {
+  return roots.some((root) => isInside(candidate, root));
 }
 
 /** How a path appears to the model and in UI titles: relative to the working directory unless that would climb out of it. */
@@ -53,19 +64,52 @@ function climbsOut(relative: string): boolean {
   return relative === '..' || relative.startsWith(`..${path.sep}`);
 }
 
-async function realpathOfNearest(absolute: string): Promise<{ real: string; exists: boolean }> {
-  const missing: string[] = [];
-  let current = absolute;
-  for (;;) {
-    try {
-      const real = await realpath(current);
-      return { real: path.join(real, ...missing.reverse()), exists: missing.length === 0 };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const parent = path.dirname(current);
-      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === current) throw error;
-      missing.push(path.basename(current));
-      current = parent;
-    }
+export interface NearestRealPath {
+  /** Symlinks resolved as the kernel would, with the missing tail kept as written below the deepest existing ancestor. */
+  real: string;
+  /** Whether the whole path resolved (not only an ancestor). */
+  exists: boolean;
+}
+
+/**
+ * The real path of `absolute`, judged by where it lands: a link that points out of the workspace
+ * resolves to its target. A path that does not resolve is judged through its nearest ancestor
+ * that does, so a missing file in the workspace can be answered "does not exist" while a missing
+ * file under a link out is still outside. Never throws: what cannot be resolved (missing, a link
+ * loop, a folder without search permission) cannot be opened either.
+ */
+export async function nearestRealPath(absolute: string): Promise<NearestRealPath> {
+  for (const step of ancestorsOf(absolute)) {
+    const real = await realpath(step.existing).catch(() => undefined);
+    if (real !== undefined) return landed(real, step.missing);
   }
+  return { real: absolute, exists: false };
+}
+
+/** nearestRealPath for callers that cannot wait: the Bash gate judges a command line synchronously. */
+export function nearestRealPathSync(absolute: string): NearestRealPath {
+  for (const step of ancestorsOf(absolute)) {
+    let real: string;
+    try {
+      real = realpathSync.native(step.existing);
+    } catch {
+      continue;
+    }
+    return landed(real, step.missing);
+  }
+  return { real: absolute, exists: false };
+}
+
+/** `absolute` itself, then each ancestor up to the file-system root, with the names below it. */
+function* ancestorsOf(absolute: string): Generator<{ existing: string; missing: readonly string[] }> {
+  const missing: string[] = [];
+  for (let existing = path.resolve(absolute); ; existing = path.dirname(existing)) {
+    yield { existing, missing: [...missing].reverse() };
+    if (path.dirname(existing) === existing) return;
+    missing.push(path.basename(existing));
+  }
+}
+
+function landed(real: string, missing: readonly string[]): NearestRealPath {
+  return { real: path.join(real, ...missing), exists: missing.length === 0 };
 }

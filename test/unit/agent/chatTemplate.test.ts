@@ -6,6 +6,8 @@ import { readGgufHeader } from '../../../src/model/gguf';
 import { renderPrompt, shellName, systemPrompt } from '../../../src/agent/prompt';
 import { promptText } from '../../../src/protocol/prompt';
 import type { ConversationMessage } from '../../../src/protocol/conversation';
+import { readTool } from '../../../src/tools/read';
+import { toolSummaries } from '../../../src/tools/toolDescriptions';
 
 const template = new Template(
   readFileSync(join(__dirname, '../../fixtures/chat-template/qwen3-4b-instruct-2507.jinja'), 'utf8'),
@@ -108,10 +110,10 @@ describe('prompt parts', () => {
   });
 
   it('adds a tool list only in the variant kept for evaluation', () => {
-    const tools = [{ name: 'Read', parameters: ['file_path', 'offset', 'limit'] }];
+    const tools = toolSummaries([readTool]);
     expect(systemPrompt({ cwd: '/p', platform: 'linux', shell: 'bash' }, 'trained', tools)).not.toContain('Tools:');
     const listed = systemPrompt({ cwd: '/p', platform: 'linux', shell: 'bash' }, 'toolList', tools);
-    expect(listed).toContain('Tools: Read (file_path, offset, limit).');
+    expect(listed).toContain('Tools:\n- Read (file_path, offset, limit): Reads a text file of the workspace.\nCall one with');
     expect(listed.endsWith('ENV: Working directory is /p (Linux, bash).')).toBe(true);
   });
 
