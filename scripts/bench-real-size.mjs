@@ -19,21 +19,8 @@ import { importTypeScript, projectRoot } from './importTypeScript.mjs';
 
 const hostScript = path.join(projectRoot, 'dist', 'model-host.mjs');
 const PROMPTS = (process.env.BENCH_PROMPTS ?? '512,2048,8192').split(',').map(Number);
-const THREADS = Number(process.env.BENCH_THREADS ?? physicalCores());
 const DECODE_TOKENS = 64;
 const log = (line) => process.stderr.write(`[bench:real-size] ${line}\n`);
-
-/** Physical cores: llama.cpp gains nothing from hyper-threads (the product's default, too). */
-function physicalCores() {
-  try {
-    const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-    const cores = new Set(cpuinfo.split('\n\n').map((block) => `${/physical id\s*:\s*(\d+)/.exec(block)?.[1]}-${/core id\s*:\s*(\d+)/.exec(block)?.[1]}`));
-    if (cores.size > 0 && !cores.has('undefined-undefined')) return cores.size;
-  } catch {
-    // not Linux
-  }
-  return os.availableParallelism();
-}
 
 /** llama-bench's prefill (pp) and decode (tg) speeds, every micro-batch size tried; the best is the yardstick. */
 function llamaBench(bin, model) {
@@ -73,8 +60,9 @@ const live = () => new AbortController().signal;
 async function main() {
   if (!existsSync(hostScript)) throw new Error('dist/model-host.mjs is missing: run `npm run build` first.');
   const bin = ensureLlamaCpp();
-  const { createModelClient, sameShapeModelFile, filler } = await importTypeScript('realSize', [
+  const { createModelClient, physicalCores, sameShapeModelFile, filler } = await importTypeScript('realSize', [
     "export { createModelClient } from './src/model/modelClient';",
+    "export { physicalCores } from './src/model/cpuCores';",
     "export { sameShapeModelFile } from './test/fakes/sameShapeGguf';",
     "export { filler } from './test/engine/support';",
   ]);

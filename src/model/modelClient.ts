@@ -11,6 +11,7 @@ import {
 } from '../protocol/modelHost';
 import { CompletionRequest, type CompletionResult } from '../protocol/prompt';
 import { validateModelFile } from './modelFile';
+import { physicalCores } from './cpuCores';
 
 export interface ModelClientOptions {
   modelPath: string;
@@ -74,10 +75,6 @@ export const DEFAULT_MAX_CONTEXT = 16_384;
 const DEFAULT_IDLE_UNLOAD_MS = 10 * 60_000;
 const STDERR_LINES_KEPT = 20;
 
-/** llama.cpp runs best on physical cores; leave one logical core for everything else. */
-export function defaultThreads(): number {
-  return Math.max(1, Math.min(availableParallelism() - 1, 8));
-}
 
 interface Pending {
   resolve(message: ModelToHost): void;
@@ -96,7 +93,7 @@ interface Host {
 }
 
 export function createModelClient(options: ModelClientOptions): ModelClient {
-  const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), availableParallelism()));
+  const threads = Math.max(1, Math.min(options.threads ?? physicalCores(), availableParallelism()));
   const hostScript = options.hostScript ?? path.join(__dirname, 'model-host.mjs');
   const idleUnloadMs = options.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MS;
   let current: ModelHostStatus = { state: 'stopped', modelPath: options.modelPath, threads };
