@@ -22,7 +22,7 @@ const targets = [
   { entryPoints: ['src/agentRuntime.ts'], outfile: 'dist/agentRuntime.js', ...nodeCommon },
   // The Bash tool's gate and simulated shell run in a worker thread, off the host's event loop;
   // the agent runtime and the CLI start it from beside themselves in dist/.
-  { entryPoints: ['src/tools/bash/worker.ts'], outfile: 'dist/bashWorker.js', ...nodeCommon },
+  { entryPoints: ['src/tools/bash/worker/main.ts'], outfile: 'dist/bashWorker.js', ...nodeCommon },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', ...nodeCommon },
   {
     entryPoints: ['src/model/host/main.ts'],

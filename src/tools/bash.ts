@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineTool, type Tool } from './defineTool';
-import { ALLOWED_COMMANDS } from './bash/gate';
+import { ALLOWED_COMMANDS } from './bash/gate/commandLine';
 import { realRoots, resolveReal } from './bash/paths';
-import { BashWorkerPool, defaultWorkerScript } from './bash/workerPool';
+import { BashWorkerPool, defaultWorkerScript } from './bash/worker/pool';
 import { isInsideRoots } from './support/workspacePaths';
 
 const DEFAULT_TIMEOUT_MS = 120_000;

@@ -17,7 +17,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   const dir = path.join(ROOT, 'node_modules', '.cache', 'locooperator-bash-worker', String(process.pid));
   await mkdir(dir, { recursive: true });
   const outfile = path.join(dir, 'bashWorker.js');
-  await esbuild.build({ ...commonJsNodeBundle, entryPoints: [path.join(ROOT, 'src/tools/bash/worker.ts')], outfile });
+  await esbuild.build({ ...commonJsNodeBundle, entryPoints: [path.join(ROOT, 'src/tools/bash/worker/main.ts')], outfile });
   process.env.LOCOOPERATOR_BASH_WORKER = outfile;
   return () => rm(dir, { recursive: true, force: true });
 }

@@ -40,6 +40,47 @@ function violations(files: string[], allowed: (file: string, specifier: string, 
   );
 }
 
+/** Which of `files` a relative specifier names (`./x` is x.ts, x.tsx or x/index.ts), if any. */
+function resolveRelative(file: string, specifier: string, files: ReadonlySet<string>): string | undefined {
+  const base = relative(root, resolve(root, dirname(file), specifier));
+  return [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`].find((candidate) => files.has(candidate));
+}
+
+/**
+ * Every import cycle among `files`, each written `a -> b -> a`, found by a depth-first walk of
+ * their relative imports (type-only imports too: a cycle of types is still two modules that
+ * cannot be understood one without the other).
+ */
+function importCycles(files: string[], read: (file: string) => string = (file) => readFileSync(join(root, file), 'utf8')): string[] {
+  const known = new Set(files);
+  const edges = new Map(
+    files.map((file) => [
+      file,
+      importsOf(read(file))
+        .filter((specifier) => specifier.startsWith('.'))
+        .map((specifier) => resolveRelative(file, specifier, known))
+        .filter((target): target is string => target !== undefined),
+    ]),
+  );
+  const cycles: string[] = [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (file: string): void => {
+    const at = path.indexOf(file);
+    if (at !== -1) {
+      cycles.push([...path.slice(at), file].join(' -> '));
+      return;
+    }
+    if (done.has(file)) return;
+    path.push(file);
+    for (const target of edges.get(file) ?? []) visit(target);
+    path.pop();
+    done.add(file);
+  };
+  for (const file of files) visit(file);
+  return cycles;
+}
+
 describe('import boundaries', () => {
   const src = sourceFiles('src');
 
@@ -48,6 +89,22 @@ describe('import boundaries', () => {
       ['a', 'b', './c', 'f', 'd', 'e'],
     );
     expect(src.length).toBeGreaterThan(10);
+  });
+
+  it('has no import cycles in src', () => {
+    expect(importCycles(src)).toEqual([]);
+  });
+
+  it('reports an import cycle with its path', () => {
+    const fake: Record<string, string> = {
+      'src/tools/bash/gate/a.ts': "import { b } from './b';",
+      'src/tools/bash/gate/b.ts': "import type { C } from '../shell/c';",
+      'src/tools/bash/shell/c.ts': "import { a } from '../gate/a';",
+    };
+    const files = Object.keys(fake);
+    expect(importCycles(files, (file) => fake[file]!)).toEqual([
+      'src/tools/bash/gate/a.ts -> src/tools/bash/gate/b.ts -> src/tools/bash/shell/c.ts -> src/tools/bash/gate/a.ts',
+    ]);
   });
 
   it('only src/vscode and src/extension.ts import vscode', () => {

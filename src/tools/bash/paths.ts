@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { isInsideRoots, nearestRealPathSync } from '../support/workspacePaths';
 import { MAX_FILE_READ_BYTES } from './limits';
-import { Refusal } from './refusal';
+import { Refusal } from './gate/refusal';
 
 /** Where `target` lands with every existing symlink followed (see nearestRealPathSync): what confinement judges. */
 export function resolveReal(target: string): string {

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, realpath, rm, symlink, truncate, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followsLinks, grepToRipgrep } from '../../../src/tools/bash/grepTranslation';
+import { followsLinks, grepToRipgrep } from '../../../src/tools/bash/shell/grepTranslation';
 import { runBash } from './workspace';
 
 /**

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'just-bash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCommand } from '../../../src/tools/bash/gate';
-import { globMatches } from '../../../src/tools/bash/globs';
-import { expandWord } from '../../../src/tools/bash/words';
+import { checkCommand } from '../../../src/tools/bash/gate/commandLine';
+import { globMatches } from '../../../src/tools/bash/gate/globs';
+import { expandWord } from '../../../src/tools/bash/gate/words';
 
 describe('the Bash gate', () => {
   let root: string;
@@ -53,6 +53,8 @@ describe('the Bash gate', () => {
     'git ls-files -m -o --exclude-standard',
     'git rev-parse --abbrev-ref HEAD',
     'git branch -vv -a',
+    // Optional values: attached only, never the next word.
+    'git diff -M50% --stat=80 --color-moved HEAD~1 -- src',
     'ls 2>/dev/null',
     'grep -rn foo . 2>&1 | head',
     'cd src && ls && cd .. && pwd',

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, symlink, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gitEnvironment, runGit } from '../../../src/tools/bash/gitProcess';
+import { gitEnvironment, runGit } from '../../../src/tools/bash/git/gitProcess';
 import { git, gitAvailable, makeRepo } from './gitFixtures';
 import { hashTree, runBash } from './workspace';
 

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execute } from '../../../src/tools/bash/executor';
+import { execute } from '../../../src/tools/bash/shell/executor';
 import { hashTree, makeHostileWorkspace, runBash, type HostileWorkspace } from './workspace';
 
 /** Command lines a prompt injection could ask for; every one must be refused by the gate. */

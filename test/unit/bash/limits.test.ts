@@ -3,7 +3,7 @@ import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_OUTPUT_CHARS } from '../../../src/tools/bash/output';
+import { MAX_OUTPUT_CHARS } from '../../../src/tools/bash/worker/output';
 import { runBash } from './workspace';
 
 describe('Bash tool bounds: huge files, FIFOs, timeouts, cancellation', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { translatePattern } from '../../../src/tools/bash/grepTranslation';
-import { capOutput, formatOutput, MAX_OUTPUT_CHARS } from '../../../src/tools/bash/output';
+import { translatePattern } from '../../../src/tools/bash/shell/grepTranslation';
+import { capOutput, formatOutput, MAX_OUTPUT_CHARS } from '../../../src/tools/bash/worker/output';
 
 describe('Bash output text', () => {
   it('drops leading blank lines and trailing whitespace, keeps leading spaces, then adds stderr', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBashTool } from '../../../src/tools/bash';
-import { BashWorkerPool } from '../../../src/tools/bash/workerPool';
+import { BashWorkerPool } from '../../../src/tools/bash/worker/pool';
 import { runBash } from './workspace';
 
 /**

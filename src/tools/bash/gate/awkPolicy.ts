@@ -1,4 +1,5 @@
-import { parseOptions } from './options';
+import type { CommandUse } from './commandUse';
+import { optionValues, parseOptions } from './options';
 import { Refusal } from './refusal';
 
 /**
@@ -9,7 +10,7 @@ import { Refusal } from './refusal';
  * awk reads it (strings, regex literals, comments), so no spelling of those hides in a string
  * and none is assembled from pieces: awk has no way to call a function named by a string.
  */
-export function awkChecker(args: readonly string[]): { paths: string[] } {
+export function awkChecker(args: readonly string[]): CommandUse {
   const parsed = parseOptions('awk', args, {
     shortValue: 'Fv',
     stopAtOperand: true,
@@ -18,8 +19,8 @@ export function awkChecker(args: readonly string[]): { paths: string[] } {
       '--file': 'program files are not supported here; write the program inline',
     },
   });
-  for (const { name, value } of parsed.values) {
-    if (name === '-v' && !ASSIGNMENT.test(value)) throw new Refusal(`awk -v needs NAME=VALUE, not ${value}`);
+  for (const value of optionValues(parsed, '-v')) {
+    if (!ASSIGNMENT.test(value)) throw new Refusal(`awk -v needs NAME=VALUE, not ${value}`);
   }
   const [program, ...operands] = parsed.operands;
   if (program === undefined) throw new Refusal("awk needs a program, e.g. awk '{print $1}' FILE");

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { parse, type CommandNode, type ScriptNode, type SimpleCommandNode, type WordNode } from 'just-bash';
 import { COMMAND_CHECKS, commandCheck, KNOWN_REFUSALS } from './commandPolicy';
-import { CONTENT_READERS } from './limits';
+import { CONTENT_READERS } from '../limits';
 import { expandGlob } from './globs';
-import { confinePath, resolveReal } from './paths';
+import { confinePath, resolveReal } from '../paths';
 import { Refusal } from './refusal';
 import { expandWord, type ExpandedWord, type WordScope } from './words';
-import { errorMessage } from '../../protocol/errorMessage';
+import { errorMessage } from '../../../protocol/errorMessage';
 
 export type GateVerdict =
   | { allowed: true; script: ScriptNode; lastCommand: string }

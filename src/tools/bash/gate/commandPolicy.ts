@@ -1,19 +1,11 @@
 import { awkChecker } from './awkPolicy';
+import { COMMAND_OPTIONS, runsPrograms, writesFiles } from './commandOptions';
+import type { Checker, CommandUse } from './commandUse';
 import { checkGitArgs } from './gitPolicy';
 import { jqChecker } from './jqPolicy';
-import { type OptionSpec, parseOptions, pathOptionValues } from './options';
+import { hasOption, optionValues, type OptionSpec, parseOptions, pathOptionValues } from './options';
 import { Refusal } from './refusal';
 import { sedChecker } from './sedPolicy';
-
-/** What the gate needs to know about one allowed command after its arguments were checked. */
-export interface CommandUse {
-  /** Arguments that name files or directories to read; each must stay inside the workspace. */
-  paths: string[];
-  /** `cd DIR`: later commands resolve relative paths from DIR. */
-  changesDirectoryTo?: string;
-}
-
-type Checker = (args: readonly string[]) => CommandUse;
 
 /** Every operand is a file to read. */
 function filesCommand(name: string, spec: OptionSpec, maxOperands = Infinity): Checker {
@@ -34,74 +26,20 @@ function textCommand(name: string, spec: OptionSpec): Checker {
   };
 }
 
-const writesFiles = 'it writes files';
-const runsPrograms = 'it runs other programs';
-
-const grepSpec: OptionSpec = {
-  short: 'rRniIlLcvwxhHoqsFEGPazZUT',
-  shortValue: 'efABCmd',
-  numeric: true,
-  long: [
-    '--recursive', '--dereference-recursive', '--line-number', '--ignore-case', '--no-ignore-case',
-    '--files-with-matches', '--files-without-match', '--count', '--invert-match', '--word-regexp',
-    '--line-regexp', '--no-filename', '--with-filename', '--only-matching', '--quiet', '--silent',
-    '--no-messages', '--fixed-strings', '--extended-regexp', '--basic-regexp', '--perl-regexp', '--text',
-    '--null', '--null-data', '--byte-offset', '--initial-tab',
-  ],
-  longValue: [
-    '--include', '--exclude', '--exclude-dir', '--regexp', '--file', '--after-context', '--before-context',
-    '--context', '--max-count', '--color', '--colour', '--exclude-from', '--binary-files', '--directories',
-    '--devices', '--label',
-  ],
-  pathValues: ['-f', '--file', '--exclude-from'],
-};
-
 function grepChecker(args: readonly string[]): CommandUse {
-  const parsed = parseOptions('grep', args, grepSpec);
-  const patternGiven = parsed.values.some((v) => ['-e', '-f', '--regexp', '--file'].includes(v.name));
+  const parsed = parseOptions('grep', args, COMMAND_OPTIONS.grep);
+  const patternGiven = hasOption(parsed, '-e', '-f', '--regexp', '--file');
   const operands = patternGiven ? parsed.operands : parsed.operands.slice(1);
   if (!patternGiven && parsed.operands.length === 0) throw new Refusal('grep: give a pattern, e.g. grep -rn PATTERN DIR');
-  return { paths: [...operands, ...pathOptionValues(parsed, grepSpec)] };
+  return { paths: [...operands, ...pathOptionValues(parsed, COMMAND_OPTIONS.grep)] };
 }
 
-const rgSpec: OptionSpec = {
-  short: 'nNilcvwxHoqsFSuUI0',
-  shortValue: 'egtTABCmdfM',
-  long: [
-    '--line-number', '--no-line-number', '--ignore-case', '--case-sensitive', '--smart-case',
-    '--files-with-matches', '--files-without-match', '--count', '--count-matches', '--invert-match',
-    '--word-regexp', '--line-regexp', '--with-filename', '--no-filename', '--only-matching', '--quiet',
-    '--fixed-strings', '--hidden', '--no-ignore', '--no-ignore-vcs', '--files', '--heading', '--no-heading',
-    '--multiline', '--no-messages', '--null', '--column', '--vimgrep', '--json', '--text', '--unrestricted',
-    '--type-list', '--no-config', '--stats', '--trim', '--passthru', '--byte-offset', '--no-ignore-dot',
-    '--no-ignore-parent', '--no-ignore-global', '--no-unicode',
-  ],
-  longValue: [
-    '--regexp', '--glob', '--iglob', '--type', '--type-not', '--after-context', '--before-context',
-    '--context', '--max-count', '--max-depth', '--max-columns', '--sort', '--sortr',
-    '--file', '--max-filesize', '--replace', '--encoding', '--context-separator', '--field-match-separator',
-    '--ignore-file', '--path-separator',
-  ],
-  pathValues: ['-f', '--file', '--ignore-file'],
-  dangerous: {
-    '--pre': runsPrograms,
-    '--pre-glob': runsPrograms,
-    '--search-zip': runsPrograms,
-    '-z': runsPrograms,
-    '--hostname-bin': runsPrograms,
-    '--follow': 'following symbolic links could leave the workspace',
-    '-L': 'following symbolic links could leave the workspace',
-    '--type-add': 'custom file types are not supported here',
-  },
-};
-
 function rgChecker(args: readonly string[]): CommandUse {
-  const parsed = parseOptions('rg', args, rgSpec);
-  const listsFiles = parsed.names.includes('--files') || parsed.names.includes('--type-list');
-  const patternGiven = listsFiles || parsed.values.some((v) => ['-e', '-f', '--regexp', '--file'].includes(v.name));
+  const parsed = parseOptions('rg', args, COMMAND_OPTIONS.rg);
+  const patternGiven = hasOption(parsed, '--files', '--type-list', '-e', '-f', '--regexp', '--file');
   if (!patternGiven && parsed.operands.length === 0) throw new Refusal('rg: give a pattern, e.g. rg -n PATTERN DIR');
   const operands = patternGiven ? parsed.operands : parsed.operands.slice(1);
-  return { paths: [...operands, ...pathOptionValues(parsed, rgSpec)] };
+  return { paths: [...operands, ...pathOptionValues(parsed, COMMAND_OPTIONS.rg)] };
 }
 
 /** `find PATHS EXPRESSION`: the expression is a small language, checked primary by primary. */
@@ -183,26 +121,10 @@ function checkNestedCommand(runner: string, argv: readonly string[]): string[] {
 /** Shell built-ins, which no separate program can run, and runners of runners. */
 const NOT_NESTED = new Set(['cd', 'xargs']);
 
-export const xargsSpec: OptionSpec = {
-  short: '0rt',
-  shortValue: 'nId',
-  long: ['--null', '--no-run-if-empty', '--verbose'],
-  longValue: ['--max-args', '--replace', '--delimiter'],
-  stopAtOperand: true,
-  dangerous: {
-    '-a': 'reading arguments from a file is not supported here; pipe the list in',
-    '--arg-file': 'reading arguments from a file is not supported here; pipe the list in',
-    '-p': 'it asks for confirmation on a terminal',
-    '--interactive': 'it asks for confirmation on a terminal',
-    '-o': 'it gives the command the terminal',
-    '--open-tty': 'it gives the command the terminal',
-  },
-};
-
 /** `xargs [-0rt] [-n N] [-I R] [-d D] COMMAND ARGS…`; the command defaults to echo. */
-export function xargsChecker(args: readonly string[]): CommandUse {
-  const parsed = parseOptions('xargs', args, xargsSpec);
-  const replace = parsed.values.find((v) => v.name === '-I' || v.name === '--replace')?.value;
+function xargsChecker(args: readonly string[]): CommandUse {
+  const parsed = parseOptions('xargs', args, COMMAND_OPTIONS.xargs);
+  const [replace] = optionValues(parsed, '-I', '--replace');
   const argv = parsed.operands.length === 0 ? ['echo'] : parsed.operands;
   // With -I, xargs puts each input line wherever the string appears, command name included.
   if (replace !== undefined && (replace === '' || argv[0]!.includes(replace))) {
@@ -213,13 +135,13 @@ export function xargsChecker(args: readonly string[]): CommandUse {
 
 /** `which NAME…`: answers for the listed commands only. */
 function whichChecker(args: readonly string[]): CommandUse {
-  const parsed = parseOptions('which', args, { short: 'a' });
+  const parsed = parseOptions('which', args, COMMAND_OPTIONS.which);
   if (parsed.operands.some((name) => name.includes('/'))) throw new Refusal('which takes command names, not paths');
   return { paths: [] };
 }
 
 function cdChecker(args: readonly string[]): CommandUse {
-  const parsed = parseOptions('cd', args, { short: 'LP' });
+  const parsed = parseOptions('cd', args, COMMAND_OPTIONS.cd);
   if (parsed.operands.length !== 1) throw new Refusal('cd needs exactly one directory inside the workspace');
   const target = parsed.operands[0]!;
   if (target === '-') throw new Refusal('cd - is not supported; give the directory');
@@ -232,132 +154,35 @@ function printfChecker(args: readonly string[]): CommandUse {
   return { paths: [] };
 }
 
-const headTailSpec: OptionSpec = {
-  short: 'qvz',
-  shortValue: 'nc',
-  numeric: true,
-  long: ['--quiet', '--silent', '--verbose', '--zero-terminated'],
-  longValue: ['--lines', '--bytes'],
-};
-const followNeverEnds = 'following a file never ends; read it with tail -n N instead';
-
-const sortSpec: OptionSpec = {
-  short: 'bdfgiMhnRrVcCsuz',
-  shortValue: 'ktS',
-  long: [
-    '--ignore-leading-blanks', '--dictionary-order', '--ignore-case', '--general-numeric-sort',
-    '--ignore-nonprinting', '--month-sort', '--human-numeric-sort', '--numeric-sort', '--random-sort',
-    '--reverse', '--version-sort', '--check', '--stable', '--unique', '--zero-terminated',
-  ],
-  longValue: ['--key', '--field-separator', '--buffer-size', '--sort'],
-  dangerous: {
-    '-o': writesFiles,
-    '--output': writesFiles,
-    '-T': writesFiles,
-    '--temporary-directory': writesFiles,
-    '--compress-program': runsPrograms,
-    '--files0-from': 'reading paths from a file is not supported here',
-    '--random-source': 'reading a random source is not supported here',
-    '--parallel': 'not supported here',
-  },
-};
-
 /** The allowed commands, each with the check of its arguments. `git` has its own policy. */
 export const COMMAND_CHECKS: Readonly<Record<string, Checker>> = {
-  ls: filesCommand('ls', {
-    short: 'aAlFhRrtSs1dipngGoUXvcuQm',
-    shortValue: 'IwT',
-    long: [
-      '--all', '--almost-all', '--human-readable', '--classify', '--recursive', '--reverse', '--directory',
-      '--group-directories-first', '--inode', '--size', '--numeric-uid-gid', '--no-group', '--literal',
-      '--quote-name', '--full-time',
-    ],
-    longValue: ['--sort', '--ignore', '--hide', '--color', '--width', '--time-style', '--format', '--indicator-style', '--time'],
-  }),
-  cat: filesCommand('cat', {
-    short: 'nbsAETvet',
-    long: ['--number', '--number-nonblank', '--squeeze-blank', '--show-all', '--show-ends', '--show-tabs', '--show-nonprinting'],
-  }),
-  head: filesCommand('head', headTailSpec),
-  tail: filesCommand('tail', {
-    ...headTailSpec,
-    dangerous: {
-      '-f': followNeverEnds,
-      '-F': followNeverEnds,
-      '--follow': followNeverEnds,
-      '--retry': followNeverEnds,
-    },
-  }),
-  wc: filesCommand('wc', {
-    short: 'lwcmL',
-    long: ['--lines', '--words', '--bytes', '--chars', '--max-line-length'],
-    dangerous: { '--files0-from': 'reading paths from a file is not supported here' },
-  }),
+  ls: filesCommand('ls', COMMAND_OPTIONS.ls),
+  cat: filesCommand('cat', COMMAND_OPTIONS.cat),
+  head: filesCommand('head', COMMAND_OPTIONS.head),
+  tail: filesCommand('tail', COMMAND_OPTIONS.tail),
+  wc: filesCommand('wc', COMMAND_OPTIONS.wc),
   find: findChecker,
   grep: grepChecker,
   rg: rgChecker,
-  tree: filesCommand('tree', {
-    short: 'adfF',
-    shortValue: 'LIP',
-    long: ['--noreport', '--dirsfirst'],
-    dangerous: { '-o': writesFiles, '-R': writesFiles, '--fromfile': 'reading paths from a file is not supported here' },
-  }),
-  file: filesCommand('file', {
-    short: 'bihkLNz0',
-    long: ['--brief', '--mime', '--mime-type', '--mime-encoding', '--keep-going', '--no-pad', '--dereference'],
-    dangerous: {
-      '-C': writesFiles,
-      '--compile': writesFiles,
-      '-f': 'reading paths from a file is not supported here',
-      '--files-from': 'reading paths from a file is not supported here',
-      '-m': 'custom magic files are not supported here',
-      '--magic-file': 'custom magic files are not supported here',
-    },
-  }),
-  stat: filesCommand('stat', {
-    short: 'Lft',
-    shortValue: 'c',
-    long: ['--dereference', '--file-system', '--terse'],
-    longValue: ['--format', '--printf'],
-  }),
-  du: filesCommand('du', {
-    short: 'sahcbkmLlxD0',
-    shortValue: 'dt',
-    long: ['--summarize', '--all', '--human-readable', '--total', '--apparent-size', '--si', '--bytes', '--count-links', '--one-file-system'],
-    longValue: ['--max-depth', '--threshold', '--exclude', '--block-size', '--time'],
-    dangerous: { '--files0-from': 'reading paths from a file is not supported here', '-X': 'reading patterns from a file is not supported here', '--exclude-from': 'reading patterns from a file is not supported here' },
-  }),
-  sort: filesCommand('sort', sortSpec),
-  uniq: filesCommand(
-    'uniq',
-    {
-      short: 'cdDiuz',
-      shortValue: 'fsw',
-      long: ['--count', '--repeated', '--ignore-case', '--unique', '--zero-terminated'],
-      longValue: ['--skip-fields', '--skip-chars', '--check-chars', '--all-repeated', '--group'],
-    },
-    // A second operand is an output file.
-    1,
-  ),
-  // cut and comm: the options the simulated commands implement.
-  cut: filesCommand('cut', { short: 's', shortValue: 'bcdf', long: ['--only-delimited'] }),
-  tr: textCommand('tr', { short: 'cCdst', long: ['--complement', '--delete', '--squeeze-repeats', '--truncate-set1'] }),
-  nl: filesCommand('nl', {
-    short: 'p',
-    shortValue: 'bdfhilnsvw',
-    long: ['--no-renumber'],
-    longValue: ['--body-numbering', '--section-delimiter', '--footer-numbering', '--header-numbering', '--line-increment', '--join-blank-lines', '--number-format', '--number-separator', '--starting-line-number', '--number-width'],
-  }),
-  basename: textCommand('basename', { short: 'az', shortValue: 's', long: ['--multiple', '--zero'], longValue: ['--suffix'] }),
-  dirname: textCommand('dirname', { short: 'z', long: ['--zero'] }),
-  realpath: filesCommand('realpath', { short: 'eqsz', long: ['--canonicalize-existing', '--quiet', '--strip', '--no-symlinks', '--zero'] }),
-  pwd: filesCommand('pwd', { short: 'LP' }, 0),
+  tree: filesCommand('tree', COMMAND_OPTIONS.tree),
+  file: filesCommand('file', COMMAND_OPTIONS.file),
+  stat: filesCommand('stat', COMMAND_OPTIONS.stat),
+  du: filesCommand('du', COMMAND_OPTIONS.du),
+  sort: filesCommand('sort', COMMAND_OPTIONS.sort),
+  // A second operand of uniq is an output file.
+  uniq: filesCommand('uniq', COMMAND_OPTIONS.uniq, 1),
+  cut: filesCommand('cut', COMMAND_OPTIONS.cut),
+  tr: textCommand('tr', COMMAND_OPTIONS.tr),
+  nl: filesCommand('nl', COMMAND_OPTIONS.nl),
+  basename: textCommand('basename', COMMAND_OPTIONS.basename),
+  dirname: textCommand('dirname', COMMAND_OPTIONS.dirname),
+  realpath: filesCommand('realpath', COMMAND_OPTIONS.realpath),
+  pwd: filesCommand('pwd', COMMAND_OPTIONS.pwd, 0),
   echo: () => ({ paths: [] }),
   printf: printfChecker,
   cd: cdChecker,
-  // The options the simulated diff implements; the output is shaped like GNU's (gnuFormat.ts).
-  diff: filesCommand('diff', { short: 'uqsi', long: ['--unified', '--brief', '--report-identical-files', '--ignore-case'] }, 2),
-  comm: filesCommand('comm', { short: '123' }, 2),
+  diff: filesCommand('diff', COMMAND_OPTIONS.diff, 2),
+  comm: filesCommand('comm', COMMAND_OPTIONS.comm, 2),
   sed: sedChecker,
   awk: awkChecker,
   jq: jqChecker,

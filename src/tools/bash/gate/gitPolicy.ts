@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { CommandUse } from './commandPolicy';
+import type { CommandUse } from './commandUse';
+import { hasOption, type OptionSpec, type ParsedOption, parseOptions } from './options';
 import { Refusal } from './refusal';
 
 /** Subcommands that only read the repository (with the options listed below). */
@@ -73,28 +74,30 @@ const NUMERIC = new Set<Subcommand>(['log', 'show', 'grep']);
 /** Values of --diff-merges that only format (remerge re-runs the merge, and with it merge drivers). */
 const DIFF_MERGES = new Set(['off', 'none', 'on', 'first-parent', '1', 'separate', 'm', 'combined', 'c', 'dense-combined', 'cc']);
 
-interface Arity {
-  flags: Set<string>;
-  required: Set<string>;
-  optional: Set<string>;
-}
-
-const ARITIES = Object.fromEntries(
-  Object.entries(SPECS).map(([name, spec]) => {
-    const arity: Arity = { flags: new Set(), required: new Set(), optional: new Set() };
-    for (const entry of spec.split(/\s+/).filter(Boolean)) {
-      if (entry.endsWith('=')) arity.required.add(entry.slice(0, -1));
-      else if (entry.endsWith('?')) arity.optional.add(entry.slice(0, -1));
-      else arity.flags.add(entry);
+/** Each subcommand's list above as a spec of the option parser every command shares. */
+const OPTION_SPECS = Object.fromEntries(
+  Object.entries(SPECS).map(([name, list]) => {
+    const short = { flag: '', required: '', optional: '' };
+    const long = { flag: [] as string[], required: [] as string[], optional: [] as string[] };
+    for (const entry of list.split(/\s+/).filter(Boolean)) {
+      const arity = entry.endsWith('=') ? 'required' : entry.endsWith('?') ? 'optional' : 'flag';
+      const option = arity === 'flag' ? entry : entry.slice(0, -1);
+      if (option.startsWith('--')) long[arity].push(option);
+      else short[arity] += option.slice(1);
     }
-    return [name, arity];
+    const spec: OptionSpec = {
+      short: short.flag,
+      shortValue: short.required,
+      shortOptional: short.optional,
+      long: long.flag,
+      longValue: long.required,
+      longOptional: long.optional,
+      numeric: NUMERIC.has(name as Subcommand),
+      allowedHint: 'only git options that only read the repository are accepted',
+    };
+    return [name, spec];
   }),
-) as Record<Subcommand, Arity>;
-
-interface GitOption {
-  name: string;
-  value?: string;
-}
+) as Record<Subcommand, OptionSpec>;
 
 /**
  * git's global options accepted before the subcommand: `--no-pager` (git runs without a pager
@@ -125,85 +128,28 @@ export function checkGitArgs(args: readonly string[]): CommandUse {
     throw new Refusal(`git ${subcommand} is not available: only read-only subcommands run (${GIT_SUBCOMMANDS.join(', ')})`);
   }
   const sub = subcommand as Subcommand;
-  const { options, operands } = parseGitOptions(sub, rest.slice(1));
-  for (const option of options) checkValue(sub, option);
+  const parsed = parseOptions(`git ${sub}`, rest.slice(1), OPTION_SPECS[sub]);
+  const { operands } = parsed;
+  for (const option of parsed.options) checkValue(sub, option);
   // With -C, git works in that directory and reads operands from it: the directory is confined,
-  // and operands are judged from it (git.ts resolves it again, as the kernel will, before git starts).
+  // and operands are judged from it (git/gitCommand.ts resolves it again, as the kernel will, before git starts).
   const directory = directories.reduce<string | undefined>((dir, next) => (next === '' ? dir : dir === undefined || path.isAbsolute(next) ? next : `${dir}/${next}`), undefined);
   const fromDirectory = (operand: string): string => (directory === undefined || path.isAbsolute(operand) ? operand : `${directory}/${operand}`);
   const confined = directories.length > 0 ? [directory ?? '.'] : [];
   if (sub === 'branch') {
-    const listing = options.some((o) => o.name === '--list' || o.name === '-l');
+    const listing = hasOption(parsed, '--list', '-l');
     if (operands.length > 0 && !listing) throw new Refusal('git branch NAME would create a branch; use git branch --list PATTERN to list');
     return { paths: confined };
   }
   // Revisions and paths share the operand list; every operand is confined as if it were a path,
   // because git diff compares files outside the repository when given their paths. A grep
   // pattern given without -e comes first and is not a path.
-  const patternFirst = sub === 'grep' && !options.some((o) => o.name === '-e');
+  const patternFirst = sub === 'grep' && !hasOption(parsed, '-e');
   return { paths: [...confined, ...(patternFirst ? operands.slice(1) : operands).map(fromDirectory)] };
 }
 
-/** Splits git's argv the way parse-options would, refusing any option the subcommand's spec does not list. */
-function parseGitOptions(subcommand: Subcommand, args: readonly string[]): { options: GitOption[]; operands: string[] } {
-  const arity = ARITIES[subcommand];
-  const options: GitOption[] = [];
-  const operands: string[] = [];
-  const refuse = (name: string): never => {
-    throw new Refusal(`git ${subcommand} ${name} is not allowed here; only git options that only read the repository are accepted`);
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') {
-      operands.push(...args.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq === -1 ? arg : arg.slice(0, eq);
-      const attached = eq === -1 ? undefined : arg.slice(eq + 1);
-      if (arity.flags.has(name)) {
-        if (attached !== undefined) refuse(arg);
-        options.push({ name });
-      } else if (arity.required.has(name)) {
-        options.push({ name, value: attached ?? args[++i] });
-      } else if (arity.optional.has(name)) {
-        options.push({ name, value: attached });
-      } else {
-        refuse(name);
-      }
-      continue;
-    }
-    if (arg.startsWith('-') && arg.length > 1) {
-      if (NUMERIC.has(subcommand) && /^-\d+$/.test(arg)) {
-        options.push({ name: '-NUM', value: arg.slice(1) });
-        continue;
-      }
-      // A cluster: letters until one that takes a value, which takes the rest of the word.
-      for (let j = 1; j < arg.length; j++) {
-        const name = `-${arg[j]}`;
-        const rest = arg.slice(j + 1);
-        if (arity.flags.has(name)) {
-          options.push({ name });
-        } else if (arity.required.has(name)) {
-          options.push({ name, value: rest !== '' ? rest : args[++i] });
-          break;
-        } else if (arity.optional.has(name)) {
-          options.push({ name, value: rest === '' ? undefined : rest });
-          break;
-        } else {
-          refuse(name);
-        }
-      }
-      continue;
-    }
-    operands.push(arg);
-  }
-  return { options, operands };
-}
-
 /** Values that select behaviour beyond reading: gpg through %G placeholders, a re-merge. */
-function checkValue(subcommand: Subcommand, option: GitOption): void {
+function checkValue(subcommand: Subcommand, option: ParsedOption): void {
   const value = option.value ?? '';
   if (['--format', '--pretty'].includes(option.name) && value.includes('%G')) {
     throw new Refusal('git signature placeholders (%G…) run gpg and are refused');

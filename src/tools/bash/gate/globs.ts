@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { isInsideRoots } from '../support/workspacePaths';
-import { resolveReal } from './paths';
+import { isInsideRoots } from '../../support/workspacePaths';
+import { resolveReal } from '../paths';
 import { Refusal } from './refusal';
 
 /**

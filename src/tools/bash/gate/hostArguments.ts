@@ -1,6 +1,6 @@
 import { commandCheck } from './commandPolicy';
-import { CONTENT_READERS } from './limits';
-import { confinePath } from './paths';
+import { CONTENT_READERS } from '../limits';
+import { confinePath } from '../paths';
 import { Refusal } from './refusal';
 
 /**

@@ -1,3 +1,4 @@
+import type { CommandUse } from './commandUse';
 import { parseOptions } from './options';
 import { Refusal } from './refusal';
 
@@ -7,7 +8,7 @@ import { Refusal } from './refusal';
  * environment (`env`, `$ENV`); those are refused. The filter is scanned as jq reads it,
  * strings and their `\(…)` interpolations included.
  */
-export function jqChecker(args: readonly string[]): { paths: string[] } {
+export function jqChecker(args: readonly string[]): CommandUse {
   // --arg and --argjson take two values, which the shared option parser does not model.
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {

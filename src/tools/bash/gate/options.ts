@@ -3,16 +3,22 @@ import { Refusal } from './refusal';
 /**
  * The options one command may take. Anything not listed is refused: a positive allowlist, so
  * an option we never thought about (GNU adds some every release) cannot write or execute.
+ * Every rule that reads a command's options (the gate's policies, git's subcommands, the
+ * translation of grep to ripgrep, the GNU layouts of the simulated commands) parses them here.
  */
 export interface OptionSpec {
   /** Short options without a value, as one string of letters: 'alR'. */
   short?: string;
   /** Short options that take a value (`-n 5`, `-n5`). */
   shortValue?: string;
+  /** Short options whose value is optional: attached only (`-M50%`), never the next argument. */
+  shortOptional?: string;
   /** Long options without a value (`--recursive`). */
   long?: readonly string[];
   /** Long options that take a value (`--include=*.py`, `--include *.py`). */
   longValue?: readonly string[];
+  /** Long options whose value is optional: after `=` only (`--stat=100`), never the next argument. */
+  longOptional?: readonly string[];
   /** Options (short letter or long name) whose value names a file to read. */
   pathValues?: readonly string[];
   /** Accepts `-NUM` (head, tail). */
@@ -23,22 +29,30 @@ export interface OptionSpec {
   /** Options known to write, execute or hang, with the reason; matched by exact name or by a
    * GNU-style abbreviation of a long name (`--out` for `--output`). */
   dangerous?: Readonly<Record<string, string>>;
+  /** What a refusal of an unlisted option says instead of listing the allowed ones (git's lists run to hundreds). */
+  allowedHint?: string;
+}
+
+export interface ParsedOption {
+  /** The option as given, without its value (`-r`, `--include`); `-NUM` for a numeric option. */
+  name: string;
+  /** Its value; absent for a flag, and for an optional value not given. */
+  value?: string;
 }
 
 export interface ParsedOptions {
-  /** Option names as given, without values (`-r`, `--include`). */
-  names: string[];
-  /** Values of options, keyed by canonical name. */
-  values: Array<{ name: string; value: string }>;
+  /** Options in the order given, each letter of a cluster (`-rn`) on its own. */
+  options: ParsedOption[];
   /** Arguments that are not options, in order. */
   operands: string[];
 }
 
 /** Splits argv by a spec the way getopt_long would, refusing any option the spec does not list. */
 export function parseOptions(command: string, args: readonly string[], spec: OptionSpec): ParsedOptions {
-  const parsed: ParsedOptions = { names: [], values: [], operands: [] };
-  const shortPlain = spec.short ?? '';
-  const shortValue = spec.shortValue ?? '';
+  const parsed: ParsedOptions = { options: [], operands: [] };
+  const refuse = (name: string): never => {
+    throw new Refusal(`${command}: option ${name} is not allowed here (${spec.allowedHint ?? allowedList(spec)})`);
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') {
@@ -48,42 +62,43 @@ export function parseOptions(command: string, args: readonly string[], spec: Opt
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq === -1 ? arg : arg.slice(0, eq);
+      const attached = eq === -1 ? undefined : arg.slice(eq + 1);
       checkDangerous(command, name, spec);
       if (spec.long?.includes(name)) {
-        if (eq !== -1) throw new Refusal(`${command}: option ${name} takes no value`);
-        parsed.names.push(name);
+        if (attached !== undefined) throw new Refusal(`${command}: option ${name} takes no value`);
+        parsed.options.push({ name });
       } else if (spec.longValue?.includes(name)) {
-        let value: string | undefined = eq === -1 ? args[++i] : arg.slice(eq + 1);
-        if (value === undefined) throw new Refusal(`${command}: option ${name} needs a value`);
-        parsed.names.push(name);
-        parsed.values.push({ name, value });
+        parsed.options.push({ name, value: attached ?? requiredValue(command, name, args[++i]) });
+      } else if (spec.longOptional?.includes(name)) {
+        parsed.options.push(attached === undefined ? { name } : { name, value: attached });
       } else {
-        throw new Refusal(`${command}: option ${name} is not allowed here (${allowedList(spec)})`);
+        refuse(name);
       }
       continue;
     }
     if (arg.startsWith('-') && arg.length > 1) {
       if (spec.numeric && /^-\d+$/.test(arg)) {
-        parsed.names.push('-NUM');
-        parsed.values.push({ name: '-NUM', value: arg.slice(1) });
+        parsed.options.push({ name: '-NUM', value: arg.slice(1) });
         continue;
       }
+      // A cluster: letters until one that takes a value, which takes the rest of the word.
       for (let j = 1; j < arg.length; j++) {
         const letter = arg[j]!;
         const name = `-${letter}`;
+        const rest = arg.slice(j + 1);
         checkDangerous(command, name, spec);
-        if (shortPlain.includes(letter)) {
-          parsed.names.push(name);
-        } else if (shortValue.includes(letter)) {
-          const rest = arg.slice(j + 1);
-          const value = rest !== '' ? rest : args[++i];
-          if (value === undefined) throw new Refusal(`${command}: option ${name} needs a value`);
-          parsed.names.push(name);
-          parsed.values.push({ name, value });
-          break;
-        } else {
-          throw new Refusal(`${command}: option ${name} is not allowed here (${allowedList(spec)})`);
+        if (spec.short?.includes(letter)) {
+          parsed.options.push({ name });
+          continue;
         }
+        if (spec.shortValue?.includes(letter)) {
+          parsed.options.push({ name, value: rest !== '' ? rest : requiredValue(command, name, args[++i]) });
+        } else if (spec.shortOptional?.includes(letter)) {
+          parsed.options.push(rest === '' ? { name } : { name, value: rest });
+        } else {
+          refuse(name);
+        }
+        break;
       }
       continue;
     }
@@ -96,6 +111,11 @@ export function parseOptions(command: string, args: readonly string[], spec: Opt
   return parsed;
 }
 
+function requiredValue(command: string, name: string, value: string | undefined): string {
+  if (value === undefined) throw new Refusal(`${command}: option ${name} needs a value`);
+  return value;
+}
+
 function checkDangerous(command: string, name: string, spec: OptionSpec): void {
   for (const [bad, reason] of Object.entries(spec.dangerous ?? {})) {
     const abbreviates = name.startsWith('--') && name.length >= 3 && bad.startsWith(name);
@@ -104,13 +124,32 @@ function checkDangerous(command: string, name: string, spec: OptionSpec): void {
 }
 
 function allowedList(spec: OptionSpec): string {
-  const shorts = [...(spec.short ?? ''), ...(spec.shortValue ?? '')].map((c) => `-${c}`);
-  const longs = [...(spec.long ?? []), ...(spec.longValue ?? [])];
+  const shorts = [...(spec.short ?? ''), ...(spec.shortValue ?? ''), ...(spec.shortOptional ?? '')].map((c) => `-${c}`);
+  const longs = [...(spec.long ?? []), ...(spec.longValue ?? []), ...(spec.longOptional ?? [])];
   const all = [...shorts, ...longs];
   return all.length === 0 ? 'it takes no options' : `allowed: ${all.join(' ')}`;
 }
 
+/** Whether any of these options was given. */
+export function hasOption(parsed: ParsedOptions, ...names: string[]): boolean {
+  return parsed.options.some((option) => names.includes(option.name));
+}
+
+/** The values given to these options, in order. */
+export function optionValues(parsed: ParsedOptions, ...names: string[]): string[] {
+  return parsed.options.flatMap((option) => (names.includes(option.name) && option.value !== undefined ? [option.value] : []));
+}
+
+/** The options as argv words again (values apart or after `=`), to hand to the command itself. */
+export function optionArgs(parsed: ParsedOptions): string[] {
+  return parsed.options.flatMap(({ name, value }) => {
+    if (name === '-NUM') return [`-${value}`];
+    if (value === undefined) return [name];
+    return name.startsWith('--') ? [`${name}=${value}`] : [name, value];
+  });
+}
+
 /** Values of the options in `pathValues`: files the command will open. */
 export function pathOptionValues(parsed: ParsedOptions, spec: OptionSpec): string[] {
-  return parsed.values.filter((v) => spec.pathValues?.includes(v.name)).map((v) => v.value);
+  return optionValues(parsed, ...(spec.pathValues ?? []));
 }

@@ -1,4 +1,5 @@
-import { parseOptions } from './options';
+import type { CommandUse } from './commandUse';
+import { optionValues, parseOptions } from './options';
 import { Refusal } from './refusal';
 
 /**
@@ -7,7 +8,7 @@ import { Refusal } from './refusal';
  * `s///e`), so each script is parsed command by command the way GNU sed reads it, and only
  * commands that edit the stream are accepted.
  */
-export function sedChecker(args: readonly string[]): { paths: string[] } {
+export function sedChecker(args: readonly string[]): CommandUse {
   const parsed = parseOptions('sed', args, {
     short: 'nErs',
     shortValue: 'e',
@@ -20,7 +21,7 @@ export function sedChecker(args: readonly string[]): { paths: string[] } {
       '--file': 'script files are not supported here; pass the script with -e',
     },
   });
-  const scripts = parsed.values.filter((v) => v.name === '-e' || v.name === '--expression').map((v) => v.value);
+  const scripts = optionValues(parsed, '-e', '--expression');
   const operands = [...parsed.operands];
   if (scripts.length === 0) {
     if (operands.length === 0) throw new Refusal("sed needs a script, e.g. sed -n '1,20p' FILE or sed 's/old/new/g' FILE");

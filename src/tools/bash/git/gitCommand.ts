@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineCommand, type CustomCommand } from 'just-bash';
-import { isInsideRoots } from '../support/workspacePaths';
+import { isInsideRoots } from '../../support/workspacePaths';
 import { configProblem } from './gitConfig';
-import { splitGlobalOptions } from './gitPolicy';
+import { splitGlobalOptions } from '../gate/gitPolicy';
 import { gitEnvironment, runGit, type GitRun } from './gitProcess';
 import { inspectMetadata, locateRepository, RepositoryProblem, type Repository } from './gitRepository';
-import { hostArgumentsProblem } from './hostArguments';
-import { resolveReal } from './paths';
+import { hostArgumentsProblem } from '../gate/hostArguments';
+import { resolveReal } from '../paths';
 
 /**
  * Read-only git, served by the real git binary. A hostile repository controls everything under

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { isInsideRoots } from '../support/workspacePaths';
+import { isInsideRoots } from '../../support/workspacePaths';
 import { runGit } from './gitProcess';
 import { RepositoryProblem, type Repository } from './gitRepository';
-import { resolveReal } from './paths';
+import { resolveReal } from '../paths';
 
 /**
  * The repository's configuration, vetted against a positive list. Every git release adds keys,

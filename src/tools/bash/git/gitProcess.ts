@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { childEnvironment } from '../support/childEnvironment';
+import { childEnvironment } from '../../support/childEnvironment';
 
 /**
  * How the real git binary is started: pinned to one checked repository, with no configuration

@@ -1,8 +1,8 @@
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isInsideRoots } from '../support/workspacePaths';
+import { isInsideRoots } from '../../support/workspacePaths';
 import type { PinnedRepository } from './gitProcess';
-import { resolveReal } from './paths';
+import { resolveReal } from '../paths';
 
 /**
  * Finding the repository git will run in, and checking its metadata before git reads any of it.

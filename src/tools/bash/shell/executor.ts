@@ -1,16 +1,16 @@
-import path from 'node:path';
-import { Bash, defineCommand, InMemoryFs, MountableFs, OverlayFs, type CommandName, type CustomCommand, type IFileSystem } from 'just-bash';
+import { Bash, InMemoryFs, MountableFs, OverlayFs, type CommandName, type CustomCommand, type IFileSystem } from 'just-bash';
 import { searchCommands } from './fastSearch';
-import { gitCommand } from './git';
-import { MAX_FILE_READ_BYTES, MAX_OUTPUT_BYTES } from './limits';
+import { gitCommand } from '../git/gitCommand';
+import { MAX_FILE_READ_BYTES, MAX_OUTPUT_BYTES } from '../limits';
 import { gnuFormatCommands } from './gnuFormat';
+import { realpathCommand } from './realpath';
 import { simulator } from './simulated';
 import { builtin, guarded } from './runtimeGuard';
 import { treeCommand } from './tree';
 import { whichCommand } from './which';
 import { xargsCommand } from './xargs';
-import { isInsideRoots } from '../support/workspacePaths';
-import { errorMessage } from '../../protocol/errorMessage';
+import { isInsideRoots } from '../../support/workspacePaths';
+import { errorMessage } from '../../../protocol/errorMessage';
 
 /**
  * The just-bash built-ins the gate may let through, each behind its guard; `cd` is a shell
@@ -135,28 +135,3 @@ function regularFilesOnly(fs: IFileSystem): IFileSystem {
     },
   });
 }
-
-/** GNU `realpath` for paths in the workspace (just-bash has none). */
-const realpathCommand = defineCommand('realpath', async (args, ctx) => {
-  const operands = args.filter((arg) => !arg.startsWith('-') || arg === '-');
-  const quiet = args.includes('-q') || args.includes('--quiet');
-  if (operands.length === 0) return { stdout: '', stderr: 'realpath: missing operand\n', exitCode: 1 };
-  let stdout = '';
-  let stderr = '';
-  let exitCode = 0;
-  for (const operand of operands) {
-    const absolute = path.posix.resolve(ctx.cwd, operand);
-    try {
-      stdout += `${await ctx.fs.realpath(absolute)}\n`;
-    } catch {
-      try {
-        // Like GNU realpath: a missing last component is allowed, a missing directory is not.
-        stdout += `${path.posix.join(await ctx.fs.realpath(path.posix.dirname(absolute)), path.posix.basename(absolute))}\n`;
-      } catch {
-        if (!quiet) stderr += `realpath: ${operand}: No such file or directory\n`;
-        exitCode = 1;
-      }
-    }
-  }
-  return { stdout, stderr, exitCode };
-});

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { defineCommand, latin1FromBytes, type CustomCommand } from 'just-bash';
-import { UnsafeIgnoreFile, unsafeIgnoreFileMessage } from '../support/ignoreFiles';
-import { MAX_LINE_CHARS, runRipgrep } from '../support/ripgrep';
-import { COMMAND_CHECKS } from './commandPolicy';
+import { UnsafeIgnoreFile, unsafeIgnoreFileMessage } from '../../support/ignoreFiles';
+import { MAX_LINE_CHARS, runRipgrep } from '../../support/ripgrep';
+import { COMMAND_CHECKS } from '../gate/commandPolicy';
 import { followsLinks, grepToRipgrep } from './grepTranslation';
-import { hostArgumentsProblem } from './hostArguments';
+import { hostArgumentsProblem } from '../gate/hostArguments';
 import type { Simulate } from './simulated';
 
 /** Output kept from one search; the tool shows far less but counts what it drops. */

@@ -1,6 +1,8 @@
 import { readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { defineCommand, type CustomCommand, type ExecResult, type IFileSystem, type ResolvedCommandContext } from 'just-bash';
+import { COMMAND_OPTIONS } from '../gate/commandOptions';
+import { hasOption, optionArgs, parseOptions, type ParsedOptions } from '../gate/options';
 import type { Simulate } from './simulated';
 
 /**
@@ -9,13 +11,13 @@ import type { Simulate } from './simulated';
  */
 export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
   /** ls with GNU's layout of several operands: the files together first, then each directory under a header. */
-  async function listGnu(args: string[], ctx: ResolvedCommandContext): Promise<ExecResult> {
-    const { flags, operands } = splitArgs(args);
-    const letters = flags.filter((flag) => !flag.startsWith('--')).join('');
-    const directoryOnly = letters.includes('d') || flags.includes('--directory');
+  async function listGnu(args: string[], parsed: ParsedOptions, ctx: ResolvedCommandContext): Promise<ExecResult> {
+    const flags = optionArgs(parsed);
+    const { operands } = parsed;
+    const directoryOnly = hasOption(parsed, '-d', '--directory');
     if (operands.length === 1 && isPatternLike(operands[0]!)) return listLiteral(simulate, flags, operands[0]!, directoryOnly, ctx);
     // Several operands: GNU lists the files together first, then each directory under a header.
-    if (operands.length <= 1 || /[RtSUrcu]/.test(letters) || flags.some((f) => f.startsWith('--sort'))) return simulate('ls', args, ctx);
+    if (operands.length <= 1 || hasOption(parsed, '-R', '-t', '-S', '-U', '-r', '-c', '-u', '--sort')) return simulate('ls', args, ctx);
     const files: string[] = [];
     const directories: string[] = [];
     let stderr = '';
@@ -46,15 +48,15 @@ export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
   return [
     defineCommand('uniq', async (args, ctx) => {
       const result = await simulate('uniq', args, ctx);
-      if (!splitArgs(args).flags.some((flag) => flag === '--count' || (!flag.startsWith('--') && flag.includes('c')))) return result;
+      if (!hasOption(parseOptions('uniq', args, COMMAND_OPTIONS.uniq), '-c', '--count')) return result;
       // GNU prints counts as %7d followed by a space.
       return { ...result, stdout: result.stdout.replace(/^ *(\d+) /gm, (_, count: string) => `${count.padStart(7)} `) };
     }),
     defineCommand('wc', async (args, ctx) => {
       const result = await simulate('wc', args, ctx);
-      const { flags, operands } = splitArgs(args);
-      const counters = countersOf(flags);
-      const width = await wcWidth(ctx, operands, counters);
+      const parsed = parseOptions('wc', args, COMMAND_OPTIONS.wc);
+      const counters = countersOf(parsed);
+      const width = await wcWidth(ctx, parsed.operands, counters);
       const numbers = Array.from({ length: counters }, () => ' *(\\d+)').join(' ');
       const line = new RegExp(`^${numbers}( .*)?$`);
       const stdout = result.stdout
@@ -69,18 +71,18 @@ export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
       return { ...result, stdout };
     }),
     defineCommand('ls', async (args, ctx) => {
-      const result = await listGnu(args, ctx);
-      return isLongFormat(args) ? { ...result, stdout: await withSymlinks(result.stdout, args, ctx) } : result;
+      const parsed = parseOptions('ls', args, COMMAND_OPTIONS.ls);
+      const result = await listGnu(args, parsed, ctx);
+      return isLongFormat(parsed) ? { ...result, stdout: await withSymlinks(result.stdout, parsed, ctx) } : result;
     }),
     defineCommand('diff', async (args, ctx) => {
       const result = await simulate('diff', args, ctx);
-      const { flags } = splitArgs(args);
-      const letters = flags.filter((flag) => !flag.startsWith('--')).join('');
-      if (result.exitCode !== 1 || /[qs]/.test(letters) || flags.includes('--brief') || flags.includes('--report-identical-files')) return result;
+      const parsed = parseOptions('diff', args, COMMAND_OPTIONS.diff);
+      if (result.exitCode !== 1 || hasOption(parsed, '-q', '-s', '--brief', '--report-identical-files')) return result;
       // The simulation always writes a unified patch behind a line of `=`; GNU writes that only
       // for -u (without the `=` line), and its normal format otherwise.
       const unified = result.stdout.replace(/^=+\n/, '');
-      if (letters.includes('u') || flags.includes('--unified')) return { ...result, stdout: unified.replace(/^(---|\+\+\+) (.*)\t\n/gm, '$1 $2\n') };
+      if (hasOption(parsed, '-u', '--unified')) return { ...result, stdout: unified.replace(/^(---|\+\+\+) (.*)\t\n/gm, '$1 $2\n') };
       return { ...result, stdout: normalFormat(unified) };
     }),
   ];
@@ -153,9 +155,9 @@ export function normalFormat(unified: string): string {
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }
 
-/** An operand holding `*`, `?` or `[`, which the simulated ls would take for a pattern. */
-function isLongFormat(args: readonly string[]): boolean {
-  return splitArgs(args).flags.some((flag) => (!flag.startsWith('--') && flag.includes('l')) || flag === '--format=long');
+/** ls -l or --format=long. */
+function isLongFormat(parsed: ParsedOptions): boolean {
+  return hasOption(parsed, '-l') || parsed.options.some((option) => option.name === '--format' && option.value === 'long');
 }
 
 /** One line of the simulated long listing: mode, links, owner, group, size, date, then the name. */
@@ -166,9 +168,9 @@ const LONG_LINE = /^([-dlcbps][-rwxsStT]{9})( +\d+ +\S+ +\S+ +)(\d+)( +\S+ +\d+ 
  * directory's name without the `/` that the simulation appends; the model reads links to learn
  * how a repository is wired, and the link's own text is workspace content, wherever it points.
  */
-async function withSymlinks(stdout: string, args: readonly string[], ctx: ResolvedCommandContext): Promise<string> {
-  const { flags, operands } = splitArgs(args);
-  const classify = flags.some((flag) => (!flag.startsWith('--') && /[Fp]/.test(flag)) || flag.startsWith('--classify') || flag.startsWith('--indicator-style'));
+async function withSymlinks(stdout: string, parsed: ParsedOptions, ctx: ResolvedCommandContext): Promise<string> {
+  const { operands } = parsed;
+  const classify = hasOption(parsed, '-F', '-p', '--classify', '--indicator-style');
   const single = operands.length === 1 ? path.posix.resolve(ctx.cwd, operands[0]!) : undefined;
   let dir = single !== undefined && (await kindOf(ctx.fs, single)) === 'dir' ? single : ctx.cwd;
   const lines: string[] = [];
@@ -212,6 +214,7 @@ async function linkTarget(ctx: ResolvedCommandContext, entry: string): Promise<s
   }
 }
 
+/** An operand holding `*`, `?` or `[`, which the simulated ls would take for a pattern. */
 function isPatternLike(operand: string): boolean {
   return /[*?[]/.test(operand);
 }
@@ -234,32 +237,10 @@ async function listLiteral(simulate: Simulate, flags: string[], operand: string,
   return { ...listed, stdout };
 }
 
-function splitArgs(args: readonly string[]): { flags: string[]; operands: string[] } {
-  const flags: string[] = [];
-  const operands: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') {
-      operands.push(...args.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith('-') && arg !== '-') flags.push(arg);
-    else operands.push(arg);
-  }
-  return { flags, operands };
-}
-
 /** How many numbers wc prints per line for these flags (lines, words, bytes by default). */
-function countersOf(flags: readonly string[]): number {
-  const selected = new Set<string>();
-  const longs: Record<string, string> = { '--lines': 'l', '--words': 'w', '--bytes': 'c', '--chars': 'm', '--max-line-length': 'L' };
-  for (const flag of flags) {
-    if (flag.startsWith('--')) {
-      if (longs[flag]) selected.add(longs[flag]);
-    } else {
-      for (const letter of flag.slice(1)) if ('lwcmL'.includes(letter)) selected.add(letter);
-    }
-  }
+function countersOf(parsed: ParsedOptions): number {
+  const counter: Readonly<Record<string, string>> = { '--lines': '-l', '--words': '-w', '--bytes': '-c', '--chars': '-m', '--max-line-length': '-L' };
+  const selected = new Set(parsed.options.map(({ name }) => counter[name] ?? name));
   return selected.size === 0 ? 3 : selected.size;
 }
 

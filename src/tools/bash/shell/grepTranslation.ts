@@ -1,3 +1,7 @@
+import { COMMAND_OPTIONS } from '../gate/commandOptions';
+import { parseOptions, type ParsedOptions } from '../gate/options';
+import { Refusal } from '../gate/refusal';
+
 /**
  * Translates a recursive GNU `grep` invocation into ripgrep arguments that print the same
  * lines, or returns undefined when the two could disagree (then the simulated grep runs).
@@ -5,121 +9,80 @@
  * directory order; --binary and --no-ignore --hidden make it visit what grep visits.
  */
 export function grepToRipgrep(args: readonly string[]): string[] | undefined {
+  const parsed = grepOptions(args);
+  if (parsed === undefined) return undefined;
   const rg = ['--color', 'never', '--no-ignore', '--hidden', '--binary', '--sort', 'path', '--no-heading'];
   const patterns: string[] = [];
-  const operands: string[] = [];
+  const operands = [...parsed.operands];
   let syntax = 'basic' as 'basic' | 'extended' | 'fixed' | 'perl';
   let recursive = false;
   let lineNumbers = false;
   let filenames = 'default' as 'default' | 'with' | 'without';
   let count = false;
-  const takeValue = (inline: string, i: number): [string, number] | undefined => {
-    if (inline !== '') return [inline, i];
-    const next = args[i + 1];
-    return next === undefined ? undefined : [next, i + 1];
-  };
 
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') {
-      operands.push(...args.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq === -1 ? arg : arg.slice(0, eq);
-      const inline = eq === -1 ? '' : arg.slice(eq + 1);
-      const flag = LONG_FLAGS[name];
-      if (flag !== undefined) {
-        if (eq !== -1) return undefined;
-        const effect = applyFlag(flag);
-        if (effect === undefined) return undefined;
-        continue;
-      }
-      const valued = takeValue(inline, i);
-      if (valued === undefined) return undefined;
-      const [value, next] = valued;
-      i = next;
-      switch (name) {
-        case '--regexp':
-          patterns.push(value);
-          break;
-        case '--include':
-          rg.push('--glob', value);
-          break;
-        case '--exclude':
-          rg.push('--glob', `!${value}`);
-          break;
-        case '--exclude-dir':
-          rg.push('--glob', `!${value.replace(/\/+$/, '')}/`);
-          break;
-        case '--max-count':
-        case '--after-context':
-        case '--before-context':
-        case '--context':
-          if (!/^\d+$/.test(value)) return undefined;
-          rg.push(name, value);
-          break;
-        case '--color':
-        case '--colour':
-          break;
-        default:
-          return undefined;
-      }
-      continue;
-    }
-    if (arg.startsWith('-') && arg.length > 1) {
-      if (/^-\d+$/.test(arg)) {
-        rg.push('--context', arg.slice(1));
-        continue;
-      }
-      for (let j = 1; j < arg.length; j++) {
-        const letter = arg[j]!;
-        if ('eABCm'.includes(letter)) {
-          const valued = takeValue(arg.slice(j + 1), i);
-          if (valued === undefined) return undefined;
-          const [value, next] = valued;
-          i = next;
-          if (letter === 'e') patterns.push(value);
-          else if (!/^\d+$/.test(value)) return undefined;
-          else rg.push({ A: '--after-context', B: '--before-context', C: '--context', m: '--max-count' }[letter]!, value);
-          break;
-        }
-        const flag = SHORT_FLAGS[letter];
-        if (flag === undefined || applyFlag(flag) === undefined) return undefined;
-      }
-      continue;
-    }
-    operands.push(arg);
-  }
-
-  function applyFlag(flag: Flag): true | undefined {
+  for (const { name, value = '' } of parsed.options) {
+    const flag = FLAGS[name];
     switch (flag) {
+      case undefined:
+        break;
       case 'recursive':
         recursive = true;
-        return true;
+        continue;
       case 'lineNumbers':
         lineNumbers = true;
-        return true;
+        continue;
       case 'with':
       case 'without':
         filenames = flag;
-        return true;
+        continue;
       case 'count':
         count = true;
-        return true;
+        continue;
       case 'extended':
       case 'fixed':
       case 'perl':
       case 'basic':
         syntax = flag;
-        return true;
+        continue;
       case 'skipBinary':
-      case 'ignored':
-        return true;
+        continue;
       default:
         rg.push(flag);
-        return true;
+        continue;
+    }
+    switch (name) {
+      case '-e':
+      case '--regexp':
+        patterns.push(value);
+        break;
+      case '--include':
+        rg.push('--glob', value);
+        break;
+      case '--exclude':
+        rg.push('--glob', `!${value}`);
+        break;
+      case '--exclude-dir':
+        rg.push('--glob', `!${value.replace(/\/+$/, '')}/`);
+        break;
+      case '-NUM':
+        rg.push('--context', value);
+        break;
+      case '-A':
+      case '-B':
+      case '-C':
+      case '-m':
+      case '--max-count':
+      case '--after-context':
+      case '--before-context':
+      case '--context':
+        if (!/^\d+$/.test(value)) return undefined;
+        rg.push(COUNTS[name] ?? name, value);
+        break;
+      case '--color':
+      case '--colour':
+        break;
+      default:
+        return undefined;
     }
   }
 
@@ -147,60 +110,71 @@ export function grepToRipgrep(args: readonly string[]): string[] | undefined {
   return rg;
 }
 
-type Flag = 'recursive' | 'lineNumbers' | 'with' | 'without' | 'count' | 'extended' | 'fixed' | 'perl' | 'basic' | 'skipBinary' | 'ignored' | `-${string}`;
+/** grep's options as the gate read them; undefined for a line the gate would refuse. */
+function grepOptions(args: readonly string[]): ParsedOptions | undefined {
+  try {
+    return parseOptions('grep', args, COMMAND_OPTIONS.grep);
+  } catch (error) {
+    if (error instanceof Refusal) return undefined;
+    throw error;
+  }
+}
+
+type Flag = 'recursive' | 'lineNumbers' | 'with' | 'without' | 'count' | 'extended' | 'fixed' | 'perl' | 'basic' | 'skipBinary' | `--${string}`;
 
 /**
- * GNU grep's -R follows every symbolic link it meets: out of the workspace, and round a
+ * What each grep flag becomes: a setting of the translation, or the ripgrep flag of the same
+ * meaning. GNU grep's -R follows every symbolic link it meets: out of the workspace, and round a
  * `loop -> .` until the time runs out. Here it searches as -r does: ripgrep without -L follows
  * no link met on the walk, and links named on the command line were confined by the gate.
  */
-const SHORT_FLAGS: Readonly<Record<string, Flag>> = {
-  r: 'recursive',
-  R: 'recursive',
-  n: 'lineNumbers',
-  H: 'with',
-  h: 'without',
-  c: 'count',
-  E: 'extended',
-  F: 'fixed',
-  P: 'perl',
-  G: 'basic',
-  I: 'skipBinary',
-  i: '--ignore-case',
-  v: '--invert-match',
-  w: '--word-regexp',
-  x: '--line-regexp',
-  l: '--files-with-matches',
-  L: '--files-without-match',
-  o: '--only-matching',
-  q: '--quiet',
-  s: '--no-messages',
-  a: '--text',
-};
-
-const LONG_FLAGS: Readonly<Record<string, Flag>> = {
+const FLAGS: Readonly<Record<string, Flag>> = {
+  '-r': 'recursive',
+  '-R': 'recursive',
   '--recursive': 'recursive',
   '--dereference-recursive': 'recursive',
+  '-n': 'lineNumbers',
   '--line-number': 'lineNumbers',
+  '-H': 'with',
   '--with-filename': 'with',
+  '-h': 'without',
   '--no-filename': 'without',
+  '-c': 'count',
   '--count': 'count',
+  '-E': 'extended',
   '--extended-regexp': 'extended',
+  '-F': 'fixed',
   '--fixed-strings': 'fixed',
+  '-P': 'perl',
   '--perl-regexp': 'perl',
+  '-G': 'basic',
   '--basic-regexp': 'basic',
+  '-I': 'skipBinary',
+  '-i': '--ignore-case',
   '--ignore-case': '--ignore-case',
+  '-v': '--invert-match',
   '--invert-match': '--invert-match',
+  '-w': '--word-regexp',
   '--word-regexp': '--word-regexp',
+  '-x': '--line-regexp',
   '--line-regexp': '--line-regexp',
+  '-l': '--files-with-matches',
   '--files-with-matches': '--files-with-matches',
+  '-L': '--files-without-match',
   '--files-without-match': '--files-without-match',
+  '-o': '--only-matching',
   '--only-matching': '--only-matching',
+  '-q': '--quiet',
   '--quiet': '--quiet',
   '--silent': '--quiet',
+  '-s': '--no-messages',
   '--no-messages': '--no-messages',
+  '-a': '--text',
   '--text': '--text',
 };
+
+/** grep's short counting options, by ripgrep's (and grep's) long name. */
+const COUNTS: Readonly<Record<string, string>> = { '-A': '--after-context', '-B': '--before-context', '-C': '--context', '-m': '--max-count' };
 
 /** A directory operand `src/` is printed by grep as `src/…`, by ripgrep as `src//…`. */
 function stripTrailingSlashes(operand: string): string {

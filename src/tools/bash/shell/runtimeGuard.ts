@@ -1,5 +1,5 @@
 import { defineCommand, type Command, type CustomCommand } from 'just-bash';
-import { hostArgumentsProblem } from './hostArguments';
+import { hostArgumentsProblem } from '../gate/hostArguments';
 
 /**
  * Every command the simulated shell runs passes the gate's policy again, with the arguments it

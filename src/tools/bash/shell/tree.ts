@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { defineCommand, type IFileSystem } from 'just-bash';
+import { COMMAND_OPTIONS } from '../gate/commandOptions';
+import { hasOption, parseOptions } from '../gate/options';
 import { compareBytes } from './gnuFormat';
 
 /**
@@ -153,47 +155,30 @@ async function exists(fs: IFileSystem, target: string): Promise<boolean> {
   }
 }
 
+/** tree's options, read by the gate's spec (its guard has refused any other before this runs). */
 function parseTreeArgs(args: readonly string[]): { options: TreeOptions; operands: string[] } | string {
+  const parsed = parseOptions('tree', args, COMMAND_OPTIONS.tree);
   const options: TreeOptions = {
-    all: false,
-    dirsOnly: false,
-    fullPath: false,
-    classify: false,
-    noReport: false,
-    dirsFirst: false,
+    all: hasOption(parsed, '-a'),
+    dirsOnly: hasOption(parsed, '-d'),
+    fullPath: hasOption(parsed, '-f'),
+    classify: hasOption(parsed, '-F'),
+    noReport: hasOption(parsed, '--noreport'),
+    dirsFirst: hasOption(parsed, '--dirsfirst'),
     maxDepth: Infinity,
   };
-  const operands: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--noreport') options.noReport = true;
-    else if (arg === '--dirsfirst') options.dirsFirst = true;
-    else if (arg === '-L' || arg === '-I' || arg === '-P') {
-      const value = args[++i];
-      if (value === undefined) return `missing argument to ${arg} option.`;
-      if (arg === '-L') {
-        const level = Number(value);
-        if (!Number.isInteger(level) || level < 1) return 'Invalid level, must be greater than 0.';
-        options.maxDepth = level;
-      } else if (arg === '-I') {
-        options.exclude = wildcardRegex(value);
-      } else {
-        options.include = wildcardRegex(value);
-      }
-    } else if (/^-[adfF]+$/.test(arg)) {
-      for (const letter of arg.slice(1)) {
-        if (letter === 'a') options.all = true;
-        if (letter === 'd') options.dirsOnly = true;
-        if (letter === 'f') options.fullPath = true;
-        if (letter === 'F') options.classify = true;
-      }
-    } else if (arg.startsWith('-') && arg !== '-') {
-      return `Invalid argument -\`${arg.replace(/^-+/, '')}'.`;
-    } else {
-      operands.push(arg);
+  for (const { name, value = '' } of parsed.options) {
+    if (name === '-L') {
+      const level = Number(value);
+      if (!Number.isInteger(level) || level < 1) return 'Invalid level, must be greater than 0.';
+      options.maxDepth = level;
+    } else if (name === '-I') {
+      options.exclude = wildcardRegex(value);
+    } else if (name === '-P') {
+      options.include = wildcardRegex(value);
     }
   }
-  return { options, operands };
+  return { options, operands: parsed.operands };
 }
 
 /** tree's -I/-P patterns: shell wildcards, alternatives separated by `|`, matched against names. */

@@ -1,6 +1,6 @@
 import { decodeBytesToUtf8, defineCommand, type Command } from 'just-bash';
-import { xargsSpec } from './commandPolicy';
-import { parseOptions } from './options';
+import { COMMAND_OPTIONS } from '../gate/commandOptions';
+import { hasOption, parseOptions } from '../gate/options';
 
 /**
  * The simulated xargs with GNU's behaviour where it differs: it reads only separate values
@@ -9,13 +9,13 @@ import { parseOptions } from './options';
  * through the shell, so its guard checks the argument list built from the input.
  */
 export const xargsCommand: Command = defineCommand('xargs', async (args, ctx) => {
-  const parsed = parseOptions('xargs', args, xargsSpec);
-  const has = (...names: string[]) => parsed.names.some((name) => names.includes(name));
+  const parsed = parseOptions('xargs', args, COMMAND_OPTIONS.xargs);
+  const has = (...names: string[]) => hasOption(parsed, ...names);
   const options: string[] = [];
   if (has('-0', '--null')) options.push('-0');
   if (has('-r', '--no-run-if-empty')) options.push('-r');
   if (has('-t', '--verbose')) options.push('-t');
-  for (const { name, value } of parsed.values) {
+  for (const { name, value = '' } of parsed.options) {
     if (name === '-n' || name === '--max-args') options.push('-n', value);
     if (name === '-d' || name === '--delimiter') options.push('-d', value);
     if (name === '-I' || name === '--replace') {

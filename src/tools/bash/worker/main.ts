@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import { BashDone, BashRun } from '../../protocol/bashWorker';
-import { execute } from './executor';
-import { checkCommand } from './gate';
+import { BashDone, BashRun } from '../../../protocol/bashWorker';
+import { execute } from '../shell/executor';
+import { checkCommand } from '../gate/commandLine';
 import { formatOutput } from './output';
 
 /**

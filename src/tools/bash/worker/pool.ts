@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { BashDone, type BashRun } from '../../protocol/bashWorker';
+import { BashDone, type BashRun } from '../../../protocol/bashWorker';
 import { formatOutput } from './output';
 
 export type BashOutcome = BashDone | { kind: 'cancelled' };

@@ -1,0 +1,14 @@
+/**
+ * What the gate needs to know about one allowed command after its arguments were checked. Its
+ * own module so that the per-command policies (commandPolicy.ts, gitPolicy.ts, …) can each
+ * return it without importing one another.
+ */
+export interface CommandUse {
+  /** Arguments that name files or directories to read; each must stay inside the workspace. */
+  paths: string[];
+  /** `cd DIR`: later commands resolve relative paths from DIR. */
+  changesDirectoryTo?: string;
+}
+
+/** Checks one command's arguments, refusing what the policy does not allow. */
+export type Checker = (args: readonly string[]) => CommandUse;
