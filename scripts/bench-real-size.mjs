@@ -19,7 +19,12 @@ import { importTypeScript, projectRoot } from './importTypeScript.mjs';
 
 const hostScript = path.join(projectRoot, 'dist', 'model-host.mjs');
 const PROMPTS = (process.env.BENCH_PROMPTS ?? '512,2048,8192').split(',').map(Number);
+/** CPU threads for both sides: BENCH_THREADS, else the physical cores (the product's default). */
+let THREADS;
 const DECODE_TOKENS = 64;
+const KV_CONTEXTS = [8192, 16_384, 32_768, 51_200];
+/** Which parts run: `speed` (against llama-bench, cancel, parking) and `kv` (KV-cache memory); both by default. */
+const SECTIONS = (process.env.BENCH_SECTIONS ?? 'speed,kv').split(',');
 const log = (line) => process.stderr.write(`[bench:real-size] ${line}\n`);
 
 /** llama-bench's prefill (pp) and decode (tg) speeds, every micro-batch size tried; the best is the yardstick. */
@@ -57,18 +62,49 @@ function memorySampler(pid) {
 
 const live = () => new AbortController().signal;
 
-async function main() {
-  if (!existsSync(hostScript)) throw new Error('dist/model-host.mjs is missing: run `npm run build` first.');
-  const bin = ensureLlamaCpp();
-  const { createModelClient, physicalCores, sameShapeModelFile, filler } = await importTypeScript('realSize', [
-    "export { createModelClient } from './src/model/modelClient';",
-    "export { physicalCores } from './src/model/cpuCores';",
-    "export { sameShapeModelFile } from './test/fakes/sameShapeGguf';",
-    "export { filler } from './test/engine/support';",
-  ]);
-  const model = process.env.LOCOOPERATOR_MODEL_PATH || (await sameShapeModelFile(path.join(bin, 'llama-quantize'), log));
-  log(`model ${model}, ${THREADS} threads, prompts ${PROMPTS.join(', ')}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+/** Starts llama-server on the model with a context and KV type, and reads its memory once it is ready. */
+async function serverMemory(bin, model, contextSize, kvType) {
+  const { spawn } = await import('node:child_process');
+  const port = 18_000 + Math.floor(Math.random() * 2000);
+  const args = ['-m', model, '-c', String(contextSize), '-np', '1', '-t', String(THREADS), '-ctk', kvType, '-ctv', kvType, '-fa', 'on', '--host', '127.0.0.1', '--port', String(port)];
+  const server = spawn(path.join(bin, 'llama-server'), args, { stdio: 'ignore' });
+  try {
+    for (let attempt = 0; attempt < 600; attempt++) {
+      const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((response) => response.ok, () => false);
+      if (healthy) break;
+      if (server.exitCode !== null) throw new Error(`llama-server exited (${server.exitCode}) for context ${contextSize}, KV ${kvType}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { rssAnonBytes: kb('RssAnon'), rssFileBytes: kb('RssFile') };
+  } finally {
+    server.kill();
+  }
+}
 
+/**
+ * KV-cache memory at the contexts a user may choose (the authors serve LocoOperator-4B with
+ * 51,200), f16 against q8_0, measured on llama.cpp's own server as the anonymous memory above the
+ * same server with a 512-token context (llama.cpp clears the cache when it allocates it, so every
+ * page of it is resident).
+ */
+async function kvMemory(bin, model) {
+  const rows = [];
+  for (const kvType of ['f16', 'q8_0']) {
+    const base = await serverMemory(bin, model, 512, kvType);
+    for (const contextSize of KV_CONTEXTS) {
+      const measured = await serverMemory(bin, model, contextSize, kvType);
+      rows.push({ kvType, contextSize, kvBytes: measured.rssAnonBytes - base.rssAnonBytes, rssAnonBytes: measured.rssAnonBytes, rssFileBytes: measured.rssFileBytes });
+      log(`KV ${kvType} at ${contextSize}: ${((measured.rssAnonBytes - base.rssAnonBytes) / 2 ** 30).toFixed(2)} GiB (anonymous ${(measured.rssAnonBytes / 2 ** 30).toFixed(2)} GiB)`);
+    }
+  }
+  return rows;
+}
+
+
+/** Prefill and decode against llama-bench, load, time to first token, memory, cancel and parking. */
+async function speedSection(bin, model, { createModelClient, filler }) {
   const yardstick = llamaBench(bin, model);
 
   const contextSize = Math.max(...PROMPTS) + 512;
@@ -148,15 +184,40 @@ async function main() {
   console.log(`  load ${loadMs.toFixed(0)} ms; time to first token ${PROMPTS.map((n) => `pp${n} ${(prefill[n].timeToFirstTokenMs / 1000).toFixed(1)} s`).join(', ')}`);
   console.log(`  peak memory of the model host: ${(peak.rssFileBytes / 2 ** 30).toFixed(2)} GiB file-backed, ${(peak.rssAnonBytes / 2 ** 30).toFixed(2)} GiB anonymous (VmHWM ${(peak.vmHwmBytes / 2 ** 30).toFixed(2)} GiB), context ${loaded.contextSize}`);
 
+  return { llamaBench: yardstick, ours: { loadMs, prefill, decode, cancel, parking, peakMemory: peak }, backend: loaded.backend, contextSize: loaded.contextSize };
+}
+
+async function main() {
+  if (!existsSync(hostScript)) throw new Error('dist/model-host.mjs is missing: run `npm run build` first.');
+  const bin = ensureLlamaCpp();
+  const modules = await importTypeScript('realSize', [
+    "export { createModelClient } from './src/model/modelClient';",
+    "export { physicalCores } from './src/model/cpuCores';",
+    "export { sameShapeModelFile } from './test/fakes/sameShapeGguf';",
+    "export { filler } from './test/engine/support';",
+  ]);
+  THREADS = Number(process.env.BENCH_THREADS ?? modules.physicalCores());
+  const model = process.env.LOCOOPERATOR_MODEL_PATH || (await modules.sameShapeModelFile(path.join(bin, 'llama-quantize'), log));
+  log(`model ${model}, ${THREADS} threads, prompts ${PROMPTS.join(', ')}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+
+  const speed = SECTIONS.includes('speed') ? await speedSection(bin, model, modules) : undefined;
+  const kv = SECTIONS.includes('kv') ? await kvMemory(bin, model) : undefined;
+  if (kv) {
+    console.log(`\nKV-cache memory (llama-server, flash attention on, ${THREADS} threads)`);
+    console.log('  context    f16 GiB   q8_0 GiB');
+    for (const contextSize of KV_CONTEXTS) {
+      const of = (type) => (kv.find((row) => row.kvType === type && row.contextSize === contextSize).kvBytes / 2 ** 30).toFixed(2);
+      console.log(`  ${String(contextSize).padStart(7)}   ${of('f16').padStart(7)}   ${of('q8_0').padStart(8)}`);
+    }
+  }
+
   const results = {
     date: new Date().toISOString(),
     machine: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), memoryBytes: os.totalmem(), loadAverage: os.loadavg() },
     model: path.basename(model),
     threads: THREADS,
-    backend: loaded.backend,
-    contextSize: loaded.contextSize,
-    llamaBench: yardstick,
-    ours: { loadMs, prefill, decode, cancel, parking, peakMemory: peak },
+    ...speed,
+    kvMemory: kv,
   };
   const out = path.join(projectRoot, 'bench-results', 'real-size.json');
   await mkdir(path.dirname(out), { recursive: true });

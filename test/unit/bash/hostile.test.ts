@@ -376,10 +376,12 @@ const MARKER = '/tmp/loco-hostile-marker';
  */
 function wordingProblems(command: string, output: string): string[] {
   const problems: string[] = [];
-  const pascal = output.match(/\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b/g);
+  // Paths (the workspace's random temp name among them) and the command's own words may repeat or look like names.
+  const prose = output.split(command).join(' ').replace(/(?:\/|\.\.?\/)\S*/g, ' ');
+  const pascal = prose.match(/\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b/g);
   if (pascal) problems.push(`internal names ${pascal.join(', ')}`);
   for (const flag of output.match(/--no-[a-z-]+/g) ?? []) if (!command.includes(flag)) problems.push(`flag ${flag}`);
-  const words = output.toLowerCase().match(/[a-z][a-z'-]*/g) ?? [];
+  const words = prose.toLowerCase().match(/[a-z][a-z'-]*/g) ?? [];
   const seen = new Set<string>();
   for (let i = 0; i + 4 <= words.length; i++) {
     const phrase = words.slice(i, i + 4).join(' ');
