@@ -55,7 +55,7 @@ describe('locooperator CLI', () => {
     expect(result.stdout.endsWith('<|im_end|>\n<|im_start|>assistant\n')).toBe(true);
     expect(result.stdout).not.toContain('Tools:');
     const listed = await run(['prompt', 'Where are the routes?', '--cwd', workspace.root, '--system-prompt', 'tool-list']);
-    expect(listed.stdout).toContain('Tools: Read (file_path, offset, limit');
+    expect(listed.stdout).toContain('Tools:\n- Read (file_path, offset, limit): ');
     const bad = await run(['prompt', 'x', '--system-prompt', 'mine']);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--system-prompt must be trained or tool-list') });
   });
