@@ -173,8 +173,14 @@ export function webviewFrame(page: Page): FrameLocator {
  */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await activityBarIcon(page).waitFor({ timeout: 60_000 });
+  const input = page.locator('.quick-input-widget input');
+  // With the focus in a webview, F1 reaches the workbench through the webview's key forwarding,
+  // and the palette takes the focus a moment later: type only once its input has it, or the
+  // title lands in the view's question box.
   await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').waitFor();
+  await input.waitFor();
+  await input.focus();
+  await page.waitForFunction(() => document.activeElement?.matches('.quick-input-widget input') === true);
   await page.keyboard.type(title);
   await pickQuickInputItem(page, title);
 }
