@@ -6,6 +6,7 @@
 //
 //   npm run bench:real-size
 //   BENCH_PROMPTS=512,2048 BENCH_THREADS=2 npm run bench:real-size     (a shorter run)
+//   BENCH_SECTIONS=kv | speed, BENCH_UBATCH=512                          (one part; llama-bench's micro-batches)
 //
 // Figures move by 3x with other work on the machine: compare only within one quiet run (the load
 // average is printed with the results).
@@ -23,13 +24,15 @@ const PROMPTS = (process.env.BENCH_PROMPTS ?? '512,2048,8192').split(',').map(Nu
 let THREADS;
 const DECODE_TOKENS = 64;
 const KV_CONTEXTS = [8192, 16_384, 32_768, 51_200];
+/** llama-bench's micro-batch sizes; its best is the yardstick (64 was best at 512 tokens here, 512 at 2,048). */
+const MICRO_BATCHES = process.env.BENCH_UBATCH ?? '64,512';
 /** Which parts run: `speed` (against llama-bench, cancel, parking) and `kv` (KV-cache memory); both by default. */
 const SECTIONS = (process.env.BENCH_SECTIONS ?? 'speed,kv').split(',');
 const log = (line) => process.stderr.write(`[bench:real-size] ${line}\n`);
 
 /** llama-bench's prefill (pp) and decode (tg) speeds, every micro-batch size tried; the best is the yardstick. */
 function llamaBench(bin, model) {
-  const args = ['-m', model, '-t', String(THREADS), '-p', PROMPTS.join(','), '-n', String(DECODE_TOKENS), '-ub', '64,512', '-r', '1', '-o', 'json'];
+  const args = ['-m', model, '-t', String(THREADS), '-p', PROMPTS.join(','), '-n', String(DECODE_TOKENS), '-ub', MICRO_BATCHES, '-r', '1', '-o', 'json'];
   log(`llama-bench ${args.join(' ')}`);
   const rows = JSON.parse(execFileSync(path.join(bin, 'llama-bench'), args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'ignore'] }));
   const prefill = Object.fromEntries(

@@ -45,8 +45,15 @@ tool       runs one tool call and prints exactly the text the model would see.
 download   downloads LocoOperator-4B (GGUF) for --model.
 `;
 
+const COMMANDS = ['ask', 'prompt', 'tool', 'download'];
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `locooperator ask --help` and the like: the usage, whatever else the line says.
+  if (command !== undefined && COMMANDS.includes(command) && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   switch (command) {
     case 'ask':
       return ask(rest);

@@ -105,6 +105,15 @@ describe('locooperator CLI', () => {
     expect(result.stderr.split('\n').length).toBeLessThan(4);
   });
 
+  it('prints the usage for --help after any command', async () => {
+    for (const command of ['ask', 'prompt', 'tool', 'download']) {
+      const result = await run([command, '--help']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toContain('locooperator ask "QUESTION"');
+    }
+    expect((await run(['ask', 'Where?', '-h'])).code).toBe(0);
+  });
+
   it('rejects bad flags with usage errors', async () => {
     expect((await run(['ask', 'q', '--max-turns', 'lots', '--scripted', 'x'])).stderr).toMatch(/--max-turns must be a positive whole number/);
     expect((await run(['frobnicate'])).code).toBe(2);
