@@ -2,7 +2,8 @@
 // node-llama-cpp ships (llama/gitRelease.bundle), CPU only, into a cache outside the clone keyed by
 // the node-llama-cpp version, so that benchmarks compare our engine with the very llama.cpp it
 // runs. Static binaries tuned for this CPU (GGML_NATIVE), as llama.cpp's own benchmark is
-// meant to be built. Built once (about 30 minutes on two cores); later runs print the cached folder at once.
+// meant to be built. Built once (measured: 6 minutes on two quiet cores, 29 on busy ones); later runs
+// print the cached folder at once.
 // Usage: node scripts/llama-cpp/build.mjs   (prints the folder that holds the binaries)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
