@@ -1,21 +1,17 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ChatModel } from '../protocol/chatModel';
 import { createEventSink } from '../agent/events';
 import { DEFAULT_MAX_TURNS, openingMessages, runAgent } from '../agent/loop';
 import { renderPrompt, type SystemPromptVariant } from '../agent/prompt';
 import { promptText } from '../protocol/prompt';
-import { loadScriptedModel } from '../model/scriptedModel';
 import { questionTask } from '../app/taskPrompts';
 import { unknownToolResult } from '../tools/defineTool';
 import { createExplorerTools } from '../tools/registry';
-import { catalog, downloadedFileName } from '../model/catalog';
-import { defaultModelsDirectory, runDownloadCommand } from './download';
+import { runDownloadCommand } from './download';
 import { createEventPrinter } from './eventPrinter';
-import { openModel } from './modelOption';
-import { openServer } from './serverOption';
-import { ServerKind } from '../protocol/inferenceServer';
+import { checkModelChoice, MODEL_CHOICE_OPTIONS, openChosenModel } from './modelChoice';
+import { positiveInt, UsageError } from './usageError';
 import { errorMessage } from '../protocol/errorMessage';
 
 const USAGE = `LocoOperator: explore a codebase with a small model that runs on your machine.
@@ -90,46 +86,19 @@ async function ask(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       cwd: { type: 'string' },
-      model: { type: 'string' },
-      scripted: { type: 'string' },
-      server: { type: 'string' },
-      'server-kind': { type: 'string' },
-      'server-model': { type: 'string' },
+      ...MODEL_CHOICE_OPTIONS,
       'max-turns': { type: 'string' },
-      threads: { type: 'string' },
-      'context-size': { type: 'string' },
       json: { type: 'boolean', default: false },
       'system-prompt': { type: 'string' },
     },
   });
   const question = positionals.join(' ').trim();
   if (!question) throw new UsageError('ask needs a question, e.g. locooperator ask "Where is the configuration loaded?"');
-  if ([values.model, values.scripted, values.server].filter(Boolean).length > 1) throw new UsageError('Use one of --model, --scripted and --server.');
-  if ((values['server-kind'] || values['server-model']) && !values.server) throw new UsageError('--server-kind and --server-model go with --server URL.');
+  checkModelChoice(values);
   const root = workspaceRoot(values.cwd);
   const maxTurns = positiveInt(values['max-turns'], '--max-turns') ?? DEFAULT_MAX_TURNS;
 
-  let model: ChatModel & { dispose?(): Promise<void> | void };
-  if (values.scripted) {
-    model = await loadScriptedModel(resolve(values.scripted), root);
-  } else if (values.server) {
-    model = await openServer({
-      url: values.server,
-      kind: serverKind(values['server-kind']),
-      model: values['server-model'],
-      contextSize: positiveInt(values['context-size'], '--context-size'),
-    });
-  } else {
-    const modelPath = values.model ?? (process.env.LOCOOPERATOR_MODEL_PATH || downloadedDefaultModel());
-    if (!modelPath) {
-      throw new UsageError('No model given: pass --model FILE.gguf (or set LOCOOPERATOR_MODEL_PATH), or run "locooperator download" first.');
-    }
-    model = await openModel({
-      modelPath: resolve(modelPath),
-      threads: positiveInt(values.threads, '--threads'),
-      contextSize: positiveInt(values['context-size'], '--context-size'),
-    });
-  }
+  const model = await openChosenModel(values, root);
 
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -179,13 +148,6 @@ function systemPromptVariant(value: string | undefined): SystemPromptVariant {
   throw new UsageError(`--system-prompt must be trained or tool-list, not "${value}".`);
 }
 
-function serverKind(value: string | undefined): ServerKind | undefined {
-  if (value === undefined) return undefined;
-  const parsed = ServerKind.safeParse(value);
-  if (!parsed.success) throw new UsageError(`--server-kind must be one of ${ServerKind.options.join(', ')}, not "${value}".`);
-  return parsed.data;
-}
-
 async function tool(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { cwd: { type: 'string' } } });
   const [name, json = '{}'] = positionals;
@@ -205,21 +167,6 @@ async function tool(args: string[]): Promise<number> {
   process.stdout.write(`${result.output}\n`);
   return result.status === 'done' ? 0 : 1;
 }
-
-/** The default build, if `locooperator download` has fetched it into its usual place. */
-function downloadedDefaultModel(): string | undefined {
-  const file = join(defaultModelsDirectory(), downloadedFileName(catalog.defaultVariant));
-  return existsSync(file) ? file : undefined;
-}
-
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new UsageError(`${flag} must be a positive whole number, not "${value}".`);
-  return number;
-}
-
-class UsageError extends Error {}
 
 // A reader that goes away (`| head`) is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
