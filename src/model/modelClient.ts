@@ -12,12 +12,13 @@ import {
 import { CompletionRequest, type CompletionResult } from '../protocol/prompt';
 import { validateModelFile } from './modelFile';
 import { physicalCores } from './cpuCores';
+import { RECOMMENDED_MAX_CONTEXT } from './contextBudget';
 
 export interface ModelClientOptions {
   modelPath: string;
   /** A fixed window in tokens, or 'auto' (default): the largest up to `maxContextSize` that fits. */
   contextSize?: number | 'auto';
-  /** Upper bound for 'auto'; defaults to 16,384, the context LocoOperator-4B was trained with. */
+  /** Upper bound for 'auto'; defaults to 51,200, the context LocoOperator-4B's authors serve it with. */
   maxContextSize?: number;
   /** CPU threads for llama.cpp; never more than the machine's cores. */
   threads?: number;
@@ -71,7 +72,6 @@ export class ModelHostProtocolError extends Error {
   }
 }
 
-export const DEFAULT_MAX_CONTEXT = 16_384;
 const DEFAULT_IDLE_UNLOAD_MS = 10 * 60_000;
 const STDERR_LINES_KEPT = 20;
 
@@ -199,7 +199,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
 
   async function loadNow(): Promise<ModelHostStatus> {
     if (host && (current.state === 'ready' || current.state === 'generating')) return current;
-    const maxContextSize = options.maxContextSize ?? DEFAULT_MAX_CONTEXT;
+    const maxContextSize = options.maxContextSize ?? RECOMMENDED_MAX_CONTEXT;
     const fixed = typeof options.contextSize === 'number' ? options.contextSize : undefined;
     const info = await validateModelFile(options.modelPath, { contextSize: fixed });
     setStatus({ state: 'starting', threads });
@@ -212,6 +212,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       modelPath: options.modelPath,
       contextSize: fixed ?? 'auto',
       maxContextSize: Math.min(maxContextSize, info.contextLength),
+      kvBytesPerToken: info.kvBytesPerToken,
       threads,
       gpu: options.gpu ?? 'auto',
       grammar: options.grammar,
@@ -294,7 +295,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   return {
     get contextSize() {
       if (current.contextSize !== undefined) return current.contextSize;
-      return typeof options.contextSize === 'number' ? options.contextSize : (options.maxContextSize ?? DEFAULT_MAX_CONTEXT);
+      return typeof options.contextSize === 'number' ? options.contextSize : (options.maxContextSize ?? RECOMMENDED_MAX_CONTEXT);
     },
     complete(request_, completeOptions) {
       if (disposed) return Promise.reject(new Error('The model client has been disposed.'));

@@ -47,11 +47,13 @@ export const LoadRequest = z.object({
   /** A fixed size, or the largest window up to `maxContextSize` that fits in memory. */
   contextSize: z.union([z.number().int().positive(), z.literal('auto')]),
   maxContextSize: z.number().int().positive(),
+  /** KV-cache bytes per token of context at f16, from the file's attention shape: what sizes `auto` on the CPU. */
+  kvBytesPerToken: z.number().positive(),
   threads: z.number().int().positive(),
   gpu: GpuChoice,
   /** A GBNF grammar every generation must follow (tests, debugging); none in normal use. */
   grammar: z.string().optional(),
-  /** How long one prefill chunk should take, in ms (a cancel waits about one chunk); default 80. */
+  /** How long one prefill chunk should take, in ms (the next request may wait about one chunk after a cancel); default 1000. */
   prefillChunkTargetMs: z.number().nonnegative().optional(),
 });
 

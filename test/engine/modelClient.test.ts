@@ -189,6 +189,19 @@ describe('the model host on a tiny qwen3 model', () => {
     expect(two.promptTokens).toBeGreaterThan(three.promptTokens);
   });
 
+  it('sizes an auto window within the ceiling and what the file declares (the tiny cache fits either)', async () => {
+    const bounded = client({ contextSize: 'auto', maxContextSize: 19_456 });
+    const declared = client({ contextSize: 'auto' });
+    try {
+      expect((await bounded.load()).contextSize).toBe(19_456);
+      // The default ceiling is the authors' 51,200; this file declares 32,768.
+      expect((await declared.load()).contextSize).toBe(32_768);
+    } finally {
+      await bounded.dispose();
+      await declared.dispose();
+    }
+  });
+
   it('rejects a prompt larger than the context window and stays usable', async () => {
     const small = client({ contextSize: 512 });
     try {

@@ -1,6 +1,8 @@
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import type { GpuChoice, ModelBackend, ResolvedSampling } from '../../protocol/modelHost';
 import type { CompletionResult, PromptPart } from '../../protocol/prompt';
+import { freemem } from 'node:os';
+import { autoContextSize, MIN_AUTO_CONTEXT } from '../contextBudget';
 import { ParkedConversations, PARK_MIN_TOKENS } from './parkedConversations';
 import { commonPrefixLength, flattenTokens, TokenHistory, type TokenChunk, type Tokenize } from '../tokenHistory';
 
@@ -8,6 +10,8 @@ export interface EngineOptions {
   modelPath: string;
   contextSize: number | 'auto';
   maxContextSize: number;
+  /** KV-cache bytes per token at f16, from the file's attention shape. */
+  kvBytesPerToken: number;
   threads: number;
   gpu: GpuChoice;
   grammar?: string;
@@ -56,6 +60,17 @@ class TextStream {
     this.text += piece;
     return piece;
   }
+}
+
+/**
+ * The window to allocate. On the CPU, `auto` is sized from the memory available now that the
+ * weights are loaded (see contextBudget); on a GPU the cache lives in video memory, which
+ * node-llama-cpp measures itself, within the same bounds.
+ */
+function contextSizeFor(options: EngineOptions, onCpu: boolean): number | { min: number; max: number } {
+  if (options.contextSize !== 'auto') return options.contextSize;
+  if (onCpu) return autoContextSize({ availableBytes: freemem(), kvBytesPerToken: options.kvBytesPerToken, maxContextSize: options.maxContextSize });
+  return { min: Math.min(MIN_AUTO_CONTEXT, options.maxContextSize), max: options.maxContextSize };
 }
 
 /**
@@ -122,7 +137,7 @@ export class Engine {
     }
     try {
       const context = await model.createContext({
-        contextSize: options.contextSize === 'auto' ? { min: 2048, max: options.maxContextSize } : options.contextSize,
+        contextSize: contextSizeFor(options, llama.gpu === false),
         threads: options.threads,
         sequences: 1,
       });
