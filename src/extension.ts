@@ -11,6 +11,7 @@ import { ModelDownloadFlow } from './vscode/modelDownload';
 import { ModelManager } from './vscode/modelManager';
 import { RunController } from './app/runController';
 import { excludedGlobs } from './app/searchExclude';
+import { turnBudget } from './app/turnBudget';
 import { ServerApiKeys } from './vscode/serverApiKeys';
 import { SettingsReader } from './vscode/settings';
 import { ModelStatusBar } from './vscode/statusBar';
@@ -66,12 +67,7 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
       });
     },
     history,
-    maxTurnsFor: (thoroughness) => {
-      const current = settings.read();
-      if (thoroughness === 'quick') return current['maxTurns.quick'];
-      if (thoroughness === 'veryThorough') return current['maxTurns.thorough'];
-      return current['maxTurns.medium'];
-    },
+    maxTurnsFor: (thoroughness) => turnBudget(thoroughness, settings.read()),
     log,
   });
 

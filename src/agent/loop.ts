@@ -4,11 +4,12 @@ import type { ConversationMessage } from '../protocol/conversation';
 import { SamplingOptions, type CompletionResult } from '../protocol/prompt';
 import { toolUseError, type SubAgentRequest, type SubAgentResult, type Tool, type ToolContext, type ToolResult } from '../tools/defineTool';
 import { resolveToolCall, type ResolvedToolCall } from '../tools/inventedNames';
+import { currentRoots, type RootsSource } from '../tools/support/workspacePaths';
 import { toolSummaries } from '../tools/toolDescriptions';
 import type { ChatModel } from '../protocol/chatModel';
 import { capToolOutput, compactToFit } from './contextBudget';
 import type { EventSink } from './events';
-import { renderPrompt, shellName, systemPrompt, type EnvironmentInfo, type SystemPromptVariant } from './prompt';
+import { environmentFor, renderPrompt, systemPrompt, type EnvironmentInfo, type SystemPromptVariant } from './prompt';
 import { serialModel } from './serialModel';
 import { textOutsideToolCalls, ToolCallStreamParser, type ParsedToolCall } from './toolCallParser';
 import { errorMessage } from '../protocol/errorMessage';
@@ -21,7 +22,10 @@ export interface RunAgentOptions {
   task: string;
   /** Working directory the model is told about; tools resolve relative paths against it. */
   cwd: string;
-  roots: readonly string[];
+  /** The workspace roots, read again for each tool call: folders added or removed mid-run count from the next call. */
+  roots: RootsSource;
+  /** A search without a path covers every root (a question about the whole workspace), not only `cwd`. */
+  searchesAllRoots?: boolean;
   /** Globs the search tools leave out (VS Code's files.exclude), besides .gitignore. */
   exclude?: readonly string[];
   signal: AbortSignal;
@@ -106,13 +110,14 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
       (outcome.reason === 'cancelled' ? 'The sub-agent was stopped before it finished.' : `The sub-agent ended without a report (${outcome.error ?? outcome.reason}).`);
     return { agentId: outcome.runId, report, totalTokens: outcome.totalTokens, toolUses: outcome.toolCalls, durationMs: Date.now() - started };
   };
-  const context: ToolContext = {
+  const contextNow = (): ToolContext => ({
     cwd: options.cwd,
-    roots: options.roots,
+    roots: currentRoots(options.roots),
+    searchesAllRoots: options.searchesAllRoots,
     exclude: options.exclude,
     signal,
     runSubAgent: options.tools.has('Task') ? runSubAgent : undefined,
-  };
+  });
 
   while (turns < maxTurns) {
     if (signal.aborted) return finish('cancelled');
@@ -139,7 +144,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
         ? resolveToolCall(options.tools, call.name, call.args)
         : { ok: false, result: { output: toolUseError(call.error), title: call.name, metadata: {}, status: 'error' } };
       const target = resolved.ok ? resolved : undefined;
-      const title = target ? target.tool.titleFor(target.args, context) : call.name;
+      const title = target ? target.tool.titleFor(target.args, contextNow()) : call.name;
       toolCalls++;
       emit({
         type: 'tool/call',
@@ -179,12 +184,12 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
           output: toolUseError(
             `Error: you already made this exact ${tool.name} call in turn ${earlierTurn}; its result is above. Use that result, or change the arguments.`,
           ),
-          title: tool.titleFor(args, context),
+          title: tool.titleFor(args, contextNow()),
           metadata: { duplicate: true },
           status: 'refused',
         };
       }
-      const result = await tool.run(args, { ...context, callId });
+      const result = await tool.run(args, { ...contextNow(), callId });
       // Only a call that worked is a repeat next time: after a timeout or an error, trying again is fair.
       if (result.status === 'done') seenCalls.set(key, turns);
       return result;
@@ -254,7 +259,7 @@ export function openingMessages(
   options: Pick<RunAgentOptions, 'cwd' | 'tools' | 'env' | 'systemPromptVariant'>,
   question: string,
 ): ConversationMessage[] {
-  const env = { cwd: options.cwd, platform: process.platform, shell: shellName(process.env.SHELL), ...options.env };
+  const env = environmentFor(options.cwd, options.env);
   return [
     { role: 'system', content: systemPrompt(env, options.systemPromptVariant, toolSummaries(options.tools.values())) },
     { role: 'user', content: question },

@@ -71,7 +71,17 @@ export function systemPrompt(env: EnvironmentInfo, variant: SystemPromptVariant 
     variant === 'toolList' && tools.length > 0
       ? `\n\nTools:\n${tools.map(toolListLine).join('\n')}\nCall one with <tool_call>\n{"name": "Read", "arguments": {"file_path": "/abs/path"}}\n</tool_call>.`
       : '';
-  return `${TRAINED_SYSTEM_PROMPT}${toolList}\n\nENV: Working directory is ${env.cwd} (${osName(env.platform)}, ${env.shell}).`;
+  return `${TRAINED_SYSTEM_PROMPT}${toolList}\n\n${environmentLine(env)}`;
+}
+
+/** The system prompt's last line, as in the training data; a follow-up that moves to another folder repeats it with that folder (AgentSession). */
+export function environmentLine(env: EnvironmentInfo): string {
+  return `ENV: Working directory is ${env.cwd} (${osName(env.platform)}, ${env.shell}).`;
+}
+
+/** The ENV facts of this machine for a working directory; what `env` gives wins (tests pin the platform and shell). */
+export function environmentFor(cwd: string, env: Partial<EnvironmentInfo> = {}): EnvironmentInfo {
+  return { cwd, platform: process.platform, shell: shellName(process.env.SHELL), ...env };
 }
 
 /** One tool in the `toolList` variant: `- Read (file_path, offset, limit): Reads a text file of the workspace.` */

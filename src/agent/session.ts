@@ -1,17 +1,21 @@
+import { realpath } from 'node:fs/promises';
 import type { AgentEvent } from '../protocol/agentEvent';
 import type { ConversationMessage } from '../protocol/conversation';
 import type { SamplingOptions } from '../protocol/prompt';
 import type { Tool } from '../tools/defineTool';
+import type { RootsSource } from '../tools/support/workspacePaths';
 import type { ChatModel } from '../protocol/chatModel';
 import { createEventSink } from './events';
 import { runAgent, type RunOutcome } from './loop';
-import type { EnvironmentInfo } from './prompt';
+import { environmentFor, environmentLine, type EnvironmentInfo } from './prompt';
 
 export interface AgentSessionOptions {
   model: ChatModel;
   tools: ReadonlyMap<string, Tool>;
+  /** The working directory of the conversation so far (of its first question, or of a saved one). */
   cwd: string;
-  roots: readonly string[];
+  /** Read again for each tool call, so the workspace's folders as they are now (see RunAgentOptions). */
+  roots: RootsSource;
   exclude?: readonly string[];
   maxTurns?: number;
   sampling?: Partial<SamplingOptions>;
@@ -24,6 +28,10 @@ export interface AskOptions {
   signal: AbortSignal;
   onEvent: (event: AgentEvent) => void;
   maxTurns?: number;
+  /** Where this question works (its scope's folder); the session's working directory when absent. */
+  cwd?: string;
+  /** A search without a path covers every root: the question is about the whole workspace. */
+  searchesAllRoots?: boolean;
 }
 
 /**
@@ -33,9 +41,16 @@ export interface AskOptions {
 export class AgentSession {
   private messages: ConversationMessage[];
   private running = false;
+  private workingDirectory: string;
 
   constructor(private readonly options: AgentSessionOptions) {
     this.messages = [...(options.history ?? [])];
+    this.workingDirectory = options.cwd;
+  }
+
+  /** The working directory of the latest question: where a saved conversation continues. */
+  get cwd(): string {
+    return this.workingDirectory;
   }
 
   get busy(): boolean {
@@ -47,19 +62,29 @@ export class AgentSession {
     return this.messages;
   }
 
-  async ask(task: string, { signal, onEvent, maxTurns }: AskOptions): Promise<RunOutcome> {
+  async ask(task: string, { signal, onEvent, maxTurns, cwd, searchesAllRoots }: AskOptions): Promise<RunOutcome> {
     if (this.running) throw new Error('A question is already being answered in this session. Stop it or wait for it to finish.');
     this.running = true;
     try {
+      // Tools confine by real paths, so the folder they work in is one too.
+      const workIn = cwd === undefined ? this.workingDirectory : await realpath(cwd).catch(() => cwd);
+      // The system prompt's ENV line named the folder the conversation started in. A follow-up
+      // that works elsewhere ends with that line for its own folder, worded as the model learned
+      // it, so that the latest working directory the model was told is the one its tools use.
+      const moved = this.messages.length > 0 && workIn !== this.workingDirectory;
+      const question = moved ? `${task}\n\n${environmentLine(environmentFor(workIn, this.options.env))}` : task;
       const outcome = await runAgent({
         ...this.options,
-        task,
+        cwd: workIn,
+        searchesAllRoots,
+        task: question,
         signal,
         emit: createEventSink(onEvent),
         history: this.messages,
         maxTurns: maxTurns ?? this.options.maxTurns,
       });
       this.messages = outcome.messages;
+      this.workingDirectory = workIn;
       return outcome;
     } finally {
       this.running = false;

@@ -68,6 +68,12 @@ export class AskViewModel {
     this.showLiveSession();
   }
 
+  /** The workspace's folders changed: earlier verdicts may no longer hold, and labels name the roots. */
+  rootsChanged(): void {
+    this.links.clear();
+    this.postSnapshot();
+  }
+
   /** Shows the live session again (after New Session, or when a run starts). */
   showLiveSession(): void {
     this.shown = undefined;

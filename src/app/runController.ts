@@ -188,6 +188,11 @@ export class RunController {
     return this.start(request);
   }
 
+  /** Forgets the question waiting for a model if it is `request`: its asker (another agent) cannot wait for a download. */
+  dropPending(request: RunRequest): void {
+    if (this.pending === request) this.pending = undefined;
+  }
+
   /** Stops the active run (it ends with reason `cancelled`) and forgets a question waiting for a model. */
   stop(): void {
     this.pending = undefined;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { askAboutSelectionTask, explainFileTask, explainFolderTask, questionTask } from './taskPrompts';
 import type { Scope, Thoroughness } from '../protocol/webview';
 import { confinedRealPath } from './fileReferences';
-import { isInside } from '../tools/support/workspacePaths';
+import { isInside, rootOf, workspaceLabel } from '../tools/support/workspacePaths';
 import type { RunRequest } from './runController';
 
 /**
@@ -21,11 +21,11 @@ export interface SelectionInput {
 }
 
 export function folderScope(folder: string, roots: readonly string[]): Scope {
-  return { kind: 'folder', path: folder, label: labelOf(folder, roots) };
+  return { kind: 'folder', path: folder, label: workspaceLabel(folder, roots) };
 }
 
 export function fileScope(file: string, roots: readonly string[]): Scope {
-  return { kind: 'file', path: file, label: labelOf(file, roots) };
+  return { kind: 'file', path: file, label: workspaceLabel(file, roots) };
 }
 
 export function selectionScope(selection: Omit<SelectionInput, 'text'>, roots: readonly string[]): Scope {
@@ -33,7 +33,7 @@ export function selectionScope(selection: Omit<SelectionInput, 'text'>, roots: r
   return {
     kind: 'selection',
     path: selection.file,
-    label: `${labelOf(selection.file, roots)}:${range}`,
+    label: `${workspaceLabel(selection.file, roots)}:${range}`,
     startLine: selection.startLine,
     endLine: selection.endLine,
   };
@@ -45,14 +45,14 @@ export function explainRequest(scope: Scope, roots: readonly string[], thoroughn
     case 'folder':
       return { question: `Explain ${scope.label}`, task: explainFolderTask(scope.path, roots), scope, thoroughness, cwd: scope.path };
     case 'file':
-      return { question: `Explain ${scope.label}`, task: explainFileTask(scope.path, roots), scope, thoroughness, cwd: rootOf(scope.path, roots) };
+      return { question: `Explain ${scope.label}`, task: explainFileTask(scope.path, roots), scope, thoroughness, cwd: folderHolding(scope.path, roots) };
     case 'selection':
       return {
         question: question?.trim() ? `${question.trim()} (${scope.label})` : `Explain ${scope.label}`,
         task: askAboutSelectionTask({ ...(selection ?? { file: scope.path, startLine: scope.startLine, endLine: scope.endLine, text: '' }), question }, roots),
         scope,
         thoroughness,
-        cwd: rootOf(scope.path, roots),
+        cwd: folderHolding(scope.path, roots),
       };
     case 'workspace':
       return questionRequest(question ?? '', scope, roots, thoroughness);
@@ -71,7 +71,7 @@ export function questionRequest(question: string, scope: Scope, roots: readonly 
         task: questionTask(question, { roots, focus: { kind: scope.kind, path: scope.path } }),
         scope,
         thoroughness,
-        cwd: scope.kind === 'folder' ? scope.path : rootOf(scope.path, roots),
+        cwd: scope.kind === 'folder' ? scope.path : folderHolding(scope.path, roots),
       };
     case 'selection':
       return {
@@ -79,7 +79,7 @@ export function questionRequest(question: string, scope: Scope, roots: readonly 
         task: askAboutSelectionTask({ ...(selection ?? { file: scope.path, startLine: scope.startLine, endLine: scope.endLine, text: '' }), question }, roots),
         scope,
         thoroughness,
-        cwd: rootOf(scope.path, roots),
+        cwd: folderHolding(scope.path, roots),
       };
   }
 }
@@ -99,18 +99,7 @@ export async function isScopeConfined(scope: Scope, roots: readonly string[]): P
   return isScopeInWorkspace(scope, roots) && (await confinedRealPath(scope.path, roots)) !== null;
 }
 
-/** The workspace folder that holds a path (the first folder if none does). */
-export function rootOf(target: string, roots: readonly string[]): string {
-  const holding = roots.filter((root) => isInside(target, root)).sort((a, b) => b.length - a.length);
-  return holding[0] ?? roots[0] ?? path.dirname(target);
-}
-
-/** Workspace-relative, with the folder's name in front when the workspace has several. */
-export function labelOf(target: string, roots: readonly string[]): string {
-  const root = rootOf(target, roots);
-  const relative = path.relative(root, target).split(path.sep).join('/');
-  const inside = isInside(target, root);
-  if (!inside) return target;
-  const shown = relative === '' ? path.basename(root) : relative;
-  return roots.length > 1 && relative !== '' ? `${path.basename(root)}/${shown}` : shown;
+/** The workspace folder that holds a path (the first folder if none does): where a file's run works. */
+function folderHolding(target: string, roots: readonly string[]): string {
+  return rootOf(target, roots) ?? roots[0] ?? path.dirname(target);
 }

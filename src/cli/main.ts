@@ -1,5 +1,3 @@
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEventSink } from '../agent/events';
 import { DEFAULT_MAX_TURNS, openingMessages, runAgent } from '../agent/loop';
@@ -12,6 +10,8 @@ import { runDownloadCommand } from './download';
 import { createEventPrinter } from './eventPrinter';
 import { checkModelChoice, MODEL_CHOICE_OPTIONS, openChosenModel } from './modelChoice';
 import { positiveInt, UsageError } from './usageError';
+import { workspaceRoot } from './workspaceRoot';
+import { runMcpCommand } from './mcpCommand';
 import { errorMessage } from '../protocol/errorMessage';
 
 const USAGE = `LocoOperator: explore a codebase with a small model that runs on your machine.
@@ -24,6 +24,7 @@ Usage:
   locooperator prompt "QUESTION" [--cwd DIR] [--system-prompt trained|tool-list]
   locooperator tool NAME 'JSON-ARGS' [--cwd DIR]
   locooperator download [--variant Q4_K_M] [--dir DIR]
+  locooperator mcp [--cwd DIR]... [--model FILE.gguf | --scripted FILE.json | --server URL …]
 
 ask        answers QUESTION about the code in DIR (default: the current directory) and prints
            the tool calls and the report as they happen (--json: one event per line).
@@ -39,9 +40,12 @@ prompt     prints the exact first prompt the model would receive for QUESTION (C
            for evaluations).
 tool       runs one tool call and prints exactly the text the model would see.
 download   downloads LocoOperator-4B (GGUF) for --model.
+mcp        serves an MCP "explore" tool on stdin/stdout for other agents (Claude Code, Codex
+           CLI, Cline…): each call explores DIR (repeat --cwd for several folders) and returns
+           the report with checked file references. The model options are those of ask.
 `;
 
-const COMMANDS = ['ask', 'prompt', 'tool', 'download'];
+const COMMANDS = ['ask', 'prompt', 'tool', 'download', 'mcp'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -59,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       return tool(rest);
     case 'download':
       return runDownloadCommand(rest);
+    case 'mcp':
+      return runMcpCommand(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -68,15 +74,6 @@ async function main(argv: string[]): Promise<number> {
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;
-  }
-}
-
-function workspaceRoot(cwd: string | undefined): string {
-  const dir = resolve(cwd ?? process.cwd());
-  try {
-    return realpathSync(dir);
-  } catch {
-    throw new UsageError(`The directory ${dir} does not exist.`);
   }
 }
 

@@ -5,8 +5,13 @@ import { errorMessage } from '../protocol/errorMessage';
 export interface ToolContext {
   /** The working directory the model is told about (absolute). */
   cwd: string;
-  /** Workspace roots (absolute, real paths); every path a tool touches must be inside one. */
+  /** Workspace roots (absolute, real paths) as they are for this call; every path a tool touches must be inside one. */
   roots: readonly string[];
+  /**
+   * Whether a search without a path (Grep, Glob) covers every root rather than the working
+   * directory alone: a question about the whole of a multi-root workspace.
+   */
+  searchesAllRoots?: boolean;
   signal: AbortSignal;
   /** Globs that searches (Grep, Glob) leave out on top of .gitignore: VS Code's files.exclude, for instance. */
   exclude?: readonly string[];
@@ -29,6 +34,9 @@ export interface SubAgentResult {
   toolUses: number;
   durationMs: number;
 }
+
+/** What a card's title needs: paths in it are labelled as everywhere else (workspaceLabel). */
+export type TitleContext = Pick<ToolContext, 'cwd' | 'roots'>;
 
 export type ToolOutcome = 'done' | 'error' | 'refused';
 
@@ -53,7 +61,7 @@ export interface Tool {
   /** Validates raw model arguments, runs the tool, and never throws. */
   run(rawArgs: unknown, ctx: ToolContext): Promise<ToolResult>;
   /** A title for a call before it has run (for the UI card), from raw arguments. */
-  titleFor(rawArgs: unknown, ctx: Pick<ToolContext, 'cwd'>): string;
+  titleFor(rawArgs: unknown, ctx: TitleContext): string;
 }
 
 interface ToolDefinition<Shape extends z.ZodRawShape> {
@@ -65,7 +73,7 @@ interface ToolDefinition<Shape extends z.ZodRawShape> {
   /** Parameters accepted and ignored (known to the trained tool, unused here). */
   ignored?: readonly string[];
   execute(input: z.infer<z.ZodObject<Shape>>, ctx: ToolContext): Promise<ToolExecuteResult>;
-  title(input: Partial<z.infer<z.ZodObject<Shape>>>, ctx: Pick<ToolContext, 'cwd'>): string;
+  title(input: Partial<z.infer<z.ZodObject<Shape>>>, ctx: TitleContext): string;
 }
 
 /** Error text the model recognises: the trained CLI wrapped tool errors in this tag. */

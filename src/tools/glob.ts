@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { defineTool, ToolFailure, toolUseError, type ToolContext } from './defineTool';
+import { defineTool, ToolFailure, toolUseError, type TitleContext, type ToolContext } from './defineTool';
 import { UnsafeIgnoreFile, unsafeIgnoreFileMessage } from './support/ignoreFiles';
 import { sortByModificationTime } from './support/modificationTimes';
 import { matchesEverything, ripgrepArgs, runRipgrep } from './support/ripgrep';
-import { displayPath, resolveWorkspacePath } from './support/workspacePaths';
+import { searchTargets, workspaceLabel, type WorkspacePath } from './support/workspacePaths';
 
 /** The trained tool listed at most this many files. */
 export const GLOB_MAX_FILES = 100;
@@ -33,16 +33,18 @@ export function makeGlobTool(limits: { timeLimitMs: number }) {
     ].join('\n'),
     parameters,
     aliases: { glob: 'pattern', dir_path: 'path', directory: 'path' },
-    title: (input, ctx) => globTitle(input, ctx.cwd),
+    title: globTitle,
     async execute(input, ctx) {
       const { directory, pattern } = splitPattern(input.pattern, input.path);
-      const searchDir = await resolveDirectory(directory ?? ctx.cwd, ctx);
-      const listFiles = async (globs: string[]) => {
+      const searchDirs = await searchDirectories(directory, ctx);
+      const started = Date.now();
+      const listFiles = async (searchDir: WorkspacePath, globs: string[]) => {
         const files: string[] = [];
         const exit = await runRipgrep(ripgrepArgs(['--files', ...globs], [], ctx.exclude), {
           cwd: searchDir.real,
           signal: ctx.signal,
-          timeLimitMs: limits.timeLimitMs,
+          // One time limit for the whole call, however many roots it lists.
+          timeLimitMs: Math.max(0, limits.timeLimitMs - (Date.now() - started)),
           readsIgnoreFilesIn: { paths: [searchDir.real], roots: ctx.roots },
           onLine: (line) => files.push(line) < COLLECTED_MAX,
         }).catch((error: unknown) => {
@@ -57,13 +59,19 @@ export function makeGlobTool(limits: { timeLimitMs: number }) {
         if (exit.code === 2 && files.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
         return files;
       };
-      const found = matchesEverything(pattern) ? await listFiles([]) : await listNotIgnored(pattern, listFiles);
-      const ordered = await sortByModificationTime(found, { cwd: searchDir.real, oldestFirst: true, signal: ctx.signal });
-      const shown = ordered.slice(0, GLOB_MAX_FILES).map((file) => path.join(searchDir.absolute, file));
+      const found: string[] = [];
+      for (const searchDir of searchDirs) {
+        const list = (globs: string[]) => listFiles(searchDir, globs);
+        const files = matchesEverything(pattern) ? await list([]) : await listNotIgnored(pattern, list);
+        // Absolute, as the trained tool printed them: a line names its root whichever root it is from.
+        found.push(...files.map((file) => path.join(searchDir.absolute, file)));
+      }
+      const ordered = await sortByModificationTime(found, { cwd: ctx.cwd, oldestFirst: true, signal: ctx.signal });
+      const shown = ordered.slice(0, GLOB_MAX_FILES);
       const truncated = found.length > GLOB_MAX_FILES;
       return {
         output: shown.length === 0 ? 'No files found' : [...shown, ...(truncated ? [TRUNCATED_NOTE] : [])].join('\n'),
-        title: globTitle(input, ctx.cwd),
+        title: globTitle(input, ctx),
         metadata: { files: found.length, shown: shown.length, truncated },
       };
     },
@@ -94,18 +102,22 @@ async function listNotIgnored(pattern: string, listFiles: (globs: string[]) => P
   return matching.filter((file) => visible.has(file));
 }
 
-function globTitle(input: { pattern?: string; path?: string }, cwd: string): string {
+function globTitle(input: { pattern?: string; path?: string }, ctx: TitleContext): string {
   const pattern = input.pattern ?? '';
-  const shownPattern = path.isAbsolute(pattern) ? displayPath(pattern, cwd) : pattern;
-  const where = input.path ? ` in ${displayPath(path.resolve(cwd, input.path), cwd)}` : '';
+  const shownPattern = path.isAbsolute(pattern) ? workspaceLabel(pattern, ctx.roots) : pattern;
+  const where = input.path ? ` in ${workspaceLabel(path.resolve(ctx.cwd, input.path), ctx.roots)}` : '';
   return `Glob ${shownPattern}${where}`;
 }
 
-async function resolveDirectory(directory: string, ctx: ToolContext) {
-  const resolved = await resolveWorkspacePath(directory, ctx);
-  const isDirectory = resolved.exists && (await stat(resolved.real)).isDirectory();
-  if (!isDirectory) {
-    throw new ToolFailure(toolUseError(`Directory does not exist: ${directory}. Note: your current working directory is ${ctx.cwd}.`));
+/** The directories a call lists (see searchTargets): each must exist and be a directory. */
+async function searchDirectories(directory: string | undefined, ctx: ToolContext): Promise<WorkspacePath[]> {
+  const targets = await searchTargets(directory, ctx);
+  for (const target of targets) {
+    const isDirectory = target.exists && (await stat(target.real)).isDirectory();
+    if (!isDirectory) {
+      const named = directory ?? target.absolute;
+      throw new ToolFailure(toolUseError(`Directory does not exist: ${named}. Note: your current working directory is ${ctx.cwd}.`));
+    }
   }
-  return resolved;
+  return targets;
 }

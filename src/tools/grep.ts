@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { defineTool, ToolFailure, toolUseError } from './defineTool';
+import { defineTool, ToolFailure, toolUseError, type TitleContext } from './defineTool';
 import { UnsafeIgnoreFile, unsafeIgnoreFileMessage } from './support/ignoreFiles';
 import { sortByModificationTime } from './support/modificationTimes';
 import { matchesEverything, ripgrepArgs, runRipgrep } from './support/ripgrep';
-import { displayPath, resolveWorkspacePath } from './support/workspacePaths';
+import { displayPath, searchTargets, workspaceLabel } from './support/workspacePaths';
 
 /** Results shown when the model gives no head_limit: enough to orient, small enough for a 16K context. */
 export const GREP_DEFAULT_LIMIT = 100;
@@ -55,50 +55,67 @@ export function makeGrepTool(limits: { timeLimitMs: number }) {
     ].join('\n'),
     parameters,
     aliases: { regex: 'pattern', include: 'glob', file_path: 'path', ignore_case: '-i', case_insensitive: '-i' },
-    title: (input, ctx) => grepTitle(input, ctx.cwd),
+    title: grepTitle,
     async execute(input, ctx) {
       const mode = input.output_mode ?? 'files_with_matches';
-      const searchPath = input.path === undefined ? ctx.cwd : input.path;
-      const target = await resolveWorkspacePath(searchPath, ctx);
-      if (!target.exists) {
-        throw new ToolFailure(toolUseError(`Path does not exist: ${searchPath}. Note: your current working directory is ${ctx.cwd}.`));
+      const targets = await searchTargets(input.path, ctx);
+      for (const target of targets) {
+        const named = input.path ?? target.absolute;
+        if (!target.exists) {
+          throw new ToolFailure(toolUseError(`Path does not exist: ${named}. Note: your current working directory is ${ctx.cwd}.`));
+        }
+        if (!(await isFileOrDirectory(target.real))) {
+          // ripgrep would block on a FIFO named explicitly until the run is cancelled.
+          throw new ToolFailure(toolUseError(`Cannot search ${named}: it is neither a file nor a directory.`));
+        }
       }
-      if (!(await isFileOrDirectory(target.real))) {
-        // ripgrep would block on a FIFO named explicitly until the run is cancelled.
-        throw new ToolFailure(toolUseError(`Cannot search ${searchPath}: it is neither a file nor a directory.`));
-      }
-      const shownPath = displayPath(target.absolute, ctx.cwd);
       const offset = input.offset ?? 0;
       // As in the trained tool, head_limit 0 means no limit (up to the most one call returns).
       const limit = input.head_limit === 0 ? GREP_MAX_LIMIT : Math.min(input.head_limit ?? GREP_DEFAULT_LIMIT, GREP_MAX_LIMIT);
+      const flags = grepFlags(input, mode);
 
       const lines: string[] = [];
       // Content is streamed in path order and cut at the page's end; listings are sorted afterwards, so collect them whole.
       const wanted = mode === 'content' ? offset + limit + 1 : COLLECTED_MAX;
-      const exit = await runRipgrep(ripgrepArgs(grepFlags(input, mode), positionals(input.pattern, shownPath), ctx.exclude), {
-        cwd: ctx.cwd,
-        signal: ctx.signal,
-        timeLimitMs: limits.timeLimitMs,
-        readsIgnoreFilesIn: { paths: [target.real], roots: ctx.roots },
-        onLine: (line) => {
-          lines.push(line);
-          return lines.length < wanted;
-        },
-      }).catch((error: unknown) => {
-        if (error instanceof UnsafeIgnoreFile) throw new ToolFailure(toolUseError(unsafeIgnoreFileMessage(error, ctx.cwd)), 'refused');
-        throw error;
-      });
-      if (exit.timedOut) {
-        throw new ToolFailure(
-          toolUseError(
-            `Grep stopped after ${limits.timeLimitMs / 1000} seconds without finishing. ` +
-              'Search a smaller path, narrow the files with glob or type, or use a more specific pattern.',
-          ),
-        );
+      const started = Date.now();
+      let failure = '';
+      // One ripgrep per root searched (see searchTargets), in turn, within one time limit.
+      for (const target of targets) {
+        if (lines.length >= wanted) break;
+        const timeLeft = limits.timeLimitMs - (Date.now() - started);
+        // ripgrep puts `--` between groups of context lines; the groups of two searches need one too.
+        if (mode === 'content' && lines.length > 0 && showsContext(flags)) lines.push('--');
+        const before = lines.length;
+        const exit =
+          timeLeft <= 0
+            ? { timedOut: true, code: null, stderr: '' }
+            : await runRipgrep(ripgrepArgs(flags, positionals(input.pattern, displayPath(target.absolute, ctx.cwd)), ctx.exclude), {
+                cwd: ctx.cwd,
+                signal: ctx.signal,
+                timeLimitMs: timeLeft,
+                readsIgnoreFilesIn: { paths: [target.real], roots: ctx.roots },
+                onLine: (line) => {
+                  lines.push(line);
+                  return lines.length < wanted;
+                },
+              }).catch((error: unknown) => {
+                if (error instanceof UnsafeIgnoreFile) throw new ToolFailure(toolUseError(unsafeIgnoreFileMessage(error, ctx.cwd)), 'refused');
+                throw error;
+              });
+        if (exit.timedOut) {
+          throw new ToolFailure(
+            toolUseError(
+              `Grep stopped after ${limits.timeLimitMs / 1000} seconds without finishing. ` +
+                'Search a smaller path, narrow the files with glob or type, or use a more specific pattern.',
+            ),
+          );
+        }
+        if (lines.length === before && lines.at(-1) === '--') lines.pop();
+        if (exit.code === 2 && lines.length === before && exit.stderr !== '') failure ||= exit.stderr;
       }
-      if (exit.code === 2 && lines.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
+      if (failure !== '' && lines.length === 0) throw new ToolFailure(toolUseError(failure));
 
-      const title = grepTitle(input, ctx.cwd);
+      const title = grepTitle(input, ctx);
       const page = <T>(items: readonly T[]) => ({ items: items.slice(offset, offset + limit), cut: offset > 0 || items.length > offset + limit });
       const note = `[Showing results with pagination = limit: ${limit}, offset: ${offset}]`;
 
@@ -155,6 +172,10 @@ function grepFlags(input: GrepInput, mode: NonNullable<GrepInput['output_mode']>
   return flags;
 }
 
+function showsContext(flags: readonly string[]): boolean {
+  return flags.some((flag) => flag === '-C' || flag === '-A' || flag === '-B');
+}
+
 /** A pattern that starts with `-` goes through -e so ripgrep does not read it as a flag; `--` guards the path the same way. */
 function positionals(pattern: string, shownPath: string): string[] {
   const where = shownPath === '.' ? [] : [shownPath];
@@ -193,8 +214,8 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-function grepTitle(input: Partial<GrepInput>, cwd: string): string {
-  const where = input.path ? ` in ${displayPath(path.resolve(cwd, input.path), cwd)}` : '';
+function grepTitle(input: Partial<GrepInput>, ctx: TitleContext): string {
+  const where = input.path ? ` in ${workspaceLabel(path.resolve(ctx.cwd, input.path), ctx.roots)}` : '';
   const filter = input.glob ? ` (${input.glob})` : input.type ? ` (${input.type})` : '';
   return `Grep ${JSON.stringify(input.pattern ?? '')}${where}${filter}`;
 }

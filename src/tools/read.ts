@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { defineTool, ToolFailure } from './defineTool';
+import { defineTool, ToolFailure, type TitleContext } from './defineTool';
 import { hasBinaryExtension, looksBinary } from './support/binaryFiles';
 import { readLineWindow } from './support/lineWindow';
 import { findSimilarSibling } from './support/similarNames';
-import { displayPath, resolveWorkspacePath } from './support/workspacePaths';
+import { resolveWorkspacePath, workspaceLabel } from './support/workspacePaths';
 
 /** Lines shown when the model gives no limit, and the most one call shows. */
 export const READ_WINDOW_LINES = 2000;
@@ -44,7 +44,7 @@ export function makeReadTool(limits: { maxScanBytes: number; timeLimitMs: number
     parameters,
     aliases: { path: 'file_path', filePath: 'file_path', filename: 'file_path', file: 'file_path' },
     ignored: ['pages'],
-    title: (input, ctx) => readTitle(input, ctx.cwd),
+    title: readTitle,
     async execute(input, ctx) {
       const file = await resolveWorkspacePath(input.file_path, ctx);
       if (!file.exists) {
@@ -77,7 +77,7 @@ export function makeReadTool(limits: { maxScanBytes: number; timeLimitMs: number
           throw new ToolFailure(`Read stopped after ${limits.timeLimitMs / 1000} seconds without reaching line ${first}. ${SEARCH_INSTEAD}`);
         },
       );
-      const title = readTitle(input, ctx.cwd);
+      const title = readTitle(input, ctx);
       const metadata = { path: file.absolute, startLine: first, lines: window.lines.length, totalLines: window.totalLines };
       const scanned = formatFileSize(limits.maxScanBytes);
 
@@ -106,8 +106,8 @@ export function makeReadTool(limits: { maxScanBytes: number; timeLimitMs: number
 
 const SEARCH_INSTEAD = 'Use Grep with output_mode "content" (and -C for context) to find the lines you need in a file this large.';
 
-function readTitle(input: Partial<ReadInput>, cwd: string): string {
-  const shown = input.file_path ? displayPath(path.resolve(cwd, input.file_path), cwd) : '';
+function readTitle(input: Partial<ReadInput>, ctx: TitleContext): string {
+  const shown = input.file_path ? workspaceLabel(path.resolve(ctx.cwd, input.file_path), ctx.roots) : '';
   if (input.offset === undefined && input.limit === undefined) return `Read ${shown}`;
   const first = Math.max(1, input.offset ?? 1);
   return input.limit === undefined ? `Read ${shown}:${first}` : `Read ${shown}:${first}-${first + input.limit - 1}`;

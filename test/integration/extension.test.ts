@@ -121,7 +121,11 @@ describe('LocoOperator in VS Code', function () {
     const runs = api.sessionRuns();
     assert.deepEqual(runs.map((run) => run.question), ['What is this project?', 'Explain src/server']);
     const started = runs[1]!.events[0];
-    assert.ok(started?.type === 'run/started' && started.task.includes(`work in ${folder}`), 'the question says where to work');
+    assert.ok(started?.type === 'run/started');
+    // The follow-up works in the folder, and tells the model so in the words of its ENV line.
+    assert.equal(started.cwd, await realpath(folder));
+    const env = `\n\nENV: Working directory is ${await realpath(folder)} (Linux, `;
+    assert.ok(started.task.includes(env) && /\((?:Linux), (?:bash|zsh)\)\.$/.test(started.task), started.task);
   });
 
   it('Explain This File works in the file\'s workspace folder and names the file', async () => {

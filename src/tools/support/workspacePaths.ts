@@ -41,6 +41,28 @@ export async function resolveWorkspacePath(given: string, ctx: Pick<ToolContext,
   return { absolute, real, exists };
 }
 
+/**
+ * The places a search covers: the path the model gave; without one, the working directory, or,
+ * in a question about the whole workspace (`searchesAllRoots`), every root. The root that holds
+ * the working directory comes first, so its results keep the relative paths of the trained
+ * output; the other roots' results come out as absolute paths, which is what the trained tools
+ * printed for anything outside the working directory, and which say which root a line is from.
+ */
+export async function searchTargets(given: string | undefined, ctx: Pick<ToolContext, 'cwd' | 'roots' | 'searchesAllRoots'>): Promise<WorkspacePath[]> {
+  if (given !== undefined) return [await resolveWorkspacePath(given, ctx)];
+  if (!ctx.searchesAllRoots || ctx.roots.length === 0) return [await resolveWorkspacePath(ctx.cwd, ctx)];
+  const roots = outermostRoots(ctx.roots);
+  const home = rootOf(ctx.cwd, roots);
+  const ordered = home === undefined ? roots : [home, ...roots.filter((root) => root !== home)];
+  return Promise.all(ordered.map((root) => resolveWorkspacePath(root, ctx)));
+}
+
+/** The roots that no other root holds: a root inside another is already searched through it. Workspace order is kept. */
+export function outermostRoots(roots: readonly string[]): string[] {
+  const unique = [...new Set(roots)];
+  return unique.filter((root) => !unique.some((other) => other !== root && isInside(root, other)));
+}
+
 /** True when `candidate` is `root` or lies below it. Compares paths as given: resolve symlinks first where a link could lead out. */
 export function isInside(candidate: string, root: string): boolean {
   const relative = path.relative(root, candidate);
@@ -51,12 +73,48 @@ export function isInsideRoots(candidate: string, roots: readonly string[]): bool
   return roots.some((root) => isInside(candidate, root));
 }
 
-/** How a path appears to the model and in UI titles: relative to the working directory unless that would climb out of it. */
+/** How a path appears to the model: relative to the working directory unless that would climb out of it (the trained tools' rule). */
 export function displayPath(absolute: string, cwd: string): string {
   const relative = path.relative(cwd, absolute);
   if (relative === '') return '.';
   if (climbsOut(relative) || path.isAbsolute(relative)) return absolute;
+  return toSlashes(relative);
+}
+
+/**
+ * The workspace root that holds `target`: the innermost when roots nest, undefined when none does.
+ */
+export function rootOf(target: string, roots: readonly string[]): string | undefined {
+  return roots.filter((root) => isInside(target, root)).sort((a, b) => b.length - a.length)[0];
+}
+
+/** What a root is called in labels: its folder name, as VS Code's Explorer shows it. */
+export function rootLabel(root: string): string {
+  return path.basename(root) || root;
+}
+
+/**
+ * How a path appears to the user, the one labelling style of cards, links, scopes and history:
+ * relative to its workspace root, with the root's name in front when the workspace has several
+ * (`src/a.py`, `ws-b/src/cart.ts`); a root itself by its name; a path outside every root as it is.
+ */
+export function workspaceLabel(target: string, roots: readonly string[]): string {
+  const root = rootOf(target, roots);
+  if (root === undefined) return target;
+  const relative = toSlashes(path.relative(root, target));
+  if (relative === '') return rootLabel(root);
+  return roots.length > 1 ? `${rootLabel(root)}/${relative}` : relative;
+}
+
+export function toSlashes(relative: string): string {
   return relative.split(path.sep).join('/');
+}
+
+/** Workspace roots as a tool sees them: a fixed list, or a function that reads the workspace's folders at each call (they can change mid-run). */
+export type RootsSource = readonly string[] | (() => readonly string[]);
+
+export function currentRoots(source: RootsSource): readonly string[] {
+  return typeof source === 'function' ? source() : source;
 }
 
 /** True for `..` and `../x`, not for a name that merely starts with two dots (`..cache`). */

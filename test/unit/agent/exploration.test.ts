@@ -96,4 +96,60 @@ describe('an exploration of the fixture project', () => {
     expect(workspace.entries).toContain('src/server/app.py');
     await expect(import('node:fs/promises').then((fs) => fs.stat(`${root}/src/server/app.py`))).resolves.toBeTruthy();
   });
+
+  it('works in each question\'s folder: a follow-up in the second root says so in an ENV line, and its pathless tools search there', async () => {
+    const root = workspace.root;
+    const second = await makeFixtureWorkspace();
+    try {
+      const model = new ScriptedModel(['The project.', `${call('Bash', { command: 'ls -F', description: 'List' })}\n${call('Glob', { pattern: '**/*.py' })}`, 'The folder.']);
+      const session = new AgentSession({ model, tools: createExplorerTools(), cwd: root, roots: [root, second.root] });
+      await session.ask('What is this?', { signal: new AbortController().signal, onEvent: () => {}, searchesAllRoots: true });
+      const folder = `${second.root}/src/server`;
+      const events: AgentEvent[] = [];
+      await session.ask('Explain the folder', { signal: new AbortController().signal, onEvent: (event) => events.push(event), cwd: folder });
+      expect(session.cwd).toBe(folder);
+      // The system prompt still names the first folder; the follow-up names its own, in the same words.
+      expect(model.prompts[1]).toContain(`ENV: Working directory is ${root} (`);
+      expect(model.prompts[1]).toMatch(new RegExp(`Explain the folder\n\nENV: Working directory is ${folder} \\(\\w+, \\w+\\)\\.<\\|im_end\\|>`));
+      expect(events[0]).toMatchObject({ type: 'run/started', cwd: folder });
+      const [ls, glob] = results(events);
+      expect(ls!.output.split('\n')).toEqual(expect.arrayContaining(['app.py', 'routes.py']));
+      expect(glob!.output.split('\n').every((line) => line.startsWith(`${folder}/`))).toBe(true);
+    } finally {
+      await second.cleanup();
+    }
+  });
+
+  it('follows the workspace\'s folders from one tool call to the next', async () => {
+    const root = workspace.root;
+    const added = await makeFixtureWorkspace();
+    try {
+      let roots = [root];
+      const model = new ScriptedModel([
+        call('Read', { file_path: `${added.root}/README.md`, limit: 1 }),
+        call('Read', { file_path: `${added.root}/README.md`, limit: 1, offset: 1 }),
+        call('Read', { file_path: `${added.root}/README.md`, limit: 2 }),
+        'Done.',
+      ]);
+      const session = new AgentSession({ model, tools: createExplorerTools(), cwd: root, roots: () => roots });
+      const events: AgentEvent[] = [];
+      const outcome = session.ask('Read it', {
+        signal: new AbortController().signal,
+        onEvent: (event) => {
+          events.push(event);
+          // The folder is added after the first call, and removed again after the second.
+          if (event.type === 'tool/result') roots = results(events).length === 1 ? [root, added.root] : [root];
+        },
+      });
+      await outcome;
+      const [before, whileAdded, afterRemoval] = results(events);
+      expect(before!.status).toBe('refused');
+      expect(before!.output).toContain(`Only paths inside ${root} can be read.`);
+      expect(whileAdded).toMatchObject({ status: 'done', output: '     1→# Tasklist' });
+      expect(afterRemoval!.status).toBe('refused');
+      expect(afterRemoval!.output).toContain(`Only paths inside ${root} can be read.`);
+    } finally {
+      await added.cleanup();
+    }
+  });
 });

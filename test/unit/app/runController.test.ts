@@ -12,15 +12,25 @@ import { BUSY_MESSAGE, RunController, type ControllerEvent, type ExplorerSession
 class FakeSession implements ExplorerSession {
   readonly tasks: string[] = [];
   readonly maxTurns: (number | undefined)[] = [];
+  /** Where each question worked, and whether its searches covered every root. */
+  readonly places: { cwd: string; searchesAllRoots: boolean }[] = [];
   resets = 0;
   conversation: ConversationMessage[];
 
-  constructor(history: readonly ConversationMessage[]) {
+  constructor(
+    history: readonly ConversationMessage[],
+    public cwd: string,
+  ) {
     this.conversation = [...history];
   }
 
-  async ask(task: string, options: { signal: AbortSignal; onEvent: (event: AgentEvent) => void; maxTurns?: number }) {
+  async ask(
+    task: string,
+    options: { signal: AbortSignal; onEvent: (event: AgentEvent) => void; maxTurns?: number; cwd: string; searchesAllRoots: boolean },
+  ) {
     this.tasks.push(task);
+    this.places.push({ cwd: options.cwd, searchesAllRoots: options.searchesAllRoots });
+    this.cwd = options.cwd;
     this.conversation.push({ role: 'user', content: task }, { role: 'assistant', content: 'Report.' });
     this.maxTurns.push(options.maxTurns);
     const runId = `run-${this.tasks.length}`;
@@ -52,7 +62,7 @@ function setup(options: { model?: 'present' | 'missing' | 'broken' } = {}) {
       opened.push(cwd);
       if (state.model === 'missing') return 'modelNeeded';
       if (state.model === 'broken') throw new Error('Model file not found: /nope.gguf');
-      const session = new FakeSession(conversation);
+      const session = new FakeSession(conversation, cwd);
       sessions.push(session);
       return session;
     },
@@ -139,16 +149,21 @@ describe('RunController', () => {
     expect(controller.runs.map((run) => run.question)).toEqual(['first', 'follow-up']);
   });
 
-  it('continues the conversation for a question in another folder, telling the model where to work', async () => {
+  it('continues the conversation for a question in another folder, which works in its own folder', async () => {
     const { controller, sessions, events } = setup();
     const before = controller.sessionId;
-    await controller.start(ask('explain', '/w/src'));
+    await controller.start({ ...ask('explain', '/w/src'), scope: { kind: 'folder', path: '/w/src', label: 'src' } });
     await controller.settled();
     await controller.start(ask('and the tests?', '/w'));
     await controller.settled();
     expect(sessions).toHaveLength(1);
     expect(sessions[0]!.resets).toBe(0);
-    expect(sessions[0]!.tasks).toEqual(['task: explain', 'task: and the tests?\n\nFor this question, work in /w.']);
+    expect(sessions[0]!.tasks).toEqual(['task: explain', 'task: and the tests?']);
+    // A folder's searches stay in it; a question about the workspace searches every root.
+    expect(sessions[0]!.places).toEqual([
+      { cwd: '/w/src', searchesAllRoots: false },
+      { cwd: '/w', searchesAllRoots: true },
+    ]);
     expect(controller.sessionId).toBe(before);
     expect(events.some((event) => event.type === 'session/changed')).toBe(false);
     expect(controller.runs.map((run) => run.question)).toEqual(['explain', 'and the tests?']);
@@ -204,6 +219,10 @@ describe('RunController across a window reload', () => {
         ],
       },
     ]);
+    await controller.start(ask('follow-up', '/w'));
+    await controller.settled();
+    // A window reload continues where the latest question worked.
+    expect(history.conversations.at(-1)?.cwd).toBe('/w');
     await controller.newSession();
     await controller.settled();
     expect(history.conversations.at(-1)).toBeUndefined();
@@ -223,7 +242,8 @@ describe('RunController across a window reload', () => {
     await controller.start(ask('follow-up', '/w'));
     await controller.settled();
     expect(opened).toEqual(['/w/src']);
-    expect(sessions[0]!.conversation.map((message) => message.content)).toEqual(['task: first', 'Report.', 'task: follow-up\n\nFor this question, work in /w.', 'Report.']);
+    expect(sessions[0]!.conversation.map((message) => message.content)).toEqual(['task: first', 'Report.', 'task: follow-up', 'Report.']);
+    expect(sessions[0]!.places.map((place) => place.cwd)).toEqual(['/w']);
     expect(controller.runs.map((run) => run.question)).toEqual(['first', 'follow-up']);
     expect(new Set(controller.runs.map((run) => run.sessionId))).toEqual(new Set([saved.sessionId]));
   });

@@ -9,7 +9,6 @@ import {
   folderScope,
   isScopeConfined,
   isScopeInWorkspace,
-  labelOf,
   questionRequest,
   selectionScope,
 } from '../../../src/app/runRequests';
@@ -79,8 +78,4 @@ describe('run requests', () => {
     }
   });
 
-  it('labels paths relative to their workspace folder', () => {
-    expect(labelOf('/work/app', roots)).toBe('app');
-    expect(labelOf('/work/app/src/a.ts', roots)).toBe('src/a.ts');
-  });
 });

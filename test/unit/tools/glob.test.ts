@@ -143,9 +143,9 @@ describe('Glob', () => {
   });
 
   it('titles the card with the pattern', () => {
-    expect(globTool.titleFor({ pattern: '**/*.py' }, { cwd: root })).toBe('Glob **/*.py');
-    expect(globTool.titleFor({ pattern: '*.ts', path: path.join(root, 'web') }, { cwd: root })).toBe('Glob *.ts in web');
-    expect(globTool.titleFor({ pattern: path.join(root, 'web/**/*.ts') }, { cwd: root })).toBe('Glob web/**/*.ts');
+    expect(globTool.titleFor({ pattern: '**/*.py' }, { cwd: root, roots: [root] })).toBe('Glob **/*.py');
+    expect(globTool.titleFor({ pattern: '*.ts', path: path.join(root, 'web') }, { cwd: root, roots: [root] })).toBe('Glob *.ts in web');
+    expect(globTool.titleFor({ pattern: path.join(root, 'web/**/*.ts') }, { cwd: root, roots: [root] })).toBe('Glob web/**/*.ts');
   });
 
   it('does not start when the call has already been cancelled', async () => {

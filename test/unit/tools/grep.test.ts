@@ -220,8 +220,8 @@ describe('Grep', () => {
   });
 
   it('titles the card with the pattern and where it searched', () => {
-    expect(grepTool.titleFor({ pattern: 'create_app', path: path.join(root, 'src') }, { cwd: root })).toBe('Grep "create_app" in src');
-    expect(grepTool.titleFor({ pattern: 'x', glob: '*.py' }, { cwd: root })).toBe('Grep "x" (*.py)');
+    expect(grepTool.titleFor({ pattern: 'create_app', path: path.join(root, 'src') }, { cwd: root, roots: [root] })).toBe('Grep "create_app" in src');
+    expect(grepTool.titleFor({ pattern: 'x', glob: '*.py' }, { cwd: root, roots: [root] })).toBe('Grep "x" (*.py)');
   });
 
   describe('agrees with ripgrep run directly', () => {

@@ -162,10 +162,18 @@ describe('Read', () => {
     });
 
     it('titles the card with the workspace-relative path', () => {
-      const ctx = { cwd: root };
+      const ctx = { cwd: root, roots: [root] };
       expect(readTool.titleFor({ file_path: path.join(root, 'src/server/app.py') }, ctx)).toBe('Read src/server/app.py');
       expect(readTool.titleFor({ file_path: path.join(root, 'src/server/app.py'), offset: 10, limit: 51 }, ctx)).toBe('Read src/server/app.py:10-60');
       expect(readTool.titleFor({ file_path: path.join(root, 'src/server/app.py'), offset: 10 }, ctx)).toBe('Read src/server/app.py:10');
+    });
+
+    it('labels the card as links are labelled: from the root, not the working folder, with the root named when there are several', () => {
+      const scoped = { cwd: path.join(root, 'src/server'), roots: [root] };
+      expect(readTool.titleFor({ file_path: 'app.py' }, scoped)).toBe('Read src/server/app.py');
+      const twoRoots = { cwd: root, roots: [root, '/other/ws-b'] };
+      expect(readTool.titleFor({ file_path: '/other/ws-b/src/cart.ts', offset: 11, limit: 5 }, twoRoots)).toBe('Read ws-b/src/cart.ts:11-15');
+      expect(readTool.titleFor({ file_path: path.join(root, 'README.md') }, twoRoots)).toBe(`Read ${path.basename(root)}/README.md`);
     });
   });
 
@@ -208,7 +216,8 @@ describe('Read', () => {
         const ctx = contextFor(root, { roots: [root, other.root] });
         const result = await readTool.run({ file_path: path.join(other.root, 'README.md'), limit: 1 }, ctx);
         expect(result.output).toBe('     1→# Tasklist');
-        expect(result.title).toBe(`Read ${path.join(other.root, 'README.md')}:1-1`);
+        // Labelled by its root, as links and scopes are.
+        expect(result.title).toBe(`Read ${path.basename(other.root)}/README.md:1-1`);
       } finally {
         await other.cleanup();
       }

@@ -6,7 +6,7 @@ import { resolveOpenTarget, resolveReferences } from '../../../src/app/fileRefer
 import { checkCommand } from '../../../src/tools/bash/gate/commandLine';
 import { ToolFailure } from '../../../src/tools/defineTool';
 import { readTool } from '../../../src/tools/read';
-import { resolveWorkspacePath } from '../../../src/tools/support/workspacePaths';
+import { resolveWorkspacePath, workspaceLabel } from '../../../src/tools/support/workspacePaths';
 import { contextFor } from './toolTestKit';
 
 /**
@@ -71,5 +71,20 @@ describe('path confinement, one rule for every caller', () => {
   it('agrees on a missing file outside the workspace', async () => {
     const missing = path.join(outside, 'missing.txt');
     expect(await verdicts(missing)).toEqual({ tool: true, gate: true, reference: true });
+  });
+});
+
+describe('workspace labels, one style for cards, links, scopes and history', () => {
+  it('labels a path relative to its root, with the root name in front when there are several', () => {
+    expect(workspaceLabel('/work/app/src/a.ts', ['/work/app'])).toBe('src/a.ts');
+    expect(workspaceLabel('/work/app', ['/work/app'])).toBe('app');
+    expect(workspaceLabel('/work/app/src/a.ts', ['/work/app', '/other/ws-b'])).toBe('app/src/a.ts');
+    expect(workspaceLabel('/other/ws-b/src/cart.ts', ['/work/app', '/other/ws-b'])).toBe('ws-b/src/cart.ts');
+    expect(workspaceLabel('/other/ws-b', ['/work/app', '/other/ws-b'])).toBe('ws-b');
+  });
+
+  it('names the innermost root when roots nest, and leaves a path outside every root whole', () => {
+    expect(workspaceLabel('/work/app/lib/x.ts', ['/work/app', '/work/app/lib'])).toBe('lib/x.ts');
+    expect(workspaceLabel('/elsewhere/x.ts', ['/work/app', '/other/ws-b'])).toBe('/elsewhere/x.ts');
   });
 });

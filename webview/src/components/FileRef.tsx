@@ -1,9 +1,7 @@
 import { useCallback, useSyncExternalStore, type ReactNode } from 'react';
 import type { FileReference } from '../../../src/protocol/fileReference';
-import type { ResolvedLink } from '../../../src/protocol/webview';
-import { plural } from '../format';
+import { claimsToBeFile, unverifiedWhy } from '../../../src/protocol/referenceVerdicts';
 import { usePostToHost } from '../hostContext';
-import { claimsToBeFile } from '../links/fileLinks';
 import { useFileLinks } from '../links/linksContext';
 
 interface FileRefProps {
@@ -46,20 +44,4 @@ export function FileRef({ reference, children }: FileRefProps) {
     );
   }
   return <>{label}</>;
-}
-
-/** Why the host did not link a reference, in words for its tooltip and for screen readers. */
-function unverifiedWhy(resolved: ResolvedLink, writtenPath: string): string {
-  const where = resolved.path ?? writtenPath;
-  switch (resolved.reason) {
-    case 'pastEnd':
-      return `Line ${resolved.line ?? '?'} is past the end of ${where}${resolved.lineCount === undefined ? '' : `, which has ${plural(resolved.lineCount, 'line')}`}`;
-    case 'outsideWorkspace':
-      return `${writtenPath} is outside the workspace; only files in the workspace are linked`;
-    case 'notAFile':
-      return `${writtenPath} is not a file`;
-    case 'notFound':
-    case undefined:
-      return `No file ${writtenPath} in this workspace`;
-  }
 }

@@ -89,13 +89,3 @@ export class FileLinks {
     }
   }
 }
-
-/**
- * Whether a reference that the host could not find should be marked as invented. A bare name
- * (`Node.js`) or an extensionless path (`and/or`, `/api/users`) may just be prose, so those stay
- * plain text; a path with a file extension or a line number claims to be a file.
- */
-export function claimsToBeFile(reference: FileReference): boolean {
-  if (reference.line !== undefined) return true;
-  return /[\\/]/.test(reference.path) && /\.[A-Za-z][A-Za-z0-9_]*$/.test(reference.path);
-}

@@ -9,7 +9,7 @@ import { builtin, guarded } from './runtimeGuard';
 import { treeCommand } from './tree';
 import { whichCommand } from './which';
 import { xargsCommand } from './xargs';
-import { isInsideRoots } from '../../support/workspacePaths';
+import { outermostRoots } from '../../support/workspacePaths';
 import { errorMessage } from '../../../protocol/errorMessage';
 
 /**
@@ -47,7 +47,8 @@ export type ExecutionResult =
 export async function execute(request: ExecutionRequest): Promise<ExecutionResult> {
   if (request.signal.aborted) return { kind: 'cancelled' };
   const fs = new MountableFs({ base: new InMemoryFs() });
-  for (const root of outermost(request.roots)) {
+  // Mount points must not nest: a root inside another is visible through it.
+  for (const root of outermostRoots(request.roots)) {
     fs.mount(root, regularFilesOnly(new OverlayFs({ root, mountPoint: '/', allowSymlinks: true, maxFileReadSize: MAX_FILE_READ_BYTES })));
   }
   const simulate = simulator(fs, request.cwd, WRAPPED_COMMANDS);
@@ -107,12 +108,6 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
 function describeFailure(error: unknown): string {
   const message = errorMessage(error);
   return `bash: ${message.split('\n')[0]!}`;
-}
-
-/** Mount points must not nest; a root inside another root is already visible through it. */
-function outermost(roots: readonly string[]): string[] {
-  const sorted = [...new Set(roots)].sort((a, b) => a.length - b.length);
-  return sorted.filter((root, index) => !isInsideRoots(root, sorted.slice(0, index)));
 }
 
 /**

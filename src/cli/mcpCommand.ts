@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { version } from '../../package.json';
+import { queuedExplorer } from '../app/queuedExplorer';
+import { turnBudget } from '../app/turnBudget';
+import { createExploreServer } from '../mcp/exploreServer';
+import { parseSettings } from '../protocol/settings';
+import { createExplorerTools } from '../tools/registry';
+import { MODEL_CHOICE_OPTIONS, checkModelChoice, openChosenModel } from './modelChoice';
+import { UsageError } from './usageError';
+import { workspaceRoot } from './workspaceRoot';
+
+/**
+ * `locooperator mcp`: serves the `explore` tool over MCP on stdin/stdout to one client (Claude
+ * Code, Codex CLI, Cline…), which starts the process and ends it by closing stdin. stdout carries
+ * only the protocol; everything a person should read goes to stderr, which clients log.
+ */
+export async function runMcpCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { cwd: { type: 'string', multiple: true }, ...MODEL_CHOICE_OPTIONS },
+  });
+  if (positionals.length > 0) throw new UsageError(`mcp takes no question (it serves the clients' questions), not "${positionals.join(' ')}".`);
+  checkModelChoice(values);
+  const roots = [...new Set((values.cwd ?? [process.cwd()]).map(workspaceRoot))];
+  const model = await openChosenModel(values, roots[0]!);
+  const defaults = parseSettings({}).settings;
+  const server = createExploreServer({
+    roots,
+    explorer: queuedExplorer({ model, tools: createExplorerTools(), maxTurnsFor: (thoroughness) => turnBudget(thoroughness, defaults) }),
+    version,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+
+  const closed = new Promise<void>((resolveClosed) => (server.server.onclose = resolveClosed));
+  // The stdio transport does not notice a client that goes away; closing the server aborts the
+  // runs in progress (their request signals), so the model is free before it is disposed.
+  const close = () => void server.close();
+  process.stdin.once('end', close);
+  process.stdin.once('close', close);
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  await server.connect(new StdioServerTransport());
+  process.stderr.write(`locooperator mcp: serving explore for ${roots.join(', ')}\n`);
+  await closed;
+  await model.dispose?.();
+  return 0;
+}
