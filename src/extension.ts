@@ -15,7 +15,7 @@ import { turnBudget } from './app/turnBudget';
 import { ServerApiKeys } from './vscode/serverApiKeys';
 import { SettingsReader } from './vscode/settings';
 import { ModelStatusBar } from './vscode/statusBar';
-import { workspaceRoots } from './vscode/workspaceRoots';
+import { realWorkspaceRoots, workspaceRoots } from './vscode/workspaceRoots';
 import { downloadModel } from './model/downloader';
 
 /**
@@ -54,13 +54,12 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
       // The agent and its tools are most of the code: a bundle of their own (dist/agentRuntime.js,
       // see scripts/build.mjs) that loads on the first question, not on activation.
       const { AgentSession, createExplorerTools } = require('./agentRuntime.js') as AgentRuntime;
-      // Tools confine paths by real path, so the roots they get are real paths too.
-      const roots = await Promise.all(workspaceRoots().map((root) => realpath(root)));
       return new AgentSession({
         model,
         tools: createExplorerTools(),
         cwd: await realpath(cwd),
-        roots,
+        // Read at each tool call: the tools follow the workspace's folders as they change.
+        roots: realWorkspaceRoots,
         history: conversation,
         sampling: { temperature: current.temperature },
         exclude: current['search.respectFilesExclude'] ? excludedGlobs(vscode.workspace.getConfiguration('files').get('exclude')) : [],
@@ -95,6 +94,8 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
     downloads,
     vscode.window.registerWebviewViewProvider(AskViewProvider.viewType, view),
     models.onDidChangeStatus((status) => statusBar.show(status)),
+    // The view labels paths by the roots and links only files inside them: both change with the folders.
+    vscode.workspace.onDidChangeWorkspaceFolders(() => view.model.rootsChanged()),
     controller.onEvent((event) => {
       // The generation speed from each turn's usage reaches the model status directly, view or no view.
       if (event.type === 'run/event' && event.event.type === 'usage') models.noteUsage(event.event);

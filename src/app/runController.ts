@@ -13,13 +13,16 @@ import { errorMessage } from '../protocol/errorMessage';
 
 /** What the controller needs from the agent's session (AgentSession implements it). */
 export interface ExplorerSession {
+  /** Asks in `cwd`; a search without a path covers every root when `searchesAllRoots`. */
   ask(
     task: string,
-    options: { signal: AbortSignal; onEvent: (event: AgentEvent) => void; maxTurns?: number },
+    options: { signal: AbortSignal; onEvent: (event: AgentEvent) => void; maxTurns?: number; cwd: string; searchesAllRoots: boolean },
   ): Promise<{ runId: string; reason: RunFinishReason; report?: string; error?: string }>;
   reset(): void;
   /** The conversation so far, as the model saw it. */
   readonly conversation: readonly ConversationMessage[];
+  /** The working directory of its latest question. */
+  readonly cwd: string;
 }
 
 export interface RunRequest {
@@ -64,21 +67,11 @@ interface ActiveRun {
   markDone(): void;
 }
 
-/**
- * A session keeps the working directory of its first question, so that a follow-up in another
- * scope (Explain This Folder, a removed scope chip) continues the conversation; the question
- * itself says where to work.
- */
-function taskIn(sessionCwd: string, request: RunRequest): string {
-  if (request.cwd === sessionCwd) return request.task;
-  return `${request.task}\n\nFor this question, work in ${request.cwd}.`;
-}
-
 export const BUSY_MESSAGE = 'A run is in progress. Wait for it to finish, or stop it first.';
 
 export class RunController {
   private liveSessionId: string = randomUUID();
-  private session?: { cwd: string; value: ExplorerSession };
+  private session?: ExplorerSession;
   /** A conversation saved before a window reload, which the next question opens a session on. */
   private restored?: { cwd: string; messages: readonly ConversationMessage[] };
   private records: RunRecord[] = [];
@@ -142,7 +135,7 @@ export class RunController {
           this.pending = request;
           return this.release(active, 'modelNeeded');
         }
-        this.session = { cwd, value: opened };
+        this.session = opened;
         this.restored = undefined;
       }
     } catch (error) {
@@ -153,12 +146,16 @@ export class RunController {
     }
     this.pending = undefined;
     const sessionId = this.liveSessionId;
-    const { value: session, cwd } = this.session;
+    const session = this.session;
     this.options.log.info(`Run started in ${request.cwd}: ${request.question.slice(0, 200)}`);
+    // Every run works where its scope is, a follow-up too (the conversation goes on): Explain
+    // This Folder after a question about the workspace works in that folder.
     session
-      .ask(taskIn(cwd, request), {
+      .ask(request.task, {
         signal: abort.signal,
         maxTurns: this.options.maxTurnsFor(request.thoroughness),
+        cwd: request.cwd,
+        searchesAllRoots: request.scope.kind === 'workspace',
         onEvent: (event) => this.record(active, request, sessionId, event),
       })
       .catch((error: unknown) => {
@@ -174,6 +171,7 @@ export class RunController {
         if (record) {
           this.saveHistory(() => this.options.history.finish(record));
           const messages = [...session.conversation];
+          const cwd = session.cwd;
           this.saveHistory(() => this.options.history.saveConversation({ sessionId, cwd, messages }));
           this.emit({ type: 'run/ended', runId: record.runId, reason: outcome?.reason ?? 'error' });
         }
@@ -231,7 +229,7 @@ export class RunController {
   }
 
   private replaceSession(): void {
-    this.session?.value.reset();
+    this.session?.reset();
     this.session = undefined;
     this.restored = undefined;
     this.saveHistory(() => this.options.history.forgetConversation());
