@@ -6,7 +6,7 @@
 //
 //   npm run bench:real-size
 //   BENCH_PROMPTS=512,2048 BENCH_THREADS=2 npm run bench:real-size     (a shorter run)
-//   BENCH_SECTIONS=kv | speed, BENCH_UBATCH=512                          (one part; llama-bench's micro-batches)
+//   BENCH_SECTIONS=kv | speed | kvSpeed | replay, BENCH_UBATCH=512       (one part; llama-bench's micro-batches)
 //
 // Figures move by 3x with other work on the machine: compare only within one quiet run (the load
 // average is printed with the results).
@@ -26,8 +26,22 @@ const DECODE_TOKENS = 64;
 const KV_CONTEXTS = [8192, 16_384, 32_768, 51_200];
 /** llama-bench's micro-batch sizes; its best is the yardstick (64 was best at 512 tokens here, 512 at 2,048). */
 const MICRO_BATCHES = process.env.BENCH_UBATCH ?? '64,512';
-/** Which parts run: `speed` (against llama-bench, cancel, parking) and `kv` (KV-cache memory); both by default. */
-const SECTIONS = (process.env.BENCH_SECTIONS ?? 'speed,kv').split(',');
+/** Which parts run: `speed` (against llama-bench, cancel, parking), `kv` (KV-cache memory), `kvSpeed` (KV types and flash attention, llama-bench only), `replay` (a 10-turn exploration). */
+const SECTIONS = (process.env.BENCH_SECTIONS ?? 'speed,kv,kvSpeed,replay').split(',');
+/**
+ * The exploration `replay` forces: ten assistant turns written in the format LocoOperator-4B emits
+ * (nine tool calls, then the report). The tools really run on the fixture workspace.
+ */
+const EXPLORATION = path.join(projectRoot, 'scripts', 'fixtures', 'exploration-10-turns.json');
+const FIXTURE_WORKSPACE = path.join(projectRoot, 'test', 'fixtures', 'workspace');
+/** The KV-cache settings compared by `kvSpeed`; quantised V needs flash attention in llama.cpp. */
+const KV_SETTINGS = [
+  { name: 'f16, flash attention off', args: ['-fa', '0', '-ctk', 'f16', '-ctv', 'f16'] },
+  { name: 'f16, flash attention on', args: ['-fa', '1', '-ctk', 'f16', '-ctv', 'f16'] },
+  { name: 'q8_0, flash attention on', args: ['-fa', '1', '-ctk', 'q8_0', '-ctv', 'q8_0'] },
+];
+/** Conversation depths for `kvSpeed`: an empty cache, and one a few turns into an exploration. */
+const KV_DEPTHS = (process.env.BENCH_KV_DEPTHS ?? '0,4096').split(',').map(Number);
 const log = (line) => process.stderr.write(`[bench:real-size] ${line}\n`);
 
 /** llama-bench's prefill (pp) and decode (tg) speeds, every micro-batch size tried; the best is the yardstick. */
@@ -105,6 +119,86 @@ async function kvMemory(bin, model) {
   return rows;
 }
 
+/**
+ * What the KV-cache type and flash attention cost in speed: a 512-token prefill (one tool result)
+ * and 32 decoded tokens on an empty cache and at depth, for each setting. The settings take turns
+ * (ABC ABC) so that a change in the machine's load falls on all of them; the best of the rounds
+ * counts.
+ */
+function kvSpeed(bin, model) {
+  const rows = [];
+  for (let round = 0; round < 2; round++) {
+    for (const setting of KV_SETTINGS) {
+      const args = ['-m', model, '-t', String(THREADS), '-p', '512', '-n', '32', '-d', KV_DEPTHS.join(','), '-ub', '512', '-r', '1', ...setting.args, '-o', 'json'];
+      log(`llama-bench ${args.join(' ')} (round ${round + 1}, load ${os.loadavg()[0].toFixed(1)})`);
+      const out = JSON.parse(execFileSync(path.join(bin, 'llama-bench'), args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'ignore'] }));
+      for (const row of out) {
+        const test = row.n_gen > 0 ? `tg${row.n_gen}` : `pp${row.n_prompt}`;
+        const key = { setting: setting.name, test, depth: row.n_depth };
+        const known = rows.find((r) => r.setting === key.setting && r.test === key.test && r.depth === key.depth);
+        if (known) known.tokensPerSecond = Math.max(known.tokensPerSecond, row.avg_ts);
+        else rows.push({ ...key, tokensPerSecond: row.avg_ts });
+      }
+    }
+  }
+  console.log(`\nKV type and flash attention (llama-bench, ${THREADS} threads, best of 2 rounds, load average at the end ${os.loadavg()[0].toFixed(1)})`);
+  console.log(`  setting                      ${KV_DEPTHS.flatMap((d) => [`pp512@${d}`, `tg32@${d}`]).map((h) => h.padStart(11)).join('')}`);
+  for (const setting of KV_SETTINGS) {
+    const cells = KV_DEPTHS.flatMap((depth) => ['pp512', 'tg32'].map((test) => rows.find((r) => r.setting === setting.name && r.test === test && r.depth === depth)?.tokensPerSecond.toFixed(2) ?? '-'));
+    console.log(`  ${setting.name.padEnd(28)} ${cells.map((c) => c.padStart(11)).join('')}`);
+  }
+  return rows;
+}
+
+/**
+ * The time to answer a 10-turn exploration at real size, with KV reuse and without (every turn
+ * evaluated from the start: the baseline). The agent loop runs as in the product, with real tools
+ * on the fixture workspace; only what the model writes is forced. Each turn the engine prefills the
+ * prompt and samples one token (the time a user waits before the turn starts streaming), then the
+ * recorded turn stands in for what it would have written.
+ */
+async function replaySection(model, { createModelClient, AgentSession, createExplorerTools, loadScriptedModel }) {
+  const runs = {};
+  for (const reuseCache of [true, false]) {
+    const client = createModelClient({ modelPath: model, hostScript, threads: THREADS, contextSize: 16_384, gpu: 'auto', idleUnloadMs: 0, reuseCache });
+    await client.load();
+    await client.complete({ prompt: [{ text: 'warm up', special: false }], sampling: { seed: 1, maxTokens: 1 } }, { signal: live() });
+    const recorded = await loadScriptedModel(EXPLORATION, FIXTURE_WORKSPACE);
+    const turns = [];
+    const forced = {
+      get contextSize() {
+        return client.contextSize;
+      },
+      async complete(request, options) {
+        const started = performance.now();
+        const engine = await client.complete({ prompt: request.prompt, sampling: { ...request.sampling, maxTokens: 1 } }, { signal: options.signal });
+        turns.push({ promptTokens: engine.promptTokens, evaluatedTokens: engine.evaluatedTokens, timeToFirstTokenMs: engine.timeToFirstTokenMs ?? performance.now() - started });
+        const turn = await recorded.complete(request, options);
+        return { ...turn, promptTokens: engine.promptTokens, evaluatedTokens: engine.evaluatedTokens };
+      },
+    };
+    const session = new AgentSession({ model: forced, tools: createExplorerTools(), cwd: FIXTURE_WORKSPACE, roots: [FIXTURE_WORKSPACE] });
+    const started = performance.now();
+    const outcome = await session.ask('How does the server handle a request, from the route to where the tasks are kept?', { signal: live(), onEvent: () => {} });
+    const answerMs = performance.now() - started;
+    await client.dispose();
+    const sum = (key) => turns.reduce((total, turn) => total + turn[key], 0);
+    const name = reuseCache ? 'withKvReuse' : 'withoutKvReuse';
+    runs[name] = { turns, answerMs, evaluatedTokens: sum('evaluatedTokens'), prefillMs: sum('timeToFirstTokenMs'), lastPromptTokens: turns.at(-1)?.promptTokens, reason: outcome.reason, toolCalls: outcome.toolCalls };
+    log(`replay ${name}: ${turns.length} turns (${runs[name].toolCalls} tool calls, ${runs[name].reason}) answered in ${(answerMs / 1000).toFixed(1)} s, ${runs[name].evaluatedTokens} tokens evaluated (load ${os.loadavg()[0].toFixed(1)})`);
+  }
+  const { withKvReuse: reuse, withoutKvReuse: baseline } = runs;
+  console.log(`\n10-turn exploration replayed at real size (${THREADS} threads, load average at the end ${os.loadavg()[0].toFixed(1)})`);
+  console.log('  turn  prompt   evaluated (reuse)  TTFT s (reuse)   evaluated (none)  TTFT s (none)');
+  for (const [index, turn] of reuse.turns.entries()) {
+    const other = baseline.turns[index];
+    console.log(
+      `  ${String(index + 1).padStart(4)}  ${String(turn.promptTokens).padStart(6)}   ${String(turn.evaluatedTokens).padStart(17)}  ${(turn.timeToFirstTokenMs / 1000).toFixed(1).padStart(14)}   ${String(other?.evaluatedTokens ?? '-').padStart(16)}  ${((other?.timeToFirstTokenMs ?? NaN) / 1000).toFixed(1).padStart(13)}`,
+    );
+  }
+  console.log(`  time to answer: ${(reuse.answerMs / 1000).toFixed(1)} s with KV reuse, ${(baseline.answerMs / 1000).toFixed(1)} s without (${(baseline.answerMs / reuse.answerMs).toFixed(2)}x)`);
+  return runs;
+}
 
 /** Prefill and decode against llama-bench, load, time to first token, memory, cancel and parking. */
 async function speedSection(bin, model, { createModelClient, filler }) {
@@ -193,11 +287,16 @@ async function speedSection(bin, model, { createModelClient, filler }) {
 async function main() {
   if (!existsSync(hostScript)) throw new Error('dist/model-host.mjs is missing: run `npm run build` first.');
   const bin = ensureLlamaCpp();
+  // Bash runs in a worker thread from its own bundle; this script's bundle is not beside it.
+  process.env.LOCOOPERATOR_BASH_WORKER ??= path.join(projectRoot, 'dist', 'bashWorker.js');
   const modules = await importTypeScript('realSize', [
     "export { createModelClient } from './src/model/modelClient';",
     "export { physicalCores } from './src/model/cpuCores';",
     "export { sameShapeModelFile } from './test/fakes/sameShapeGguf';",
     "export { filler } from './test/engine/support';",
+    "export { AgentSession } from './src/agent/session';",
+    "export { createExplorerTools } from './src/tools/registry';",
+    "export { loadScriptedModel } from './src/model/scriptedModel';",
   ]);
   THREADS = Number(process.env.BENCH_THREADS ?? modules.physicalCores());
   const model = process.env.LOCOOPERATOR_MODEL_PATH || (await modules.sameShapeModelFile(path.join(bin, 'llama-quantize'), log));
@@ -205,6 +304,8 @@ async function main() {
 
   const speed = SECTIONS.includes('speed') ? await speedSection(bin, model, modules) : undefined;
   const kv = SECTIONS.includes('kv') ? await kvMemory(bin, model) : undefined;
+  const kvSpeedRows = SECTIONS.includes('kvSpeed') ? kvSpeed(bin, model) : undefined;
+  const replay = SECTIONS.includes('replay') ? await replaySection(model, modules) : undefined;
   if (kv) {
     console.log(`\nKV-cache memory (llama-server, flash attention on, ${THREADS} threads)`);
     console.log('  context    f16 GiB   q8_0 GiB');
@@ -221,6 +322,8 @@ async function main() {
     threads: THREADS,
     ...speed,
     kvMemory: kv,
+    kvSpeed: kvSpeedRows,
+    replay,
   };
   const out = path.join(projectRoot, 'bench-results', 'real-size.json');
   await mkdir(path.dirname(out), { recursive: true });
