@@ -1,10 +1,9 @@
-import path from 'node:path';
 import type { RunFinishReason } from '../protocol/agentEvent';
 import { findFileReferences, type FileReferenceMatch } from '../protocol/fileReference';
 import { claimsToBeFile, unverifiedWhy } from '../protocol/referenceVerdicts';
 import type { ResolvedLink, ResolvedLinks } from '../protocol/webview';
 import { resolveReferences } from './fileReferences';
-import { isInside } from '../tools/support/workspacePaths';
+import { workspaceLabel } from '../tools/support/workspacePaths';
 
 /**
  * The explore tool's answer to another agent: the report with each file reference checked
@@ -56,7 +55,7 @@ export async function exploreAnswer(outcome: ExploreOutcome, place: { roots: rea
       if (!verified.has(label)) verified.set(label, { path: link.path, line: link.line, endLine: link.endLine, label });
       text += report.slice(at, ref.index) + label;
     } else if (claimsToBeFile(ref)) {
-      if (!unverified.has(label)) unverified.set(label, unverifiedWhy({ ...link, path: link.path === undefined ? undefined : pathLabel(link.path, place.roots) }, ref.path));
+      if (!unverified.has(label)) unverified.set(label, unverifiedWhy({ ...link, path: link.path === undefined ? undefined : workspaceLabel(link.path, place.roots) }, ref.path));
       text += `${report.slice(at, ref.index)}${label} ${UNVERIFIED_MARK}`;
     } else {
       continue;
@@ -93,13 +92,5 @@ function noReport(outcome: ExploreOutcome): string {
 /** The reference as the report should now read: workspace-relative where it names a place in the workspace, else as written. */
 function shownAs(ref: FileReferenceMatch, link: ResolvedLink, roots: readonly string[]): string {
   if (link.path === undefined || !ref.text.startsWith(ref.path)) return link.label ?? ref.text;
-  return `${pathLabel(link.path, roots)}${ref.text.slice(ref.path.length)}`;
-}
-
-/** Relative to the workspace folder that holds it (its name in front when there are several); absolute outside them. */
-function pathLabel(target: string, roots: readonly string[]): string {
-  const root = roots.filter((candidate) => isInside(target, candidate)).sort((a, b) => b.length - a.length)[0];
-  if (root === undefined) return target;
-  const relative = path.relative(root, target).split(path.sep).join('/');
-  return roots.length > 1 ? `${path.basename(root)}/${relative}` : relative;
+  return `${workspaceLabel(link.path, roots)}${ref.text.slice(ref.path.length)}`;
 }

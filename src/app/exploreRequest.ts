@@ -5,7 +5,7 @@ import type { Scope } from '../protocol/webview';
 import { confinedRealPath } from './fileReferences';
 import type { RunRequest } from './runController';
 import { fileScope, folderScope, questionRequest } from './runRequests';
-import { isInsideRoots } from '../tools/support/workspacePaths';
+import { isInsideRoots, rootLabel } from '../tools/support/workspacePaths';
 
 /**
  * Turns another agent's `explore` call into the same RunRequest a question typed in the view
@@ -52,7 +52,7 @@ async function focusScope(folder: string, roots: readonly string[]): Promise<Sco
 function candidatePaths(folder: string, roots: readonly string[]): string[] {
   if (path.isAbsolute(folder)) return [path.resolve(folder)];
   const [first, ...rest] = folder.split(/[\\/]+/);
-  const named = roots.length > 1 ? roots.filter((root) => path.basename(root) === first).map((root) => path.resolve(root, ...rest)) : [];
+  const named = roots.length > 1 ? roots.filter((root) => rootLabel(root) === first).map((root) => path.resolve(root, ...rest)) : [];
   return [...new Set([...named, ...roots.map((root) => path.resolve(root, folder))])];
 }
 

@@ -36,6 +36,7 @@ export function queuedExplorer(options: QueuedExplorerOptions): Explorer {
           task: request.task,
           cwd: request.cwd,
           roots,
+          searchesAllRoots: request.scope.kind === 'workspace',
           maxTurns: options.maxTurnsFor(request.thoroughness),
           signal,
           emit: createEventSink(onEvent),
