@@ -12,7 +12,7 @@ import {
 import { CompletionRequest, type CompletionResult } from '../protocol/prompt';
 import { validateModelFile } from './modelFile';
 import { physicalCores } from './cpuCores';
-import { RECOMMENDED_MAX_CONTEXT } from './contextBudget';
+import { RECOMMENDED_MAX_CONTEXT } from './autoContextSize';
 
 export interface ModelClientOptions {
   modelPath: string;

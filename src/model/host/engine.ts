@@ -2,7 +2,7 @@ import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaMode
 import type { GpuChoice, ModelBackend, ResolvedSampling } from '../../protocol/modelHost';
 import type { CompletionResult, PromptPart } from '../../protocol/prompt';
 import { freemem } from 'node:os';
-import { autoContextSize, MIN_AUTO_CONTEXT } from '../contextBudget';
+import { autoContextSize, MIN_AUTO_CONTEXT } from '../autoContextSize';
 import { ParkedConversations, PARK_MIN_TOKENS } from './parkedConversations';
 import { commonPrefixLength, flattenTokens, TokenHistory, type TokenChunk, type Tokenize } from '../tokenHistory';
 
@@ -64,7 +64,7 @@ class TextStream {
 
 /**
  * The window to allocate. On the CPU, `auto` is sized from the memory available now that the
- * weights are loaded (see contextBudget); on a GPU the cache lives in video memory, which
+ * weights are loaded (see autoContextSize); on a GPU the cache lives in video memory, which
  * node-llama-cpp measures itself, within the same bounds.
  */
 function contextSizeFor(options: EngineOptions, onCpu: boolean): number | { min: number; max: number } {

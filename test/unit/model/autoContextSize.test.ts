@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoContextSize, MIN_AUTO_CONTEXT, RECOMMENDED_MAX_CONTEXT } from '../../../src/model/contextBudget';
+import { autoContextSize, MIN_AUTO_CONTEXT, RECOMMENDED_MAX_CONTEXT } from '../../../src/model/autoContextSize';
 
 /** LocoOperator-4B's f16 KV cache: 36 layers × 8 KV heads × (128 + 128) × 2 bytes. */
 const KV_F16 = 36 * 8 * 256 * 2;
