@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { FileReference } from '../protocol/fileReference';
 import type { ResolvedLink, ResolvedLinks, UnverifiedReason } from '../protocol/webview';
-import { isInside, isInsideRoots, nearestRealPath, type NearestRealPath } from '../tools/support/workspacePaths';
+import { isInside, isInsideRoots, nearestRealPath, rootLabel, rootOf, toSlashes, workspaceLabel, type NearestRealPath } from '../tools/support/workspacePaths';
 
 /**
  * Checks file references from model and tool text against the workspace before the view links
@@ -38,6 +38,14 @@ export interface ReferenceContext {
   home?: string;
 }
 
+/**
+ * Resolves references as every surface shows them (the view, the CLI's report, other agents').
+ * An absolute reference names its file. A relative one is tried, in this order: against each of
+ * `bases` (the runs' working folders), against each workspace root in the workspace's order,
+ * then as a root-labelled path (`ws-b/src/cart.ts`, the form the labels use) under the root of
+ * that name. The first place that holds the file wins; with several roots the link names the
+ * root it used, and the other roots that hold the same path too (`alsoIn`).
+ */
 export async function resolveReferences(refs: readonly FileReference[], context: ReferenceContext): Promise<ResolvedLinks> {
   const confinement = await confinementOf(context.roots);
   const facts = new Map<string, Promise<FileFacts>>();
@@ -49,35 +57,39 @@ export async function resolveReferences(refs: readonly FileReference[], context:
     }
     return known;
   };
-  const bases = [...new Set([...context.bases, ...context.roots])];
+  const places: Places = { bases: [...new Set([...context.bases, ...context.roots])], roots: context.roots };
   const home = context.home ?? homedir();
   const entries = await Promise.all(
-    refs.map(async (ref): Promise<[string, ResolvedLink]> => [ref.text, withLabel(ref, await resolveOne(ref, bases, home, factsOf), context.roots, home)]),
+    refs.map(async (ref): Promise<[string, ResolvedLink]> => [ref.text, withLabel(ref, await resolveOne(ref, places, home, factsOf), context.roots, home)]),
   );
   return Object.fromEntries(entries);
 }
 
+interface Places {
+  /** Folders a relative reference is tried against, in order. */
+  bases: readonly string[];
+  roots: readonly string[];
+}
+
 /**
- * Shows an absolute reference as the workspace-relative one it equals (`/home/me/app/src/a.py:3`
- * reads `src/a.py:3`), whether or not it checked out, and one outside the workspace under `~`
- * where it is in the home folder; the tooltip still names the whole path.
+ * Shows a reference the way every label reads (workspaceLabel): `/home/me/app/src/a.py:3` and,
+ * in a scoped run, `a.py:3` both read `src/a.py:3`, and `ws-b/src/cart.ts:11` with several roots;
+ * an absolute one outside the workspace reads `~/…` where it is in the home folder. The tooltip
+ * still names the whole path.
  */
 function withLabel(ref: FileReference, link: ResolvedLink, roots: readonly string[], home: string): ResolvedLink {
-  if (!path.isAbsolute(ref.path) || !ref.text.startsWith(ref.path)) return link;
-  const target = path.resolve(ref.path);
-  const root = roots.filter((candidate) => isInside(target, candidate)).sort((a, b) => b.length - a.length)[0];
+  if (!ref.text.startsWith(ref.path)) return link;
+  const target = link.path ?? (path.isAbsolute(ref.path) ? path.resolve(ref.path) : undefined);
+  if (target === undefined) return link;
+  const root = rootOf(target, roots);
   let shown: string | undefined;
   if (root !== undefined) {
-    const relative = toSlashes(path.relative(root, target));
-    if (relative !== '') shown = roots.length > 1 ? `${path.basename(root)}/${relative}` : relative;
+    if (target !== root) shown = workspaceLabel(target, roots);
   } else if (home !== '' && isInside(target, home) && target !== home) {
     shown = `~/${toSlashes(path.relative(home, target))}`;
   }
-  return shown === undefined ? link : { ...link, label: `${shown}${ref.text.slice(ref.path.length)}` };
-}
-
-function toSlashes(relative: string): string {
-  return relative.split(path.sep).join('/');
+  const label = `${shown}${ref.text.slice(ref.path.length)}`;
+  return shown === undefined || label === ref.text ? link : { ...link, label };
 }
 
 /** `~/x` as the shell reads it. */
@@ -109,28 +121,48 @@ export async function confinedRealPath(target: string, roots: readonly string[])
 
 async function resolveOne(
   ref: FileReference,
-  bases: readonly string[],
+  places: Places,
   home: string,
   factsOf: (candidate: string) => Promise<FileFacts>,
 ): Promise<ResolvedLink> {
   if (ref.path.includes('\0')) return { exists: false, reason: 'notFound' };
   const written = expandHome(ref.path, home);
-  const candidates = path.isAbsolute(written) ? [path.resolve(written)] : bases.map((base) => path.resolve(base, written));
+  const candidates = path.isAbsolute(written) ? [path.resolve(written)] : relativeCandidates(written, places);
   const misses: FileFacts['why'][] = [];
+  const found: { candidate: string; facts: FileFacts }[] = [];
   for (const candidate of candidates) {
     const facts = await factsOf(candidate);
-    if (facts.real === null) {
-      misses.push(facts.why);
-      continue;
-    }
-    if (ref.line === undefined) return { exists: true, path: candidate };
-    if (facts.lineCount !== undefined && ref.line > facts.lineCount) {
-      return { exists: false, reason: 'pastEnd', path: candidate, line: ref.line, lineCount: facts.lineCount };
-    }
-    const endLine = ref.endLine !== undefined && ref.endLine > ref.line ? Math.min(ref.endLine, facts.lineCount ?? ref.endLine) : undefined;
-    return { exists: true, path: candidate, line: ref.line, ...(endLine !== undefined && endLine > ref.line ? { endLine } : {}) };
+    if (facts.real === null) misses.push(facts.why);
+    else found.push({ candidate, facts });
+    // With one root the first find is the answer; with several, the others are looked for too.
+    if (found.length > 0 && places.roots.length < 2) break;
   }
-  return { exists: false, reason: missReason(misses) };
+  const chosen = found[0];
+  if (chosen === undefined) return { exists: false, reason: missReason(misses) };
+  const { candidate, facts } = chosen;
+  const where = rootsOf(candidate, found, places.roots);
+  if (ref.line === undefined) return { exists: true, path: candidate, ...where };
+  if (facts.lineCount !== undefined && ref.line > facts.lineCount) {
+    return { exists: false, reason: 'pastEnd', path: candidate, line: ref.line, lineCount: facts.lineCount, ...where };
+  }
+  const endLine = ref.endLine !== undefined && ref.endLine > ref.line ? Math.min(ref.endLine, facts.lineCount ?? ref.endLine) : undefined;
+  return { exists: true, path: candidate, line: ref.line, ...(endLine !== undefined && endLine > ref.line ? { endLine } : {}), ...where };
+}
+
+/** Where a relative reference may be, in the documented order (see resolveReferences). */
+function relativeCandidates(written: string, { bases, roots }: Places): string[] {
+  const [first = '', ...rest] = written.split(/[\\/]+/).filter((segment) => segment !== '' && segment !== '.');
+  const labelled = rest.length === 0 ? [] : roots.filter((root) => rootLabel(root) === first).map((root) => path.resolve(root, ...rest));
+  return [...new Set([...bases.map((base) => path.resolve(base, written)), ...labelled])];
+}
+
+/** With several roots: the root the file was taken from, and the other roots that hold the reference too. */
+function rootsOf(chosen: string, found: readonly { candidate: string }[], roots: readonly string[]): Pick<ResolvedLink, 'root' | 'alsoIn'> {
+  if (roots.length < 2) return {};
+  const root = rootOf(chosen, roots);
+  if (root === undefined) return {};
+  const others = [...new Set(found.map((place) => rootOf(place.candidate, roots)))].filter((other): other is string => other !== undefined && other !== root);
+  return { root: rootLabel(root), ...(others.length > 0 ? { alsoIn: others.map(rootLabel) } : {}) };
 }
 
 /** Outside the workspace only when every place it could be is; a folder found beats a file not found. */

@@ -91,10 +91,14 @@ export const ResolvedLink = z.object({
   line: z.number().int().positive().optional(),
   endLine: z.number().int().positive().optional(),
   /**
-   * A shorter text to show for an absolute reference: the same reference workspace-relative, or
-   * under `~` outside the workspace.
+   * The text to show when it differs from the reference's: the reference labelled as everywhere
+   * (root-relative, with the root's name when there are several), or under `~` outside the workspace.
    */
   label: z.string().max(4096).optional(),
+  /** With several workspace roots: the name of the root the file was found in. */
+  root: z.string().max(4096).optional(),
+  /** A relative reference that more than one root holds: the others' names (the first in resolveReferences' order won). */
+  alsoIn: z.array(z.string().max(4096)).max(64).optional(),
   /** When `exists` is false: why. */
   reason: UnverifiedReason.optional(),
   /** With `pastEnd`: how many lines the file has. */

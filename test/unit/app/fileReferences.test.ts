@@ -1,4 +1,4 @@
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -65,7 +65,8 @@ describe('resolveReferences', () => {
       roots: [workspace.root],
       bases: [path.join(workspace.root, 'src/server')],
     });
-    expect(links['app.py:1']).toMatchObject({ exists: true, path: path.join(workspace.root, 'src/server/app.py') });
+    // Shown from the root, as every label is.
+    expect(links['app.py:1']).toMatchObject({ exists: true, path: path.join(workspace.root, 'src/server/app.py'), label: 'src/server/app.py:1' });
   });
 
   it('says why a file that does not exist, a line past the end or a directory is not linked', async () => {
@@ -125,6 +126,69 @@ describe('resolveReferences', () => {
       [false, 'outsideWorkspace'],
       [false, 'outsideWorkspace'],
     ]);
+  });
+});
+
+describe('resolveReferences in a workspace of two roots', () => {
+  let parent: string;
+  let second: string;
+  let roots: string[];
+  const first = () => workspace.root;
+
+  beforeAll(async () => {
+    parent = await mkdtemp(path.join(tmpdir(), 'loco-second-'));
+    second = path.join(parent, 'ws-b');
+    await mkdir(path.join(second, 'src'), { recursive: true });
+    await writeFile(path.join(second, 'src', 'cart.ts'), Array.from({ length: 12 }, (_, index) => `line ${index + 1}`).join('\n'));
+    // The same relative path as in the first root.
+    await mkdir(path.join(second, 'src', 'server'), { recursive: true });
+    await writeFile(path.join(second, 'src', 'server', 'app.py'), 'one line\n');
+    roots = [first(), second];
+  });
+  afterAll(() => rm(parent, { recursive: true, force: true }));
+
+  it('resolves the root-labelled form the labels use, and labels every form the same way', async () => {
+    const cart = path.join(second, 'src/cart.ts');
+    const links = await resolveReferences(
+      [ref('ws-b/src/cart.ts:11', 'ws-b/src/cart.ts', 11), ref('src/cart.ts:11', 'src/cart.ts', 11), ref(`${cart}:11`, cart, 11)],
+      { roots, bases: [first()] },
+    );
+    const expected = { exists: true, path: cart, line: 11, root: 'ws-b' };
+    expect(links['ws-b/src/cart.ts:11']).toEqual(expected);
+    expect(links['src/cart.ts:11']).toEqual({ ...expected, label: 'ws-b/src/cart.ts:11' });
+    expect(links[`${cart}:11`]).toEqual({ ...expected, label: 'ws-b/src/cart.ts:11' });
+  });
+
+  it('takes an ambiguous reference from the run folder first, then the roots in order, and says which root and where else', async () => {
+    const fromFirst = await resolveReferences([ref('src/server/app.py:1', 'src/server/app.py', 1)], { roots, bases: [] });
+    expect(fromFirst['src/server/app.py:1']).toEqual({
+      exists: true,
+      path: path.join(first(), 'src/server/app.py'),
+      line: 1,
+      root: path.basename(first()),
+      alsoIn: ['ws-b'],
+      label: `${path.basename(first())}/src/server/app.py:1`,
+    });
+    const fromRun = await resolveReferences([ref('src/server/app.py:1', 'src/server/app.py', 1)], { roots, bases: [second] });
+    expect(fromRun['src/server/app.py:1']).toMatchObject({ path: path.join(second, 'src/server/app.py'), root: 'ws-b', alsoIn: [path.basename(first())] });
+  });
+
+  it('says why a root-labelled reference is not linked, as for any other', async () => {
+    const links = await resolveReferences([ref('ws-b/src/cart.ts:40', 'ws-b/src/cart.ts', 40), ref('ws-b/src/gone.ts:1', 'ws-b/src/gone.ts', 1)], {
+      roots,
+      bases: [],
+    });
+    expect(links['ws-b/src/cart.ts:40']).toMatchObject({ exists: false, reason: 'pastEnd', lineCount: 12, root: 'ws-b' });
+    expect(links['ws-b/src/gone.ts:1']).toEqual({ exists: false, reason: 'notFound' });
+  });
+
+  it('finds nothing in a root that left the workspace', async () => {
+    const links = await resolveReferences([ref('ws-b/src/cart.ts:11', 'ws-b/src/cart.ts', 11), ref(path.join(second, 'src/cart.ts'), path.join(second, 'src/cart.ts'))], {
+      roots: [first()],
+      bases: [second],
+    });
+    expect(links['ws-b/src/cart.ts:11']).toMatchObject({ exists: false });
+    expect(links[path.join(second, 'src/cart.ts')]).toMatchObject({ exists: false, reason: 'outsideWorkspace' });
   });
 });
 

@@ -215,6 +215,18 @@ describe('App', () => {
     expect(link.getAttribute('title')).toBe('Open /w/src/server/config.py:1');
   });
 
+  it('says in the tooltip which root an ambiguous reference was taken from', async () => {
+    const { host } = renderApp();
+    const run = new RunScript().started().turn(1).finished('See `src/cart.ts:11`.', 'done', 'run-1', 1);
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    await host.send({
+      type: 'links/resolved',
+      links: { 'src/cart.ts:11': { exists: true, path: '/a/src/cart.ts', line: 11, root: 'a', alsoIn: ['ws-b'], label: 'a/src/cart.ts:11' } },
+    });
+    const link = screen.getByRole('button', { name: 'a/src/cart.ts:11' });
+    expect(link.getAttribute('title')).toBe('Open /a/src/cart.ts:11 (from a; also in ws-b)');
+  });
+
   it('asks again about references after a snapshot from a host that may have forgotten', async () => {
     const { host } = renderApp();
     const run = new RunScript().started().turn(1).finished('See src/app.py:3.', 'done', 'run-1', 1);

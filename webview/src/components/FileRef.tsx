@@ -28,8 +28,10 @@ export function FileRef({ reference, children }: FileRefProps) {
   if (resolved?.exists && resolved.path !== undefined) {
     const { path, line, endLine } = resolved;
     const where = line === undefined ? path : `${path}:${line}${endLine !== undefined && endLine !== line ? `-${endLine}` : ''}`;
+    // An ambiguous reference went to the first root in the host's order; the tooltip says so.
+    const elsewhere = resolved.alsoIn?.length ? ` (from ${resolved.root}; also in ${resolved.alsoIn.join(', ')})` : '';
     return (
-      <button type="button" className="file-link" title={`Open ${where}`} onClick={() => post({ type: 'file/open', path, line, endLine })}>
+      <button type="button" className="file-link" title={`Open ${where}${elsewhere}`} onClick={() => post({ type: 'file/open', path, line, endLine })}>
         {label}
       </button>
     );
