@@ -52,6 +52,16 @@ export function createEventPrinter(write: (text: string) => void): (event: Agent
   };
 }
 
+/**
+ * After the report: the references in it that did not check out against the workspace, each
+ * with the reason the view gives in its tooltip (the report has already streamed by).
+ */
+export function unverifiedReferencesNote(unverified: readonly { label: string; why: string }[]): string {
+  if (unverified.length === 0) return '';
+  const lines = unverified.map(({ label, why }) => `  ${label}: ${why}`);
+  return `\nNot verified (the model may have invented ${unverified.length === 1 ? 'this reference' : 'these references'}):\n${lines.join('\n')}\n`;
+}
+
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 100 ? `${flat.slice(0, 99)}…` : flat;

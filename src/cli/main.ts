@@ -7,29 +7,32 @@ import { questionTask } from '../app/taskPrompts';
 import { unknownToolResult } from '../tools/defineTool';
 import { createExplorerTools } from '../tools/registry';
 import { runDownloadCommand } from './download';
-import { createEventPrinter } from './eventPrinter';
+import { createEventPrinter, unverifiedReferencesNote } from './eventPrinter';
+import { exploreAnswer } from '../app/exploreReport';
 import { checkModelChoice, MODEL_CHOICE_OPTIONS, openChosenModel } from './modelChoice';
 import { positiveInt, UsageError } from './usageError';
-import { workspaceRoot } from './workspaceRoot';
+import { ROOTS_OPTION, rootsOption } from './rootsOption';
 import { runMcpCommand } from './mcpCommand';
 import { errorMessage } from '../protocol/errorMessage';
 
 const USAGE = `LocoOperator: explore a codebase with a small model that runs on your machine.
 
 Usage:
-  locooperator ask "QUESTION" [--cwd DIR] [--model FILE.gguf | --scripted FILE.json
+  locooperator ask "QUESTION" [--cwd DIR]... [--model FILE.gguf | --scripted FILE.json
                               | --server URL [--server-kind KIND] [--server-model NAME]]
                               [--max-turns N] [--threads N] [--context-size N] [--json]
                               [--system-prompt trained|tool-list]
-  locooperator prompt "QUESTION" [--cwd DIR] [--system-prompt trained|tool-list]
-  locooperator tool NAME 'JSON-ARGS' [--cwd DIR]
+  locooperator prompt "QUESTION" [--cwd DIR]... [--system-prompt trained|tool-list]
+  locooperator tool NAME 'JSON-ARGS' [--cwd DIR]...
   locooperator download [--variant Q4_K_M] [--dir DIR]
   locooperator mcp [--cwd DIR]... [--model FILE.gguf | --scripted FILE.json | --server URL …]
 
-ask        answers QUESTION about the code in DIR (default: the current directory) and prints
-           the tool calls and the report as they happen (--json: one event per line).
+ask        answers QUESTION about the code in DIR (default: the current directory; repeat
+           --cwd for a workspace of several folders, the first the working directory) and
+           prints the tool calls and the report as they happen (--json: one event per line),
+           then the report's file references that do not check out, and why.
            The model is --model, else $LOCOOPERATOR_MODEL_PATH, else the downloaded default;
-           --scripted replays recorded turns instead (\${workspaceFolder} in them is DIR).
+           --scripted replays recorded turns instead (\${workspaceFolder} in them is the first DIR).
            --server asks a shared inference server instead: llama-server, an OpenAI-compatible
            server (vLLM, LM Studio; its raw completions endpoint) or Ollama. The kind is
            detected (llama-server by /props, Ollama by /api/version, else OpenAI-compatible);
@@ -82,7 +85,7 @@ async function ask(args: string[]): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      cwd: { type: 'string' },
+      ...ROOTS_OPTION,
       ...MODEL_CHOICE_OPTIONS,
       'max-turns': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -92,10 +95,11 @@ async function ask(args: string[]): Promise<number> {
   const question = positionals.join(' ').trim();
   if (!question) throw new UsageError('ask needs a question, e.g. locooperator ask "Where is the configuration loaded?"');
   checkModelChoice(values);
-  const root = workspaceRoot(values.cwd);
+  const roots = rootsOption(values.cwd);
+  const [cwd] = roots;
   const maxTurns = positiveInt(values['max-turns'], '--max-turns') ?? DEFAULT_MAX_TURNS;
 
-  const model = await openChosenModel(values, root);
+  const model = await openChosenModel(values, cwd);
 
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -107,14 +111,18 @@ async function ask(args: string[]): Promise<number> {
     const outcome = await runAgent({
       model,
       tools: createExplorerTools(),
-      task: questionTask(question, { roots: [root] }),
+      task: questionTask(question, { roots }),
       systemPromptVariant: systemPromptVariant(values['system-prompt']),
-      cwd: root,
-      roots: [root],
+      cwd,
+      roots,
+      // The question is about all of them: a search without a path covers every root.
+      searchesAllRoots: true,
       maxTurns,
       signal: controller.signal,
       emit: createEventSink(print),
     });
+    // The report's references checked as the view checks them, with the view's reasons.
+    if (!values.json && outcome.report) process.stdout.write(unverifiedReferencesNote((await exploreAnswer(outcome, { roots, cwd })).unverified));
     return outcome.reason === 'done' ? 0 : outcome.reason === 'cancelled' ? 130 : 1;
   } finally {
     process.off('SIGINT', stop);
@@ -126,14 +134,14 @@ async function prompt(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { cwd: { type: 'string' }, 'system-prompt': { type: 'string' } },
+    options: { ...ROOTS_OPTION, 'system-prompt': { type: 'string' } },
   });
   const question = positionals.join(' ').trim();
   if (!question) throw new UsageError('prompt needs a question, e.g. locooperator prompt "Where is the configuration loaded?"');
-  const root = workspaceRoot(values.cwd);
+  const roots = rootsOption(values.cwd);
   const messages = openingMessages(
-    { cwd: root, tools: createExplorerTools(), systemPromptVariant: systemPromptVariant(values['system-prompt']) },
-    questionTask(question, { roots: [root] }),
+    { cwd: roots[0], tools: createExplorerTools(), systemPromptVariant: systemPromptVariant(values['system-prompt']) },
+    questionTask(question, { roots }),
   );
   process.stdout.write(promptText(renderPrompt(messages)));
   return 0;
@@ -146,7 +154,7 @@ function systemPromptVariant(value: string | undefined): SystemPromptVariant {
 }
 
 async function tool(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { cwd: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: ROOTS_OPTION });
   const [name, json = '{}'] = positionals;
   if (!name) throw new UsageError(`tool needs a tool name, e.g. locooperator tool Read '{"file_path": "/abs/path"}'`);
   let parsed: unknown;
@@ -155,11 +163,11 @@ async function tool(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`The arguments are not valid JSON: ${(error as Error).message}`);
   }
-  const root = workspaceRoot(values.cwd);
+  const roots = rootsOption(values.cwd);
   const tools = createExplorerTools();
   const selected = tools.get(name);
   const result = selected
-    ? await selected.run(parsed, { cwd: root, roots: [root], signal: new AbortController().signal })
+    ? await selected.run(parsed, { cwd: roots[0], roots, searchesAllRoots: true, signal: new AbortController().signal })
     : unknownToolResult(name);
   process.stdout.write(`${result.output}\n`);
   return result.status === 'done' ? 0 : 1;

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -90,6 +90,55 @@ describe('locooperator CLI', () => {
     expect(result.stdout).toMatch(/⎿ \$ wc -l src\/server\/config.py: done \(\d+ ms\) \d+ chars/);
     expect(result.stdout).toContain('Config has 12 lines.');
     expect(result.stdout).toMatch(/\[2 turns, 1 tool calls, [\d.]+ s\]/);
+  });
+
+  describe('with several --cwd folders (a multi-root workspace)', () => {
+    let parent: string;
+    let second: string;
+    beforeAll(async () => {
+      parent = await mkdtemp(path.join(tmpdir(), 'loco-cli-roots-'));
+      second = path.join(parent, 'ws-b');
+      await mkdir(path.join(second, 'src'), { recursive: true });
+      await writeFile(path.join(second, 'src', 'cart.ts'), 'export class Cart {\n  // create_app wires the cart in\n}\n');
+    });
+    afterAll(() => rm(parent, { recursive: true, force: true }));
+
+    it('prompt names every folder as a codebase and the first as the working directory', async () => {
+      const result = await run(['prompt', 'Where are the routes?', '--cwd', workspace.root, '--cwd', second]);
+      expect(result.stdout).toContain(`ENV: Working directory is ${workspace.root} (Linux, `);
+      expect(result.stdout).toContain(`Analyze the ${path.basename(workspace.root)} and ws-b codebases at \`${workspace.root}\` and \`${second}\`.`);
+    });
+
+    it('tool searches every folder when the call names no path, the second by absolute path', async () => {
+      const result = await run(['tool', 'Grep', JSON.stringify({ pattern: 'create_app wires', output_mode: 'content' }), '--cwd', workspace.root, '--cwd', second]);
+      expect(result).toEqual({ code: 0, stdout: `${path.join(second, 'src/cart.ts')}:2:  // create_app wires the cart in\n`, stderr: '' });
+      const one = await run(['tool', 'Grep', JSON.stringify({ pattern: 'create_app wires' }), '--cwd', workspace.root]);
+      expect(one.stdout).toBe('No files found\n');
+    });
+
+    it('ask reads both folders and lists the report\'s references that do not check out, with the view\'s reasons', async () => {
+      const file = await transcript([
+        `<tool_call>\n{"name": "Read", "arguments": {"file_path": "${path.join(second, 'src/cart.ts')}"}}\n</tool_call>`,
+        'The cart is ws-b/src/cart.ts:1, wired at ws-b/src/cart.ts:9, built by src/server/app.py:8 and paid in ws-b/src/pay.ts:3.',
+      ]);
+      const result = await run(['ask', 'Where is the cart?', '--cwd', workspace.root, '--cwd', second, '--scripted', file]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/⎿ Read ws-b\/src\/cart\.ts: done/);
+      expect(result.stdout).toContain(
+        [
+          'Not verified (the model may have invented these references):',
+          `  ws-b/src/cart.ts:9: Line 9 is past the end of ws-b/src/cart.ts, which has 3 lines`,
+          '  ws-b/src/pay.ts:3: No file ws-b/src/pay.ts in this workspace',
+        ].join('\n'),
+      );
+      expect(result.stdout).not.toMatch(/ {2}(ws-b\/src\/cart\.ts:1|src\/server\/app\.py:8):/);
+    });
+
+    it('ask says nothing more when every reference checks out', async () => {
+      const file = await transcript(['The factory is src/server/app.py:8.']);
+      const result = await run(['ask', 'Where?', '--cwd', workspace.root, '--cwd', second, '--scripted', file]);
+      expect(result.stdout).not.toContain('Not verified');
+    });
   });
 
   it('ask without a model says how to get one', async () => {
