@@ -17,9 +17,11 @@ const targets = [
     ...nodeCommon,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
-    external: [...nodeCommon.external, './agentRuntime.js'],
+    external: [...nodeCommon.external, './agentRuntime.js', './mcpRuntime.js'],
   },
   { entryPoints: ['src/agentRuntime.ts'], outfile: 'dist/agentRuntime.js', ...nodeCommon },
+  // The MCP SDK loads only when VS Code starts the extension's MCP server.
+  { entryPoints: ['src/mcpRuntime.ts'], outfile: 'dist/mcpRuntime.js', ...nodeCommon },
   // The Bash tool's gate and simulated shell run in a worker thread, off the host's event loop;
   // the agent runtime and the CLI start it from beside themselves in dist/.
   { entryPoints: ['src/tools/bash/worker/main.ts'], outfile: 'dist/bashWorker.js', ...nodeCommon },

@@ -12,6 +12,10 @@ import { ModelManager } from './vscode/modelManager';
 import { RunController } from './app/runController';
 import { excludedGlobs } from './app/searchExclude';
 import { turnBudget } from './app/turnBudget';
+import { controllerExplorer } from './app/controllerExplorer';
+import { registerChatParticipant } from './vscode/chatParticipant';
+import { registerExploreTool } from './vscode/exploreTool';
+import { McpServerDefinitions } from './vscode/mcpServerDefinitions';
 import { ServerApiKeys } from './vscode/serverApiKeys';
 import { SettingsReader } from './vscode/settings';
 import { ModelStatusBar } from './vscode/statusBar';
@@ -84,6 +88,11 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
     cancelDownload: () => downloads.cancel(),
   });
 
+  // Other agents' explorations (the language-model tool, the chat participant, the MCP server)
+  // run through the view's queue, on its model, and show in the view.
+  const explorer = controllerExplorer(controller);
+  const mcpServers = new McpServerDefinitions(explorer, String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'), log);
+
   const statusBar = new ModelStatusBar(`${AskViewProvider.viewType}.focus`);
   statusBar.show(models.status);
 
@@ -93,6 +102,10 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
     statusBar,
     downloads,
     vscode.window.registerWebviewViewProvider(AskViewProvider.viewType, view),
+    registerExploreTool(explorer),
+    registerChatParticipant(explorer, realWorkspaceRoots),
+    mcpServers,
+    mcpServers.register(),
     models.onDidChangeStatus((status) => statusBar.show(status)),
     // The view labels paths by the roots and links only files inside them: both change with the folders.
     vscode.workspace.onDidChangeWorkspaceFolders(() => view.model.rootsChanged()),

@@ -1,5 +1,5 @@
 import type { Explorer } from './explorer';
-import { exploreAnswer, type ExploreAnswer } from './exploreReport';
+import { exploreAnswer, failedAnswer, type ExploreAnswer } from './exploreReport';
 import { exploreRequest } from './exploreRequest';
 
 export interface ExploreCallOptions {
@@ -18,7 +18,7 @@ export interface ExploreCallOptions {
  */
 export async function exploreCall(input: unknown, options: ExploreCallOptions): Promise<ExploreAnswer> {
   const checked = await exploreRequest(input, options.roots);
-  if (!checked.ok) return { text: checked.message, isError: true, references: [] };
+  if (!checked.ok) return failedAnswer(checked.message);
   const outcome = await options.explorer.run(checked.request, {
     roots: options.roots,
     signal: options.signal,

@@ -22,11 +22,16 @@ export interface VerifiedReference {
 }
 
 export interface ExploreAnswer {
+  /** What the calling agent reads: the report, then the list of references and how they checked out. */
   text: string;
+  /** The report alone, its references rewritten and flagged (a chat view renders it, then its own reference list). */
+  report: string;
   /** True when there is no report (stopped, failed, out of turns): the caller should not treat the text as an answer. */
   isError: boolean;
   /** The report's verified references, in order of first mention (a chat view shows them as anchors). */
   references: VerifiedReference[];
+  /** The references that did not check out, and why. */
+  unverified: { label: string; why: string }[];
 }
 
 export interface ExploreOutcome {
@@ -40,7 +45,7 @@ export const UNVERIFIED_MARK = '[unverified]';
 
 export async function exploreAnswer(outcome: ExploreOutcome, place: { roots: readonly string[]; cwd: string }): Promise<ExploreAnswer> {
   const report = outcome.report?.trim();
-  if (!report) return { text: noReport(outcome), isError: true, references: [] };
+  if (!report) return failedAnswer(noReport(outcome));
   const found = findFileReferences(report);
   const links = await resolveReferences(found, { roots: place.roots, bases: [place.cwd] });
   const verified = new Map<string, VerifiedReference>();
@@ -63,7 +68,18 @@ export async function exploreAnswer(outcome: ExploreOutcome, place: { roots: rea
     at = ref.index + ref.text.length;
   }
   text += report.slice(at);
-  return { text: text + referenceList(verified, unverified), isError: false, references: [...verified.values()] };
+  return {
+    text: text + referenceList(verified, unverified),
+    report: text,
+    isError: false,
+    references: [...verified.values()],
+    unverified: [...unverified].map(([label, why]) => ({ label, why })),
+  };
+}
+
+/** An answer that is only a message: bad input, or a run that wrote no report. */
+export function failedAnswer(message: string): ExploreAnswer {
+  return { text: message, report: '', isError: true, references: [], unverified: [] };
 }
 
 function referenceList(verified: ReadonlyMap<string, VerifiedReference>, unverified: ReadonlyMap<string, string>): string {

@@ -27,7 +27,7 @@ export async function runMcpCommand(args: string[]): Promise<number> {
   const model = await openChosenModel(values, roots[0]!);
   const defaults = parseSettings({}).settings;
   const server = createExploreServer({
-    roots,
+    roots: () => roots,
     explorer: queuedExplorer({ model, tools: createExplorerTools(), maxTurnsFor: (thoroughness) => turnBudget(thoroughness, defaults) }),
     version,
     log: (line) => process.stderr.write(`${line}\n`),

@@ -9,8 +9,8 @@ import type { Explorer } from '../app/explorer';
 import { isInside } from '../tools/support/workspacePaths';
 
 export interface ExploreServerOptions {
-  /** The folders the server was started with (real paths): nothing outside them is ever read. */
-  roots: readonly string[];
+  /** The folders the server serves (real paths), read at each call: nothing outside them is ever read. */
+  roots: () => readonly string[];
   explorer: Explorer;
   version: string;
   log(line: string): void;
@@ -48,7 +48,7 @@ export function createExploreServer(options: ExploreServerOptions): McpServer {
     },
     async (input, extra) => {
       clientRoots ??= listClientRoots(server, options.log);
-      const roots = allowedRoots(options.roots, await clientRoots);
+      const roots = allowedRoots(options.roots(), await clientRoots);
       if (roots.length === 0) return { content: [{ type: 'text', text: NO_SHARED_ROOTS }], isError: true };
       const progressToken = extra._meta?.progressToken;
       let progress = 0;

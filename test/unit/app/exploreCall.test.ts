@@ -6,7 +6,7 @@ import { AgentSession } from '../../../src/agent/session';
 import { controllerExplorer, MODEL_NEEDED_FOR_AGENT } from '../../../src/app/controllerExplorer';
 import { exploreCall } from '../../../src/app/exploreCall';
 import { WAITING_NOTICE } from '../../../src/app/explorer';
-import { exploreAnswer } from '../../../src/app/exploreReport';
+import { exploreAnswer, failedAnswer } from '../../../src/app/exploreReport';
 import { exploreRequest } from '../../../src/app/exploreRequest';
 import { queuedExplorer } from '../../../src/app/queuedExplorer';
 import { RunController, type ControllerEvent } from '../../../src/app/runController';
@@ -67,7 +67,7 @@ describe('exploreRequest', () => {
 describe('exploreAnswer', () => {
   it('says why there is no report', async () => {
     const place = { roots: [workspace.root], cwd: workspace.root };
-    expect(await exploreAnswer({ reason: 'cancelled', turns: 1 }, place)).toEqual({ text: 'The exploration was stopped before it wrote a report.', isError: true, references: [] });
+    expect(await exploreAnswer({ reason: 'cancelled', turns: 1 }, place)).toEqual(failedAnswer('The exploration was stopped before it wrote a report.'));
     expect((await exploreAnswer({ reason: 'max_turns', turns: 5 }, place)).text).toMatch(/used its 5 turns without writing a report/);
     expect((await exploreAnswer({ reason: 'error', error: 'the server went away', turns: 0 }, place)).text).toBe('The exploration failed: the server went away.');
   });
@@ -78,6 +78,8 @@ describe('exploreAnswer', () => {
     expect(answer.text.split('\n\n---\n')[0]).toBe('Settings come from /etc/hosts:1 [unverified] and pyproject.toml; see and/or Node.js docs.');
     expect(answer.text).toContain('- /etc/hosts:1: /etc/hosts is outside the workspace; only files in the workspace are linked');
     expect(answer.references).toEqual([{ path: path.join(workspace.root, 'pyproject.toml'), label: 'pyproject.toml' }]);
+    expect(answer.unverified).toEqual([{ label: '/etc/hosts:1', why: '/etc/hosts is outside the workspace; only files in the workspace are linked' }]);
+    expect(answer.report).toBe(answer.text.split('\n\n---\n')[0]);
   });
 });
 
@@ -131,7 +133,7 @@ describe('controllerExplorer: another agent through the view queue', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(controller.isRunning).toBe(true);
     abort.abort();
-    expect(await running).toEqual({ text: 'The exploration was stopped before it wrote a report.', isError: true, references: [] });
+    expect(await running).toEqual(failedAnswer('The exploration was stopped before it wrote a report.'));
     expect(controller.isRunning).toBe(false);
 
     expect(await controller.start(questionRequest('View question', { kind: 'workspace' }, [workspace.root], 'medium'))).toBe('started');
@@ -145,7 +147,7 @@ describe('controllerExplorer: another agent through the view queue', () => {
   it('says how to get a model, and leaves no question waiting for one', async () => {
     const { controller } = controllerOn('missing');
     const answer = await exploreCall({ question: 'Anything?' }, { roots: [workspace.root], explorer: controllerExplorer(controller), signal: new AbortController().signal, onProgress: () => {} });
-    expect(answer).toEqual({ text: `The exploration failed: ${MODEL_NEEDED_FOR_AGENT}.`, isError: true, references: [] });
+    expect(answer).toEqual(failedAnswer(`The exploration failed: ${MODEL_NEEDED_FOR_AGENT}.`));
     expect(controller.pendingRequest).toBeUndefined();
   });
 });
@@ -156,7 +158,8 @@ describe('queuedExplorer: the MCP server’s own queue', () => {
     const explorer = queuedExplorer({ model, tools: createExplorerTools(), maxTurnsFor: () => 3 });
     const call = (question: string, progress: string[]) =>
       exploreCall({ question }, { roots: [workspace.root], explorer, signal: new AbortController().signal, onProgress: (line) => progress.push(line) });
-    const [firstProgress, secondProgress]: string[][] = [[], []];
+    const firstProgress: string[] = [];
+    const secondProgress: string[] = [];
     const [first, second] = await Promise.all([call('Where is the app?', firstProgress), call('Where are the models?', secondProgress)]);
     expect(first.text).toMatch(/^First: src\/server\/app\.py:8\./);
     expect(second.text).toMatch(/^Second: src\/server\/models\.py:1\./);
