@@ -66,7 +66,7 @@ export function linkExtension(folder, extensionsDir) {
 
 /**
  * @param {{ workspace: string, extensionsDir?: string, smokeTestDriver?: boolean, settings?: Record<string, unknown>, logFile?: string }} options
- *   `workspace` is the folder the window opens (give it a fresh copy: tests may change it);
+ *   `workspace` is the folder the window opens, or a `.code-workspace` file (give it a fresh copy: tests may change it);
  *   `extensionsDir` (from installVsix or linkExtension) is shared read-only, else a private empty one.
  */
 export async function startCodeServer({ workspace, extensionsDir, smokeTestDriver = false, settings = {}, logFile }) {
@@ -118,7 +118,8 @@ export async function startCodeServer({ workspace, extensionsDir, smokeTestDrive
     /** The workbench URL for the workspace; `payload` entries are passed through to VS Code. */
     workbenchUrl(payload) {
       const url = new URL('/', origin);
-      url.searchParams.set('folder', workspace);
+      // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+      url.searchParams.set(workspace.endsWith('.code-workspace') ? 'workspace' : 'folder', workspace);
       if (payload) url.searchParams.set('payload', JSON.stringify(payload));
       return url.href;
     },

@@ -154,9 +154,13 @@ export class AskViewModel {
     this.deps.post({ type: 'state/snapshot', state: this.snapshot() });
   }
 
-  /** The working folders of the shown runs: relative references in them are relative to these. */
+  /**
+   * The working folders of the shown runs, the latest run's first: relative references in them
+   * are relative to these, and the view asks about a reference without saying which run shows it,
+   * so the run most likely on screen decides a reference that several folders hold.
+   */
   private runFolders(): string[] {
     const folders = this.displayedRuns().flatMap((run) => run.events.flatMap((event) => (event.type === 'run/started' ? [event.cwd] : [])));
-    return [...new Set(folders)];
+    return [...new Set(folders.reverse())];
   }
 }

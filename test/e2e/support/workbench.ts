@@ -2,8 +2,8 @@
 // the extension installed, opened on a fresh copy of the fixture project. Specs run through
 // scripts/test-host/run-e2e.mjs, which installs the extension once and names its folder in
 // LOCOOPERATOR_E2E_EXTENSIONS_DIR.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../../scripts/test-host/chromium.mjs';
 import { resultsDir } from '../../../scripts/test-host/hostPaths.mjs';
@@ -47,6 +47,8 @@ export interface Workbench {
   server: CodeServer;
   /** The fixture project the window has open (test/fakes/fixtureWorkspace.ts describes it). */
   workspace: FixtureWorkspace;
+  /** With `extraRoots`: the `.code-workspace` file the window opened (edit it to add or remove folders). */
+  workspaceFile?: string;
   /** Everything logged to the browser's console so far. */
   console: ConsoleEntry[];
   /** Reloads the window, as Developer: Reload Window does, and waits until it is back. */
@@ -66,6 +68,11 @@ export interface WorkbenchOptions {
    * a first run, whatever an earlier spec in the same process used.
    */
   scriptedModel?: string;
+  /**
+   * More folders: the window then opens a `.code-workspace` file (beside them) whose folders are
+   * the fixture project, then these, in order.
+   */
+  extraRoots?: string[];
 }
 
 let opened = 0;
@@ -82,8 +89,9 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   if (options.scriptedModel) process.env[SCRIPTED_MODEL_ENV] = options.scriptedModel;
   else delete process.env[SCRIPTED_MODEL_ENV];
   const workspace = await makeFixtureWorkspace();
+  const workspaceFile = options.extraRoots ? writeWorkspaceFile([workspace.root, ...options.extraRoots]) : undefined;
   const server = await startCodeServer({
-    workspace: workspace.root,
+    workspace: workspaceFile ?? workspace.root,
     extensionsDir,
     settings: { 'workbench.colorTheme': THEME_SETTINGS[options.theme ?? 'dark'], ...options.settings },
     logFile: join(logsDir, `${name}-code-server.log`),
@@ -107,6 +115,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     page,
     server,
     workspace,
+    workspaceFile,
     console: entries,
     async reload() {
       await page.reload();
@@ -119,6 +128,13 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
       await workspace.cleanup();
     },
   };
+}
+
+/** A multi-root workspace file listing `folders`, in a folder of its own beside the last one. */
+export function writeWorkspaceFile(folders: readonly string[], file?: string): string {
+  const target = file ?? join(mkdtempSync(join(dirname(folders.at(-1)!), 'workspace-')), 'multi-root.code-workspace');
+  writeFileSync(target, JSON.stringify({ folders: folders.map((folder) => ({ path: folder })) }, null, 2));
+  return target;
 }
 
 async function waitForWorkbench(page: Page): Promise<void> {
