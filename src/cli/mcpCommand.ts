@@ -8,7 +8,7 @@ import { parseSettings } from '../protocol/settings';
 import { createExplorerTools } from '../tools/registry';
 import { MODEL_CHOICE_OPTIONS, checkModelChoice, openChosenModel } from './modelChoice';
 import { UsageError } from './usageError';
-import { workspaceRoot } from './workspaceRoot';
+import { ROOTS_OPTION, rootsOption } from './rootsOption';
 
 /**
  * `locooperator mcp`: serves the `explore` tool over MCP on stdin/stdout to one client (Claude
@@ -19,12 +19,12 @@ export async function runMcpCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { cwd: { type: 'string', multiple: true }, ...MODEL_CHOICE_OPTIONS },
+    options: { ...ROOTS_OPTION, ...MODEL_CHOICE_OPTIONS },
   });
   if (positionals.length > 0) throw new UsageError(`mcp takes no question (it serves the clients' questions), not "${positionals.join(' ')}".`);
   checkModelChoice(values);
-  const roots = [...new Set((values.cwd ?? [process.cwd()]).map(workspaceRoot))];
-  const model = await openChosenModel(values, roots[0]!);
+  const roots = rootsOption(values.cwd);
+  const model = await openChosenModel(values, roots[0]);
   const defaults = parseSettings({}).settings;
   const server = createExploreServer({
     roots: () => roots,

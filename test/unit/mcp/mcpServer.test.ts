@@ -139,23 +139,19 @@ describe('locooperator mcp', () => {
   });
 
   it('stops a cancelled exploration and answers the next call', async () => {
-    // The second turn would stream for about a minute: the next call is answered (within the
-    // test's time limit) only if the cancelled run really stopped, since calls take turns.
+    // The first turn goes on writing for about a minute after its tool call (whose progress
+    // notification is the cue to cancel): the next call is answered within the test's time limit
+    // only if the cancelled run really stopped, since calls take turns.
     const file = await transcript({
       chunkSize: 20,
       delayMs: 15,
-      turns: [
-        '<tool_call>\n{"name": "Glob", "arguments": {"pattern": "**/*.py"}}\n</tool_call>',
-        `A long report that is still being written. ${'More findings. '.repeat(5000)}`,
-        'Config is read in src/server/config.py:1.',
-      ],
+      turns: [`<tool_call>\n{"name": "Glob", "arguments": {"pattern": "**/*.py"}}\n</tool_call>${'More findings. '.repeat(5000)}`, 'Config is read in src/server/config.py:1.'],
     });
     const { client } = await connect(['--cwd', workspace.root, '--scripted', file]);
     const abort = new AbortController();
     const cancelled = client.callTool({ name: 'explore', arguments: { question: 'Summarise everything.' } }, undefined, {
       signal: abort.signal,
-      // Once the tool call has run, the model is writing its long second turn.
-      onprogress: () => setTimeout(() => abort.abort(), 300),
+      onprogress: () => abort.abort(),
     });
     await expect(cancelled).rejects.toThrow(/abort/i);
     const next = await client.callTool({ name: 'explore', arguments: { question: 'Where is the config read?' } });
