@@ -1,0 +1,68 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import type { FrameLocator } from 'playwright-core';
+import { repoRoot } from '../../scripts/test-host/hostPaths.mjs';
+import { linkExtension } from '../../scripts/test-host/server.mjs';
+import { openLocoOperatorView, openWorkbench, runCommand, screenshot, type Workbench } from './support/workbench';
+
+/**
+ * Another agent calls #explore: a small extension (test/e2e/fixtures/explore-caller) invokes the
+ * language-model tool with vscode.lm.invokeTool, as Copilot's agent mode would. Its exploration
+ * must show in the Ask view as a run whose tool cards a person can watch.
+ */
+const ANSWER_ENV = 'LOCOOPERATOR_E2E_EXPLORE_ANSWER';
+
+describe('#explore called by another agent', () => {
+  let workbench: Workbench;
+  let view: FrameLocator;
+  let callerLink: string | undefined;
+  const answerFile = path.join(mkdtempSync(path.join(tmpdir(), 'loco-e2e-agent-')), 'answer.json');
+
+  before(async () => {
+    const extensionsDir = process.env.LOCOOPERATOR_E2E_EXTENSIONS_DIR;
+    if (!extensionsDir) throw new Error('run end-to-end specs with scripts/test-host/run-e2e.mjs');
+    callerLink = linkExtension(path.join(repoRoot, 'test', 'e2e', 'fixtures', 'explore-caller'), extensionsDir);
+    // The test host's extension host inherits this process's environment.
+    process.env[ANSWER_ENV] = answerFile;
+    workbench = await openWorkbench({ theme: 'dark', name: 'agent-tool', scriptedModel: path.join(repoRoot, 'test', 'e2e', 'transcripts', 'where-are-routes.json') });
+    view = await openLocoOperatorView(workbench.page);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    delete process.env[ANSWER_ENV];
+    // Later specs' windows do not have the caller.
+    if (callerLink) rmSync(callerLink, { force: true });
+  });
+
+  it('shows the tool call as a run in the Ask view, and the caller gets the checked report', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Explore Caller: Ask LocoOperator to Explore');
+    // VS Code asks the person first, with the tool's confirmation message.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.getByText('Explore the codebase with LocoOperator?').waitFor({ timeout: 30_000 });
+    await dialog.getByText('Where are the HTTP routes registered?').waitFor();
+    await screenshot(page, 'agent-tool-confirmation-dark');
+    await dialog.getByRole('button', { name: 'Yes' }).click();
+    await view.getByText('Where are the HTTP routes registered?').first().waitFor({ timeout: 30_000 });
+    await view.locator('.tool-card').nth(3).waitFor({ timeout: 30_000 });
+    const report = view.locator('.report');
+    await report.waitFor({ timeout: 30_000 });
+    assert.equal(await view.locator('.tool-card.status-done').count(), 4);
+    await report.locator('.file-link', { hasText: 'src/server/routes.py:3' }).first().waitFor();
+    // The run as a person watching the view sees it: the agent's question, then its tool cards.
+    await view.locator('.tool-card').first().scrollIntoViewIfNeeded();
+    await screenshot(page, 'agent-tool-run-dark');
+
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(answerFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const answer = JSON.parse(readFileSync(answerFile, 'utf8')) as { text?: string; error?: string };
+    assert.equal(answer.error, undefined);
+    assert.match(answer.text ?? '', /src\/server\/routes\.py:3/);
+    assert.match(answer.text ?? '', /src\/server\/auth\.py:1 \[unverified\]/);
+    assert.ok(!(answer.text ?? '').includes(workbench.workspace.root), 'references are workspace-relative');
+  });
+});
