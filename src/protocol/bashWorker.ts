@@ -13,6 +13,8 @@ export const BashRun = z.object({
   cwd: z.string(),
   /** Real absolute paths of the workspace roots. */
   roots: z.array(z.string()),
+  /** A question about the whole workspace: a recursive search without a path covers every root. */
+  searchesAllRoots: z.boolean(),
   timeoutMs: z.number().int().positive(),
 });
 export type BashRun = z.infer<typeof BashRun>;

@@ -45,7 +45,9 @@ export function createBashTool(workers: BashWorkerPool): Tool {
       }
       const timeoutMs = Math.min(Math.max(Math.round(input.timeout ?? DEFAULT_TIMEOUT_MS), 1), MAX_TIMEOUT_MS);
       const started = Date.now();
-      const result = await workers.run({ command: input.command, cwd, roots, timeoutMs }, ctx.signal);
+      // The roots as they are at this call, sent with every command: the worker keeps none between commands.
+      const searchesAllRoots = ctx.searchesAllRoots ?? false;
+      const result = await workers.run({ command: input.command, cwd, roots, searchesAllRoots, timeoutMs }, ctx.signal);
       const durationMs = Date.now() - started;
       if (result.kind === 'refused') {
         return {

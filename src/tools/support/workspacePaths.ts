@@ -51,10 +51,17 @@ export async function resolveWorkspacePath(given: string, ctx: Pick<ToolContext,
 export async function searchTargets(given: string | undefined, ctx: Pick<ToolContext, 'cwd' | 'roots' | 'searchesAllRoots'>): Promise<WorkspacePath[]> {
   if (given !== undefined) return [await resolveWorkspacePath(given, ctx)];
   if (!ctx.searchesAllRoots || ctx.roots.length === 0) return [await resolveWorkspacePath(ctx.cwd, ctx)];
-  const roots = outermostRoots(ctx.roots);
-  const home = rootOf(ctx.cwd, roots);
-  const ordered = home === undefined ? roots : [home, ...roots.filter((root) => root !== home)];
+  const home = rootOf(ctx.cwd, outermostRoots(ctx.roots));
+  const ordered = [...(home === undefined ? [] : [home]), ...rootsBeside(ctx.cwd, ctx.roots)];
   return Promise.all(ordered.map((root) => resolveWorkspacePath(root, ctx)));
+}
+
+/**
+ * The roots a whole-workspace search covers besides the one that holds `cwd`: every outermost
+ * root that does not hold it, in workspace order (its results are the ones that need a root's name).
+ */
+export function rootsBeside(cwd: string, roots: readonly string[]): string[] {
+  return outermostRoots(roots).filter((root) => !isInside(cwd, root));
 }
 
 /** The roots that no other root holds: a root inside another is already searched through it. Workspace order is kept. */

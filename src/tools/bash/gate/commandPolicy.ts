@@ -31,7 +31,9 @@ function grepChecker(args: readonly string[]): CommandUse {
   const patternGiven = hasOption(parsed, '-e', '-f', '--regexp', '--file');
   const operands = patternGiven ? parsed.operands : parsed.operands.slice(1);
   if (!patternGiven && parsed.operands.length === 0) throw new Refusal('grep: give a pattern, e.g. grep -rn PATTERN DIR');
-  return { paths: [...operands, ...pathOptionValues(parsed, COMMAND_OPTIONS.grep)] };
+  // Without -r and a file, grep reads its standard input, not the working directory.
+  const recursive = hasOption(parsed, '-r', '-R', '--recursive', '--dereference-recursive');
+  return { paths: [...operands, ...pathOptionValues(parsed, COMMAND_OPTIONS.grep)], searchesWithoutPath: recursive && operands.length === 0 };
 }
 
 function rgChecker(args: readonly string[]): CommandUse {
@@ -39,7 +41,8 @@ function rgChecker(args: readonly string[]): CommandUse {
   const patternGiven = hasOption(parsed, '--files', '--type-list', '-e', '-f', '--regexp', '--file');
   if (!patternGiven && parsed.operands.length === 0) throw new Refusal('rg: give a pattern, e.g. rg -n PATTERN DIR');
   const operands = patternGiven ? parsed.operands : parsed.operands.slice(1);
-  return { paths: [...operands, ...pathOptionValues(parsed, COMMAND_OPTIONS.rg)] };
+  const searches = !hasOption(parsed, '--type-list');
+  return { paths: [...operands, ...pathOptionValues(parsed, COMMAND_OPTIONS.rg)], searchesWithoutPath: searches && operands.length === 0 };
 }
 
 /** `find PATHS EXPRESSION`: the expression is a small language, checked primary by primary. */
@@ -79,6 +82,7 @@ function findChecker(args: readonly string[]): CommandUse {
     if (arg.startsWith('-') || arg === '!' || arg === '(') break;
     paths.push(arg);
   }
+  const searchesWithoutPath = i === 0;
   for (; i < args.length; i++) {
     const arg = args[i]!;
     if (arg in findDangerous) throw new Refusal(`find ${arg} is refused: ${findDangerous[arg]}`);
@@ -100,7 +104,7 @@ function findChecker(args: readonly string[]): CommandUse {
     }
     throw new Refusal(`find: ${arg} is not allowed here (use -name -iname -path -type -maxdepth -mindepth -size -mtime -newer -empty -prune -print -o -not -exec)`);
   }
-  return { paths };
+  return { paths, searchesWithoutPath };
 }
 
 /**

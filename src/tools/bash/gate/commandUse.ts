@@ -8,6 +8,12 @@ export interface CommandUse {
   paths: string[];
   /** `cd DIR`: later commands resolve relative paths from DIR. */
   changesDirectoryTo?: string;
+  /**
+   * A recursive search that names no path (`rg PATTERN`, `grep -rn PATTERN`, `find -name X`): it
+   * searches the working directory by default, so in a question about the whole workspace it may
+   * cover every root. An explicit `.` is a path, and keeps to the working directory.
+   */
+  searchesWithoutPath?: boolean;
 }
 
 /** Checks one command's arguments, refusing what the policy does not allow. */

@@ -8,6 +8,7 @@ import { simulator } from './simulated';
 import { builtin, guarded } from './runtimeGuard';
 import { treeCommand } from './tree';
 import { whichCommand } from './which';
+import { findCommand } from './workspaceSearch';
 import { xargsCommand } from './xargs';
 import { outermostRoots } from '../../support/workspacePaths';
 import { errorMessage } from '../../../protocol/errorMessage';
@@ -17,18 +18,26 @@ import { errorMessage } from '../../../protocol/errorMessage';
  * built-in. xargs is reached through our wrapper of the same name (xargs.ts).
  */
 const SIMULATED_COMMANDS: CommandName[] = [
-  'cat', 'head', 'tail', 'find', 'file', 'stat', 'du', 'sort', 'cut', 'tr', 'nl', 'basename', 'dirname',
+  'cat', 'head', 'tail', 'file', 'stat', 'du', 'sort', 'cut', 'tr', 'nl', 'basename', 'dirname',
   'pwd', 'echo', 'printf', 'comm', 'sed', 'awk', 'jq', 'true', 'false',
 ];
 
 /** Built-ins reached only through our wrappers of the same name (fast search, GNU layout). */
 const WRAPPED_COMMANDS: CommandName[] = ['grep', 'rg', 'uniq', 'wc', 'ls', 'diff'];
 
+/**
+ * Built-ins that our wrapper of the same name runs in this shell itself, so that what they run
+ * (`find -exec`) passes the guards: find, widened to every root (workspaceSearch.ts).
+ */
+const WIDENED_COMMANDS: CommandName[] = ['find'];
+
 export interface ExecutionRequest {
   script: string;
   cwd: string;
   /** Real absolute paths of the workspace roots. */
   roots: readonly string[];
+  /** A question about the whole workspace: a recursive search without a path covers every root (workspaceSearch.ts). */
+  searchesAllRoots?: boolean;
   timeoutMs: number;
   signal: AbortSignal;
 }
@@ -52,6 +61,7 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
     fs.mount(root, regularFilesOnly(new OverlayFs({ root, mountPoint: '/', allowSymlinks: true, maxFileReadSize: MAX_FILE_READ_BYTES })));
   }
   const simulate = simulator(fs, request.cwd, WRAPPED_COMMANDS);
+  const scope = { cwd: request.cwd, roots: request.roots, searchesAllRoots: request.searchesAllRoots ?? false };
   const customCommands: CustomCommand[] = [
     ...SIMULATED_COMMANDS.map((name) => builtin(name)),
     xargsCommand,
@@ -59,13 +69,14 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
     gitCommand(request.roots),
     realpathCommand,
     treeCommand,
-    ...searchCommands(simulate, request.roots),
+    ...searchCommands(simulate, scope),
+    findCommand(scope),
     ...gnuFormatCommands(simulate),
   ];
   const bash = new Bash({
     fs,
     cwd: request.cwd,
-    commands: [...SIMULATED_COMMANDS, 'xargs'],
+    commands: [...SIMULATED_COMMANDS, ...WIDENED_COMMANDS, 'xargs'],
     // Every command passes the policy again with the arguments it receives when it runs.
     customCommands: customCommands.map((command) => guarded(command, request.roots)),
     env: { HOME: request.cwd, PWD: request.cwd, PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },

@@ -6,6 +6,7 @@ import { COMMAND_CHECKS } from '../gate/commandPolicy';
 import { followsLinks, grepToRipgrep } from './grepTranslation';
 import { hostArgumentsProblem } from '../gate/hostArguments';
 import type { Simulate } from './simulated';
+import { searchAcrossRoots, type SearchScope } from './workspaceSearch';
 
 /** Output kept from one search; the tool shows far less but counts what it drops. */
 const MAX_SEARCH_OUTPUT_CHARS = 8 * 1024 * 1024;
@@ -40,29 +41,36 @@ interface SearchResult {
  * JavaScript and took seconds on large trees, so searches over the workspace run in the real
  * ripgrep (argument array, no shell, never following links, every path re-checked after
  * the shell expanded it); input from a pipe, and grep
- * options ripgrep cannot reproduce exactly, go to the simulated command.
+ * options ripgrep cannot reproduce exactly, go to the simulated command. Either way a search
+ * without a path covers every root in a question about the whole workspace (workspaceSearch.ts).
  */
-export function searchCommands(simulate: Simulate, roots: readonly string[]): CustomCommand[] {
+export function searchCommands(simulate: Simulate, scope: SearchScope): CustomCommand[] {
+  const { roots } = scope;
   return [
-    defineCommand('grep', async (args, ctx) => {
-      const rgArgs = latin1FromBytes(ctx.stdin) === '' ? grepToRipgrep(args) : undefined;
-      if (rgArgs === undefined) {
-        if (followsLinks(args)) return { stdout: '', stderr: 'grep: -R follows symbolic links, which this tool does not; use -r\n', exitCode: 2 };
-        return simulate('grep', args, ctx);
-      }
-      const problem = hostArgumentsProblem('grep', args, ctx.cwd, roots);
-      if (problem) return { stdout: '', stderr: `grep: ${problem}\n`, exitCode: 2 };
-      // --no-ignore in the translation: ripgrep reads no ignore file, as grep does not.
-      const result = await ripgrep(rgArgs, ctx.cwd, ctx.signal);
-      return result ? asGrepResult(result) : simulate('grep', args, ctx);
-    }),
+    defineCommand('grep', (args, ctx) =>
+      searchAcrossRoots('grep', args, ctx, scope, async (searched) => {
+        const rgArgs = latin1FromBytes(ctx.stdin) === '' ? grepToRipgrep(searched) : undefined;
+        if (rgArgs === undefined) {
+          if (followsLinks(searched)) return { stdout: '', stderr: 'grep: -R follows symbolic links, which this tool does not; use -r\n', exitCode: 2 };
+          return simulate('grep', searched, ctx);
+        }
+        const problem = hostArgumentsProblem('grep', searched, ctx.cwd, roots);
+        if (problem) return { stdout: '', stderr: `grep: ${problem}\n`, exitCode: 2 };
+        // --no-ignore in the translation: ripgrep reads no ignore file, as grep does not.
+        const result = await ripgrep(rgArgs, ctx.cwd, ctx.signal);
+        return result ? asGrepResult(result) : simulate('grep', searched, ctx);
+      }),
+    ),
     defineCommand('rg', async (args, ctx) => {
       if (latin1FromBytes(ctx.stdin) !== '') return simulate('rg', args, ctx);
-      const problem = hostArgumentsProblem('rg', args, ctx.cwd, roots);
-      if (problem) return { stdout: '', stderr: `rg: ${problem}\n`, exitCode: 2 };
-      const named = COMMAND_CHECKS.rg!(args).paths.map((operand) => path.resolve(ctx.cwd, operand));
-      const searched = { paths: named.length === 0 ? [ctx.cwd] : named, roots };
-      return (await ripgrep([...RG_PREFIX, ...args], ctx.cwd, ctx.signal, searched)) ?? simulate('rg', args, ctx);
+      return searchAcrossRoots('rg', args, ctx, scope, async (searched) => {
+        const problem = hostArgumentsProblem('rg', searched, ctx.cwd, roots);
+        if (problem) return { stdout: '', stderr: `rg: ${problem}\n`, exitCode: 2 };
+        const named = COMMAND_CHECKS.rg!(searched).paths.map((operand) => path.resolve(ctx.cwd, operand));
+        // Every folder searched, each root's included, has its ignore files checked before ripgrep opens them.
+        const readsIgnoreFilesIn = { paths: named.length === 0 ? [ctx.cwd] : named, roots };
+        return (await ripgrep([...RG_PREFIX, ...searched], ctx.cwd, ctx.signal, readsIgnoreFilesIn)) ?? simulate('rg', searched, ctx);
+      });
     }),
   ];
 }
