@@ -1,4 +1,5 @@
 import type { HostToWebview, ModelStatus, ResolvedLink, RunRecord, Scope, Thoroughness, ViewState } from '../protocol/webview';
+import { rootLabels } from '../tools/support/rootLabels';
 import { resolveReferences } from './fileReferences';
 import { compactEvents, type HistoryStore } from './historyStore';
 import type { ControllerEvent, RunController } from './runController';
@@ -138,7 +139,7 @@ export class AskViewModel {
     const activeRunId = this.shown ? undefined : controller.activeRunId;
     return {
       sessionId: this.shown?.sessionId ?? controller.sessionId,
-      roots: this.deps.roots(),
+      roots: [...rootLabels(this.deps.roots())].map(([root, label]) => ({ path: root, label })),
       runs: this.displayedRuns().map((run) => ({ ...run, events: compactEvents(run.events) })),
       ...(activeRunId ? { activeRunId } : {}),
       history: this.deps.history.list(),

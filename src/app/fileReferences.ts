@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { FileReference } from '../protocol/fileReference';
 import type { ResolvedLink, ResolvedLinks, UnverifiedReason } from '../protocol/webview';
-import { isInside, isInsideRoots, nearestRealPath, rootLabel, rootOf, toSlashes, workspaceLabel, type NearestRealPath } from '../tools/support/workspacePaths';
+import { rootLabel, rootsNamedBy } from '../tools/support/rootLabels';
+import { isInside, isInsideRoots, nearestRealPath, rootOf, toSlashes, workspaceLabel, type NearestRealPath } from '../tools/support/workspacePaths';
 
 /**
  * Checks file references from model and tool text against the workspace before the view links
@@ -151,8 +152,7 @@ async function resolveOne(
 
 /** Where a relative reference may be, in the documented order (see resolveReferences). */
 function relativeCandidates(written: string, { bases, roots }: Places): string[] {
-  const [first = '', ...rest] = written.split(/[\\/]+/).filter((segment) => segment !== '' && segment !== '.');
-  const labelled = rest.length === 0 ? [] : roots.filter((root) => rootLabel(root) === first).map((root) => path.resolve(root, ...rest));
+  const labelled = rootsNamedBy(written, roots).map(({ root, rest }) => path.resolve(root, rest));
   return [...new Set([...bases.map((base) => path.resolve(base, written)), ...labelled])];
 }
 
@@ -162,7 +162,8 @@ function rootsOf(chosen: string, found: readonly { candidate: string }[], roots:
   const root = rootOf(chosen, roots);
   if (root === undefined) return {};
   const others = [...new Set(found.map((place) => rootOf(place.candidate, roots)))].filter((other): other is string => other !== undefined && other !== root);
-  return { root: rootLabel(root), ...(others.length > 0 ? { alsoIn: others.map(rootLabel) } : {}) };
+  const label = (named: string) => rootLabel(named, roots);
+  return { root: label(root), ...(others.length > 0 ? { alsoIn: others.map(label) } : {}) };
 }
 
 /** Outside the workspace only when every place it could be is; a folder found beats a file not found. */

@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { rootLabel } from '../tools/support/rootLabels';
 import { isInsideRoots } from '../tools/support/workspacePaths';
 
 /**
@@ -86,7 +86,7 @@ function analyzeLine(place: TaskPlace): string {
   const holding = focus === undefined ? [] : place.roots.filter((root) => isInsideRoots(focus, [root])).sort((a, b) => b.length - a.length).slice(0, 1);
   const codebases = holding.length > 0 ? holding : place.roots;
   if (codebases.length === 0) return 'Analyze the codebase.';
-  const names = codebases.map((root) => path.basename(root) || root);
+  const names = codebases.map((root) => rootLabel(root, place.roots));
   const dirs = codebases.map((root) => `\`${root}\``);
   return codebases.length === 1
     ? `Analyze the ${names[0]} codebase at ${dirs[0]}.`

@@ -148,11 +148,18 @@ export const ModelStatus = z.discriminatedUnion('state', [
 ]);
 export type ModelStatus = z.infer<typeof ModelStatus>;
 
+/** A workspace folder as the view names it: its absolute path, and its label (the host's rootLabel, unique in the workspace). */
+export const WorkspaceFolder = z.object({
+  path: z.string().max(4096),
+  label: z.string().max(4096),
+});
+export type WorkspaceFolder = z.infer<typeof WorkspaceFolder>;
+
 /** Everything the view shows; enough to rebuild it from nothing. */
 export const ViewState = z.object({
   sessionId: z.string(),
-  /** The workspace folders (absolute): the view shows the paths in card titles relative to them. */
-  roots: z.array(z.string().max(4096)).max(256),
+  /** The workspace folders: the view shows the paths in card titles relative to them, named by their labels. */
+  roots: z.array(WorkspaceFolder).max(256),
   /** The session's runs, oldest first (a follow-up continues the conversation). */
   runs: z.array(RunRecord),
   /** The root run in progress, if any. */

@@ -2,6 +2,9 @@ import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ToolFailure, toolUseError, type ToolContext } from '../defineTool';
+import { rootLabel } from './rootLabels';
+
+export { rootLabel };
 
 /**
  * Path confinement has one home: every caller that asks "is this path inside the workspace" (the
@@ -95,22 +98,18 @@ export function rootOf(target: string, roots: readonly string[]): string | undef
   return roots.filter((root) => isInside(target, root)).sort((a, b) => b.length - a.length)[0];
 }
 
-/** What a root is called in labels: its folder name, as VS Code's Explorer shows it. */
-export function rootLabel(root: string): string {
-  return path.basename(root) || root;
-}
-
 /**
  * How a path appears to the user, the one labelling style of cards, links, scopes and history:
  * relative to its workspace root, with the root's name in front when the workspace has several
- * (`src/a.py`, `ws-b/src/cart.ts`); a root itself by its name; a path outside every root as it is.
+ * (`src/a.py`, `ws-b/src/cart.ts`, see rootLabel); a root itself by its name; a path outside
+ * every root as it is.
  */
 export function workspaceLabel(target: string, roots: readonly string[]): string {
   const root = rootOf(target, roots);
   if (root === undefined) return target;
   const relative = toSlashes(path.relative(root, target));
-  if (relative === '') return rootLabel(root);
-  return roots.length > 1 ? `${rootLabel(root)}/${relative}` : relative;
+  if (relative === '') return rootLabel(root, roots);
+  return roots.length > 1 ? `${rootLabel(root, roots)}/${relative}` : relative;
 }
 
 export function toSlashes(relative: string): string {

@@ -5,7 +5,7 @@ import type { ControllerEvent, RunController } from '../../../src/app/runControl
 import type { HostToWebview, RunRecord, Thoroughness } from '../../../src/protocol/webview';
 
 /** The Ask view's state, driven without an editor: a fake controller and history, the messages it posts. */
-function setup(stored?: Thoroughness) {
+function setup(stored?: Thoroughness, roots = ['/w']) {
   const posted: HostToWebview[] = [];
   const saved: Thoroughness[] = [];
   const liveRuns: RunRecord[] = [];
@@ -20,7 +20,7 @@ function setup(stored?: Thoroughness) {
     controller,
     history,
     modelStatus: () => ({ state: 'ready', modelName: 'LocoOperator-4B', backend: 'CPU' }) as never,
-    roots: () => ['/w'],
+    roots: () => roots,
     thoroughness: { load: () => stored, save: async (value) => void saved.push(value) },
     post: (message) => posted.push(message),
   });
@@ -35,6 +35,15 @@ const liveEvent: ControllerEvent = {
 };
 
 describe('AskViewModel', () => {
+  it('names the workspace folders in its snapshot by their labels, two folders of one name told apart', () => {
+    const { model } = setup(undefined, ['/w/client/app', '/w/server/app', '/w/lib']);
+    expect(model.snapshot().roots).toEqual([
+      { path: '/w/client/app', label: 'app (client)' },
+      { path: '/w/server/app', label: 'app (server)' },
+      { path: '/w/lib', label: 'lib' },
+    ]);
+  });
+
   it('starts from the stored thoroughness and saves a new one', async () => {
     const { model, saved } = setup('veryThorough');
     expect(model.thoroughness).toBe('veryThorough');

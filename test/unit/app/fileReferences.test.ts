@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
 import { confinedRealPath, resolveOpenTarget, resolveReferences } from '../../../src/app/fileReferences';
+import { nameFoldersBy } from '../../../src/tools/support/rootLabels';
 
 // Records which paths reach the file system's realpath.
 const realpathCalls = vi.hoisted(() => [] as string[]);
@@ -189,6 +190,46 @@ describe('resolveReferences in a workspace of two roots', () => {
     });
     expect(links['ws-b/src/cart.ts:11']).toMatchObject({ exists: false });
     expect(links[path.join(second, 'src/cart.ts')]).toMatchObject({ exists: false, reason: 'outsideWorkspace' });
+  });
+});
+
+describe('resolveReferences with two roots of one name and a named root', () => {
+  let parent: string;
+  let client: string;
+  let server: string;
+  let web: string;
+  let restore: () => void;
+
+  beforeAll(async () => {
+    parent = await mkdtemp(path.join(tmpdir(), 'loco-same-names-'));
+    client = path.join(parent, 'client', 'app');
+    server = path.join(parent, 'server', 'app');
+    web = path.join(parent, 'packages', 'web');
+    for (const root of [client, server, web]) await mkdir(path.join(root, 'src'), { recursive: true });
+    await writeFile(path.join(client, 'src', 'main.ts'), 'client\n');
+    await writeFile(path.join(server, 'src', 'main.ts'), 'server\n');
+    await writeFile(path.join(web, 'src', 'index.ts'), 'web\n');
+    restore = nameFoldersBy((root) => (root === web ? 'Web App' : undefined));
+  });
+  afterAll(async () => {
+    restore();
+    await rm(parent, { recursive: true, force: true });
+  });
+
+  it('labels each root uniquely, and resolves the labels it gives', async () => {
+    const roots = [client, server, web];
+    const refs = [ref('app (server)/src/main.ts:1', 'app (server)/src/main.ts', 1), ref('Web App/src/index.ts:1', 'Web App/src/index.ts', 1), ref('src/main.ts:1', 'src/main.ts', 1)];
+    const links = await resolveReferences(refs, { roots, bases: [] });
+    expect(links['app (server)/src/main.ts:1']).toEqual({ exists: true, path: path.join(server, 'src/main.ts'), line: 1, root: 'app (server)' });
+    expect(links['Web App/src/index.ts:1']).toEqual({ exists: true, path: path.join(web, 'src/index.ts'), line: 1, root: 'Web App' });
+    expect(links['src/main.ts:1']).toEqual({
+      exists: true,
+      path: path.join(client, 'src/main.ts'),
+      line: 1,
+      root: 'app (client)',
+      alsoIn: ['app (server)'],
+      label: 'app (client)/src/main.ts:1',
+    });
   });
 });
 

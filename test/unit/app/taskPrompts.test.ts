@@ -19,6 +19,9 @@ describe('task prompts', () => {
   it('names every folder of a multi-root workspace as a codebase', () => {
     const task = questionTask('How is auth done?', { roots: ['/w/api', '/w/web', '/w/docs'] });
     expect(task).toContain('Analyze the api, web and docs codebases at `/w/api`, `/w/web` and `/w/docs`.');
+    // Named as every label names them: two folders of one name told apart.
+    const twins = questionTask('How is auth done?', { roots: ['/w/client/app', '/w/server/app'] });
+    expect(twins).toContain('Analyze the app (client) and app (server) codebases at `/w/client/app` and `/w/server/app`.');
   });
 
   it('says which folder or file a scoped question is about, in the codebase that holds it', () => {

@@ -30,7 +30,7 @@ describe('ToolCard', () => {
     const script = new RunScript().call('c1', 'Bash', '$ ls -F /home/user/projects/configurator/src', { command: 'ls -F /home/user/projects/configurator/src' });
     const tool: ToolView = { callId: 'c1', call: script.events[0] as ToolView['call'] };
     const card = createElement(ToolCard, { tool });
-    const { container } = renderInView(createElement(WorkspaceRootsContext.Provider, { value: ['/home/user/projects/configurator'] }, card));
+    const { container } = renderInView(createElement(WorkspaceRootsContext.Provider, { value: [{ path: '/home/user/projects/configurator', label: 'configurator' }] }, card));
     const title = container.querySelector('.tool-title')!;
     expect(title.textContent).toBe('$ ls -F src');
     expect(title.getAttribute('title')).toBe('$ ls -F /home/user/projects/configurator/src');

@@ -63,7 +63,7 @@ export const snapshot = (state: Partial<ViewState> = {}): MessageOf<'state/snaps
   type: 'state/snapshot',
   state: {
     sessionId: 'session-1',
-    roots: ['/w'],
+    roots: [{ path: '/w', label: 'w' }],
     runs: [],
     history: [],
     model: { state: 'ready', modelName: 'LocoOperator-4B Q4_K_M', backend: 'CPU' },

@@ -5,6 +5,7 @@ import type {
   RunHeader,
   Scope,
   Thoroughness,
+  WorkspaceFolder,
 } from '../../../src/protocol/webview';
 import type { AgentEvent } from '../../../src/protocol/agentEvent';
 import { addEvent, emptyTree, isFinished, treeFromRecord, type RunTree } from './runTree';
@@ -23,7 +24,7 @@ export interface ViewModel {
   connected: boolean;
   sessionId: string;
   /** The workspace folders, for showing paths relative to them. */
-  roots: readonly string[];
+  roots: readonly WorkspaceFolder[];
   /** A session reopened from history is shown instead of the live one. */
   pastSession: boolean;
   /** The session's questions, oldest first. */
