@@ -29,7 +29,7 @@ const transcriptFile = path.join(scratch, 'transcript.json');
 writeFileSync(
   transcriptFile,
   JSON.stringify([
-    `Searching the whole workspace.\n${call('Grep', { pattern: 'create_app' })}`,
+    `Searching the whole workspace.\n${call('Grep', { pattern: 'create_app' })}\n${call('Bash', { command: "rg -n 'create_app wires'", description: 'Search every root' })}`,
     `The factory is \`src/server/app.py:8\`; the cart wires it in at \`ws-b/cart/cart.ts:2\` (${cart}:2).`,
     `Listing the folder.\n${call('Bash', { command: 'ls -F', description: 'List the folder' })}\n${call('Glob', { pattern: '**/*' })}`,
     'The folder holds the cart: `cart.ts:1-4`.',
@@ -95,6 +95,11 @@ describe('a multi-root workspace (scripted model)', () => {
     assert.match(grep, /Found 5 files/);
     assert.match(grep, /src\/server\/app\.py/);
     assert.match(grep, /ws-b\/cart\/cart\.ts/);
+    // Bash's rg without a path covers both roots too, the second by absolute path.
+    const rg = runOf(view, 'Where is create_app used?').locator('.tool-card', { hasText: 'rg -n' });
+    await rg.locator('.tool-card-toggle').click();
+    // Only ws-b holds this line; the view shows its absolute path by the root's label, as every link.
+    await rg.locator('.tool-pre', { hasText: /ws-b\/cart\/cart\.ts:2:\s+\/\/ create_app wires the cart in/ }).waitFor({ timeout: 10_000 });
 
     // Three forms of reference, one label each: root-relative, root-labelled, absolute.
     const firstName = path.basename(first);
