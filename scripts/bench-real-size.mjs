@@ -7,6 +7,7 @@
 //   npm run bench:real-size
 //   BENCH_PROMPTS=512,2048 BENCH_THREADS=2 npm run bench:real-size     (a shorter run)
 //   BENCH_SECTIONS=kv | speed | kvSpeed | replay, BENCH_UBATCH=512       (one part; llama-bench's micro-batches)
+//   BENCH_KV_ROUNDS=1 BENCH_KV_DEPTHS=0,2048                             (a shorter kvSpeed)
 //
 // Figures move by 3x with other work on the machine: compare only within one quiet run (the load
 // average is printed with the results).
@@ -42,6 +43,8 @@ const KV_SETTINGS = [
 ];
 /** Conversation depths for `kvSpeed`: an empty cache, and one a few turns into an exploration. */
 const KV_DEPTHS = (process.env.BENCH_KV_DEPTHS ?? '0,4096').split(',').map(Number);
+/** Rounds of `kvSpeed` (settings taking turns); the best of them counts. */
+const KV_ROUNDS = Number(process.env.BENCH_KV_ROUNDS ?? 2);
 const log = (line) => process.stderr.write(`[bench:real-size] ${line}\n`);
 
 /** llama-bench's prefill (pp) and decode (tg) speeds, every micro-batch size tried; the best is the yardstick. */
@@ -127,7 +130,7 @@ async function kvMemory(bin, model) {
  */
 function kvSpeed(bin, model) {
   const rows = [];
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < KV_ROUNDS; round++) {
     for (const setting of KV_SETTINGS) {
       const args = ['-m', model, '-t', String(THREADS), '-p', '512', '-n', '32', '-d', KV_DEPTHS.join(','), '-ub', '512', '-r', '1', ...setting.args, '-o', 'json'];
       log(`llama-bench ${args.join(' ')} (round ${round + 1}, load ${os.loadavg()[0].toFixed(1)})`);
@@ -135,13 +138,14 @@ function kvSpeed(bin, model) {
       for (const row of out) {
         const test = row.n_gen > 0 ? `tg${row.n_gen}` : `pp${row.n_prompt}`;
         const key = { setting: setting.name, test, depth: row.n_depth };
+        log(`  ${setting.name}: ${test} at depth ${row.n_depth}: ${row.avg_ts.toFixed(2)} tok/s`);
         const known = rows.find((r) => r.setting === key.setting && r.test === key.test && r.depth === key.depth);
         if (known) known.tokensPerSecond = Math.max(known.tokensPerSecond, row.avg_ts);
         else rows.push({ ...key, tokensPerSecond: row.avg_ts });
       }
     }
   }
-  console.log(`\nKV type and flash attention (llama-bench, ${THREADS} threads, best of 2 rounds, load average at the end ${os.loadavg()[0].toFixed(1)})`);
+  console.log(`\nKV type and flash attention (llama-bench, ${THREADS} threads, best of ${KV_ROUNDS} round(s), load average at the end ${os.loadavg()[0].toFixed(1)})`);
   console.log(`  setting                      ${KV_DEPTHS.flatMap((d) => [`pp512@${d}`, `tg32@${d}`]).map((h) => h.padStart(11)).join('')}`);
   for (const setting of KV_SETTINGS) {
     const cells = KV_DEPTHS.flatMap((depth) => ['pp512', 'tg32'].map((test) => rows.find((r) => r.setting === setting.name && r.test === test && r.depth === depth)?.tokensPerSecond.toFixed(2) ?? '-'));
