@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { FrameLocator } from 'playwright-core';
 import { repoRoot } from '../../scripts/test-host/hostPaths.mjs';
 import { linkExtension } from '../../scripts/test-host/server.mjs';
-import { openLocoOperatorView, openWorkbench, runCommand, screenshot, type Workbench } from './support/workbench';
+import { EXTENSION_ID, openLocoOperatorView, openWorkbench, runCommand, screenshot, type Workbench } from './support/workbench';
 
 /**
  * Another agent calls #explore: a small extension (test/e2e/fixtures/explore-caller) invokes the
@@ -14,28 +14,39 @@ import { openLocoOperatorView, openWorkbench, runCommand, screenshot, type Workb
  * must show in the Ask view as a run whose tool cards a person can watch.
  */
 const ANSWER_ENV = 'LOCOOPERATOR_E2E_EXPLORE_ANSWER';
+const EXTENSIONS_ENV = 'LOCOOPERATOR_E2E_EXTENSIONS_DIR';
 
 describe('#explore called by another agent', () => {
   let workbench: Workbench;
   let view: FrameLocator;
-  let callerLink: string | undefined;
-  const answerFile = path.join(mkdtempSync(path.join(tmpdir(), 'loco-e2e-agent-')), 'answer.json');
+  const scratch = mkdtempSync(path.join(tmpdir(), 'loco-e2e-agent-'));
+  const answerFile = path.join(scratch, 'answer.json');
+  const extensionsDir = path.join(scratch, 'extensions');
 
   before(async () => {
-    const extensionsDir = process.env.LOCOOPERATOR_E2E_EXTENSIONS_DIR;
-    if (!extensionsDir) throw new Error('run end-to-end specs with scripts/test-host/run-e2e.mjs');
-    callerLink = linkExtension(path.join(repoRoot, 'test', 'e2e', 'fixtures', 'explore-caller'), extensionsDir);
+    const sharedDir = process.env[EXTENSIONS_ENV];
+    if (!sharedDir) throw new Error('run end-to-end specs with scripts/test-host/run-e2e.mjs');
+    // A window of its own extensions: LocoOperator as this run installed it (linked or from the
+    // VSIX), and the caller. Other specs' windows never see the caller.
+    const installed = readdirSync(sharedDir).find((name) => name.startsWith(`${EXTENSION_ID}-`));
+    if (!installed) throw new Error(`no ${EXTENSION_ID} in ${sharedDir}`);
+    linkExtension(path.join(sharedDir, installed), extensionsDir);
+    linkExtension(path.join(repoRoot, 'test', 'e2e', 'fixtures', 'explore-caller'), extensionsDir);
+    process.env[EXTENSIONS_ENV] = extensionsDir;
     // The test host's extension host inherits this process's environment.
     process.env[ANSWER_ENV] = answerFile;
-    workbench = await openWorkbench({ theme: 'dark', name: 'agent-tool', scriptedModel: path.join(repoRoot, 'test', 'e2e', 'transcripts', 'where-are-routes.json') });
+    try {
+      workbench = await openWorkbench({ theme: 'dark', name: 'agent-tool', scriptedModel: path.join(repoRoot, 'test', 'e2e', 'transcripts', 'where-are-routes.json') });
+    } finally {
+      process.env[EXTENSIONS_ENV] = sharedDir;
+    }
     view = await openLocoOperatorView(workbench.page);
   });
 
   after(async () => {
     await workbench?.close();
     delete process.env[ANSWER_ENV];
-    // Later specs' windows do not have the caller.
-    if (callerLink) rmSync(callerLink, { force: true });
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('shows the tool call as a run in the Ask view, and the caller gets the checked report', async () => {

@@ -1,29 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { LocoOperatorApi } from '../../src/extension';
+import { EXTENSION_ID, SCRIPTED_MODEL_ENV, useTranscript, workspaceRoot } from './testWindow';
 import type { Explorer } from '../../src/app/explorer';
 import type { RunRequest } from '../../src/app/runController';
 import { exploreChatReply, type ExploreChatStream } from '../../src/vscode/chatParticipant';
 
-const EXTENSION_ID = 'locoremind.locooperator';
-const SCRIPTED_MODEL_ENV = 'LOCOOPERATOR_SCRIPTED_MODEL';
 const TOOL = 'locooperator_explore';
-
-function useTranscript(turns: string[], options: { chunkSize?: number; delayMs?: number } = {}): void {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'loco-transcript-')), 'transcript.json');
-  writeFileSync(file, JSON.stringify({ turns, ...options }));
-  process.env[SCRIPTED_MODEL_ENV] = file;
-}
-
-function workspaceRoot(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test window has no workspace folder');
-  return folder.uri.fsPath;
-}
 
 function textOf(result: vscode.LanguageModelToolResult): string {
   return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');

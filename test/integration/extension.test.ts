@@ -1,30 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { LocoOperatorApi } from '../../src/extension';
-
-const EXTENSION_ID = 'locoremind.locooperator';
-const SCRIPTED_MODEL_ENV = 'LOCOOPERATOR_SCRIPTED_MODEL';
-
-/** A transcript file for the scripted model (each New Session reads it again). */
-function useTranscript(turns: string[], options: { chunkSize?: number; delayMs?: number } = {}): void {
-  const folder = mkdtempSync(path.join(tmpdir(), 'loco-transcript-'));
-  const file = path.join(folder, 'transcript.json');
-  writeFileSync(file, JSON.stringify({ turns, ...options }));
-  process.env[SCRIPTED_MODEL_ENV] = file;
-}
+import { EXTENSION_ID, SCRIPTED_MODEL_ENV, useTranscript, workspaceRoot } from './testWindow';
 
 const call = (name: string, args: Record<string, unknown>) => `<tool_call>\n${JSON.stringify({ name, arguments: args })}\n</tool_call>`;
-
-function workspaceRoot(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test window has no workspace folder');
-  return folder.uri.fsPath;
-}
 
 async function settingsUpdate(name: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('locooperator').update(name, value, vscode.ConfigurationTarget.Global);
