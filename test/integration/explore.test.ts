@@ -81,6 +81,29 @@ describe('explore for other agents, inside VS Code', function () {
     assert.equal(api.isRunning(), false);
   });
 
+  it('offers the MCP server to VS Code, whose explore tool runs through the Ask view', async function () {
+    this.timeout(90_000);
+    useTranscript(['The factory is in src/server/app.py:8.']);
+    // The test host turns VS Code's AI features off; MCP servers are one of them.
+    const chat = vscode.workspace.getConfiguration('chat');
+    await chat.update('disableAIFeatures', false, vscode.ConfigurationTarget.Global);
+    try {
+      // Started as VS Code starts a server when an agent needs it: it asks the extension's
+      // provider to resolve the definition (address and token), then connects and lists the tools.
+      await vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true });
+      let tool: vscode.LanguageModelToolInformation | undefined;
+      for (const deadline = Date.now() + 30_000; !tool && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        tool = vscode.lm.tools.find((candidate) => candidate.name !== TOOL && /explore/.test(candidate.name) && /LocoOperator/.test(candidate.description));
+      }
+      assert.ok(tool, `tools: ${vscode.lm.tools.map((candidate) => candidate.name).join(', ')}`);
+      const result = await Promise.resolve(vscode.lm.invokeTool(tool.name, { input: { question: 'Where is the app created?' }, toolInvocationToken: undefined }));
+      assert.match(textOf(result), /^The factory is in src\/server\/app\.py:8\./);
+      assert.equal(api.sessionRuns().at(-1)?.question, 'Where is the app created?');
+    } finally {
+      await chat.update('disableAIFeatures', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('registers @locooperator with VS Code chat, whose reply streams progress, markdown and file anchors', async () => {
     assert.equal(typeof vscode.chat.createChatParticipant, 'function');
     const root = workspaceRoot();
