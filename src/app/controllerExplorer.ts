@@ -1,4 +1,5 @@
-import type { ControllerEvent, RunController } from './runController';
+import type { AgentEvent } from '../protocol/agentEvent';
+import type { RunController } from './runController';
 import { CANCELLED_BEFORE_START, WAITING_NOTICE, whenAborted, type Explorer } from './explorer';
 import type { ExploreOutcome } from './exploreReport';
 
@@ -55,7 +56,7 @@ interface WatchedRun {
 }
 
 /** Follows the next run the controller creates to its root `run/finished` event. */
-function watchRun(controller: RunController, onEvent: (event: Extract<ControllerEvent, { type: 'run/event' }>['event']) => void): WatchedRun {
+function watchRun(controller: RunController, onEvent: (event: AgentEvent) => void): WatchedRun {
   let settle!: (outcome: ExploreOutcome) => void;
   const watched: WatchedRun = { outcome: new Promise((resolve) => (settle = resolve)), dispose: () => subscription.dispose() };
   let settled = false;

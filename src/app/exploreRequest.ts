@@ -33,14 +33,19 @@ async function focusScope(folder: string, roots: readonly string[]): Promise<Sco
   const inside = candidates.filter((candidate) => isInsideRoots(candidate, roots));
   const where = roots.map((root) => `\`${root}\``).join(', ');
   if (inside.length === 0) return `The folder "${folder}" is outside the workspace; only ${where} can be explored.`;
+  let leadsOut = false;
   for (const candidate of inside) {
     const real = await confinedRealPath(candidate, roots);
-    if (real === null) continue;
+    if (real === null) {
+      leadsOut ||= (await kindOf(candidate)) !== undefined;
+      continue;
+    }
     // The scope keeps the path as written (inside the roots as the user sees them); the real one only vouches for it.
     const kind = await kindOf(real);
     if (kind === 'folder') return folderScope(candidate, roots);
     if (kind === 'file') return fileScope(candidate, roots);
   }
+  if (leadsOut) return `The folder "${folder}" leads outside the workspace (through a symbolic link); only ${where} can be explored.`;
   return `There is no folder "${folder}" in the workspace (${where}).`;
 }
 

@@ -49,7 +49,10 @@ describe('exploreRequest', () => {
       ok: false,
       message: `The folder "${outside}" is outside the workspace; only \`${workspace.root}\` can be explored.`,
     });
-    expect(await exploreRequest({ question: 'q', folder: 'docs/escape' }, [workspace.root])).toMatchObject({ ok: false, message: expect.stringContaining('There is no folder "docs/escape"') });
+    expect(await exploreRequest({ question: 'q', folder: 'docs/escape' }, [workspace.root])).toEqual({
+      ok: false,
+      message: `The folder "docs/escape" leads outside the workspace (through a symbolic link); only \`${workspace.root}\` can be explored.`,
+    });
     expect(await exploreRequest({ question: 'q', folder: 'srv' }, [workspace.root])).toMatchObject({ ok: false, message: expect.stringContaining('There is no folder "srv"') });
     expect(await exploreRequest({ question: 'q' }, [])).toEqual({ ok: false, message: 'No workspace folder is open, so there is nothing to explore.' });
   });
