@@ -19,7 +19,7 @@ import { McpServerDefinitions } from './vscode/mcpServerDefinitions';
 import { ServerApiKeys } from './vscode/serverApiKeys';
 import { SettingsReader } from './vscode/settings';
 import { ModelStatusBar } from './vscode/statusBar';
-import { realWorkspaceRoots, workspaceRoots } from './vscode/workspaceRoots';
+import { nameRootsAsTheEditorDoes, realWorkspaceRoots, workspaceRoots } from './vscode/workspaceRoots';
 import { downloadModel } from './model/downloader';
 
 /**
@@ -45,6 +45,7 @@ export interface LocoOperatorApi {
 
 export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
   const log = vscode.window.createOutputChannel('LocoOperator', { log: true });
+  context.subscriptions.push(nameRootsAsTheEditorDoes());
   const settings = new SettingsReader(log);
   const history = new HistoryStore(context.workspaceState, path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'history'));
   const apiKeys = new ServerApiKeys(context.secrets);

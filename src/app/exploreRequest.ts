@@ -5,7 +5,8 @@ import type { Scope } from '../protocol/webview';
 import { confinedRealPath } from './fileReferences';
 import type { RunRequest } from './runController';
 import { fileScope, folderScope, questionRequest } from './runRequests';
-import { isInsideRoots, rootLabel } from '../tools/support/workspacePaths';
+import { rootLabel, rootsNamedBy } from '../tools/support/rootLabels';
+import { isInsideRoots } from '../tools/support/workspacePaths';
 
 /**
  * Turns another agent's `explore` call into the same RunRequest a question typed in the view
@@ -51,13 +52,17 @@ async function focusScope(folder: string, roots: readonly string[]): Promise<Sco
 
 /**
  * Where a folder could be: absolute as given; else under each workspace folder, and, in a
- * workspace of several folders, under the one whose name it starts with (`api/src`), the way
- * the view labels paths.
+ * workspace of several folders, under the one whose label it starts with (`api/src`,
+ * `app (server)/src`), the way the view labels paths.
  */
 function candidatePaths(folder: string, roots: readonly string[]): string[] {
   if (path.isAbsolute(folder)) return [path.resolve(folder)];
-  const [first, ...rest] = folder.split(/[\\/]+/);
-  const named = roots.length > 1 ? roots.filter((root) => rootLabel(root) === first).map((root) => path.resolve(root, ...rest)) : [];
+  // Labels are unique among the roots and may hold spaces and brackets (`app (server)/src`): matched whole.
+  const whole = folder.replace(/[\\/]+$/, '');
+  const named =
+    roots.length > 1
+      ? [...roots.filter((root) => rootLabel(root, roots) === whole), ...rootsNamedBy(folder, roots).map(({ root, rest }) => path.resolve(root, rest))]
+      : [];
   return [...new Set([...named, ...roots.map((root) => path.resolve(root, folder))])];
 }
 

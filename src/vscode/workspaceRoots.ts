@@ -24,9 +24,13 @@ function editorFolderName(root: string): string | undefined {
   return fileFolders().find((folder) => folder.uri.fsPath === root || realPath(folder.uri.fsPath) === root)?.name;
 }
 
-// Every label (src/tools/support/rootLabels.ts) names the roots as the Explorer does, from the
-// moment the extension loads this module, which reads the folders for everything else too.
-nameFoldersBy(editorFolderName);
+/**
+ * From activation on, every label (src/tools/support/rootLabels.ts) names the roots as the
+ * Explorer does; disposing goes back to folder names.
+ */
+export function nameRootsAsTheEditorDoes(): vscode.Disposable {
+  return new vscode.Disposable(nameFoldersBy(editorFolderName));
+}
 
 function fileFolders(): readonly vscode.WorkspaceFolder[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { ToolFailure, toolUseError, type ToolContext } from '../defineTool';
 import { rootLabel } from './rootLabels';
 
-export { rootLabel };
 
 /**
  * Path confinement has one home: every caller that asks "is this path inside the workspace" (the

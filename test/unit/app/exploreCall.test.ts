@@ -44,6 +44,23 @@ describe('exploreRequest', () => {
     expect(file).toMatchObject({ ok: true, request: { scope: { kind: 'file', label: 'src/server/app.py' } } });
   });
 
+  it('takes a folder by the label its root has when two roots share a name', async () => {
+    const base = await mkdtemp(path.join(tmpdir(), 'loco-twins-'));
+    try {
+      const client = path.join(base, 'client', 'app');
+      const server = path.join(base, 'server', 'app');
+      await mkdir(path.join(client, 'src'), { recursive: true });
+      await mkdir(path.join(server, 'src'), { recursive: true });
+      const roots = [client, server];
+      const inServer = await exploreRequest({ question: 'q', folder: 'app (server)/src' }, roots);
+      expect(inServer).toMatchObject({ ok: true, request: { scope: { kind: 'folder', path: path.join(server, 'src') } } });
+      const wholeRoot = await exploreRequest({ question: 'q', folder: 'app (client)' }, roots);
+      expect(wholeRoot).toMatchObject({ ok: true, request: { scope: { kind: 'folder', path: client } } });
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a folder outside the workspace, a link that leads out of it, and a folder that is not there', async () => {
     expect(await exploreRequest({ question: 'q', folder: outside }, [workspace.root])).toEqual({
       ok: false,
