@@ -6,7 +6,7 @@
 //
 //   npm run bench:real-size
 //   BENCH_PROMPTS=512,2048 BENCH_THREADS=2 npm run bench:real-size     (a shorter run)
-//   BENCH_SECTIONS=kv | speed | kvSpeed | replay, BENCH_UBATCH=512       (one part; llama-bench's micro-batches)
+//   BENCH_SECTIONS=speed,kv,kvSpeed,replay,autoContext; BENCH_UBATCH=512 (some parts; llama-bench's micro-batches)
 //   BENCH_KV_ROUNDS=1 BENCH_KV_DEPTHS=0,2048                             (a shorter kvSpeed)
 //
 // Figures move by 3x with other work on the machine: compare only within one quiet run (the load
@@ -27,8 +27,8 @@ const DECODE_TOKENS = 64;
 const KV_CONTEXTS = [8192, 16_384, 32_768, 51_200];
 /** llama-bench's micro-batch sizes; its best is the yardstick (64 was best at 512 tokens here, 512 at 2,048). */
 const MICRO_BATCHES = process.env.BENCH_UBATCH ?? '64,512';
-/** Which parts run: `speed` (against llama-bench, cancel, parking), `kv` (KV-cache memory), `kvSpeed` (KV types and flash attention, llama-bench only), `replay` (a 10-turn exploration). */
-const SECTIONS = (process.env.BENCH_SECTIONS ?? 'speed,kv,kvSpeed,replay').split(',');
+/** Which parts run: `speed` (against llama-bench, cancel, parking), `kv` (KV-cache memory), `kvSpeed` (KV types and flash attention, llama-bench only), `replay` (a 10-turn exploration), `autoContext` (the window `auto` picks here, and its memory). */
+const SECTIONS = (process.env.BENCH_SECTIONS ?? 'speed,kv,kvSpeed,replay,autoContext').split(',');
 /**
  * The exploration `replay` forces: ten assistant turns written in the format LocoOperator-4B emits
  * (nine tool calls, then the report). The tools really run on the fixture workspace.
@@ -204,6 +204,25 @@ async function replaySection(model, { createModelClient, AgentSession, createExp
   return runs;
 }
 
+/** The window the product's default (`auto`) gives on this machine, and the model host's memory with it. */
+async function autoContextSection(model, { createModelClient }) {
+  const availableBefore = os.freemem();
+  const client = createModelClient({ modelPath: model, hostScript, threads: THREADS, contextSize: 'auto', gpu: 'auto', idleUnloadMs: 0 });
+  const started = performance.now();
+  const loaded = await client.load();
+  const loadMs = performance.now() - started;
+  const memory = memorySampler(client.status().pid);
+  await client.complete({ prompt: [{ text: 'a short question', special: false }], sampling: { seed: 1, maxTokens: 1 } }, { signal: live() });
+  const peak = memory.stop();
+  await client.dispose();
+  const result = { availableBytesBefore: availableBefore, contextSize: loaded.contextSize, loadMs, peakMemory: peak };
+  console.log(
+    `\nauto context: ${loaded.contextSize} tokens with ${(availableBefore / 2 ** 30).toFixed(1)} GiB available before loading; loaded in ${(loadMs / 1000).toFixed(1)} s; ` +
+      `model host ${(peak.rssFileBytes / 2 ** 30).toFixed(2)} GiB file-backed, ${(peak.rssAnonBytes / 2 ** 30).toFixed(2)} GiB anonymous`,
+  );
+  return result;
+}
+
 /** Prefill and decode against llama-bench, load, time to first token, memory, cancel and parking. */
 async function speedSection(bin, model, { createModelClient, filler }) {
   const yardstick = llamaBench(bin, model);
@@ -310,6 +329,7 @@ async function main() {
   const kv = SECTIONS.includes('kv') ? await kvMemory(bin, model) : undefined;
   const kvSpeedRows = SECTIONS.includes('kvSpeed') ? kvSpeed(bin, model) : undefined;
   const replay = SECTIONS.includes('replay') ? await replaySection(model, modules) : undefined;
+  const autoContext = SECTIONS.includes('autoContext') ? await autoContextSection(model, modules) : undefined;
   if (kv) {
     console.log(`\nKV-cache memory (llama-server, flash attention on, ${THREADS} threads)`);
     console.log('  context    f16 GiB   q8_0 GiB');
@@ -328,6 +348,7 @@ async function main() {
     kvMemory: kv,
     kvSpeed: kvSpeedRows,
     replay,
+    autoContext,
   };
   const out = path.join(projectRoot, 'bench-results', 'real-size.json');
   await mkdir(path.dirname(out), { recursive: true });
