@@ -68,11 +68,15 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
   const runId = randomUUID();
   const model = options.parentCallId ? options.model : serialModel(options.model);
   const maxTurns = Math.max(1, options.maxTurns ?? DEFAULT_MAX_TURNS);
-  const sampling = SamplingOptions.parse(options.sampling ?? {});
-  // Leave room for the reply: at most a quarter of the window.
-  sampling.maxTokens = Math.min(sampling.maxTokens, Math.floor(model.contextSize / 4));
-  const promptBudget = model.contextSize - sampling.maxTokens;
-  const maxToolOutputTokens = options.maxToolOutputTokens ?? Math.floor(model.contextSize / 4);
+  const requested = SamplingOptions.parse(options.sampling ?? {});
+  // Read at every turn: the window is only certain once the model is loaded, and a model
+  // unloaded while idle may come back with another automatic size.
+  const budget = () => {
+    const window = model.contextSize;
+    // Leave room for the reply: at most a quarter of the window.
+    const sampling = { ...requested, maxTokens: Math.min(requested.maxTokens, Math.floor(window / 4)) };
+    return { window, sampling, promptBudget: window - sampling.maxTokens, maxToolOutputTokens: options.maxToolOutputTokens ?? Math.floor(window / 4) };
+  };
   const startedAt = Date.now();
   const { emit, signal } = options;
 
@@ -119,11 +123,19 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
     runSubAgent: options.tools.has('Task') ? runSubAgent : undefined,
   });
 
+  try {
+    await model.prepare(signal);
+  } catch (error) {
+    if (signal.aborted) return finish('cancelled');
+    return finish('error', { error: errorMessage(error) });
+  }
+
   while (turns < maxTurns) {
     if (signal.aborted) return finish('cancelled');
+    const { window, sampling, promptBudget, maxToolOutputTokens } = budget();
     if (!compactToFit(messages, promptBudget).fits) {
       return finish('error', {
-        error: `The conversation no longer fits the model's context window (${model.contextSize} tokens), even after removing old tool output. Start a new session, or allow a larger context size.`,
+        error: `The conversation no longer fits the model's context window (${window} tokens), even after removing old tool output. Start a new session, or allow a larger context size.`,
       });
     }
     turns++;

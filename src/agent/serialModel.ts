@@ -10,6 +10,7 @@ export function serialModel(model: ChatModel): ChatModel {
     get contextSize() {
       return model.contextSize;
     },
+    prepare: (signal) => model.prepare(signal),
     complete(request, options) {
       const result = queue.then(() => model.complete(request, options));
       queue = result.catch(() => undefined);

@@ -10,11 +10,12 @@ export const PREFILL_UPDATE_INTERVAL_MS = 100;
  * prompt takes seconds to read before the first token; `onPrefill` hears the fraction read
  * (throttled), then `undefined` once the model writes or the turn ends.
  */
-export function withPrefillProgress(client: Pick<ModelClient, 'contextSize' | 'complete'>, onPrefill: (fraction: number | undefined) => void, now: () => number = Date.now): ChatModel {
+export function withPrefillProgress(client: Pick<ModelClient, 'contextSize' | 'prepare' | 'complete'>, onPrefill: (fraction: number | undefined) => void, now: () => number = Date.now): ChatModel {
   return {
     get contextSize() {
       return client.contextSize;
     },
+    prepare: (signal) => client.prepare(signal),
     async complete(request, { signal, onText }) {
       let shownAt: number | undefined;
       let writing = false;

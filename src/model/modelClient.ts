@@ -236,6 +236,19 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     return loading;
   }
 
+  /** A cancel during a slow load returns at once; the load itself carries on for the next request. */
+  async function loadUnlessAborted(signal: AbortSignal): Promise<'loaded' | 'aborted'> {
+    if (signal.aborted) return 'aborted';
+    let onAbort = () => {};
+    const aborted = new Promise<'aborted'>((resolve) => (onAbort = () => resolve('aborted')));
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await Promise.race([load().then(() => 'loaded' as const), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
   function armIdleUnload(): void {
     clearTimeout(idleTimer);
     if (idleUnloadMs <= 0) return;
@@ -254,12 +267,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     clearTimeout(idleTimer);
     const parsed = CompletionRequest.parse(request_);
     try {
-      // A cancel during a slow load returns at once; the load itself carries on for the next request.
-      let onAbort = () => {};
-      const aborted = new Promise<'aborted'>((resolve) => (onAbort = () => resolve('aborted')));
-      signal.addEventListener('abort', onAbort, { once: true });
-      const loaded = await Promise.race([load(), aborted]).finally(() => signal.removeEventListener('abort', onAbort));
-      if (loaded === 'aborted') return cancelled;
+      if ((await loadUnlessAborted(signal)) === 'aborted') return cancelled;
       const target = host;
       if (!target) throw new ModelHostCrashedError('The model host stopped before the request could start.');
       const id = String(nextId++);
@@ -296,6 +304,9 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     get contextSize() {
       if (current.contextSize !== undefined) return current.contextSize;
       return typeof options.contextSize === 'number' ? options.contextSize : (options.maxContextSize ?? RECOMMENDED_MAX_CONTEXT);
+    },
+    async prepare(signal) {
+      await loadUnlessAborted(signal);
     },
     complete(request_, completeOptions) {
       if (disposed) return Promise.reject(new Error('The model client has been disposed.'));

@@ -63,6 +63,9 @@ export class ScriptedModel implements ChatModel {
     return this.turns.length - this.next;
   }
 
+  /** A script has nothing to load. */
+  async prepare(): Promise<void> {}
+
   async complete(request: CompletionRequest, options: { signal: AbortSignal; onText?: (chunk: string) => void }): Promise<CompletionResult> {
     const prompt = promptText(request.prompt);
     this.prompts.push(prompt);

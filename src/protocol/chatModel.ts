@@ -6,8 +6,14 @@ import type { CompletionRequest, CompletionResult } from './prompt';
  * ScriptedModel all implement it.
  */
 export interface ChatModel {
-  /** The context window in tokens, used by the loop's budget. */
+  /** The context window in tokens, used by the loop's budget; exact once `prepare` has resolved. */
   readonly contextSize: number;
+  /**
+   * Loads the model or reaches the server, so that `contextSize` is the window the next
+   * completion gets (an automatic window is only known once the model is loaded). Resolves at
+   * once when it already is, and as soon as `signal` aborts.
+   */
+  prepare(signal: AbortSignal): Promise<void>;
   complete(
     request: CompletionRequest,
     options: { signal: AbortSignal; onText?: (chunk: string) => void },

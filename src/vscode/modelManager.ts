@@ -207,6 +207,7 @@ export class ModelManager implements vscode.Disposable {
       get contextSize() {
         return model.contextSize;
       },
+      prepare: (signal) => model.prepare(signal),
       complete: async (request, options) => {
         if (current()) this.setStatus(this.serverStatus('generating'));
         try {

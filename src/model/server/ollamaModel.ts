@@ -95,6 +95,9 @@ export function createOllamaModel(options: ServerModelOptions): ServerModel {
       return identity.current?.contextSize ?? options.contextSize ?? DEFAULT_SERVER_CONTEXT;
     },
     connect: identity.connect,
+    async prepare(signal) {
+      await identity.connect(signal);
+    },
     complete,
     async dispose() {},
   };

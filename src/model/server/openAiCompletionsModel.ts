@@ -108,6 +108,9 @@ export function createOpenAiCompletionsModel(options: ServerModelOptions): Serve
       return identity.current?.contextSize ?? options.contextSize ?? DEFAULT_SERVER_CONTEXT;
     },
     connect: identity.connect,
+    async prepare(signal) {
+      await identity.connect(signal);
+    },
     complete,
     async dispose() {},
   };

@@ -5,6 +5,8 @@ import { LAST_TURN_REMINDER, runAgent, type RunAgentOptions } from '../../../src
 import { ScriptedModel } from '../../../src/model/scriptedModel';
 import { COMPACTED_TOOL_OUTPUT } from '../../../src/agent/contextBudget';
 import type { AgentEvent } from '../../../src/protocol/agentEvent';
+import type { ConversationMessage } from '../../../src/protocol/conversation';
+import type { CompletionRequest } from '../../../src/protocol/prompt';
 import { echoTools } from '../../fakes/echoTools';
 
 const call = (name: string, args: Record<string, unknown>) => `<tool_call>\n${JSON.stringify({ name, arguments: args })}\n</tool_call>`;
@@ -56,6 +58,7 @@ describe('runAgent', () => {
     const order: string[] = [];
     const model: ChatModel = {
       contextSize: 32_768,
+      prepare: async () => {},
       async complete(_request, { onText }) {
         onText?.(call('Read', { file_path: '/repo/first.py' }));
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -66,7 +69,7 @@ describe('runAgent', () => {
     };
     const events: AgentEvent[] = [];
     await runAgent({
-      model: { contextSize: 32_768, complete: (r, o) => (order.length > 1 ? Promise.resolve({ text: 'done', stopReason: 'endOfTurn', promptTokens: 1, evaluatedTokens: 1, completionTokens: 1 }) : model.complete(r, o)) },
+      model: { ...model, complete: (r, o) => (order.length > 1 ? Promise.resolve({ text: 'done', stopReason: 'endOfTurn', promptTokens: 1, evaluatedTokens: 1, completionTokens: 1 }) : model.complete(r, o)) },
       tools: echoTools({ calls: order }),
       task: 't',
       cwd: '/repo',
@@ -194,9 +197,58 @@ describe('runAgent', () => {
     expect(model.prompts[3]!.length / 3).toBeLessThan(4_096);
   });
 
+  it('budgets for the window the model is loaded with, not the ceiling it reports before loading', async () => {
+    // An automatic window is known only after the load: the ceiling before it, less after it when memory is short.
+    const scripted = new ScriptedModel(['Report.']);
+    let loaded = false;
+    const requests: CompletionRequest[] = [];
+    const model: ChatModel = {
+      get contextSize() {
+        return loaded ? 8_192 : 51_200;
+      },
+      prepare: async () => {
+        loaded = true;
+      },
+      complete: (request, options) => {
+        requests.push(request);
+        return scripted.complete(request, options);
+      },
+    };
+    // A follow-up whose earlier tool output (about 10K tokens) fits the ceiling but not the loaded window.
+    const history: ConversationMessage[] = [
+      { role: 'system', content: 'You are a read-only codebase search specialist.' },
+      { role: 'user', content: 'What does the server do?' },
+      { role: 'assistant', content: call('Read', { file_path: '/repo/server.py' }) },
+      { role: 'tool', content: 'x'.repeat(30_000) },
+      { role: 'assistant', content: 'It serves the API.' },
+    ];
+    const outcome = await run(model, { history }).promise;
+    expect(outcome.reason).toBe('done');
+    expect(scripted.prompts[0]).toContain(COMPACTED_TOOL_OUTPUT);
+    expect(requests[0]!.sampling.maxTokens).toBeLessThanOrEqual(8_192 / 4);
+  });
+
+  it('ends with the load error, or as cancelled, when preparing the model fails or is stopped', async () => {
+    const failing: ChatModel = {
+      contextSize: 8_192,
+      prepare: () => Promise.reject(new Error('Could not load model.gguf: not a GGUF file.')),
+      complete: () => Promise.reject(new Error('never reached')),
+    };
+    expect(await run(failing).promise).toMatchObject({ reason: 'error', error: 'Could not load model.gguf: not a GGUF file.', turns: 0 });
+
+    const controller = new AbortController();
+    const stopped: ChatModel = {
+      contextSize: 8_192,
+      prepare: async () => controller.abort(),
+      complete: () => Promise.reject(new Error('never reached')),
+    };
+    expect(await run(stopped, { signal: controller.signal }).promise).toMatchObject({ reason: 'cancelled', turns: 0 });
+  });
+
   it('ends with a clear error when the model fails', async () => {
     const model: ChatModel = {
       contextSize: 8_192,
+      prepare: async () => {},
       complete: () => Promise.reject(new Error('The model process exited unexpectedly (signal SIGKILL).')),
     };
     const { promise, events } = run(model);

@@ -9,6 +9,7 @@ const RESULT: CompletionResult = { text: 'ab', stopReason: 'endOfTurn', promptTo
 function fakeClient(clock: { now: number }, steps: Array<[evaluated: number, atMs: number]>, fail = false): ModelClient {
   return {
     contextSize: 4096,
+    prepare: async () => {},
     async complete(_request, options: CompleteOptions) {
       for (const [evaluated, atMs] of steps) {
         clock.now = atMs;
