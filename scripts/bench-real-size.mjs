@@ -8,6 +8,7 @@
 //   BENCH_PROMPTS=512,2048 BENCH_THREADS=2 npm run bench:real-size     (a shorter run)
 //   BENCH_SECTIONS=speed,kv,kvSpeed,replay,autoContext; BENCH_UBATCH=512 (some parts; llama-bench's micro-batches)
 //   BENCH_KV_ROUNDS=1 BENCH_KV_DEPTHS=0,2048                             (a shorter kvSpeed)
+//   BENCH_DECODE_ROUNDS=3                                                (fewer decode pairs)
 //
 // Figures move by 3x with other work on the machine: compare only within one quiet run (the load
 // average is printed with the results).
@@ -24,6 +25,11 @@ const PROMPTS = (process.env.BENCH_PROMPTS ?? '512,2048,8192').split(',').map(Nu
 /** CPU threads for both sides: BENCH_THREADS, else the physical cores (the product's default). */
 let THREADS;
 const DECODE_TOKENS = 64;
+/**
+ * Decode is compared in rounds that alternate the engine and llama-bench: this VM's decode speed
+ * drifts by a quarter from one minute to the next, so one run of each compares two machines.
+ */
+const DECODE_ROUNDS = Number(process.env.BENCH_DECODE_ROUNDS ?? 6);
 const KV_CONTEXTS = [8192, 16_384, 32_768, 51_200];
 /** llama-bench's micro-batch sizes; its best is the yardstick (64 was best at 512 tokens here, 512 at 2,048). */
 const MICRO_BATCHES = process.env.BENCH_UBATCH ?? '64,512';
@@ -47,19 +53,52 @@ const KV_DEPTHS = (process.env.BENCH_KV_DEPTHS ?? '0,4096').split(',').map(Numbe
 const KV_ROUNDS = Number(process.env.BENCH_KV_ROUNDS ?? 2);
 const log = (line) => process.stderr.write(`[bench:real-size] ${line}\n`);
 
-/** llama-bench's prefill (pp) and decode (tg) speeds, every micro-batch size tried; the best is the yardstick. */
-function llamaBench(bin, model) {
-  const args = ['-m', model, '-t', String(THREADS), '-p', PROMPTS.join(','), '-n', String(DECODE_TOKENS), '-ub', MICRO_BATCHES, '-r', '1', '-o', 'json'];
+function runLlamaBench(bin, args) {
   log(`llama-bench ${args.join(' ')}`);
-  const rows = JSON.parse(execFileSync(path.join(bin, 'llama-bench'), args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'ignore'] }));
+  return JSON.parse(execFileSync(path.join(bin, 'llama-bench'), [...args, '-o', 'json'], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'ignore'] }));
+}
+
+/** llama-bench's prefill (pp) speeds, every micro-batch size tried; the best is the yardstick. */
+function llamaBenchPrefill(bin, model) {
+  const rows = runLlamaBench(bin, ['-m', model, '-t', String(THREADS), '-p', PROMPTS.join(','), '-n', '0', '-ub', MICRO_BATCHES, '-r', '1']);
   const prefill = Object.fromEntries(
     PROMPTS.map((n) => {
       const runs = rows.filter((row) => row.n_prompt === n && row.n_gen === 0);
       return [n, { best: Math.max(...runs.map((row) => row.avg_ts)), byMicroBatch: Object.fromEntries(runs.map((row) => [row.n_ubatch, row.avg_ts])) }];
     }),
   );
-  const decode = Math.max(...rows.filter((row) => row.n_gen === DECODE_TOKENS && row.n_prompt === 0).map((row) => row.avg_ts));
-  return { prefill, decode, build: rows[0]?.build_commit };
+  return { prefill, build: rows[0]?.build_commit };
+}
+
+/**
+ * Decode, the engine's against llama-bench's, in DECODE_ROUNDS alternating pairs: the engine
+ * writes DECODE_TOKENS tokens (sampled as the product samples, streamed to this process), then
+ * llama-bench decodes as many. The ratio is the median of the pairs' ratios.
+ */
+async function decodePairs(bin, model, client) {
+  const rounds = [];
+  for (let round = 0; round < DECODE_ROUNDS; round++) {
+    const run = await client.complete(
+      { prompt: [{ text: `${round} Write a long story about a server.`, special: false }], sampling: { seed: 3 + round, maxTokens: DECODE_TOKENS, temperature: 0.7 } },
+      { signal: live() },
+    );
+    // The first token comes from the prefill; generationMs spans the decode steps after it.
+    const ours = (run.completionTokens - 1) / ((run.generationMs ?? Infinity) / 1000);
+    const [row] = runLlamaBench(bin, ['-m', model, '-t', String(THREADS), '-p', '0', '-n', String(DECODE_TOKENS), '-r', '1']);
+    rounds.push({ ours, llamaBench: row.avg_ts, ratio: ours / row.avg_ts, loadAverage: os.loadavg()[0] });
+    log(`decode round ${round + 1}: ours ${ours.toFixed(2)} tok/s, llama-bench ${row.avg_ts.toFixed(2)} (${(ours / row.avg_ts).toFixed(2)}x, load ${os.loadavg()[0].toFixed(1)})`);
+  }
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
+  return {
+    rounds,
+    tokensPerSecond: median(rounds.map((r) => r.ours)),
+    llamaBenchTokensPerSecond: median(rounds.map((r) => r.llamaBench)),
+    medianRatio: median(rounds.map((r) => r.ratio)),
+  };
 }
 
 /** The model host's memory, sampled while the benchmark runs: file-backed (the mapped model) apart from anonymous (KV cache, buffers). */
@@ -225,7 +264,7 @@ async function autoContextSection(model, { createModelClient }) {
 
 /** Prefill and decode against llama-bench, load, time to first token, memory, cancel and parking. */
 async function speedSection(bin, model, { createModelClient, filler }) {
-  const yardstick = llamaBench(bin, model);
+  const yardstick = llamaBenchPrefill(bin, model);
 
   const contextSize = Math.max(...PROMPTS) + 512;
   const client = createModelClient({ modelPath: model, hostScript, threads: THREADS, contextSize, gpu: 'auto', idleUnloadMs: 0 });
@@ -247,12 +286,7 @@ async function speedSection(bin, model, { createModelClient, filler }) {
     log(`prefill ${result.evaluatedTokens} tokens: ${prefill[n].tokensPerSecond.toFixed(2)} tok/s (llama-bench best ${yardstick.prefill[n].best.toFixed(2)})`);
   }
 
-  const decodeRun = await client.complete(
-    { prompt: [{ text: 'Write a long story about a server.', special: false }], sampling: { seed: 3, maxTokens: DECODE_TOKENS, temperature: 0.7 } },
-    { signal: live() },
-  );
-  const decode = { tokens: decodeRun.completionTokens, tokensPerSecond: decodeRun.completionTokens / ((decodeRun.generationMs ?? 1) / 1000) };
-  log(`decode ${decode.tokens} tokens: ${decode.tokensPerSecond.toFixed(2)} tok/s (llama-bench ${yardstick.decode.toFixed(2)})`);
+  const decode = await decodePairs(bin, model, client);
 
   // Cancel 1 s into the longest prefill: how long until the request answers.
   const abort = new AbortController();
@@ -296,11 +330,12 @@ async function speedSection(bin, model, { createModelClient, filler }) {
   const peak = memory.stop();
   await client.dispose();
 
-  const rows = PROMPTS.map((n) => [`prefill pp${n}`, prefill[n].tokensPerSecond, yardstick.prefill[n].best]);
-  rows.push([`decode tg${DECODE_TOKENS}`, decode.tokensPerSecond, yardstick.decode]);
+  const rows = PROMPTS.map((n) => [`prefill pp${n}`, prefill[n].tokensPerSecond, yardstick.prefill[n].best, prefill[n].tokensPerSecond / yardstick.prefill[n].best]);
+  rows.push([`decode tg${DECODE_TOKENS}`, decode.tokensPerSecond, decode.llamaBenchTokensPerSecond, decode.medianRatio]);
   console.log(`\nReal-size engine vs llama-bench (${path.basename(model)}, ${THREADS} threads, load average at the end ${os.loadavg()[0].toFixed(1)})`);
-  console.log('  case            ours tok/s   llama-bench tok/s   ratio');
-  for (const [name, ours, theirs] of rows) console.log(`  ${name.padEnd(15)} ${ours.toFixed(2).padStart(10)}   ${theirs.toFixed(2).padStart(17)}   ${(ours / theirs).toFixed(2)}x`);
+  console.log(`  case            ours tok/s   llama-bench tok/s   ratio     (decode: medians of ${DECODE_ROUNDS} alternating pairs)`);
+  for (const [name, ours, theirs, ratio] of rows) console.log(`  ${name.padEnd(15)} ${ours.toFixed(2).padStart(10)}   ${theirs.toFixed(2).padStart(17)}   ${ratio.toFixed(2)}x`);
+  console.log(`  decode pairs (ours/llama-bench): ${decode.rounds.map((r) => r.ratio.toFixed(2)).join(', ')}`);
   console.log(`  load ${loadMs.toFixed(0)} ms; time to first token ${PROMPTS.map((n) => `pp${n} ${(prefill[n].timeToFirstTokenMs / 1000).toFixed(1)} s`).join(', ')}`);
   console.log(`  peak memory of the model host: ${(peak.rssFileBytes / 2 ** 30).toFixed(2)} GiB file-backed, ${(peak.rssAnonBytes / 2 ** 30).toFixed(2)} GiB anonymous (VmHWM ${(peak.vmHwmBytes / 2 ** 30).toFixed(2)} GiB), context ${loaded.contextSize}`);
 
