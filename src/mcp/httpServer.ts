@@ -2,6 +2,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isJSONRPCRequest, type JSONRPCNotification } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage } from '../protocol/errorMessage';
 import { createExploreServer, type ExploreServerOptions } from './exploreServer';
 
@@ -19,7 +20,8 @@ export interface ExploreHttpServer {
  * process of its own would load a second copy of the model). Every request must carry a random
  * bearer token that only the extension hands out (through its MCP server definition); each
  * client session gets its own protocol server over the shared explorer. A client that goes away
- * closes its session, which aborts its runs; the model host is not touched.
+ * closes its session, which aborts its runs, and a client that drops the connection of a call
+ * cancels that call; the model host is not touched.
  */
 export async function startExploreHttpServer(options: ExploreServerOptions): Promise<ExploreHttpServer> {
   const token = randomBytes(32).toString('base64url');
@@ -32,7 +34,13 @@ export async function startExploreHttpServer(options: ExploreServerOptions): Pro
     if (new URL(request.url ?? '/', 'http://127.0.0.1').pathname !== '/mcp') return reply(response, 404, 'Not found');
     const sessionId = request.headers['mcp-session-id'];
     const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-    if (existing) return existing.handleRequest(request, response);
+    if (existing) {
+      if (request.method !== 'POST') return existing.handleRequest(request, response);
+      const body = await readJson(request);
+      if (body === undefined) return reply(response, 400, 'The request body is not JSON within 1 MB.');
+      cancelOnDisconnect(existing, response, body);
+      return existing.handleRequest(request, response, body);
+    }
     if (request.method !== 'POST' || sessionId !== undefined) return reply(response, 404, 'No such session');
     // A new session starts with the client's initialize request.
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
@@ -70,6 +78,42 @@ export async function startExploreHttpServer(options: ExploreServerOptions): Pro
       http.closeAllConnections();
     },
   };
+}
+
+/**
+ * A client that drops the connection of a request in progress has cancelled it: without an event
+ * store the stream cannot be resumed, so the answer could never reach it, and its run would hold
+ * the one model until its turns ran out. The SDK only forgets the stream; this tells the protocol
+ * server what a client's own cancellation would.
+ */
+function cancelOnDisconnect(transport: StreamableHTTPServerTransport, response: ServerResponse, body: unknown): void {
+  const ids = (Array.isArray(body) ? body : [body]).flatMap((message: unknown) => (isJSONRPCRequest(message) ? [message.id] : []));
+  if (ids.length === 0) return;
+  response.once('close', () => {
+    if (response.writableFinished) return;
+    for (const requestId of ids) {
+      const cancelled: JSONRPCNotification = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'The client closed the connection.' } };
+      transport.onmessage?.(cancelled);
+    }
+  });
+}
+
+const MAX_BODY_BYTES = 2 ** 20;
+
+/** The request's JSON body, or undefined when it is larger than MAX_BODY_BYTES or not JSON. */
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function reply(response: ServerResponse, status: number, message: string): void {

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { LATEST_PROTOCOL_VERSION, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queuedExplorer } from '../../../src/app/queuedExplorer';
 import { EXPLORE_TOOL_DESCRIPTION, exploreInputJsonSchema } from '../../../src/protocol/exploreInput';
@@ -90,6 +91,84 @@ describe('the extension’s MCP server over HTTP', () => {
       expect(result.content[0]).toMatchObject({ text: 'Next answer.' });
       await second.close();
     } finally {
+      await server.close();
+    }
+  });
+
+  it('stops the run of a call whose connection drops, and serves the same session again', async () => {
+    // As above, the first turn writes for about a minute after its tool call unless it is stopped.
+    const model = new ScriptedModel([`<tool_call>\n{"name": "Glob", "arguments": {"pattern": "*.md"}}\n</tool_call>${'Going on. '.repeat(8000)}`, 'Next answer.'], {
+      chunkSize: 10,
+      delayMs: 5,
+    });
+    const server = await runtime.startExploreHttpServer({
+      roots: () => [workspace.root],
+      explorer: queuedExplorer({ model, tools: createExplorerTools(), maxTurnsFor: () => 3 }),
+      version: '1',
+      log: () => {},
+    });
+    const client = new Client({ name: 'agent', version: '1' });
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: server.headers } });
+    try {
+      await client.connect(transport);
+      // The same session's call, sent by hand so that its connection can be cut after the first progress event.
+      const dropped = await new Promise<string>((resolve, reject) => {
+        const call = request(
+          server.url,
+          {
+            method: 'POST',
+            headers: {
+              ...server.headers,
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+              'mcp-session-id': transport.sessionId!,
+              'mcp-protocol-version': transport.protocolVersion ?? LATEST_PROTOCOL_VERSION,
+            },
+          },
+          (response) => {
+            let seen = '';
+            response.on('data', (chunk: Buffer) => {
+              seen += chunk.toString('utf8');
+              if (!seen.includes('notifications/progress')) return;
+              call.destroy();
+              resolve(seen);
+            });
+            response.on('end', () => reject(new Error(`The call ended before any progress: ${seen}`)));
+          },
+        );
+        call.on('error', () => {});
+        call.end(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'explore', arguments: { question: 'Everything?' }, _meta: { progressToken: 1 } } }));
+      });
+      expect(dropped).toContain('notifications/progress');
+
+      const result = (await client.callTool({ name: 'explore', arguments: { question: 'Next?' } })) as CallToolResult;
+      expect(result.content[0]).toMatchObject({ text: 'Next answer.' });
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('refuses a call whose body is not JSON', async () => {
+    const server = await runtime.startExploreHttpServer({
+      roots: () => [workspace.root],
+      explorer: queuedExplorer({ model: new ScriptedModel(['unused']), tools: createExplorerTools(), maxTurnsFor: () => 3 }),
+      version: '1',
+      log: () => {},
+    });
+    const client = new Client({ name: 'agent', version: '1' });
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: server.headers } });
+    try {
+      await client.connect(transport);
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { ...server.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': transport.sessionId! },
+        body: '{"jsonrpc": "2.0", "id": 1, "method": "tools/call"',
+      });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toBe('The request body is not JSON within 1 MB.');
+    } finally {
+      await client.close();
       await server.close();
     }
   });
