@@ -144,6 +144,11 @@ export class Engine {
       // is most of a user's wait, and the window is sized to the memory anyway (autoContextSize).
       // (The f16 figures were taken with other work on the machine, the q8_0 ones without: the gap
       // is if anything larger.)
+      // Decode on the CPU runs at about 0.85x of llama-bench, and the gap is in node-llama-cpp's
+      // native addon, not here: it attaches no ggml threadpool, so llama.cpp starts and joins its
+      // worker threads for every token. Measured in alternating pairs (two cores, 64 tokens):
+      // llama-bench built without OpenMP decodes at 12.77 tok/s with its threadpool and 10.96
+      // with it detached; the engine at 10.64. Prefill, in batches of hundreds, does not notice.
       const context = await model.createContext({
         contextSize: contextSizeFor(options, llama.gpu === false),
         threads: options.threads,
