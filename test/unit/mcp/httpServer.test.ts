@@ -31,6 +31,24 @@ afterAll(async () => {
   await workspace.cleanup();
 });
 
+/**
+ * A server whose first run goes on writing for about a minute after its tool call, then answers
+ * "Next answer.": a second call is answered within the test's time limit only if the first run
+ * was stopped.
+ */
+function serverWithALongFirstRun() {
+  const model = new ScriptedModel([`<tool_call>\n{"name": "Glob", "arguments": {"pattern": "*.md"}}\n</tool_call>${'Going on. '.repeat(8000)}`, 'Next answer.'], {
+    chunkSize: 10,
+    delayMs: 5,
+  });
+  return runtime.startExploreHttpServer({
+    roots: () => [workspace.root],
+    explorer: queuedExplorer({ model, tools: createExplorerTools(), maxTurnsFor: () => 3 }),
+    version: '1',
+    log: () => {},
+  });
+}
+
 describe('the extension’s MCP server over HTTP', () => {
   it('serves explore to a client that has the token, and no one else', async () => {
     const model = new ScriptedModel(['The routes are in src/server/routes.py:1.']);
@@ -61,18 +79,7 @@ describe('the extension’s MCP server over HTTP', () => {
   });
 
   it('stops the run of a client that ends its session mid-run, and serves the next one', async () => {
-    // The first turn goes on writing for about a minute after its tool call: the second client
-    // is answered within the test's time limit only if ending the session stopped that run.
-    const model = new ScriptedModel([`<tool_call>\n{"name": "Glob", "arguments": {"pattern": "*.md"}}\n</tool_call>${'Going on. '.repeat(8000)}`, 'Next answer.'], {
-      chunkSize: 10,
-      delayMs: 5,
-    });
-    const server = await runtime.startExploreHttpServer({
-      roots: () => [workspace.root],
-      explorer: queuedExplorer({ model, tools: createExplorerTools(), maxTurnsFor: () => 3 }),
-      version: '1',
-      log: () => {},
-    });
+    const server = await serverWithALongFirstRun();
     try {
       const leaving = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: server.headers } });
       const first = new Client({ name: 'leaving', version: '1' });
@@ -96,17 +103,7 @@ describe('the extension’s MCP server over HTTP', () => {
   });
 
   it('stops the run of a call whose connection drops, and serves the same session again', async () => {
-    // As above, the first turn writes for about a minute after its tool call unless it is stopped.
-    const model = new ScriptedModel([`<tool_call>\n{"name": "Glob", "arguments": {"pattern": "*.md"}}\n</tool_call>${'Going on. '.repeat(8000)}`, 'Next answer.'], {
-      chunkSize: 10,
-      delayMs: 5,
-    });
-    const server = await runtime.startExploreHttpServer({
-      roots: () => [workspace.root],
-      explorer: queuedExplorer({ model, tools: createExplorerTools(), maxTurnsFor: () => 3 }),
-      version: '1',
-      log: () => {},
-    });
+    const server = await serverWithALongFirstRun();
     const client = new Client({ name: 'agent', version: '1' });
     const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: server.headers } });
     try {
