@@ -10,8 +10,8 @@ export interface ChatModel {
   readonly contextSize: number;
   /**
    * Loads the model or reaches the server, so that `contextSize` is the window the next
-   * completion gets (an automatic window is only known once the model is loaded). Resolves at
-   * once when it already is, and as soon as `signal` aborts.
+   * completion gets (an automatic window is only known once the model is loaded). Settles at
+   * once when it already is, and as soon as `signal` aborts (the caller checks which).
    */
   prepare(signal: AbortSignal): Promise<void>;
   complete(

@@ -163,9 +163,7 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
       return identity.current?.contextSize ?? options.contextSize ?? DEFAULT_SERVER_CONTEXT;
     },
     connect: identity.connect,
-    async prepare(signal) {
-      await identity.connect(signal);
-    },
+    prepare: identity.prepare,
     complete(request, completeOptions) {
       // One request at a time: the prompt cache follows one conversation, as in the embedded engine.
       const next = queue.then(() => run(request, completeOptions));

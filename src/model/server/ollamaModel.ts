@@ -95,9 +95,7 @@ export function createOllamaModel(options: ServerModelOptions): ServerModel {
       return identity.current?.contextSize ?? options.contextSize ?? DEFAULT_SERVER_CONTEXT;
     },
     connect: identity.connect,
-    async prepare(signal) {
-      await identity.connect(signal);
-    },
+    prepare: identity.prepare,
     complete,
     async dispose() {},
   };

@@ -108,9 +108,7 @@ export function createOpenAiCompletionsModel(options: ServerModelOptions): Serve
       return identity.current?.contextSize ?? options.contextSize ?? DEFAULT_SERVER_CONTEXT;
     },
     connect: identity.connect,
-    async prepare(signal) {
-      await identity.connect(signal);
-    },
+    prepare: identity.prepare,
     complete,
     async dispose() {},
   };

@@ -70,20 +70,28 @@ export function cancelledResult(promptTokens = 0): CompletionResult {
   return { text: '', stopReason: 'cancelled', promptTokens, evaluatedTokens: 0, completionTokens: 0 };
 }
 
-/** Reads a server's identity on the first `connect`, and again after a read that failed. */
+/**
+ * Reads a server's identity on the first `connect`, and again after a read that failed;
+ * `prepare` is the ChatModel's, since the window comes with the identity.
+ */
 export function identityOnce(read: (signal?: AbortSignal) => Promise<ServerIdentity>): {
   connect(signal?: AbortSignal): Promise<ServerIdentity>;
+  prepare(signal: AbortSignal): Promise<void>;
   readonly current: ServerIdentity | undefined;
 } {
   let current: ServerIdentity | undefined;
   let reading: Promise<ServerIdentity> | undefined;
+  const connect = (signal?: AbortSignal): Promise<ServerIdentity> => {
+    if (current) return Promise.resolve(current);
+    reading ??= read(signal)
+      .then((identity) => (current = identity))
+      .finally(() => (reading = undefined));
+    return reading;
+  };
   return {
-    connect(signal) {
-      if (current) return Promise.resolve(current);
-      reading ??= read(signal)
-        .then((identity) => (current = identity))
-        .finally(() => (reading = undefined));
-      return reading;
+    connect,
+    async prepare(signal) {
+      await connect(signal);
     },
     get current() {
       return current;
