@@ -1,10 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { FileReference } from '../protocol/fileReference';
 import type { ResolvedLink, ResolvedLinks, UnverifiedReason } from '../protocol/webview';
 import { rootLabel, rootsNamedBy } from '../tools/support/rootLabels';
-import { isInside, isInsideRoots, nearestRealPath, rootOf, toSlashes, workspaceLabel, type NearestRealPath } from '../tools/support/workspacePaths';
+import { isInside, isInsideRoots, readPath, rootOf, toSlashes, workspaceLabel } from '../tools/support/workspacePaths';
 
 /**
  * Checks file references from model and tool text against the workspace before the view links
@@ -195,12 +195,16 @@ function lineCountOf(content: Buffer): number {
   return content[content.length - 1] === 10 ? newlines : newlines + 1;
 }
 
-/** Where `candidate` lands when it is inside a workspace folder both as written and resolved; null when it is outside. */
-async function realPathInside(candidate: string, { roots, realRoots }: Confinement): Promise<NearestRealPath | null> {
+/**
+ * Where `candidate` lands (by the one reading of a path) when it is inside a workspace folder both
+ * as written and resolved; null when it is outside or cannot be resolved as the editor would open it.
+ */
+async function realPathInside(candidate: string, { roots, realRoots }: Confinement): Promise<{ real: string; exists: boolean } | null> {
   if (isNetworkPath(candidate) && !roots.some(isNetworkPath)) return null;
   if (!isInsideRoots(candidate, [...roots, ...realRoots])) return null;
-  const landed = await nearestRealPath(candidate);
-  return isInsideRoots(landed.real, realRoots) ? landed : null;
+  const reading = await readPath(candidate, candidate, realRoots);
+  if (reading.kind !== 'resolved') return null;
+  return isInsideRoots(reading.real, realRoots) ? reading : null;
 }
 
 /** A UNC or device path (\\server\share, \\?\C:\, //server/share). */
@@ -209,6 +213,7 @@ function isNetworkPath(candidate: string): boolean {
 }
 
 async function confinementOf(roots: readonly string[]): Promise<Confinement> {
-  const resolved = await Promise.all(roots.map(nearestRealPath));
-  return { roots, realRoots: resolved.filter((root) => root.exists).map((root) => root.real) };
+  // The roots are the user's own choice: resolved with every link followed, wherever they lead.
+  const resolved = await Promise.all(roots.map((root) => realpath(root).catch(() => undefined)));
+  return { roots, realRoots: resolved.filter((root): root is string => root !== undefined) };
 }

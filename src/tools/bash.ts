@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { defineTool, type Tool } from './defineTool';
 import { ALLOWED_COMMANDS } from './bash/gate/commandLine';
-import { realRoots, resolveReal } from './bash/paths';
+import { realRoots, startingFolder } from './bash/paths';
 import { BashWorkerPool, defaultWorkerScript } from './bash/worker/pool';
-import { isInsideRoots } from './support/workspacePaths';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_TIMEOUT_MS = 600_000;
@@ -37,8 +36,7 @@ export function createBashTool(workers: BashWorkerPool): Tool {
     title: (input) => commandTitle(input.command),
     async execute(input, ctx) {
       const roots = realRoots(ctx.roots);
-      const requestedCwd = resolveReal(ctx.cwd);
-      const cwd = isInsideRoots(requestedCwd, roots) ? requestedCwd : roots[0];
+      const cwd = startingFolder(ctx.cwd, roots);
       const title = commandTitle(input.command);
       if (cwd === undefined) {
         return { output: 'Command refused: no workspace folder is open.', title, metadata: { refused: true }, status: 'refused' };

@@ -1,5 +1,5 @@
-import { realpathSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
+import { lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { lstat, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ToolFailure, toolUseError, type ToolContext } from '../defineTool';
 import { rootLabel } from './rootLabels';
@@ -21,10 +21,10 @@ export interface WorkspacePath {
 }
 
 /**
- * Resolves a path the model gave (absolute, or relative to the working directory) and confines it
- * to the workspace roots. A path that does not exist is confined through its nearest existing
- * ancestor, so that the tool can still answer "does not exist" for a missing file in the workspace
- * while a missing file elsewhere is refused like any other outside path.
+ * Resolves a path the model gave (absolute, or relative to the working directory) by the one
+ * reading of a path (readPath) and confines it to the workspace roots. A missing file in the
+ * workspace (or a missing folder on its way) is answered "does not exist"; anything that leads
+ * outside, or that cannot be resolved the way a program would open it, is refused.
  */
 export async function resolveWorkspacePath(given: string, ctx: Pick<ToolContext, 'cwd' | 'roots'>): Promise<WorkspacePath> {
   if (given === '~' || given.startsWith('~/') || given.startsWith('~\\')) {
@@ -33,14 +33,17 @@ export async function resolveWorkspacePath(given: string, ctx: Pick<ToolContext,
     );
   }
   const absolute = path.resolve(ctx.cwd, given);
-  const { real, exists } = await nearestRealPath(absolute);
-  if (!isInsideRoots(real, ctx.roots)) {
+  const reading = await readPath(given, ctx.cwd, ctx.roots);
+  if (reading.kind === 'unresolvable') {
+    throw new ToolFailure(toolUseError(`Access denied: ${reading.reason}. Only paths inside ${ctx.roots.join(', ')} can be read.`), 'refused');
+  }
+  if (reading.kind === 'outside' || !isInsideRoots(reading.real, ctx.roots)) {
     throw new ToolFailure(
       toolUseError(`Access denied: ${absolute} is outside the workspace. Only paths inside ${ctx.roots.join(', ')} can be read.`),
       'refused',
     );
   }
-  return { absolute, real, exists };
+  return { absolute, real: reading.real, exists: reading.exists };
 }
 
 /**
@@ -127,52 +130,159 @@ function climbsOut(relative: string): boolean {
   return relative === '..' || relative.startsWith(`..${path.sep}`);
 }
 
-export interface NearestRealPath {
-  /** Symlinks resolved as the kernel would, with the missing tail kept as written below the deepest existing ancestor. */
-  real: string;
-  /** Whether the whole path resolved (not only an ancestor). */
-  exists: boolean;
+
+/**
+ * A path read the way the kernel reads it, before anything opens it. Every real program the tools
+ * start (ripgrep, git) and every file the tools open gets the `real` of such a reading, never the
+ * model's text: when the host takes a path one way and the program another, the host checks one
+ * file and the program opens another (`lnk/..` taken lexically by Node, physically by the kernel;
+ * a link through `/proc/self/cwd` that dangles for the host and is live for a child in another
+ * folder; a path past PATH_MAX that Node cannot resolve and ripgrep opens relative to a folder).
+ */
+export type PathReading =
+  /**
+   * `real` has no links and no `.` or `..`. When `exists` is false, `real` is the first name on
+   * the way that is missing, in its real folder (what follows it is dropped, `..` included): a
+   * program given `real` fails there just as the kernel fails on the whole path.
+   */
+  | { kind: 'resolved'; real: string; exists: boolean }
+  /**
+   * It leads outside the roots before it could be resolved: through a link whose target is an
+   * absolute place outside (whether or not it resolves here), through a per-process place
+   * (`/proc`, `/dev`, `/sys`), or to a failure outside (whose cause is none of the model's business).
+   */
+  | { kind: 'outside' }
+  /**
+   * What a program could open here differs from what the host can check, or the walk failed
+   * where ENOENT alone does not explain it: a dangling link, a loop, a name too long, no
+   * permission, a file used as a folder, a link through a per-process place.
+   */
+  | { kind: 'unresolvable'; reason: string };
+
+/** What one name on the way is, as lstat (and readlink for a link) says. */
+type Probe = { kind: 'directory' } | { kind: 'other' } | { kind: 'link'; target: string } | { kind: 'missing' } | { kind: 'error'; code: string };
+
+/** Linux's own limits: 40 links followed in one lookup, 4,096 bytes in a path. */
+const MAX_LINKS = 40;
+const MAX_PATH_LENGTH = 4096;
+
+/**
+ * Places whose contents depend on which process reads them (`/proc/self` is the reader itself,
+ * `/proc/self/cwd` its working folder, `/dev/fd` its open files): the host's reading says nothing
+ * about what a child would open there.
+ */
+const PER_PROCESS_PLACES = ['/proc', '/dev', '/sys'];
+
+/** Reads `given` (absolute, or relative to `cwd`) name by name, following links as the kernel does. */
+export async function readPath(given: string, cwd: string, roots: readonly string[]): Promise<PathReading> {
+  const walk = walkPath(given, cwd, roots);
+  for (let step = walk.next(); ; ) {
+    if (step.done) return step.value;
+    step = walk.next(await probe(step.value));
+  }
+}
+
+/** readPath for callers that cannot wait: the Bash gate judges a command line synchronously. */
+export function readPathSync(given: string, cwd: string, roots: readonly string[]): PathReading {
+  const walk = walkPath(given, cwd, roots);
+  for (let step = walk.next(); ; ) {
+    if (step.done) return step.value;
+    step = walk.next(probeSync(step.value));
+  }
+}
+
+async function probe(target: string): Promise<Probe> {
+  try {
+    const stats = await lstat(target);
+    return stats.isSymbolicLink() ? { kind: 'link', target: await readlink(target) } : kindOf(stats);
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+function probeSync(target: string): Probe {
+  try {
+    const stats = lstatSync(target);
+    return stats.isSymbolicLink() ? { kind: 'link', target: readlinkSync(target) } : kindOf(stats);
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+function kindOf(stats: Stats): Probe {
+  return { kind: stats.isDirectory() ? 'directory' : 'other' };
+}
+
+function failed(error: unknown): Probe {
+  const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+  return code === 'ENOENT' ? { kind: 'missing' } : { kind: 'error', code };
+}
+
+/** One name still to walk; `fromLink` marks the names a link's target put on the way. */
+interface Name {
+  name: string;
+  fromLink: boolean;
 }
 
 /**
- * The real path of `absolute`, judged by where it lands: a link that points out of the workspace
- * resolves to its target. A path that does not resolve is judged through its nearest ancestor
- * that does, so a missing file in the workspace can be answered "does not exist" while a missing
- * file under a link out is still outside. Never throws: what cannot be resolved (missing, a link
- * loop, a folder without search permission) cannot be opened either.
+ * The walk itself, as a generator that yields each path to probe, so that the synchronous and the
+ * asynchronous reading are one algorithm. `current` is always a real folder: `..` is its parent.
  */
-export async function nearestRealPath(absolute: string): Promise<NearestRealPath> {
-  for (const step of ancestorsOf(absolute)) {
-    const real = await realpath(step.existing).catch(() => undefined);
-    if (real !== undefined) return landed(real, step.missing);
-  }
-  return { real: absolute, exists: false };
-}
-
-/** nearestRealPath for callers that cannot wait: the Bash gate judges a command line synchronously. */
-export function nearestRealPathSync(absolute: string): NearestRealPath {
-  for (const step of ancestorsOf(absolute)) {
-    let real: string;
-    try {
-      real = realpathSync.native(step.existing);
-    } catch {
+function* walkPath(given: string, cwd: string, roots: readonly string[]): Generator<string, PathReading, Probe> {
+  const start = path.isAbsolute(given) ? given : `${cwd}${path.sep}${given}`;
+  let current = path.parse(path.resolve(start)).root;
+  const names: Name[] = namesOf(start).map((name) => ({ name, fromLink: false }));
+  let links = 0;
+  let isDirectory = true;
+  // The deepest real place reached: failures outside the workspace are reported as outside, not by their cause.
+  const refuse = (reason: string): PathReading => (isInsideRoots(current, roots) ? { kind: 'unresolvable', reason } : { kind: 'outside' });
+  while (names.length > 0) {
+    const { name, fromLink } = names.shift()!;
+    if (!isDirectory) return refuse(`${current} is not a directory`);
+    if (name === '.') continue;
+    if (name === '..') {
+      current = path.dirname(current);
       continue;
     }
-    return landed(real, step.missing);
+    const next = path.join(current, name);
+    if (next.length >= MAX_PATH_LENGTH) return refuse(`${start} is too long to resolve`);
+    if (perProcessPlace(next)) return { kind: 'outside' };
+    const found: Probe = yield next;
+    switch (found.kind) {
+      case 'missing':
+        // A link whose target is missing is one a child might read otherwise (another cwd, another root).
+        if (fromLink) return refuse(`${start} is a symbolic link to ${next}, which does not exist`);
+        return { kind: 'resolved', real: next, exists: false };
+      case 'error':
+        return refuse(`${next} cannot be resolved (${found.code})`);
+      case 'link': {
+        if (++links > MAX_LINKS) return refuse(`${start}: too many levels of symbolic links`);
+        const target = found.target;
+        if (path.isAbsolute(target)) {
+          const landing = path.resolve(target);
+          if (!isInsideRoots(landing, roots)) return { kind: 'outside' };
+          current = path.parse(landing).root;
+        }
+        names.unshift(...namesOf(target).map((part) => ({ name: part, fromLink: true })));
+        isDirectory = true;
+        continue;
+      }
+      default:
+        current = next;
+        isDirectory = found.kind === 'directory';
+    }
   }
-  return { real: absolute, exists: false };
+  // `file/` names a folder: the kernel answers ENOTDIR.
+  if (!isDirectory && /[\\/]$/.test(start)) return refuse(`${current} is not a directory`);
+  return { kind: 'resolved', real: current, exists: true };
 }
 
-/** `absolute` itself, then each ancestor up to the file-system root, with the names below it. */
-function* ancestorsOf(absolute: string): Generator<{ existing: string; missing: readonly string[] }> {
-  const missing: string[] = [];
-  for (let existing = path.resolve(absolute); ; existing = path.dirname(existing)) {
-    yield { existing, missing: [...missing].reverse() };
-    if (path.dirname(existing) === existing) return;
-    missing.push(path.basename(existing));
-  }
+/** The names of a path after its root, `.` and `..` kept (they are walked, not normalised away). */
+function namesOf(text: string): string[] {
+  const withoutRoot = text.slice(path.parse(text).root.length);
+  return withoutRoot.split(path.sep === '\\' ? /[\\/]/ : '/').filter((name) => name !== '');
 }
 
-function landed(real: string, missing: readonly string[]): NearestRealPath {
-  return { real: path.join(real, ...missing), exists: missing.length === 0 };
+function perProcessPlace(candidate: string): boolean {
+  return path.sep === '/' && PER_PROCESS_PLACES.some((place) => candidate === place || candidate.startsWith(`${place}/`));
 }

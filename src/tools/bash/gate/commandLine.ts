@@ -3,7 +3,7 @@ import { parse, type CommandNode, type ScriptNode, type SimpleCommandNode, type 
 import { COMMAND_CHECKS, commandCheck, KNOWN_REFUSALS } from './commandPolicy';
 import { CONTENT_READERS } from '../limits';
 import { expandGlob } from './globs';
-import { confinePath, resolveReal } from '../paths';
+import { confinePath } from '../paths';
 import { Refusal } from './refusal';
 import { expandWord, type ExpandedWord, type WordScope } from './words';
 import { errorMessage } from '../../../protocol/errorMessage';
@@ -62,7 +62,7 @@ function walk(command: string, cwd: string, roots: readonly string[]): { script:
   }
   if (command.trim() === '') throw new Refusal('the command is empty');
   const script = parseLine(command);
-  const { lastCommand } = checkScript(script, new Set([resolveReal(cwd)]), roots, new WordBudget());
+  const { lastCommand } = checkScript(script, new Set([cwd]), roots, new WordBudget());
   return { script, lastCommand };
 }
 
@@ -128,7 +128,7 @@ function checkPipeline(commands: readonly CommandNode[], cwds: Set<string>, root
   // Each command of a longer pipeline runs in a subshell, so only a lone cd moves the shell.
   if (moved === undefined || commands.length !== 1) return { success: cwds, failure: cwds, lastCommand };
   const target = moved;
-  return { success: new Set([...cwds].map((dir) => resolveReal(path.resolve(dir, target)))), failure: cwds, lastCommand };
+  return { success: new Set([...cwds].map((dir) => confinePath(target, dir, roots, false))), failure: cwds, lastCommand };
 }
 
 function union(a: Set<string>, b: Set<string>): Set<string> {

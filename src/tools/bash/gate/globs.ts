@@ -1,7 +1,6 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { isInsideRoots } from '../../support/workspacePaths';
-import { resolveReal } from '../paths';
+import { confinePath } from '../paths';
 import { Refusal } from './refusal';
 
 /**
@@ -26,9 +25,8 @@ export function expandGlob(pattern: string, cwd: string, roots: readonly string[
         next.push(join(prefix, segment));
         continue;
       }
-      const dir = resolveReal(path.resolve(cwd, prefix === '' ? '.' : prefix));
       // Never list a directory outside the workspace, not even to name what was found there.
-      if (!isInsideRoots(dir, roots)) throw new Refusal(`${prefix === '' ? '.' : prefix} is outside the workspace (${roots.join(', ')}); only files inside it can be read`);
+      const dir = confinePath(prefix === '' ? '.' : prefix, cwd, roots, false);
       for (const name of listDirectory(dir)) {
         if (name.startsWith('.') && !segment.startsWith('.')) continue;
         if (!globMatches(segment, name)) continue;

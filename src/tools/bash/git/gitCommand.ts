@@ -9,7 +9,7 @@ import { splitGlobalOptions } from '../gate/gitPolicy';
 import { gitEnvironment, runGit, type GitRun } from './gitProcess';
 import { inspectMetadata, locateRepository, RepositoryProblem, type Repository } from './gitRepository';
 import { hostArgumentsProblem } from '../gate/hostArguments';
-import { resolveReal } from '../paths';
+import { realInside } from '../paths';
 
 /**
  * Read-only git, served by the real git binary. A hostile repository controls everything under
@@ -21,7 +21,9 @@ import { resolveReal } from '../paths';
 export function gitCommand(roots: readonly string[]): CustomCommand {
   return defineCommand('git', async (args, ctx) => {
     const { directories, rest } = splitGlobalOptions(args);
-    const cwd = workingDirectory(resolveReal(ctx.cwd), directories);
+    const start = realInside(ctx.cwd, roots);
+    if (start === undefined) return failure(`git: ${ctx.cwd} is outside the workspace (${roots.join(', ')})`);
+    const cwd = workingDirectory(start, directories);
     if (typeof cwd !== 'string') return cwd;
     const root = roots.find((r) => isInsideRoots(cwd, [r]));
     if (root === undefined) return failure(`git: ${directories.at(-1) ?? cwd} is outside the workspace (${roots.join(', ')}); use -C with a folder inside it`);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { isInsideRoots } from '../../support/workspacePaths';
 import { runGit } from './gitProcess';
 import { RepositoryProblem, type Repository } from './gitRepository';
-import { resolveReal } from '../paths';
+import { realInside } from '../paths';
 
 /**
  * The repository's configuration, vetted against a positive list. Every git release adds keys,
@@ -95,7 +95,7 @@ function keyDanger(key: string, value: string, gitDir: string, roots: readonly s
   const general = pattern(key.toLowerCase());
   if (HARMLESS_KEYS.has(general)) {
     // git resolves core.worktree from the git directory; a submodule's points at its checkout.
-    if (general === 'core.worktree' && !isInsideRoots(resolveReal(path.resolve(gitDir, value)), roots)) return 'could read files outside the workspace';
+    if (general === 'core.worktree' && realInside(path.resolve(gitDir, value), roots) === undefined) return 'could read files outside the workspace';
     return undefined;
   }
   return DANGERS.find(([danger]) => danger.test(general))?.[1] ?? 'is not known to be harmless';

@@ -2,7 +2,7 @@ import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isInsideRoots } from '../../support/workspacePaths';
 import type { PinnedRepository } from './gitProcess';
-import { resolveReal } from '../paths';
+import { realInside } from '../paths';
 
 /**
  * Finding the repository git will run in, and checking its metadata before git reads any of it.
@@ -50,8 +50,8 @@ async function repositoryAt(workTree: string, roots: readonly string[]): Promise
   const dotGit = path.join(workTree, '.git');
   const entry = await lstat(dotGit).catch(() => undefined);
   if (entry === undefined) return undefined;
-  const real = resolveReal(dotGit);
-  if (!isInsideRoots(real, roots)) return new RepositoryProblem(OUTSIDE);
+  const real = realInside(dotGit, roots);
+  if (real === undefined) return new RepositoryProblem(OUTSIDE);
   const target = entry.isSymbolicLink() ? await stat(real).catch(() => undefined) : entry;
   if (target?.isDirectory()) {
     const repository = await withCommonDir(real, workTree, roots);
@@ -63,19 +63,19 @@ async function repositoryAt(workTree: string, roots: readonly string[]): Promise
   const gitFile = await readPointer(real);
   const gitDir = /^gitdir: (.+)/.exec(gitFile?.split('\n')[0] ?? '')?.[1]?.trim();
   if (gitDir === undefined) return new RepositoryProblem('its .git file names no git directory');
-  const resolved = resolveReal(path.resolve(path.dirname(dotGit), gitDir));
-  if (!isInsideRoots(resolved, roots)) return new RepositoryProblem(OUTSIDE);
+  const resolved = realInside(path.resolve(path.dirname(dotGit), gitDir), roots);
+  if (resolved === undefined) return new RepositoryProblem(OUTSIDE);
   return withCommonDir(resolved, workTree, roots);
 }
 
 /** Adds the common directory a linked worktree's `commondir` file names. */
 async function withCommonDir(gitDir: string, workTree: string, roots: readonly string[]): Promise<Repository | RepositoryProblem> {
   const file = path.join(gitDir, 'commondir');
-  if (!isInsideRoots(resolveReal(file), roots)) return new RepositoryProblem(OUTSIDE);
+  if (realInside(file, roots) === undefined) return new RepositoryProblem(OUTSIDE);
   const named = (await readPointer(file))?.split('\n')[0]?.trim();
   if (!named) return { gitDir, workTree, commonDir: gitDir };
-  const commonDir = resolveReal(path.resolve(gitDir, named));
-  if (!isInsideRoots(commonDir, roots)) return new RepositoryProblem(OUTSIDE);
+  const commonDir = realInside(path.resolve(gitDir, named), roots);
+  if (commonDir === undefined) return new RepositoryProblem(OUTSIDE);
   return { gitDir, workTree, commonDir };
 }
 
@@ -126,7 +126,7 @@ export async function inspectMetadata(repository: Repository, roots: readonly st
             continue;
           }
           if (entry.isSymbolicLink()) {
-            if (!isInsideRoots(resolveReal(full), roots)) return new RepositoryProblem(`${shown(full)} is a link that leads outside the workspace`);
+            if (realInside(full, roots) === undefined) return new RepositoryProblem(`${shown(full)} is a link that leads outside the workspace`);
             const target = await stat(full).catch(() => undefined);
             if (target?.isDirectory()) return new RepositoryProblem(`${shown(full)} is a link to a folder, which git would read unchecked`);
             if (target !== undefined && !target.isFile()) return new RepositoryProblem(`${shown(full)} is not a regular file`);
@@ -143,7 +143,7 @@ export async function inspectMetadata(repository: Repository, roots: readonly st
   }
   for (const pointer of pointers) {
     const named = (await readPointer(pointer))?.split('\n')[0]?.trim();
-    if (named && !isInsideRoots(resolveReal(path.resolve(path.dirname(pointer), named)), roots)) {
+    if (named && realInside(path.resolve(path.dirname(pointer), named), roots) === undefined) {
       return new RepositoryProblem(`${shown(pointer)} names a place outside the workspace`);
     }
   }
