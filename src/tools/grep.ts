@@ -86,13 +86,18 @@ export function makeGrepTool(limits: { timeLimitMs: number }) {
         // ripgrep puts `--` between groups of context lines; the groups of two searches need one too.
         if (mode === 'content' && lines.length > 0 && showsContext(flags)) lines.push('--');
         const before = lines.length;
+        // ripgrep opens the path as the host read it and prints it as the model named it; the
+        // working folder itself it searches from inside, naming nothing, so that lines stay relative.
+        const shown = displayPath(target.absolute, ctx.cwd);
+        const directory = (await stat(target.real)).isDirectory();
         const exit =
           timeLeft <= 0
             ? { timedOut: true, code: null, stderr: '' }
-            : await runRipgrep(ripgrepArgs(flags, positionals(input.pattern, displayPath(target.absolute, ctx.cwd)), ctx.exclude), {
-                cwd: ctx.cwd,
+            : await runRipgrep(ripgrepArgs(flags, positionals(input.pattern, shown === '.' ? undefined : target.real), ctx.exclude), {
+                cwd: directory ? target.real : path.dirname(target.real),
                 signal: ctx.signal,
                 timeLimitMs: timeLeft,
+                shownAs: { paths: [{ passed: target.real, shown, directory }] },
                 readsIgnoreFilesIn: { paths: [target.real], roots: ctx.roots },
                 onLine: (line) => {
                   lines.push(line);
@@ -177,8 +182,8 @@ function showsContext(flags: readonly string[]): boolean {
 }
 
 /** A pattern that starts with `-` goes through -e so ripgrep does not read it as a flag; `--` guards the path the same way. */
-function positionals(pattern: string, shownPath: string): string[] {
-  const where = shownPath === '.' ? [] : [shownPath];
+function positionals(pattern: string, searched: string | undefined): string[] {
+  const where = searched === undefined ? [] : [searched];
   return pattern.startsWith('-') ? ['-e', pattern, '--', ...where] : ['--', pattern, ...where];
 }
 

@@ -1,6 +1,6 @@
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { displayPath, isInsideRoots } from './workspacePaths';
+import { displayPath, isInsideRoots, readPath } from './workspacePaths';
 
 /** The files ripgrep reads rules from in every directory it enters, in its order of precedence (last wins). */
 const IGNORE_FILE_NAMES = ['.gitignore', '.ignore', '.rgignore'];
@@ -66,9 +66,10 @@ export interface IgnoreFilePlan {
 export async function checkIgnoreFiles(searchPaths: readonly string[], roots: readonly string[], signal: AbortSignal): Promise<IgnoreFilePlan> {
   const plan: IgnoreFilePlan = { args: [], readAbove: [] };
   for (const searchPath of searchPaths) {
-    const real = await realpath(searchPath).catch(() => undefined);
+    const reading = await readPath(searchPath, searchPath, roots);
     // A missing path is ripgrep's to report; a file searched by name is searched whatever the ignore rules say.
-    if (real === undefined || !(await stat(real)).isDirectory()) continue;
+    if (reading.kind !== 'resolved' || !reading.exists || !(await stat(reading.real)).isDirectory()) continue;
+    const real = reading.real;
     const root = roots.find((candidate) => isInsideRoots(real, [candidate]));
     if (root === undefined) continue;
     for (const folder of foldersAbove(root)) {
@@ -147,19 +148,27 @@ async function walkTree(folder: string, roots: readonly string[]): Promise<void>
   await Promise.all(subfolders.map((subfolder) => walkTree(subfolder, roots)));
 }
 
-/** True when the ignore file exists and is safe to read; throws when it exists and is not. */
+/**
+ * True when the ignore file exists and is safe to read; throws when it exists and is not. Its
+ * link is followed by the one reading of a path: ripgrep opens it from another folder, so a link
+ * through `/proc/self/cwd` would name another file for ripgrep than for this check.
+ */
 async function checkIgnoreFile(file: string, rules: { linksMayLeave: boolean; roots: readonly string[] }): Promise<boolean> {
   const link = await lstat(file).catch(() => undefined);
   if (link === undefined || link.isDirectory()) return false;
+  let real = file;
   if (link.isSymbolicLink()) {
-    const target = await realpath(file).catch(() => undefined);
-    if (!rules.linksMayLeave && (target === undefined || !isInsideRoots(target, rules.roots))) {
-      throw new UnsafeIgnoreFile(file, 'a symbolic link that leads outside the workspace', false);
+    // Above the workspace a link may lead anywhere but into a per-process place; inside, only inside.
+    const reading = await readPath(file, path.dirname(file), rules.linksMayLeave ? [path.parse(file).root] : rules.roots);
+    const inside = reading.kind === 'resolved' && reading.exists && (rules.linksMayLeave || isInsideRoots(reading.real, rules.roots));
+    if (!inside && (!rules.linksMayLeave || reading.kind === 'outside')) {
+      throw new UnsafeIgnoreFile(file, 'a symbolic link that leads outside the workspace', rules.linksMayLeave);
     }
     // A dangling link is skipped by ripgrep like a missing file.
-    if (target === undefined) return false;
+    if (reading.kind !== 'resolved' || !reading.exists) return false;
+    real = reading.real;
   }
-  const info = link.isSymbolicLink() ? await stat(file) : link;
+  const info = link.isSymbolicLink() ? await stat(real) : link;
   if (!info.isFile()) throw new UnsafeIgnoreFile(file, 'not a regular file', rules.linksMayLeave);
   if (info.size > MAX_IGNORE_FILE_BYTES) throw new UnsafeIgnoreFile(file, 'larger than 1MB', rules.linksMayLeave);
   return true;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { rgPath } from '@vscode/ripgrep';
 import { childEnvironment } from './childEnvironment';
 import { checkIgnoreFiles } from './ignoreFiles';
+import { messageRewriter, pathRewriter, type ShownPath } from './shownPaths';
 
 /**
  * Flags every ripgrep process gets, before its caller's: nothing outside the workspace may steer
@@ -54,6 +55,11 @@ export interface RipgrepOptions {
    * only with --no-ignore among the arguments (ripgrep then opens no ignore file at all).
    */
   readsIgnoreFilesIn?: { paths: readonly string[]; roots: readonly string[] };
+  /**
+   * The paths among the arguments as the host read them (real) and as the caller was given them:
+   * ripgrep is handed the real ones and its lines and messages come back with the given text.
+   */
+  shownAs?: { paths: readonly ShownPath[]; separator?: string };
 }
 
 const STDERR_KEPT = 4096;
@@ -93,9 +99,10 @@ export async function runRipgrep(args: readonly string[], options: RipgrepOption
 function spawnRipgrep(args: readonly string[], options: RipgrepOptions, unshownMessages: readonly string[]): Promise<RipgrepExit> {
   const { signal } = options;
   let handedOver = 0;
+  const shownPath = pathRewriter(options.shownAs?.paths ?? [], options.shownAs?.separator);
   const onLine = (line: string) => {
     handedOver++;
-    return options.onLine(line);
+    return options.onLine(shownPath(line));
   };
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
@@ -143,7 +150,7 @@ function spawnRipgrep(args: readonly string[], options: RipgrepOptions, unshownM
       // A search stopped by its caller or its time limit did not end on its own.
       const stoppedEarly = stopped && !timedOut;
       const messages = stderr.slice(0, STDERR_KEPT).split('\n').filter((line) => !unshownMessages.some((start) => line.startsWith(start)));
-      const shown = messages.join('\n').trim();
+      const shown = messageRewriter(shownPath)(messages.join('\n').trim());
       // Exit status 2 for messages that are not shown would be an error without a word.
       const code = status === 2 && shown === '' && stderr !== '' ? (handedOver > 0 ? 0 : 1) : status;
       // When the globs leave no file to search, ripgrep says so and exits 2; for a search that is

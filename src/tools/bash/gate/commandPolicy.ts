@@ -3,7 +3,7 @@ import { COMMAND_OPTIONS, runsPrograms, writesFiles } from './commandOptions';
 import type { Checker, CommandUse } from './commandUse';
 import { checkGitArgs } from './gitPolicy';
 import { jqChecker } from './jqPolicy';
-import { hasOption, optionValues, type OptionSpec, parseOptions, pathOptionValues } from './options';
+import { hasOption, optionValues, type OptionSpec, type ParsedOptions, parseOptions, pathOptionValues } from './options';
 import { Refusal } from './refusal';
 import { sedChecker } from './sedPolicy';
 
@@ -29,20 +29,33 @@ function textCommand(name: string, spec: OptionSpec): Checker {
 function grepChecker(args: readonly string[]): CommandUse {
   const parsed = parseOptions('grep', args, COMMAND_OPTIONS.grep);
   const patternGiven = hasOption(parsed, '-e', '-f', '--regexp', '--file');
-  const operands = patternGiven ? parsed.operands : parsed.operands.slice(1);
   if (!patternGiven && parsed.operands.length === 0) throw new Refusal('grep: give a pattern, e.g. grep -rn PATTERN DIR');
   // Without -r and a file, grep reads its standard input, not the working directory.
   const recursive = hasOption(parsed, '-r', '-R', '--recursive', '--dereference-recursive');
-  return { paths: [...operands, ...pathOptionValues(parsed, COMMAND_OPTIONS.grep)], searchesWithoutPath: recursive && operands.length === 0 };
+  return { ...searchPaths(parsed, COMMAND_OPTIONS.grep, patternGiven), searchesWithoutPath: recursive && parsed.operands.length === (patternGiven ? 0 : 1) };
 }
 
 function rgChecker(args: readonly string[]): CommandUse {
   const parsed = parseOptions('rg', args, COMMAND_OPTIONS.rg);
   const patternGiven = hasOption(parsed, '--files', '--type-list', '-e', '-f', '--regexp', '--file');
   if (!patternGiven && parsed.operands.length === 0) throw new Refusal('rg: give a pattern, e.g. rg -n PATTERN DIR');
-  const operands = patternGiven ? parsed.operands : parsed.operands.slice(1);
   const searches = !hasOption(parsed, '--type-list');
-  return { paths: [...operands, ...pathOptionValues(parsed, COMMAND_OPTIONS.rg)], searchesWithoutPath: searches && operands.length === 0 };
+  return { ...searchPaths(parsed, COMMAND_OPTIONS.rg, patternGiven), searchesWithoutPath: searches && parsed.operands.length === (patternGiven ? 0 : 1) };
+}
+
+/**
+ * The files a search opens (its operands after the pattern, and pattern or ignore files named by
+ * options) with where each stands in argv: grep and rg run as real programs, which are given
+ * each path as the host read it (ArgumentPositions), never as written.
+ */
+function searchPaths(parsed: ParsedOptions, spec: OptionSpec, patternGiven: boolean): Pick<CommandUse, 'paths' | 'pathWords'> {
+  const skip = patternGiven ? 0 : 1;
+  const operands = parsed.operands.slice(skip).map((operand, at) => ({ text: operand, index: parsed.operandIndices[at + skip]!, prefix: '', operand: true }));
+  const options = parsed.options.flatMap(({ name, value, valueAt }) =>
+    (spec.pathValues ?? []).includes(name) && value !== undefined && valueAt !== undefined ? [{ text: value, ...valueAt, operand: false }] : [],
+  );
+  const words = [...operands, ...options];
+  return { paths: words.map((word) => word.text), pathWords: words };
 }
 
 /** `find PATHS EXPRESSION`: the expression is a small language, checked primary by primary. */

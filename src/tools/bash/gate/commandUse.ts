@@ -1,3 +1,4 @@
+import type { WordPosition } from './options';
 /**
  * What the gate needs to know about one allowed command after its arguments were checked. Its
  * own module so that the per-command policies (commandPolicy.ts, gitPolicy.ts, …) can each
@@ -6,6 +7,11 @@
 export interface CommandUse {
   /** Arguments that name files or directories to read; each must stay inside the workspace. */
   paths: string[];
+  /**
+   * For commands that run as real programs (grep, rg): each of `paths` with where it stands in
+   * argv, so that the program can be given the path as the host read it instead of its text.
+   */
+  pathWords?: PathWord[];
   /** `cd DIR`: later commands resolve relative paths from DIR. */
   changesDirectoryTo?: string;
   /**
@@ -14,6 +20,13 @@ export interface CommandUse {
    * cover every root. An explicit `.` is a path, and keeps to the working directory.
    */
   searchesWithoutPath?: boolean;
+}
+
+/** A path argument and where it stands: argv[index] is `prefix` + text. */
+export interface PathWord extends WordPosition {
+  text: string;
+  /** An operand (a place searched), not a file named by an option (patterns, ignore rules). */
+  operand: boolean;
 }
 
 /** Checks one command's arguments, refusing what the policy does not allow. */

@@ -38,6 +38,14 @@ export interface ParsedOption {
   name: string;
   /** Its value; absent for a flag, and for an optional value not given. */
   value?: string;
+  /** Where the value stands: the argv word that holds it, after `prefix` (`--file=`, `-f`, or nothing). */
+  valueAt?: WordPosition;
+}
+
+/** Where an argument stands in argv, so that it can be replaced there (ArgumentPositions). */
+export interface WordPosition {
+  index: number;
+  prefix: string;
 }
 
 export interface ParsedOptions {
@@ -45,18 +53,26 @@ export interface ParsedOptions {
   options: ParsedOption[];
   /** Arguments that are not options, in order. */
   operands: string[];
+  /** The argv index of each operand. */
+  operandIndices: number[];
 }
 
 /** Splits argv by a spec the way getopt_long would, refusing any option the spec does not list. */
 export function parseOptions(command: string, args: readonly string[], spec: OptionSpec): ParsedOptions {
-  const parsed: ParsedOptions = { options: [], operands: [] };
+  const parsed: ParsedOptions = { options: [], operands: [], operandIndices: [] };
+  const operandsFrom = (start: number) => {
+    for (let at = start; at < args.length; at++) {
+      parsed.operands.push(args[at]!);
+      parsed.operandIndices.push(at);
+    }
+  };
   const refuse = (name: string): never => {
     throw new Refusal(`${command}: option ${name} is not allowed here (${spec.allowedHint ?? allowedList(spec)})`);
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') {
-      parsed.operands.push(...args.slice(i + 1));
+      operandsFrom(i + 1);
       break;
     }
     if (arg.startsWith('--')) {
@@ -68,9 +84,10 @@ export function parseOptions(command: string, args: readonly string[], spec: Opt
         if (attached !== undefined) throw new Refusal(`${command}: option ${name} takes no value`);
         parsed.options.push({ name });
       } else if (spec.longValue?.includes(name)) {
-        parsed.options.push({ name, value: attached ?? requiredValue(command, name, args[++i]) });
+        const valueAt = attached === undefined ? { index: i + 1, prefix: '' } : { index: i, prefix: `${name}=` };
+        parsed.options.push({ name, value: attached ?? requiredValue(command, name, args[++i]), valueAt });
       } else if (spec.longOptional?.includes(name)) {
-        parsed.options.push(attached === undefined ? { name } : { name, value: attached });
+        parsed.options.push(attached === undefined ? { name } : { name, value: attached, valueAt: { index: i, prefix: `${name}=` } });
       } else {
         refuse(name);
       }
@@ -92,9 +109,10 @@ export function parseOptions(command: string, args: readonly string[], spec: Opt
           continue;
         }
         if (spec.shortValue?.includes(letter)) {
-          parsed.options.push({ name, value: rest !== '' ? rest : requiredValue(command, name, args[++i]) });
+          const valueAt = rest !== '' ? { index: i, prefix: arg.slice(0, j + 1) } : { index: i + 1, prefix: '' };
+          parsed.options.push({ name, value: rest !== '' ? rest : requiredValue(command, name, args[++i]), valueAt });
         } else if (spec.shortOptional?.includes(letter)) {
-          parsed.options.push(rest === '' ? { name } : { name, value: rest });
+          parsed.options.push(rest === '' ? { name } : { name, value: rest, valueAt: { index: i, prefix: arg.slice(0, j + 1) } });
         } else {
           refuse(name);
         }
@@ -103,10 +121,11 @@ export function parseOptions(command: string, args: readonly string[], spec: Opt
       continue;
     }
     if (spec.stopAtOperand) {
-      parsed.operands.push(...args.slice(i));
+      operandsFrom(i);
       break;
     }
     parsed.operands.push(arg);
+    parsed.operandIndices.push(i);
   }
   return parsed;
 }

@@ -1,10 +1,10 @@
-import path from 'node:path';
 import { defineCommand, latin1FromBytes, type CustomCommand } from 'just-bash';
 import { UnsafeIgnoreFile, unsafeIgnoreFileMessage } from '../../support/ignoreFiles';
-import { MAX_LINE_CHARS, runRipgrep } from '../../support/ripgrep';
-import { COMMAND_CHECKS } from '../gate/commandPolicy';
-import { followsLinks, grepToRipgrep } from './grepTranslation';
-import { hostArgumentsProblem } from '../gate/hostArguments';
+import { MAX_LINE_CHARS, runRipgrep, type RipgrepOptions } from '../../support/ripgrep';
+import { followsLinks, grepToRipgrep, stripTrailingSlashes } from './grepTranslation';
+import { programCall } from '../gate/hostArguments';
+import { COMMAND_OPTIONS } from '../gate/commandOptions';
+import { optionValues, parseOptions } from '../gate/options';
 import type { Simulate } from './simulated';
 import { searchAcrossRoots, type SearchScope } from './workspaceSearch';
 
@@ -49,27 +49,30 @@ export function searchCommands(simulate: Simulate, scope: SearchScope): CustomCo
   return [
     defineCommand('grep', (args, ctx) =>
       searchAcrossRoots('grep', args, ctx, scope, async (searched) => {
-        const rgArgs = latin1FromBytes(ctx.stdin) === '' ? grepToRipgrep(searched) : undefined;
-        if (rgArgs === undefined) {
+        const translatable = latin1FromBytes(ctx.stdin) === '' && grepToRipgrep(searched) !== undefined;
+        if (!translatable) {
           if (followsLinks(searched)) return { stdout: '', stderr: 'grep: -R follows symbolic links, which this tool does not; use -r\n', exitCode: 2 };
           return simulate('grep', searched, ctx);
         }
-        const problem = hostArgumentsProblem('grep', searched, ctx.cwd, roots);
-        if (problem) return { stdout: '', stderr: `grep: ${problem}\n`, exitCode: 2 };
+        const call = programCall('grep', searched, ctx.cwd, roots);
+        if (typeof call === 'string') return { stdout: '', stderr: `grep: ${call}\n`, exitCode: 2 };
+        // The translation prints a folder given as `src/` the way grep does, as `src/…`.
+        const shownAs = call.shownAs.map((pair) => ({ ...pair, shown: stripTrailingSlashes(pair.shown) }));
         // --no-ignore in the translation: ripgrep reads no ignore file, as grep does not.
-        const result = await ripgrep(rgArgs, ctx.cwd, ctx.signal);
+        const result = await ripgrep(grepToRipgrep(call.args)!, call.cwd, ctx.signal, { paths: shownAs });
         return result ? asGrepResult(result) : simulate('grep', searched, ctx);
       }),
     ),
     defineCommand('rg', async (args, ctx) => {
       if (latin1FromBytes(ctx.stdin) !== '') return simulate('rg', args, ctx);
       return searchAcrossRoots('rg', args, ctx, scope, async (searched) => {
-        const problem = hostArgumentsProblem('rg', searched, ctx.cwd, roots);
-        if (problem) return { stdout: '', stderr: `rg: ${problem}\n`, exitCode: 2 };
-        const named = COMMAND_CHECKS.rg!(searched).paths.map((operand) => path.resolve(ctx.cwd, operand));
+        const call = programCall('rg', searched, ctx.cwd, roots);
+        if (typeof call === 'string') return { stdout: '', stderr: `rg: ${call}\n`, exitCode: 2 };
         // Every folder searched, each root's included, has its ignore files checked before ripgrep opens them.
-        const readsIgnoreFilesIn = { paths: named.length === 0 ? [ctx.cwd] : named, roots };
-        return (await ripgrep([...RG_PREFIX, ...searched], ctx.cwd, ctx.signal, readsIgnoreFilesIn)) ?? simulate('rg', searched, ctx);
+        const readsIgnoreFilesIn = { paths: call.searched, roots };
+        const separator = optionValues(parseOptions('rg', searched, COMMAND_OPTIONS.rg), '--path-separator').at(-1);
+        const shownAs = { paths: call.shownAs, separator };
+        return (await ripgrep([...RG_PREFIX, ...call.args], call.cwd, ctx.signal, shownAs, readsIgnoreFilesIn)) ?? simulate('rg', searched, ctx);
       });
     }),
   ];
@@ -80,6 +83,7 @@ async function ripgrep(
   args: string[],
   cwd: string,
   signal: AbortSignal | undefined,
+  shownAs: RipgrepOptions['shownAs'],
   readsIgnoreFilesIn?: { paths: readonly string[]; roots: readonly string[] },
 ): Promise<SearchResult | undefined> {
   let stdout = '';
@@ -89,6 +93,7 @@ async function ripgrep(
       signal: signal ?? new AbortController().signal,
       timeLimitMs: SEARCH_TIME_LIMIT_MS,
       readsIgnoreFilesIn,
+      shownAs,
       onLine(line) {
         stdout += `${line}\n`;
         return stdout.length < MAX_SEARCH_OUTPUT_CHARS;

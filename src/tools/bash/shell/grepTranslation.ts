@@ -177,7 +177,7 @@ const FLAGS: Readonly<Record<string, Flag>> = {
 const COUNTS: Readonly<Record<string, string>> = { '-A': '--after-context', '-B': '--before-context', '-C': '--context', '-m': '--max-count' };
 
 /** A directory operand `src/` is printed by grep as `src/…`, by ripgrep as `src//…`. */
-function stripTrailingSlashes(operand: string): string {
+export function stripTrailingSlashes(operand: string): string {
   const stripped = operand.replace(/\/+$/, '');
   return stripped === '' ? operand : stripped;
 }
