@@ -86,6 +86,36 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
     expect(await hashTree(root)).toBe(before);
   });
 
+  it('serves packed refs, a detached HEAD, a shallow clone, a SHA-256 repository and upstream tracking', async () => {
+    const upstream = await makeRepo(base, 'tracked-upstream');
+    git(base, 'clone', '-q', upstream, 'tracking');
+    const root = path.join(base, 'tracking');
+    await appendFile(path.join(root, 'README.md'), 'more\n');
+    git(root, 'commit', '-q', '-am', 'Local commit');
+    git(root, 'tag', 'v1');
+    git(root, 'pack-refs', '--all');
+    expect((await runBash(root, { command: 'git status -sb' })).output).toBe('## main...origin/main [ahead 1]');
+    expect((await runBash(root, { command: 'git branch -vv' })).output).toMatch(/^\* main +[0-9a-f]{7,} \[origin\/main: ahead 1\] Local commit$/);
+    expect((await runBash(root, { command: 'git log --oneline --decorate -1 v1' })).output).toMatch(/^[0-9a-f]{7,} \(HEAD -> main, tag: v1\) Local commit$/);
+    expect((await runBash(root, { command: 'git rev-parse --git-dir' })).output).toBe(path.join(root, '.git'));
+
+    git(root, 'checkout', '-q', 'HEAD~1');
+    expect((await runBash(root, { command: 'git status' })).output).toMatch(/^HEAD detached at [0-9a-f]{7,}\nnothing to commit/);
+    expect((await runBash(root, { command: 'git branch --list' })).output).toMatch(/^\* \(HEAD detached at [0-9a-f]{7,}\)\n  main$/);
+
+    git(base, 'clone', '-q', '--depth', '1', `file://${upstream}`, 'shallow');
+    const shallow = path.join(base, 'shallow');
+    expect((await runBash(shallow, { command: 'git log --oneline' })).output).toMatch(/^[0-9a-f]{7,} Second commit$/);
+    expect((await runBash(shallow, { command: 'git rev-parse --is-shallow-repository' })).output).toBe('true');
+
+    const sha256 = path.join(base, 'sha256');
+    git(base, 'init', '-q', '--object-format=sha256', 'sha256');
+    await writeFile(path.join(sha256, 'a.txt'), 'a\n');
+    git(sha256, 'add', '.');
+    git(sha256, 'commit', '-q', '-m', 'Only commit');
+    expect((await runBash(sha256, { command: 'git log --format=%H%x20%s' })).output).toMatch(/^[0-9a-f]{64} Only commit$/);
+  });
+
   it.each([
     ['a clean/smudge filter', ['filter.evil.clean', 'filter.evil.smudge'], '* filter=evil\n'],
     ['a textconv driver', ['diff.evil.textconv'], '* diff=evil\n'],
@@ -120,6 +150,17 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
       expect(result.status, command).toBe('refused');
     }
     expect(existsSync(path.join(root, 'main'))).toBe(false);
+  });
+
+  it('bounds the numeric options that size the work git does', async () => {
+    const root = await makeRepo(base, 'bounded');
+    for (const command of ['git grep --threads=100000 main', 'git grep --threads 9 main', 'git grep --threads=-1 main', 'git log --expand-tabs=100000000 -1', 'git log -p -l0 -1', 'git diff -l99999999 HEAD~1']) {
+      const result = await runBash(root, { command });
+      expect(result.status, command).toBe('refused');
+      expect(result.output, command).toMatch(/takes a whole number from \d+ to \d+ here/);
+    }
+    expect((await runBash(root, { command: 'git grep --threads=4 -n main' })).output).toBe('app.py:1:def main():');
+    expect((await runBash(root, { command: 'git log --expand-tabs=8 --oneline -1' })).output).toMatch(/Second commit$/);
   });
 
   it('never runs a merge driver, not even for a conflicted merge commit', async () => {

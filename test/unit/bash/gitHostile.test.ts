@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBashTool } from '../../../src/tools/bash';
 import { gitEnvironment, runGit } from '../../../src/tools/bash/git/gitProcess';
+import { BashWorkerPool, defaultWorkerScript } from '../../../src/tools/bash/worker/pool';
 import { git, gitAvailable, makeRepo } from './gitFixtures';
 import { hashTree, runBash } from './workspace';
 
@@ -384,6 +386,31 @@ describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
       // Only the index and objects: served.
       expect((await runBash(root, { command: 'git grep --cached -n nothing' })).output).toBe('data/secret.txt:1:nothing here');
     });
+  });
+
+  it('never starts a git program committed in the workspace, whatever PATH holds', async () => {
+    const root = await makeRepo(base, 'own-git');
+    for (const folder of [root, path.join(root, 'bin')]) {
+      await mkdir(folder, { recursive: true });
+      await writeFile(path.join(folder, 'git'), `#!/bin/sh\ntouch ${marker}\necho PWNED\n`);
+      await chmod(path.join(folder, 'git'), 0o755);
+    }
+    git(root, 'add', '.');
+    git(root, 'commit', '-q', '-m', 'Add programs');
+    const saved = process.env.PATH;
+    // The worker that runs the shell takes its environment when it starts: a fresh pool, after PATH is set.
+    process.env.PATH = ['.', '', 'bin', './bin', root, path.join(root, 'bin'), saved].join(':');
+    try {
+      const tool = createBashTool(new BashWorkerPool(defaultWorkerScript()));
+      for (const [command, cwd] of [['git log --oneline -1', root], ['git log --oneline -1', path.join(root, 'bin')], ['cd bin && git status --short', root]] as const) {
+        const result = await tool.run({ command }, { cwd, roots: [root], signal: new AbortController().signal });
+        expect(result.output, command).not.toContain('PWNED');
+        expect(existsSync(marker), command).toBe(false);
+        expect(result.output, command).toMatch(/^[0-9a-f]{7,} Add programs$|^\(Bash completed with no output\)$/);
+      }
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   describe('git -C', () => {
