@@ -1,5 +1,6 @@
-import { constants, type Dirent } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { constants, createWriteStream, type Dirent } from 'node:fs';
+import { lstat, open, readdir, type FileHandle } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 
 /**
@@ -36,6 +37,24 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  * `shown` names the file for the model.
  */
 export async function readRegularFile(file: string, maxBytes: number, shown: string): Promise<Buffer | undefined> {
+  const handle = await openRegularFile(file, maxBytes, shown);
+  if (handle === undefined) return undefined;
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** readRegularFile's checks, with the file streamed to `target` rather than held (an index can be hundreds of MB); false when there is nothing at `file`. */
+export async function copyRegularFile(file: string, target: string, maxBytes: number, shown: string): Promise<boolean> {
+  const handle = await openRegularFile(file, maxBytes, shown);
+  if (handle === undefined) return false;
+  await pipeline(handle.createReadStream(), createWriteStream(target));
+  return true;
+}
+
+async function openRegularFile(file: string, maxBytes: number, shown: string): Promise<FileHandle | undefined> {
   const entry = await lstat(file).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : refuse(`${shown} cannot be read`)));
   if (entry === undefined) return undefined;
   if (entry.isSymbolicLink()) refuse(`${shown} is a link`);
@@ -45,16 +64,14 @@ export async function readRegularFile(file: string, maxBytes: number, shown: str
     const info = await handle.stat();
     if (!info.isFile()) refuse(`${shown} is not a regular file`);
     if (info.size > maxBytes) refuse(`${shown} is larger than ${Math.round(maxBytes / 1024 / 1024) || 1} MB, more than this tool reads`);
-    return await handle.readFile();
-  } finally {
+    return handle;
+  } catch (error) {
     await handle.close();
+    throw error;
   }
 }
 
-/**
- * Whether `folder` is a real folder (not a link to one); undefined when nothing is there.
- * Anything else there is refused.
- */
+/** Whether there is a real folder (not a link to one) at `folder`; false when nothing is there, refused when something else is. */
 export async function isRealFolder(folder: string, shown: string): Promise<boolean> {
   const entry = await lstat(folder).catch(() => undefined);
   if (entry === undefined) return false;

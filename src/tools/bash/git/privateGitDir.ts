@@ -2,7 +2,7 @@ import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isInsideRoots, readPathSync } from '../../support/workspacePaths';
 import { privateConfig } from './gitConfig';
-import { EntryBudget, isRealFolder, MetadataRefusal, readRegularFile, refuse, regularFilesBelow, RepositoryProblem } from './gitMetadata';
+import { copyRegularFile, EntryBudget, isRealFolder, MetadataRefusal, readRegularFile, refuse, regularFilesBelow, RepositoryProblem } from './gitMetadata';
 import { gitEnvironment, runGit } from './gitProcess';
 import { isRefName, objectIdLines, packedRefsContent, refContent } from './gitRefs';
 import { shownFrom, type Repository } from './gitRepository';
@@ -30,8 +30,8 @@ const MB = 1024 * KB;
 /** A loose ref, HEAD or pointer is one short line. */
 const MAX_REF_BYTES = 4 * KB;
 const MAX_CONFIG_BYTES = MB;
-/** packed-refs of a repository with a million tags is about 100 MB; beyond that it is not metadata. */
-const MAX_PACKED_REFS_BYTES = 128 * MB;
+/** packed-refs holds about 60 bytes a ref: this is a million refs; beyond that it is not metadata. */
+const MAX_PACKED_REFS_BYTES = 64 * MB;
 const MAX_SHALLOW_BYTES = 16 * MB;
 /** An index lists every tracked file in about 100 bytes: this is a few million files. */
 const MAX_INDEX_BYTES = 512 * MB;
@@ -138,10 +138,10 @@ class Builder {
   /** The index, and the shared index a split index names (`sharedindex.<id>` beside it). */
   async index(): Promise<void> {
     const names = ['index', ...(await readdir(this.gitDir)).filter((name) => /^sharedindex\.[0-9a-f]{40,64}$/.test(name))];
+    await mkdir(this.target, { recursive: true });
     for (const name of names) {
       const file = path.join(this.gitDir, name);
-      const data = await readRegularFile(file, MAX_INDEX_BYTES, this.shown(file));
-      if (data !== undefined) await this.write(name, data);
+      await copyRegularFile(file, path.join(this.target, name), MAX_INDEX_BYTES, this.shown(file));
     }
   }
 
