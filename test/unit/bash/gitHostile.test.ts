@@ -363,28 +363,38 @@ describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
   });
 
   describe('work-tree paths that git reads through links', () => {
-    it('greps no outside file through a tracked path whose leading folder is a link out', async () => {
-      const root = await makeRepo(base, 'leading-link');
+    it.each([
+      ['whose leading folder is a link out', 'data/secret.txt'],
+      ['replaced in the work tree by a link out', 'plain.txt'],
+    ])('greps no outside file through a tracked path %s', async (_label, linked) => {
+      const root = await makeRepo(base, `work-tree-link-${randomUUID().slice(0, 8)}`);
       await mkdir(path.join(root, 'data'));
       await writeFile(path.join(root, 'data', 'secret.txt'), 'nothing here\n');
       await writeFile(path.join(root, 'plain.txt'), 'plain\n');
       git(root, 'add', '.');
       git(root, 'commit', '-q', '-m', 'Add data');
-      const away = path.join(base, `away-${randomUUID().slice(0, 8)}`);
-      await mkdir(away);
-      await writeFile(path.join(away, 'secret.txt'), `${secret}\n`);
-      await rm(path.join(root, 'data'), { recursive: true });
-      await symlink(away, path.join(root, 'data'));
-      // A tracked regular file replaced, in the work tree, by a link out.
-      await rm(path.join(root, 'plain.txt'));
-      await symlink(canary, path.join(root, 'plain.txt'));
-      for (const command of ['git grep -n CANARY', 'git grep -n -e CANARY', 'git grep --untracked CANARY', 'git grep -l .', 'git -C data grep CANARY', 'git grep -c CANARY -- data']) {
-        const result = await runBash(root, { command });
-        expect(result.output, command).not.toContain(secret);
+      if (linked === 'plain.txt') {
+        await rm(path.join(root, 'plain.txt'));
+        await symlink(canary, path.join(root, 'plain.txt'));
+      } else {
+        const away = path.join(base, `away-${randomUUID().slice(0, 8)}`);
+        await mkdir(away);
+        await writeFile(path.join(away, 'secret.txt'), `${secret}\n`);
+        await rm(path.join(root, 'data'), { recursive: true });
+        await symlink(away, path.join(root, 'data'));
       }
-      expect((await runBash(root, { command: 'git grep -n CANARY' })).output).toMatch(/leads outside the workspace through a link/);
+      const refused = `Exit code 1\ngit grep is unavailable here: the tracked path ${linked} leads outside the workspace through a link in the work tree. Search the index with git grep --cached, or the files with grep or rg.`;
+      for (const command of ['git grep -n CANARY', 'git grep -n -e CANARY', 'git grep --untracked CANARY', 'git grep -l .', "git grep -c CANARY -- '*.txt'"]) {
+        expect((await runBash(root, { command })).output, command).toBe(refused);
+      }
       // Only the index and objects: served.
       expect((await runBash(root, { command: 'git grep --cached -n nothing' })).output).toBe('data/secret.txt:1:nothing here');
+      // A link that stays inside the workspace is left to git (which reads through a leading folder, and skips a file that became a link).
+      await rm(path.join(root, linked.split('/')[0]!), { recursive: true });
+      await symlink(linked === 'plain.txt' ? 'README.md' : 'inside', path.join(root, linked.split('/')[0]!));
+      await mkdir(path.join(root, 'inside'));
+      await writeFile(path.join(root, 'inside', 'secret.txt'), 'inside\n');
+      expect((await runBash(root, { command: 'git grep -n -e Demo -e inside' })).output).toBe(linked === 'plain.txt' ? 'README.md:1:# Demo' : 'README.md:1:# Demo\ndata/secret.txt:1:inside');
     });
   });
 
