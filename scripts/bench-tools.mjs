@@ -267,7 +267,46 @@ async function loopSection() {
   };
 }
 
-const sections = [toolsSection, loopSection];
+/**
+ * Read-only git through the Bash tool's git command (which builds a private git directory from
+ * checked data on every call, and lists the index before a work-tree grep) against the same git
+ * run directly in the repository, on a commit of the generated tree with ten files changed.
+ */
+async function gitSection() {
+  const tree = await ensureTree();
+  const repo = path.join(os.tmpdir(), `locooperator-bench-git-v${TREE_VERSION}`);
+  const git = (args, cwd = repo) =>
+    new Promise((resolve, reject) => {
+      const child = spawn('git', args, { cwd, stdio: ['ignore', 'ignore', 'ignore'], env: { PATH: process.env.PATH, HOME: repo, GIT_CONFIG_NOSYSTEM: '1', GIT_OPTIONAL_LOCKS: '0' } });
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`git ${args[0]} exited ${code}`))));
+    });
+  if (!existsSync(path.join(repo, '.complete'))) {
+    await mkdir(repo, { recursive: true });
+    await new Promise((resolve, reject) => spawn('cp', ['-r', `${TREE}/.`, repo]).on('close', (code) => (code === 0 ? resolve() : reject(new Error('cp failed')))));
+    await git(['init', '-q']);
+    await git(['add', '.']);
+    await git(['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'Generated tree']);
+    for (let f = 0; f < 10; f++) await writeFile(path.join(repo, 'pkg0', 'mod0', `file${f}.py`), `# changed ${f}\n`);
+    await writeFile(path.join(repo, '.complete'), '');
+  }
+  const { gitCommand } = await importTypeScript('git', ["export { gitCommand } from './src/tools/bash/git/gitCommand';"]);
+  const command = gitCommand([repo]);
+  const ctx = { cwd: repo, signal: new AbortController().signal };
+  const cases = [['status', '--short'], ['log', '--oneline', '-20'], ['show', '--stat', 'HEAD'], ['grep', '-n', 'def handle_request'], ['rev-parse', '--show-toplevel']];
+  const rows = [];
+  for (const args of cases) {
+    const probe = await command.execute(args, ctx);
+    if (probe.exitCode !== 0) throw new Error(`git ${args.join(' ')}: ${probe.stderr}`);
+    const { oursMs, baselineMs } = await pairedMedians(() => command.execute(args, ctx), () => git(args));
+    rows.push({ name: `git ${args.join(' ')}`, oursMs, baselineMs, ratio: oursMs / baselineMs });
+  }
+  return { title: `git through the Bash tool vs git run directly (${tree.files} tracked files, 10 changed)`, baseline: 'git', rows };
+}
+
+// BENCH_SECTIONS=git,loop runs only those sections.
+const chosen = process.env.BENCH_SECTIONS?.split(',');
+const sections = [toolsSection, loopSection, gitSection].filter((section) => chosen === undefined || chosen.includes(section.name.replace(/Section$/, '')));
 
 // ---------------------------------------------------------------------------------------------
 
