@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { rgPath } from '@vscode/ripgrep';
 import { childEnvironment } from './childEnvironment';
 import { checkIgnoreFiles } from './ignoreFiles';
+import { killOwned, spawnOwned } from './ownedProcess';
 
 /**
  * Flags every ripgrep process gets, before its caller's: nothing outside the workspace may steer
@@ -99,7 +99,7 @@ function spawnRipgrep(args: readonly string[], options: RipgrepOptions, unshownM
   };
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const child = spawn(rgPath, args, { cwd: options.cwd, env: childEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnOwned(rgPath, args, { cwd: options.cwd, env: childEnvironment() });
     const lines = lineSplitter(onLine, () => stop());
     let stderr = '';
     let stopped = false;
@@ -108,7 +108,7 @@ function spawnRipgrep(args: readonly string[], options: RipgrepOptions, unshownM
       if (stopped) return;
       stopped = true;
       child.stdout.destroy();
-      child.kill();
+      killOwned(child);
     };
     const onAbort = () => {
       stop();

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { childEnvironment } from '../../support/childEnvironment';
+import { execFileOwned } from '../../support/ownedProcess';
 
 /**
  * How the real git binary is started: pinned to one checked repository, with no configuration
@@ -91,7 +91,7 @@ export function runGit(args: readonly string[], cwd: string, env: NodeJS.Process
   const [subcommand = '', ...rest] = args;
   const argv = ['--no-pager', ...OVERRIDES.flatMap((o) => ['-c', o]), subcommand, ...(DIFF_SAFETY[subcommand] ?? []), ...rest];
   return new Promise((resolve) => {
-    execFile('git', argv, { cwd, env, maxBuffer: MAX_GIT_OUTPUT, signal, windowsHide: true, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFileOwned('git', argv, { cwd, env, maxBuffer: MAX_GIT_OUTPUT, signal }, (error, stdout, stderr) => {
       if (!error) return resolve({ stdout, stderr, exitCode: 0 });
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'number') return resolve({ stdout, stderr, exitCode: code });
