@@ -14,6 +14,11 @@ export interface CommandUse {
    * cover every root. An explicit `.` is a path, and keeps to the working directory.
    */
   searchesWithoutPath?: boolean;
+  /**
+   * Bytes read from the start of each file in `paths`, where the command reads no further:
+   * `head -c N` reads N, `wc -c` none (it counts by the size). Absent: whole files.
+   */
+  readsPrefix?: number;
 }
 
 /** Checks one command's arguments, refusing what the policy does not allow. */

@@ -1,5 +1,5 @@
 import { commandCheck } from './commandPolicy';
-import { CONTENT_READERS } from '../limits';
+import { checkNamedReads, readsWholeFiles } from '../readBudget';
 import { confinePath } from '../paths';
 import { Refusal } from './refusal';
 
@@ -13,7 +13,9 @@ export function hostArgumentsProblem(command: string, args: readonly string[], c
   const check = commandCheck(command);
   if (check === undefined) return `\`${command}\` is not available`;
   try {
-    for (const argument of check(args).paths) confinePath(argument, cwd, roots, false, CONTENT_READERS.has(command));
+    const use = check(args);
+    for (const argument of use.paths) confinePath(argument, cwd, roots, false, readsWholeFiles(command, use));
+    checkNamedReads(command, use, cwd);
     return undefined;
   } catch (error) {
     if (error instanceof Refusal) return error.reason;
