@@ -21,18 +21,29 @@ import { commonJsNodeBundle } from './nodeBundle.mjs';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MB = 1024 * 1024;
-const DATA_VERSION = 1;
+const DATA_VERSION = 2;
+/** The Bash timeout of a case: long enough for every bounded answer, short enough that a baseline that spins ends. */
+const CASE_TIMEOUT_MS = 60_000;
 
 /** The cases of the finding: simulated commands over files just under the 32 MB a command may read, and ripgrep on a sparse disk image. */
 const CASES = [
   { name: 'sort ×60 of a 31 MB file', id: 'sort-60', command: `sort ${Array(60).fill('big31.txt').join(' ')} | tail -1` },
   { name: 'sort ×300 of a 31 MB file', id: 'sort-300', command: `sort ${Array(300).fill('big31.txt').join(' ')} | tail -1` },
   { name: 'diff of two 30 MB files', id: 'diff', command: 'diff a30.txt b30.txt | tail -1' },
-  { name: 'jq -s over 20 files (4 MB each)', id: 'jq', command: `jq -s length ${Array.from({ length: 20 }, (_, i) => `j${i}.json`).join(' ')}` },
+  { name: 'jq -s over 20 files (4 MB each)', id: 'jq', command: `jq -s length ${jsonFiles(20)}` },
+  // The most a command may still read, with the commands that build the most from it.
+  { name: 'sort -u ×2 of a 31 MB file (within budget)', id: 'sort-u-2', command: 'sort -u big31.txt big31.txt | wc -l' },
+  { name: 'diff of two 4 MB files (within budget)', id: 'diff-4', command: 'diff a4.txt b4.txt | tail -1' },
+  { name: 'jq -s over 8 files (within budget)', id: 'jq-8', command: `jq -s length ${jsonFiles(8)}` },
   { name: 'rg --text on a 64 GB sparse file', id: 'rg-sparse', command: 'rg --text zzz sparse.img', timeoutMs: 5000 },
+  { name: 'rg on a 64 GB sparse file, stopped after 2 s', id: 'rg-stop', command: 'rg zzz sparse.img', stopAfterMs: 2000 },
   { name: 'head -c 100 of a 64 GB sparse file', id: 'head-c', command: 'head -c 100 sparse.img | wc -c' },
   { name: 'wc -c of a 64 GB sparse file', id: 'wc-c', command: 'wc -c sparse.img' },
 ];
+
+function jsonFiles(count) {
+  return Array.from({ length: count }, (_, i) => `j${i}.json`).join(' ');
+}
 
 const { values } = parseArgs({
   options: {
@@ -57,12 +68,14 @@ async function runOne() {
   const { createBashTool, BashWorkerPool } = await import(pathToFileURL(values.tool).href);
   const testCase = CASES.find((c) => c.id === values.run) ?? { command: values.command[Number(values.run.replace('command-', ''))] };
   const tool = createBashTool(new BashWorkerPool(values.worker));
-  const ctx = { cwd: values.data, roots: [values.data], signal: new AbortController().signal };
+  const stop = new AbortController();
+  const ctx = { cwd: values.data, roots: [values.data], signal: stop.signal };
   // A first command loads the worker, so the figure below is the process at rest.
   await tool.run({ command: 'true' }, ctx);
+  if (testCase.stopAfterMs) setTimeout(() => stop.abort(), testCase.stopAfterMs);
   const restingKb = Math.round(process.memoryUsage().rss / 1024);
   const started = performance.now();
-  const result = await tool.run({ command: testCase.command, timeout: testCase.timeoutMs ?? 120_000 }, ctx);
+  const result = await tool.run({ command: testCase.command, timeout: testCase.timeoutMs ?? CASE_TIMEOUT_MS }, ctx);
   const ms = performance.now() - started;
   process.stdout.write(`${JSON.stringify({ answered: true, output: result.output.slice(0, 300), ms, restingKb })}\n`);
   // Stay a while, so that a program the call left behind is still this process's child when counted.
@@ -81,8 +94,8 @@ async function main() {
   const cases = values.case || values.command ? CASES.filter((c) => values.case?.includes(c.id)) : CASES;
   for (const [i, command] of (values.command ?? []).entries()) cases.push({ name: command, id: `command-${i}`, command });
   const checkouts = [];
-  if (values.baseline) checkouts.push({ label: `before (${values.baseline})`, root: await exportCheckout(values.baseline) });
-  checkouts.push({ label: 'after (this checkout)', root: projectRoot });
+  if (values.baseline) checkouts.push({ label: values.baseline, root: await exportCheckout(values.baseline) });
+  checkouts.push({ label: 'this checkout', root: projectRoot });
   for (const checkout of checkouts) checkout.bundles = await buildBundles(checkout.root);
 
   const results = [];
@@ -115,7 +128,10 @@ async function ensureData() {
   await writeText(path.join(dir, 'big31.txt'), 31 * MB, line);
   await writeText(path.join(dir, 'a30.txt'), 30 * MB, (i) => `line ${i} of the first file\n`);
   // Every tenth line differs: a diff with work to do everywhere.
-  await writeText(path.join(dir, 'b30.txt'), 30 * MB, (i) => (i % 10 === 0 ? `changed ${i} in the second\n` : `line ${i} of the first file\n`));
+  const changed = (i) => (i % 10 === 0 ? `changed ${i} in the second\n` : `line ${i} of the first file\n`);
+  await writeText(path.join(dir, 'b30.txt'), 30 * MB, changed);
+  await writeText(path.join(dir, 'a4.txt'), 4 * MB, (i) => `line ${i} of the first file\n`);
+  await writeText(path.join(dir, 'b4.txt'), 4 * MB, changed);
   for (let f = 0; f < 20; f++) {
     const items = [];
     let size = 2;
@@ -254,18 +270,18 @@ function measure(testCase, bundles, data, ceilingKb) {
 }
 
 function print(results, checkouts, ceilingMb) {
-  console.log(`\nPeak resident memory of the tool process (host + worker) and of the largest program it started; ceiling ${ceilingMb} MB\n`);
-  const header = ['case', ...checkouts.flatMap((c) => [`${c.label} tool MB`, 'child MB', 'left running', 'answer'])];
-  const body = results.map((row) => [
-    row.name,
-    ...checkouts.flatMap((c) => {
+  console.log(`\nPeak resident memory of the tool process (host + worker) and of the largest program it started, and how long a program outlived the answer; ceiling ${ceilingMb} MB\n`);
+  const header = ['case', 'code', 'tool MB', 'child MB', 'left running after the answer', 'answer'];
+  const body = results.flatMap((row) =>
+    checkouts.map((c) => {
       const run = row.runs[c.label];
       const tool = run.killedAtCeiling === 'tool' ? `> ${ceilingMb}` : String(run.toolPeakMb);
-      const child = run.killedAtCeiling === 'child' ? `> ${ceilingMb}` : String(run.childPeakMb);
-      const left = run.childrenAfterAnswer === 0 ? 'none' : `${run.childrenAfterAnswer} for ${run.childrenGoneAfterMs} ms${run.stillRunningAtExit ? ', past exit' : ''}`;
-      return [tool, child, left, run.answer.slice(0, 60)];
+      const child = run.killedAtCeiling === 'child' ? `> ${ceilingMb}` : run.childPeakMb === 0 ? '-' : String(run.childPeakMb);
+      const left = run.childrenAfterAnswer === 0 ? 'none' : `${run.childrenAfterAnswer} process(es), for ${run.childrenGoneAfterMs} ms${run.stillRunningAtExit ? ' and past exit' : ''}`;
+      const answer = run.killedAtCeiling ? '(killed at the ceiling)' : run.answer.slice(0, 70);
+      return [row.name, c.label, tool, child, left, answer];
     }),
-  ]);
+  );
   const widths = header.map((cell, i) => Math.max(cell.length, ...body.map((line) => line[i].length)));
   const format = (line) => line.map((cell, i) => cell.padEnd(widths[i])).join('  ');
   console.log(format(header));

@@ -115,10 +115,12 @@ export type OwnedChild = ChildProcessByStdio<null, Readable, Readable>;
 
 /**
  * Starts a program owned by the calling thread: in its own process group (POSIX), recorded in
- * this thread's slots until it ends, under the address-space limit (Linux). Throws when this
- * thread already has SLOT_COUNT children running, rather than start one nothing could stop.
+ * this thread's slots until it ends, under the address-space limit (Linux). Throws spawn's
+ * ENOENT for a missing program, and refuses to start one more than SLOT_COUNT, which nothing
+ * could stop.
  */
-export function spawnOwned(file: string, args: readonly string[], options: OwnedSpawnOptions, platform: NodeJS.Platform = process.platform): OwnedChild {
+export function spawnOwned(file: string, args: readonly string[], options: OwnedSpawnOptions): OwnedChild {
+  const { platform } = process;
   const owner = children;
   if (owner.live().length >= SLOT_COUNT) throw new Error(`more than ${SLOT_COUNT} programs running at once`);
   // Through the shell a missing program would be the shell's exit status 127; callers tell
