@@ -49,11 +49,11 @@ async function processesOf(root: string): Promise<ProcessEntry[]> {
 
 /** The programs (ripgrep, git, the shell that starts them) among `entries`. */
 function programs(entries: ProcessEntry[]): ProcessEntry[] {
-  return entries.filter((entry) => /^(rg|git|sh|sleep)$/.test(entry.command));
+  return entries.filter((entry) => /^(rg|git|sh|sleep|yes)$/.test(entry.command));
 }
 
 /** Waits until `check` holds, for at most `limitMs`; returns whether it did. */
-async function eventually(check: () => Promise<boolean>, limitMs = 5000): Promise<boolean> {
+async function eventually(check: () => Promise<boolean>, limitMs = 10_000): Promise<boolean> {
   for (const started = Date.now(); Date.now() - started < limitMs; await new Promise((resolve) => setTimeout(resolve, 20))) {
     if (await check()) return true;
   }
@@ -136,12 +136,44 @@ describe.runIf(process.platform === 'linux')('A call owns the programs it starts
       import { bashTool } from './src/tools/bash';
       const root = process.argv[2]!;
       void bashTool.run({ command: 'rg zzz huge.img' }, { cwd: root, roots: [root], signal: new AbortController().signal });
-      setTimeout(() => process.exit(0), 1500);
+      // Exits while ripgrep runs, when the test says so.
+      process.stdin.once('data', () => process.exit(0));
       `,
     );
-    const child = spawn(process.execPath, [host, root], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [host, root], { stdio: ['pipe', 'ignore', 'ignore'] });
     expect(await eventually(async () => (await running()).some((entry) => entry.command === 'rg'))).toBe(true);
+    child.stdin.write('exit\n');
     await new Promise((resolve) => child.once('exit', resolve));
+    expect(await eventually(async () => (await running()).length === 0)).toBe(true);
+  });
+
+  /** execFileOwned as a promise of its callback's arguments. */
+  const runOwned = (file: string, args: string[], options: { maxBuffer?: number; signal?: AbortSignal } = {}) =>
+    new Promise<{ code: unknown; stdout: string; stderr: string }>((resolve) =>
+      execFileOwned(file, args, { cwd: root, env: {}, maxBuffer: options.maxBuffer ?? 65_536, signal: options.signal }, (error, stdout, stderr) =>
+        resolve({ code: error?.code ?? 0, stdout, stderr }),
+      ),
+    );
+
+  it('runs a program as execFile does: its output, its status, a missing program', async () => {
+    expect(await runOwned('/bin/sh', ['-c', 'echo out; echo err >&2; exit 3'])).toEqual({ code: 3, stdout: 'out\n', stderr: 'err\n' });
+    expect(await runOwned('/bin/sh', ['-c', 'echo fine'])).toEqual({ code: 0, stdout: 'fine\n', stderr: '' });
+    expect((await runOwned(path.join(root, 'no-such-program'), [])).code).toBe('ENOENT');
+  });
+
+  it('kills the whole tree of a program that is stopped or writes too much, grandchildren too', async () => {
+    // The shell works in root and leaves a sleeping grandchild there; neither may outlive the call.
+    const controller = new AbortController();
+    const pending = runOwned('/bin/sh', ['-c', 'sleep 1000 & sleep 1000'], { signal: controller.signal });
+    expect(await eventually(async () => (await running()).filter((entry) => entry.command === 'sleep').length === 2)).toBe(true);
+    controller.abort();
+    expect((await pending).code).toBe('ABORT_ERR');
+    // The grandchild is reparented when the shell dies, and collected by whoever adopts it.
+    expect(await eventually(async () => (await running()).length === 0)).toBe(true);
+
+    const flood = await runOwned('/bin/sh', ['-c', 'sleep 1000 & yes'], { maxBuffer: 1000 });
+    expect(flood.code).toBe('ERR_CHILD_PROCESS_STDIO_MAXBUFFER');
+    expect(flood.stdout).toBe('y\n'.repeat(500));
     expect(await eventually(async () => (await running()).length === 0)).toBe(true);
   });
 
