@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parse, type CommandNode, type ScriptNode, type SimpleCommandNode, type WordNode } from 'just-bash';
 import { COMMAND_CHECKS, commandCheck, KNOWN_REFUSALS } from './commandPolicy';
-import { CONTENT_READERS } from '../limits';
+import { checkNamedReads, readsWholeFiles } from '../readBudget';
 import { expandGlob } from './globs';
 import { confinePath } from '../paths';
 import { Refusal } from './refusal';
@@ -172,7 +172,8 @@ function checkSimpleCommand(node: SimpleCommandNode, cwds: Set<string>, roots: r
     });
     const use = check(argv);
     // A pattern that matched nothing reaches the command as written; judge the directory it names.
-    for (const argument of use.paths) confinePath(argument, dir, roots, unmatched.has(argument), CONTENT_READERS.has(name));
+    const reals = use.paths.map((argument) => confinePath(argument, dir, roots, unmatched.has(argument), readsWholeFiles(name, use)));
+    checkNamedReads(name, use, reals);
     changesDirectoryTo = use.changesDirectoryTo;
   }
   return { name, changesDirectoryTo };

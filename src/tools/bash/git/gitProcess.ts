@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { childEnvironment } from '../../support/childEnvironment';
+import { execFileOwned } from '../../support/ownedProcess';
 import { findExecutable, trustedSearchPath } from '../../support/trustedExecutable';
 
 /**
@@ -106,7 +106,7 @@ export function runGit(args: readonly string[], cwd: string, env: NodeJS.Process
   const executable = gitExecutable(env.PATH);
   if (executable === undefined) return Promise.resolve({ stdout: '', stderr: `git: ${processFailure('ENOENT', signal)}\n`, exitCode: 127 });
   return new Promise((resolve) => {
-    execFile(executable, argv, { cwd, env, maxBuffer: MAX_GIT_OUTPUT, signal, windowsHide: true, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFileOwned(executable, argv, { cwd, env, maxBuffer: MAX_GIT_OUTPUT, signal }, (error, stdout, stderr) => {
       if (!error) return resolve({ stdout, stderr, exitCode: 0 });
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'number') return resolve({ stdout, stderr, exitCode: code });

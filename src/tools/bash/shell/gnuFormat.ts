@@ -3,6 +3,7 @@ import path from 'node:path';
 import { defineCommand, type CustomCommand, type ExecResult, type IFileSystem, type ResolvedCommandContext } from 'just-bash';
 import { COMMAND_OPTIONS } from '../gate/commandOptions';
 import { hasOption, optionArgs, parseOptions, type ParsedOptions } from '../gate/options';
+import { countBytes } from './prefixReads';
 import type { Simulate } from './simulated';
 
 /**
@@ -53,7 +54,7 @@ export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
       return { ...result, stdout: result.stdout.replace(/^ *(\d+) /gm, (_, count: string) => `${count.padStart(7)} `) };
     }),
     defineCommand('wc', async (args, ctx) => {
-      const result = await simulate('wc', args, ctx);
+      const result = (await countBytes(args, ctx)) ?? (await simulate('wc', args, ctx));
       const parsed = parseOptions('wc', args, COMMAND_OPTIONS.wc);
       const counters = countersOf(parsed);
       const width = await wcWidth(ctx, parsed.operands, counters);

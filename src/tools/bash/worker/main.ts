@@ -1,5 +1,6 @@
-import { parentPort } from 'node:worker_threads';
-import { BashDone, BashRun } from '../../../protocol/bashWorker';
+import { parentPort, workerData } from 'node:worker_threads';
+import { BashDone, BashRun, BashWorkerStart } from '../../../protocol/bashWorker';
+import { ChildSlots, recordChildrenIn } from '../../support/ownedProcess';
 import { execute } from '../shell/executor';
 import { checkCommand } from '../gate/commandLine';
 import { formatOutput } from './output';
@@ -10,8 +11,12 @@ import { formatOutput } from './output';
  * simulated shell can scan the whole tree (a pattern in an `ls` operand) or spin in a
  * backtracking match. The host terminates this thread on timeout or Stop, so nothing here has
  * to be interruptible. The output is formatted here too, so that at most what the model sees,
- * not 32 MB of raw output, crosses back to the host.
+ * not 32 MB of raw output, crosses back to the host. The programs a command starts (ripgrep,
+ * git) are recorded where the host reads them, since terminating this thread does not end them.
  */
+const start = BashWorkerStart.safeParse(workerData);
+if (start.success) recordChildrenIn(new ChildSlots(start.data.childSlots));
+
 parentPort?.on('message', (raw: unknown) => {
   const request = BashRun.safeParse(raw);
   if (!request.success) return;
