@@ -4,6 +4,7 @@ import { COMMAND_CHECKS } from '../gate/commandPolicy';
 import { hostArgumentsProblem } from '../gate/hostArguments';
 import { hasOption, parseOptions } from '../gate/options';
 import { rootsBeside } from '../../support/workspacePaths';
+import { findOnDisk } from './findOnDisk';
 
 /** Where a command line runs, and what its searches without a path cover. */
 export interface SearchScope {
@@ -53,12 +54,17 @@ export async function searchAcrossRoots(
   };
 }
 
-/** `find` that covers every root when it names no path in a whole-workspace question; the simulated find does the work. */
+/**
+ * `find` that covers every root when it names no path in a whole-workspace question: the disk
+ * listing answers the expressions it holds (findOnDisk.ts), the simulated find the others.
+ */
 export function findCommand(scope: SearchScope): CustomCommand {
   return defineCommand('find', (args, ctx) =>
-    searchAcrossRoots('find', args, ctx, scope, (searched) =>
-      ctx.origCommand ? ctx.origCommand(searched) : Promise.resolve({ stdout: '', stderr: 'find: command not found\n', exitCode: 127 }),
-    ),
+    searchAcrossRoots('find', args, ctx, scope, async (searched) => {
+      const onDisk = findOnDisk(searched, ctx.cwd, scope.roots);
+      if (onDisk !== undefined) return onDisk;
+      return ctx.origCommand ? ctx.origCommand(searched) : { stdout: '', stderr: 'find: command not found\n', exitCode: 127 };
+    }),
   );
 }
 
