@@ -2,6 +2,7 @@ import { Bash, InMemoryFs, MountableFs, OverlayFs, type CommandName, type Custom
 import { searchCommands } from './fastSearch';
 import { gitCommand } from '../git/gitCommand';
 import { MAX_FILE_READ_BYTES, MAX_OUTPUT_BYTES } from '../limits';
+import { diskUsageCommand } from './diskUsage';
 import { gnuFormatCommands } from './gnuFormat';
 import { realpathCommand } from './realpath';
 import { simulator } from './simulated';
@@ -18,12 +19,12 @@ import { errorMessage } from '../../../protocol/errorMessage';
  * built-in. xargs is reached through our wrapper of the same name (xargs.ts).
  */
 const SIMULATED_COMMANDS: CommandName[] = [
-  'cat', 'head', 'tail', 'file', 'stat', 'du', 'sort', 'cut', 'tr', 'nl', 'basename', 'dirname',
+  'cat', 'head', 'tail', 'file', 'stat', 'sort', 'cut', 'tr', 'nl', 'basename', 'dirname',
   'pwd', 'echo', 'printf', 'comm', 'sed', 'awk', 'jq', 'true', 'false',
 ];
 
-/** Built-ins reached only through our wrappers of the same name (fast search, GNU layout). */
-const WRAPPED_COMMANDS: CommandName[] = ['grep', 'rg', 'uniq', 'wc', 'ls', 'diff'];
+/** Built-ins reached only through our wrappers of the same name (fast search, GNU layout, disk listings). */
+const WRAPPED_COMMANDS: CommandName[] = ['grep', 'rg', 'uniq', 'wc', 'ls', 'diff', 'du'];
 
 /**
  * Built-ins that our wrapper of the same name runs in this shell itself, so that what they run
@@ -68,10 +69,11 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
     whichCommand,
     gitCommand(request.roots),
     realpathCommand,
-    treeCommand,
+    treeCommand(request.roots),
     ...searchCommands(simulate, scope),
     findCommand(scope),
-    ...gnuFormatCommands(simulate),
+    ...gnuFormatCommands(simulate, request.roots),
+    diskUsageCommand(simulate, request.roots),
   ];
   const bash = new Bash({
     fs,
