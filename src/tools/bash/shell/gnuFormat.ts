@@ -3,19 +3,23 @@ import path from 'node:path';
 import { defineCommand, type CustomCommand, type ExecResult, type IFileSystem, type ResolvedCommandContext } from 'just-bash';
 import { COMMAND_OPTIONS } from '../gate/commandOptions';
 import { hasOption, optionArgs, parseOptions, type ParsedOptions } from '../gate/options';
+import { compareNames } from './diskListing';
+import { listRecursive } from './listRecursive';
 import type { Simulate } from './simulated';
 
 /**
  * Wrappers that give the simulated `uniq`, `wc`, `ls` and `diff` GNU's layout where the
  * simulation differs (column widths, several operands), so the model sees what it learned.
  */
-export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
+export function gnuFormatCommands(simulate: Simulate, roots: readonly string[]): CustomCommand[] {
   /** ls with GNU's layout of several operands: the files together first, then each directory under a header. */
   async function listGnu(args: string[], parsed: ParsedOptions, links: ReadonlySet<string>, ctx: ResolvedCommandContext): Promise<ExecResult> {
     const flags = optionArgs(parsed);
     const { operands } = parsed;
     const directoryOnly = hasOption(parsed, '-d', '--directory');
     if (operands.length === 1 && links.has(operands[0]!)) return simulate('ls', [...flags, '-d', '--', operands[0]!], ctx);
+    const recursive = listRecursive(parsed, ctx.cwd, roots);
+    if (recursive !== undefined) return recursive;
     if (operands.length === 1 && isPatternLike(operands[0]!)) return listLiteral(simulate, flags, operands[0]!, directoryOnly, ctx);
     // Several operands: GNU lists the files together first, then each directory under a header.
     if (operands.length <= 1 || hasOption(parsed, '-R', '-t', '-S', '-U', '-r', '-c', '-u', '--sort')) return simulate('ls', args, ctx);
@@ -32,13 +36,13 @@ export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
       else files.push(operand);
     }
     let stdout = '';
-    for (const file of files.sort(compareBytes)) {
+    for (const file of files.sort(compareNames)) {
       const asFile = links.has(file) ? ['-d'] : [];
       const listed = isPatternLike(file) ? await listLiteral(simulate, flags, file, true, ctx) : await simulate('ls', [...flags, ...asFile, '--', file], ctx);
       stdout += listed.stdout;
       stderr += listed.stderr;
     }
-    for (const directory of directories.sort(compareBytes)) {
+    for (const directory of directories.sort(compareNames)) {
       const listed = isPatternLike(directory) ? await listLiteral(simulate, flags, directory, false, ctx) : await simulate('ls', [...flags, '--', directory], ctx);
       stdout += `${stdout === '' ? '' : '\n'}${directory}:\n${listed.stdout}`;
       stderr += listed.stderr;
@@ -306,8 +310,4 @@ async function kindOf(fs: IFileSystem, target: string): Promise<'dir' | 'file' |
       return undefined;
     }
   }
-}
-
-export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
