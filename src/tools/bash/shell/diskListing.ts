@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
+import { bytesOutput, stdoutKind, unsafeBytesFromLatin1, type ExecResult } from 'just-bash';
 import { isInsideRoots } from '../../support/workspacePaths';
 
 /**
@@ -137,4 +138,18 @@ export function errnoText(error: NodeJS.ErrnoException): string {
     default:
       return error.code ?? 'Input/output error';
   }
+}
+
+/**
+ * A listing's text as the byte output of a command: the shell turns a text output into bytes one
+ * character at a time (0.5 s for the 2 MB that `find .` prints over 100,000 files), Buffer does
+ * it natively.
+ */
+export function listingOutput(stdout: string, stderr: string, exitCode: number): ExecResult {
+  return { ...bytesOutput(unsafeBytesFromLatin1(Buffer.from(stdout, 'utf8').toString('latin1'))), stderr, exitCode };
+}
+
+/** A command's standard output as text, whichever way the command gave it. */
+export function stdoutText(result: ExecResult): string {
+  return stdoutKind(result) === 'bytes' ? Buffer.from(result.stdout, 'latin1').toString('utf8') : result.stdout;
 }

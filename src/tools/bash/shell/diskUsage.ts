@@ -3,7 +3,7 @@ import { defineCommand, type CustomCommand, type ExecResult } from 'just-bash';
 import { COMMAND_OPTIONS } from '../gate/commandOptions';
 import { parseOptions, type ParsedOptions } from '../gate/options';
 import { MAX_OUTPUT_BYTES } from '../limits';
-import { childPath, errnoText, readDirectory, readOperand } from './diskListing';
+import { childPath, errnoText, listingOutput, readDirectory, readOperand } from './diskListing';
 import type { Simulate } from './simulated';
 
 /**
@@ -132,7 +132,7 @@ function diskUsage(plan: Plan, cwd: string, roots: readonly string[]): ExecResul
     grandTotal += measure(found.real, operand, found.stats, 0, found.stats.dev) ?? 0;
   }
   if (plan.total) print(grandTotal, 'total');
-  return { stdout, stderr, exitCode: stderr === '' ? 0 : 1 };
+  return listingOutput(stdout, stderr, stderr === '' ? 0 : 1);
 }
 
 const SUFFIXES = 'KMGTPEZY';

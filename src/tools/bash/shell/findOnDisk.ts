@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import type { ExecResult } from 'just-bash';
 import { globMatches } from '../gate/globs';
 import { MAX_OUTPUT_BYTES } from '../limits';
-import { childPath, errnoText, kindOfStats, readDirectory, readOperand, type DiskEntry, type EntryKind } from './diskListing';
+import { childPath, errnoText, kindOfStats, listingOutput, readDirectory, readOperand, type DiskEntry, type EntryKind } from './diskListing';
 
 /**
  * GNU find over the disk listing (diskListing.ts), for the expressions whose meaning it holds
@@ -49,7 +49,7 @@ export function findOnDisk(args: readonly string[], cwd: string, roots: readonly
     visit(operand, startName(operand), found.real, kindOfStats(found.stats), 0);
   }
   if (full) stderr += `find: stopped after ${MAX_OUTPUT_BYTES / 1024 / 1024} MB of output\n`;
-  return { stdout: out.join(''), stderr, exitCode: stderr === '' ? 0 : 1 };
+  return listingOutput(out.join(''), stderr, stderr === '' ? 0 : 1);
 }
 
 /** The name -name sees for a starting point: its last component, trailing slashes aside (`src/` is `src`, `/` is `/`). */

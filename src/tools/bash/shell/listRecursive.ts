@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import type { ExecResult } from 'just-bash';
 import { hasOption, type ParsedOptions } from '../gate/options';
 import { MAX_OUTPUT_BYTES } from '../limits';
-import { childPath, compareNames, errnoText, readDirectory, readOperand, type DiskEntry } from './diskListing';
+import { childPath, compareNames, errnoText, listingOutput, readDirectory, readOperand, type DiskEntry } from './diskListing';
 
 const SELF_AND_PARENT: readonly DiskEntry[] = [
   { name: '.', kind: 'dir' },
@@ -51,7 +51,7 @@ export function listRecursive(parsed: ParsedOptions, cwd: string, roots: readonl
   };
   list(found.real, operand);
   if (size > MAX_OUTPUT_BYTES) stderr += `ls: stopped after ${MAX_OUTPUT_BYTES / 1024 / 1024} MB of output\n`;
-  return { stdout: blocks.join('\n'), stderr, exitCode: stderr === '' ? 0 : 1 };
+  return listingOutput(blocks.join('\n'), stderr, stderr === '' ? 0 : 1);
 }
 
 /** What -F (`/ @ | = *`) or -p (`/` only) puts after a name. */

@@ -2,7 +2,7 @@ import { defineCommand, type CustomCommand } from 'just-bash';
 import { COMMAND_OPTIONS } from '../gate/commandOptions';
 import { hasOption, parseOptions } from '../gate/options';
 import { MAX_OUTPUT_BYTES } from '../limits';
-import { readDirectory, readLink, readOperand } from './diskListing';
+import { listingOutput, readDirectory, readLink, readOperand } from './diskListing';
 
 /**
  * `tree` as GNU tree 2.x prints it in a UTF-8 locale (box-drawing branches, names in byte
@@ -61,7 +61,7 @@ export function treeCommand(roots: readonly string[]): CustomCommand {
       const files = `${counts.files} ${counts.files === 1 ? 'file' : 'files'}`;
       stdout += `\n${options.dirsOnly ? dirs : `${dirs}, ${files}`}\n`;
     }
-    return { stdout, stderr: '', exitCode };
+    return listingOutput(stdout, '', exitCode);
   });
 }
 

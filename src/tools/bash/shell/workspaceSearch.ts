@@ -4,6 +4,7 @@ import { COMMAND_CHECKS } from '../gate/commandPolicy';
 import { hostArgumentsProblem } from '../gate/hostArguments';
 import { hasOption, parseOptions } from '../gate/options';
 import { rootsBeside } from '../../support/workspacePaths';
+import { stdoutText } from './diskListing';
 import { findOnDisk } from './findOnDisk';
 
 /** Where a command line runs, and what its searches without a path cover. */
@@ -45,10 +46,10 @@ export async function searchAcrossRoots(
   const widened = command === 'find' ? [...others, ...args] : [...args, ...others];
   // The roots are judged like any path the command receives, by the policy that judged the line.
   const problem = hostArgumentsProblem(command, widened, ctx.cwd, scope.roots);
-  if (problem !== undefined) return { stdout: here.stdout, stderr: `${here.stderr}${command}: refused: ${problem}\n`, exitCode: 2 };
+  if (problem !== undefined) return { ...here, stderr: `${here.stderr}${command}: refused: ${problem}\n`, exitCode: 2 };
   const there = await run(widened);
   return {
-    stdout: joinOutputs(here.stdout, there.stdout, showsContext(command, args) ? '--\n' : ''),
+    stdout: joinOutputs(stdoutText(here), stdoutText(there), showsContext(command, args) ? '--\n' : ''),
     stderr: here.stderr + there.stderr,
     exitCode: combinedExit(command, here.exitCode, there.exitCode),
   };
