@@ -68,7 +68,7 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
     xargsCommand,
     whichCommand,
     gitCommand(request.roots),
-    realpathCommand,
+    realpathCommand(request.roots),
     treeCommand(request.roots),
     ...searchCommands(simulate, scope),
     findCommand(scope),
