@@ -1,7 +1,7 @@
-import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { bytesOutput, stdoutKind, unsafeBytesFromLatin1, type ExecResult } from 'just-bash';
-import { isInsideRoots } from '../../support/workspacePaths';
+import { isInsideRoots, readPathSync } from '../../support/workspacePaths';
 
 /**
  * Directory listings read from the disk itself, for the commands that walk a whole tree (find,
@@ -9,7 +9,7 @@ import { isInsideRoots } from '../../support/workspacePaths';
  * about 90 µs apiece: 15–25 s for 100,000 files, where GNU answers at once; one readdir per
  * directory, with the entry types it returns, lists the same tree in about 0.1 s. A walk never
  * follows a link: links are listed as links, so it cannot leave the folder it starts in, and the
- * folder it starts in is read the way the kernel reads it (readOperand) and checked against the
+ * folder it starts in is read by the one reading of a path (readOperand) and checked against the
  * roots. The worker that runs the shell is terminated on timeout, so a synchronous walk is fine.
  */
 
@@ -74,24 +74,23 @@ export type DiskOperand =
   | { kind: 'error'; message: string };
 
 /**
- * Reads an operand the way the kernel reads it for the command (physically: `link/..` is the
- * parent of the link's target), checks where it lands against the roots, and stats it. With
- * `followLeaf` false a last component that is a link is the link itself (find, du, ls -l), unless
- * a trailing `/` asks the kernel to follow it. The message is the tail of GNU's error line.
+ * Reads an operand by the one reading of a path (readPathSync: physically, `link/..` is the parent
+ * of the link's target), checks where it lands against the roots, and lstats what it names. With
+ * `followLeaf` false a last component that is a link is the link itself (find, du, ls -l), unless a
+ * trailing `/` asks the kernel to follow it. The message is the tail of GNU's error line.
  */
 export function readOperand(operand: string, cwd: string, roots: readonly string[], followLeaf: boolean): DiskOperand {
-  const joined = operand.startsWith('/') ? operand : `${cwd}/${operand}`;
-  const leaf = path.posix.basename(joined);
-  const follows = followLeaf || joined.endsWith('/') || leaf === '.' || leaf === '..' || joined === '/';
-  let real: string;
-  try {
-    real = follows ? realpathSync.native(joined) : path.join(realpathSync.native(path.posix.dirname(joined)), leaf);
-  } catch (error) {
-    return { kind: 'error', message: errnoText(error as NodeJS.ErrnoException) };
-  }
+  const leaf = path.posix.basename(operand);
+  const follows = followLeaf || operand.endsWith('/') || leaf === '.' || leaf === '..' || leaf === '';
+  const reading = readPathSync(follows ? operand : path.posix.dirname(operand), cwd, roots);
+  if (reading.kind === 'outside') return { kind: 'error', message: 'outside the workspace' };
+  if (reading.kind === 'unresolvable') return { kind: 'error', message: reading.reason };
+  if (!reading.exists) return { kind: 'error', message: 'No such file or directory' };
+  const real = follows ? reading.real : path.join(reading.real, leaf);
   if (!isInsideRoots(real, roots)) return { kind: 'error', message: 'outside the workspace' };
   try {
-    return { kind: 'found', real, stats: follows ? statSync(real) : lstatSync(real) };
+    // `real` holds no link but perhaps its last name, which the caller asked not to follow.
+    return { kind: 'found', real, stats: lstatSync(real) };
   } catch (error) {
     return { kind: 'error', message: errnoText(error as NodeJS.ErrnoException) };
   }
@@ -108,9 +107,10 @@ export function readLink(real: string, roots: readonly string[]): { target: stri
   } catch {
     return { target, toDirectory: false };
   }
+  const reading = readPathSync(real, real, roots);
+  if (reading.kind !== 'resolved' || !reading.exists || !isInsideRoots(reading.real, roots)) return { target, toDirectory: false };
   try {
-    const resolved = realpathSync.native(real);
-    return { target, toDirectory: isInsideRoots(resolved, roots) && statSync(resolved).isDirectory() };
+    return { target, toDirectory: statSync(reading.real).isDirectory() };
   } catch {
     return { target, toDirectory: false };
   }
