@@ -12,7 +12,9 @@ import { makeLinkedWorkspace, runBash } from './workspace';
  * fixture copy. `sorted` compares the lines as a set: GNU find and grep -r walk directories in
  * the file system's order, ripgrep in parallel, while the tool lists paths in sorted order.
  */
-const CASES: ReadonlyArray<readonly ['exact' | 'sorted', string]> = [
+type Mode = 'exact' | 'sorted' | 'long';
+
+const CASES: ReadonlyArray<readonly [Mode, string]> = [
   ["exact", 'ls'],
   ["exact", 'ls -F'],
   ["exact", 'ls -a'],
@@ -187,7 +189,7 @@ const CASES: ReadonlyArray<readonly ['exact' | 'sorted', string]> = [
  * `long` compares each entry of a long listing by type, size and name (owners, dates and block
  * totals are the machine's). Lines starting with `tree` compare with outputs GNU tree recorded.
  */
-const LINKED_CASES: ReadonlyArray<readonly ['exact' | 'sorted' | 'long', string]> = [
+const LINKED_CASES: ReadonlyArray<readonly [Mode, string]> = [
   // ls names a link to a folder as the link with -l, -d or -F, unless a trailing / follows it
   ['long', 'ls -la src-link'],
   ['long', 'ls -l readme-link'],
@@ -265,7 +267,10 @@ function installed(tool: string): boolean {
 }
 
 const MISSING = OPTIONAL_TOOLS.filter((tool) => !installed(tool));
-const RUNNABLE = CASES.filter(([, command]) => !MISSING.some((tool) => new RegExp(`\\b${tool}\\b`).test(command)));
+
+function runnable(cases: ReadonlyArray<readonly [Mode, string]>): ReadonlyArray<readonly [Mode, string]> {
+  return cases.filter(([, command]) => !MISSING.some((tool) => new RegExp(`\\b${tool}\\b`).test(command)));
+}
 
 /** GNU tree is not installed everywhere; its output on the fixture, and on the linked one, was recorded. */
 const TREE = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/bash/tree-outputs.json'), 'utf8')) as {
@@ -292,6 +297,27 @@ function realBash(command: string, cwd: string, binDir: string, recordedTree = T
   });
 }
 
+/** A folder holding the real `rg` for the reference side: the same binary the product ships. */
+function referenceBin(): string {
+  const binDir = mkdtempSync(path.join(tmpdir(), 'loco-bin-'));
+  symlinkSync(rgPath, path.join(binDir, 'rg'));
+  return binDir;
+}
+
+function expectLikeGnu(mode: Mode, output: string, expected: string): void {
+  if (mode === 'exact') expect(output).toBe(expected);
+  else if (mode === 'long') expect(longEntries(output)).toEqual(longEntries(expected));
+  else expect(output.split('\n').sort()).toEqual(expected.split('\n').sort());
+}
+
+/** Checks recorded tree outputs against GNU tree where it is installed. */
+function expectRecordedTree(recorded: Record<string, string>, root: string, binDir: string): void {
+  if (!installed('tree')) return;
+  for (const [command, output] of Object.entries(recorded)) {
+    expect(realBash(command.replace(/^tree/, 'command tree'), root, binDir)).toBe(output);
+  }
+}
+
 /** A long listing's entries by type, size (but a folder's) and name: owners, dates and block totals are the machine's. */
 function longEntries(text: string): string[] {
   return text
@@ -307,9 +333,7 @@ describe('benign commands match real bash and GNU tools', () => {
 
   beforeAll(async () => {
     fixture = await makeFixtureWorkspace();
-    // Real `rg` for the reference side: the same binary the product ships.
-    binDir = mkdtempSync(path.join(tmpdir(), 'loco-bin-'));
-    symlinkSync(rgPath, path.join(binDir, 'rg'));
+    binDir = referenceBin();
   });
   afterAll(async () => {
     await fixture.cleanup();
@@ -320,12 +344,11 @@ describe('benign commands match real bash and GNU tools', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
   });
 
-  it.each(RUNNABLE)('%s: %s', async (mode, command) => {
+  it.each(runnable(CASES))('%s: %s', async (mode, command) => {
     const expected = asToolOutput(realBash(command, fixture.root, binDir));
     const result = await runBash(fixture.root, { command });
     expect(result.status).toBe('done');
-    if (mode === 'exact') expect(result.output).toBe(expected);
-    else expect(result.output.split('\n').sort()).toEqual(expected.split('\n').sort());
+    expectLikeGnu(mode, result.output, expected);
   });
 
   it('prints diff -u like GNU diff, apart from the timestamps GNU adds to the header', async () => {
@@ -354,41 +377,31 @@ describe('benign commands match real bash and GNU tools', () => {
   });
 
   it('records tree output that the installed GNU tree still produces', () => {
-    if (!installed('tree')) return;
-    for (const [command, recorded] of Object.entries(TREE.outputs)) {
-      expect(realBash(command.replace(/^tree/, 'command tree'), fixture.root, binDir)).toBe(recorded);
-    }
+    expectRecordedTree(TREE.outputs, fixture.root, binDir);
   });
 });
 
 describe('benign commands over links, sizes and empty folders match real bash and GNU tools', () => {
   let fixture: FixtureWorkspace;
   let binDir: string;
-  const runnable = LINKED_CASES.filter(([, command]) => !MISSING.some((tool) => new RegExp(`\\b${tool}\\b`).test(command)));
 
   beforeAll(async () => {
     fixture = await makeLinkedWorkspace();
-    binDir = mkdtempSync(path.join(tmpdir(), 'loco-bin-'));
-    symlinkSync(rgPath, path.join(binDir, 'rg'));
+    binDir = referenceBin();
   });
   afterAll(async () => {
     await fixture.cleanup();
     rmSync(binDir, { recursive: true, force: true });
   });
 
-  it.each(runnable)('%s: %s', async (mode, command) => {
+  it.each(runnable(LINKED_CASES))('%s: %s', async (mode, command) => {
     const expected = asToolOutput(realBash(command, fixture.root, binDir, TREE.linkedOutputs));
     const result = await runBash(fixture.root, { command });
     expect(result.status).toBe('done');
-    if (mode === 'exact') expect(result.output).toBe(expected);
-    else if (mode === 'long') expect(longEntries(result.output)).toEqual(longEntries(expected));
-    else expect(result.output.split('\n').sort()).toEqual(expected.split('\n').sort());
+    expectLikeGnu(mode, result.output, expected);
   });
 
   it('records tree output that the installed GNU tree still produces', () => {
-    if (!installed('tree')) return;
-    for (const [command, recorded] of Object.entries(TREE.linkedOutputs)) {
-      expect(realBash(command.replace(/^tree/, 'command tree'), fixture.root, binDir)).toBe(recorded);
-    }
+    expectRecordedTree(TREE.linkedOutputs, fixture.root, binDir);
   });
 });

@@ -28,26 +28,17 @@ export function readDirectory(real: string): DiskEntry[] | NodeJS.ErrnoException
   } catch (error) {
     return error as NodeJS.ErrnoException;
   }
-  return dirents.map((dirent) => ({ name: dirent.name, kind: kindOfDirent(dirent) })).sort((a, b) => compareNames(a.name, b.name));
+  return dirents.map((dirent) => ({ name: dirent.name, kind: kindOf(dirent) })).sort((a, b) => compareNames(a.name, b.name));
 }
 
-function kindOfDirent(dirent: Dirent): EntryKind {
-  if (dirent.isDirectory()) return 'dir';
-  if (dirent.isSymbolicLink()) return 'link';
-  if (dirent.isFIFO()) return 'fifo';
-  if (dirent.isSocket()) return 'socket';
-  if (dirent.isBlockDevice()) return 'block';
-  if (dirent.isCharacterDevice()) return 'char';
-  return 'file';
-}
-
-export function kindOfStats(stats: Stats): EntryKind {
-  if (stats.isDirectory()) return 'dir';
-  if (stats.isSymbolicLink()) return 'link';
-  if (stats.isFIFO()) return 'fifo';
-  if (stats.isSocket()) return 'socket';
-  if (stats.isBlockDevice()) return 'block';
-  if (stats.isCharacterDevice()) return 'char';
+/** What a directory entry or an lstat names, by the questions both answer. */
+export function kindOf(entry: Pick<Stats, 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isBlockDevice' | 'isCharacterDevice'>): EntryKind {
+  if (entry.isDirectory()) return 'dir';
+  if (entry.isSymbolicLink()) return 'link';
+  if (entry.isFIFO()) return 'fifo';
+  if (entry.isSocket()) return 'socket';
+  if (entry.isBlockDevice()) return 'block';
+  if (entry.isCharacterDevice()) return 'char';
   return 'file';
 }
 

@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import type { ExecResult } from 'just-bash';
 import { globMatches } from '../gate/globs';
 import { MAX_OUTPUT_BYTES } from '../limits';
-import { childPath, errnoText, kindOfStats, listingOutput, readDirectory, readOperand, type DiskEntry, type EntryKind } from './diskListing';
+import { childPath, errnoText, kindOf, listingOutput, readDirectory, readOperand, type DiskEntry, type EntryKind } from './diskListing';
 
 /**
  * GNU find over the disk listing (diskListing.ts), for the expressions whose meaning it holds
@@ -46,7 +46,7 @@ export function findOnDisk(args: readonly string[], cwd: string, roots: readonly
       stderr += `find: '${operand}': ${found.message}\n`;
       continue;
     }
-    visit(operand, startName(operand), found.real, kindOfStats(found.stats), 0);
+    visit(operand, startName(operand), found.real, kindOf(found.stats), 0);
   }
   if (full) stderr += `find: stopped after ${MAX_OUTPUT_BYTES / 1024 / 1024} MB of output\n`;
   return listingOutput(out.join(''), stderr, stderr === '' ? 0 : 1);
