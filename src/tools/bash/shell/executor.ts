@@ -3,6 +3,7 @@ import { searchCommands } from './fastSearch';
 import { gitCommand } from '../git/gitCommand';
 import { MAX_FILE_READ_BYTES, MAX_OUTPUT_BYTES } from '../limits';
 import { CallReadBudget, exhaustedMessage } from '../readBudget';
+import { diskUsageCommand } from './diskUsage';
 import { gnuFormatCommands } from './gnuFormat';
 import { headCommand } from './prefixReads';
 import { realpathCommand } from './realpath';
@@ -20,12 +21,12 @@ import { errorMessage } from '../../../protocol/errorMessage';
  * built-in. xargs is reached through our wrapper of the same name (xargs.ts).
  */
 const SIMULATED_COMMANDS: CommandName[] = [
-  'cat', 'tail', 'file', 'stat', 'du', 'sort', 'cut', 'tr', 'nl', 'basename', 'dirname',
+  'cat', 'tail', 'file', 'stat', 'sort', 'cut', 'tr', 'nl', 'basename', 'dirname',
   'pwd', 'echo', 'printf', 'comm', 'sed', 'awk', 'jq', 'true', 'false',
 ];
 
-/** Built-ins reached only through our wrappers of the same name (fast search, GNU layout, reads of a file's start). */
-const WRAPPED_COMMANDS: CommandName[] = ['grep', 'rg', 'uniq', 'wc', 'ls', 'diff', 'head'];
+/** Built-ins reached only through our wrappers of the same name (fast search, GNU layout, disk listings, reads of a file's start). */
+const WRAPPED_COMMANDS: CommandName[] = ['grep', 'rg', 'uniq', 'wc', 'ls', 'diff', 'du', 'head'];
 
 /**
  * Built-ins that our wrapper of the same name runs in this shell itself, so that what they run
@@ -70,11 +71,12 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
     xargsCommand,
     whichCommand,
     gitCommand(request.roots),
-    realpathCommand,
-    treeCommand,
+    realpathCommand(request.roots),
+    treeCommand(request.roots),
     ...searchCommands(simulate, scope),
     findCommand(scope),
-    ...gnuFormatCommands(simulate),
+    ...gnuFormatCommands(simulate, request.roots),
+    diskUsageCommand(simulate, request.roots),
     headCommand(simulate),
   ];
   const bash = new Bash({

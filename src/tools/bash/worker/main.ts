@@ -29,7 +29,7 @@ async function run(request: BashRun): Promise<BashDone> {
   // The host owns cancellation: it terminates this thread rather than signalling it.
   const signal = new AbortController().signal;
   const { cwd, roots, searchesAllRoots, timeoutMs } = request;
-  const result = await execute({ script: request.command, cwd, roots, searchesAllRoots, timeoutMs, signal });
+  const result = await execute({ script: verdict.command, cwd, roots, searchesAllRoots, timeoutMs, signal });
   if (result.kind !== 'exited') return { type: 'bash/done', kind: 'timedOut' };
   return { type: 'bash/done', kind: 'exited', output: formatOutput(result.stdout, result.stderr, result.exitCode, verdict.lastCommand), exitCode: result.exitCode };
 }
