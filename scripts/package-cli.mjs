@@ -12,7 +12,7 @@
 // Publishing is `npm publish out/npm/locooperator-VERSION.tgz`, by the publisher.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { buildProductionBundles, productionBundles, run } from './packaging/bundles.mjs';
+import { buildProductionBundles, run } from './packaging/bundles.mjs';
 import { RUNTIME_MODULES } from './packaging/runtimeClosure.mjs';
 import { npmTarballPath, repoRoot } from './packaging/targets.mjs';
 
@@ -23,13 +23,13 @@ const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')
 const staging = join(repoRoot, 'out', 'package', 'npm');
 const tarball = npmTarballPath(manifest.name, manifest.version);
 
-buildProductionBundles();
+const productionBundles = buildProductionBundles('npm');
 
 rmSync(staging, { recursive: true, force: true });
 mkdirSync(join(staging, 'dist'), { recursive: true });
 for (const file of CLI_BUNDLES) cpSync(join(productionBundles, file), join(staging, 'dist', file));
 cpSync(join(repoRoot, 'bin'), join(staging, 'bin'), { recursive: true });
-for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md']) cpSync(join(repoRoot, file), join(staging, file));
+for (const file of ['README.md', 'LICENSE']) cpSync(join(repoRoot, file), join(staging, file));
 
 const cliManifest = {
   name: manifest.name,

@@ -15,7 +15,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildProductionBundles, productionBundles, run } from './packaging/bundles.mjs';
+import { buildProductionBundles, run } from './packaging/bundles.mjs';
 import { registryPackage } from './packaging/registryPackage.mjs';
 import { BUILD_ONLY_MODULES, RUNTIME_MODULES, runtimeClosure } from './packaging/runtimeClosure.mjs';
 import { TARGETS, downloadCache, hostTarget, repoRoot, vsixPath } from './packaging/targets.mjs';
@@ -47,7 +47,7 @@ if (values.out && targets.length > 1) throw new Error('--out names the file of o
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const lockfile = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8'));
 
-buildProductionBundles();
+const productionBundles = buildProductionBundles('vsix');
 
 const written = targets.map((target) => packageTarget(target));
 const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -1,14 +1,18 @@
-// The production bundles both packages ship, built into a folder of their own so that packaging
-// never rewrites the dist/ that tests and a development window run from.
+// The production bundles the packages ship, built into a folder per package so that packaging
+// never rewrites the dist/ that tests and a development window run from, and two packaging runs
+// (the VSIXs and the npm package, as their tests start them side by side) never share one.
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { repoRoot } from './targets.mjs';
 
-export const productionBundles = join(repoRoot, 'out', 'package', 'dist');
-
-/** Builds the minified bundles into `productionBundles`. */
-export function buildProductionBundles() {
-  run(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--production', '--outdir', productionBundles], repoRoot);
+/** Builds the minified bundles into out/package/`packageName`-dist and returns that folder. */
+export function buildProductionBundles(packageName) {
+  const dir = join(repoRoot, 'out', 'package', `${packageName}-dist`);
+  // A bundle that the build no longer writes must not ship from an earlier run.
+  rmSync(dir, { recursive: true, force: true });
+  run(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--production', '--outdir', dir], repoRoot);
+  return dir;
 }
 
 /** Runs a packaging step with its output shown; a failing step ends the script with its status. */
