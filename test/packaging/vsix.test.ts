@@ -48,6 +48,35 @@ describe.each(Object.keys(TARGETS))('the %s VSIX', (target) => {
     expect(entry('extension.vsixmanifest')?.read().toString('utf8')).toContain(`TargetPlatform="${target}"`);
   });
 
+  it('carries what the Marketplace and Open VSX show: icon, licence, changelog, links', () => {
+    const shipped = JSON.parse(entry('extension/package.json')!.read().toString('utf8'));
+    const icon = entry(`extension/${shipped.icon}`)!.read();
+    expect(icon.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // The PNG header's first chunk (IHDR) holds the width and height.
+    expect(Math.min(icon.readUInt32BE(16), icon.readUInt32BE(20))).toBeGreaterThanOrEqual(128);
+    expect(entry('extension/LICENSE.txt')).toBeDefined();
+    expect(entry('extension/changelog.md')).toBeDefined();
+    expect(shipped).toMatchObject({
+      repository: { url: expect.stringMatching(/^https:\/\//) },
+      bugs: { url: expect.stringMatching(/^https:\/\//) },
+      homepage: expect.stringMatching(/^https:\/\//),
+      galleryBanner: { color: expect.any(String), theme: expect.stringMatching(/^(dark|light)$/) },
+      categories: expect.arrayContaining(['AI', 'Chat']),
+      keywords: expect.any(Array),
+    });
+    expect(shipped.devDependencies).toBeUndefined();
+  });
+
+  it('ships the images its README shows, linked relatively so that the Marketplace page finds them', () => {
+    const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((match) => match[1]!);
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) {
+      expect(image).not.toMatch(/^[a-z]+:|^\//);
+      expect(entry(`extension/${image}`), image).toBeDefined();
+    }
+  });
+
   it(`holds native files built for ${platform.binary.format} ${platform.binary.arch} only`, () => {
     const native = entries.flatMap((candidate) => {
       const binary = nativeBinary(candidate.read());
