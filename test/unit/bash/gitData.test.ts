@@ -25,7 +25,7 @@ function refusal(run: () => unknown): string {
 const ID = 'a'.repeat(40);
 
 describe('the config git runs with', () => {
-  it('carries only values that change how git reads the files, and pins the thread count', () => {
+  it('carries only values that change how git reads the files, and pins the thread count and the memory packs are mapped in', () => {
     const { text, hexLength } = privateConfig(
       listing({
         'core.ignorecase': 'true',
@@ -48,6 +48,9 @@ describe('the config git runs with', () => {
         '\trepositoryformatversion = 0',
         '\tbare = false',
         '\tlogallrefupdates = false',
+        '\tpackedGitWindowSize = 32m',
+        '\tpackedGitLimit = 256m',
+        '\tdeltaBaseCacheLimit = 64m',
         '\tfilemode = false',
         '\tignorecase = true',
         '\tautocrlf = input',

@@ -39,6 +39,14 @@ export interface PrivateConfig {
 }
 
 /**
+ * git maps packs in windows of 1 GiB up to 8 GiB by default on 64-bit machines; under the 2 GB
+ * address-space limit every tool program runs with (ownedProcess.ts) a repository with large
+ * packs would fail to map them. Small windows keep git well inside the limit, at the cost of a
+ * few more mappings on a huge repository.
+ */
+const PACK_MEMORY = ['\tpackedGitWindowSize = 32m', '\tpackedGitLimit = 256m', '\tdeltaBaseCacheLimit = 64m'];
+
+/**
  * The config git runs with, from the repository's as `git config --null --list` prints it.
  * Refuses a repository whose format this cannot honour (a ref store or extension git would need
  * to read its data correctly).
@@ -67,7 +75,7 @@ export function privateConfig(listing: string): PrivateConfig {
     else refuse(`it uses the repository extension ${shortened(key)}, which git here does not honour`);
   }
 
-  const core = ['\trepositoryformatversion = ' + (sha256 ? '1' : '0'), '\tbare = false', '\tlogallrefupdates = false'];
+  const core = ['\trepositoryformatversion = ' + (sha256 ? '1' : '0'), '\tbare = false', '\tlogallrefupdates = false', ...PACK_MEMORY];
   for (const key of BOOLEAN) {
     const value = last(key)?.toLowerCase();
     if (value !== undefined && (TRUE.has(value) || FALSE.has(value))) core.push(`\t${key.slice(5)} = ${TRUE.has(value)}`);
