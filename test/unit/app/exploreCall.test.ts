@@ -175,7 +175,7 @@ describe('controllerExplorer: another agent through the view queue', () => {
 describe('queuedExplorer: the MCP server’s own queue', () => {
   it('runs calls one after the other, each in a fresh conversation', async () => {
     const model = new ScriptedModel(['First: src/server/app.py:8.', 'Second: src/server/models.py:1.'], { chunkSize: 3, delayMs: 2 });
-    const explorer = queuedExplorer({ model, tools: createExplorerTools(), maxTurnsFor: () => 3 });
+    const explorer = queuedExplorer({ modelForCall: async () => model, tools: createExplorerTools(), maxTurnsFor: () => 3 });
     const call = (question: string, progress: string[]) =>
       exploreCall({ question }, { roots: [workspace.root], explorer, signal: new AbortController().signal, onProgress: (line) => progress.push(line) });
     const firstProgress: string[] = [];
