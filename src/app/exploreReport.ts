@@ -99,7 +99,7 @@ function noReport(outcome: ExploreOutcome): string {
     case 'max_turns':
       return `The exploration used its ${outcome.turns} turns without writing a report. Ask a narrower question, or ask again with thoroughness "veryThorough".`;
     case 'error':
-      return `The exploration failed: ${outcome.error ?? 'no reason was given'}.`;
+      return `The exploration failed: ${(outcome.error ?? 'no reason was given').replace(/\.$/, '')}.`;
     case 'done':
       return 'The exploration ended without a report.';
   }

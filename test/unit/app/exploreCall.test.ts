@@ -186,4 +186,19 @@ describe('queuedExplorer: the MCP server’s own queue', () => {
     expect(secondProgress).toEqual([WAITING_NOTICE]);
     expect(model.prompts[1]).not.toContain('Where is the app?');
   });
+
+  it('answers a call whose model cannot be opened with the reason, and opens it again for the next call', async () => {
+    let opened = 0;
+    const explorer = queuedExplorer({
+      modelForCall: async () => {
+        if (++opened === 1) throw new Error('Cannot reach the server at http://gpu:8080: connection refused.');
+        return new ScriptedModel(['Found: src/server/app.py:8.']);
+      },
+      tools: createExplorerTools(),
+      maxTurnsFor: () => 3,
+    });
+    const call = () => exploreCall({ question: 'Where is the app?' }, { roots: [workspace.root], explorer, signal: new AbortController().signal, onProgress: () => {} });
+    expect(await call()).toMatchObject({ isError: true, text: 'The exploration failed: Cannot reach the server at http://gpu:8080: connection refused.' });
+    expect(await call()).toMatchObject({ isError: false, text: expect.stringMatching(/^Found: src\/server\/app\.py:8\./) });
+  });
 });
