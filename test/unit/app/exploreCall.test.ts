@@ -167,7 +167,7 @@ describe('controllerExplorer: another agent through the view queue', () => {
   it('says how to get a model, and leaves no question waiting for one', async () => {
     const { controller } = controllerOn('missing');
     const answer = await exploreCall({ question: 'Anything?' }, { roots: [workspace.root], explorer: controllerExplorer(controller), signal: new AbortController().signal, onProgress: () => {} });
-    expect(answer).toEqual(failedAnswer(`The exploration failed: ${MODEL_NEEDED_FOR_AGENT}.`));
+    expect(answer).toEqual(failedAnswer(`The exploration failed: ${MODEL_NEEDED_FOR_AGENT}`));
     expect(controller.pendingRequest).toBeUndefined();
   });
 });
