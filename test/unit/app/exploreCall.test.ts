@@ -101,6 +101,21 @@ describe('exploreAnswer', () => {
     expect(answer.unverified).toEqual([{ label: '/etc/hosts:1', why: '/etc/hosts is outside the workspace; only files in the workspace are linked' }]);
     expect(answer.report).toBe(answer.text.split('\n\n---\n')[0]);
   });
+
+  it('flags lines no file has and a folder given a line, and lists a folder mentioned as one', async () => {
+    const report = 'Loaded in src/server/app.py:0, src/server/app.py:2-999 and src/server/app.py:6-3; the code is in src/server/ (see server:1) and port:8080 is the default.';
+    const answer = await exploreAnswer({ reason: 'done', report, turns: 2 }, { roots: [workspace.root], cwd: path.join(workspace.root, 'src') });
+    expect(answer.report).toBe(
+      'Loaded in src/server/app.py:0 [unverified], src/server/app.py:2-999 [unverified] and src/server/app.py:6-3 [unverified]; the code is in src/server/ (see src/server:1 [unverified]) and port:8080 is the default.',
+    );
+    expect(answer.references).toEqual([{ path: path.join(workspace.root, 'src/server'), label: 'src/server/' }]);
+    expect(answer.unverified).toEqual([
+      { label: 'src/server/app.py:0', why: 'Line 0 is not a line of src/server/app.py: lines count from 1' },
+      { label: 'src/server/app.py:2-999', why: expect.stringMatching(/^Lines 2-999 run past the end of src\/server\/app\.py, which has \d+ lines$/) },
+      { label: 'src/server/app.py:6-3', why: 'The range 6-3 of src/server/app.py ends before it starts' },
+      { label: 'src/server:1', why: 'src/server is a folder, not a file: a line number needs a file' },
+    ]);
+  });
 });
 
 /** A controller whose sessions answer from `model` in the fixture, like the extension's. */

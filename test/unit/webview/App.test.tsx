@@ -1,4 +1,6 @@
 // @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeResizeObserver, renderApp } from './fakeHost';
@@ -201,6 +203,41 @@ describe('App', () => {
       ['~/.config/app/settings.toml:2', '~/.config/app/settings.toml is outside the workspace; only files in the workspace are linked'],
     ]);
     expect(screen.getByText(/not linked: No file \/w\/src\/auth\.py in this workspace/)).toBeTruthy();
+  });
+
+  it('keeps the reason read to screen readers out of a copied selection', async () => {
+    const { host } = renderApp();
+    const run = new RunScript().started().turn(1).finished('Loaded in src/loader.py:40 here.', 'done', 'run-1', 1);
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    await host.send({ type: 'links/resolved', links: { 'src/loader.py:40': { exists: false, reason: 'notFound' } } });
+    const reason = screen.getByText(/not linked: No file src\/loader\.py in this workspace/);
+    // What the user sees is what a selection copies: the reason is not selectable (styles.css).
+    expect(reason.classList.contains('not-copied')).toBe(true);
+    const css = readFileSync(path.resolve(__dirname, '../../../webview/src/styles.css'), 'utf8');
+    expect(/\.not-copied\s*\{[^}]*\buser-select:\s*none/.test(css)).toBe(true);
+  });
+
+  it('names a folder mentioned as such, and marks a folder given a line and lines no file has', async () => {
+    const { host } = renderApp();
+    const run = new RunScript().started().turn(1).finished('The code is in lib/ (see lib:1, lib/app.js:0 and lib/app.js:56-36).', 'done', 'run-1', 1);
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    await host.send({
+      type: 'links/resolved',
+      links: {
+        'lib/': { exists: false, reason: 'folder', path: '/w/lib', label: 'lib/' },
+        'lib:1': { exists: false, reason: 'folder', path: '/w/lib', line: 1 },
+        'lib/app.js:0': { exists: false, reason: 'lineZero', path: '/w/lib/app.js' },
+        'lib/app.js:56-36': { exists: false, reason: 'reversedRange', path: '/w/lib/app.js', line: 56, endLine: 36 },
+      },
+    });
+    expect(screen.getByText('lib/').getAttribute('title')).toBe('/w/lib is a folder');
+    expect(screen.getByText('lib/').closest('.file-ref-missing')).toBeNull();
+    const marked = [...document.querySelectorAll('.file-ref-missing')].map((node) => [node.firstChild?.textContent, node.getAttribute('title')]);
+    expect(marked).toEqual([
+      ['lib:1', '/w/lib is a folder, not a file: a line number needs a file'],
+      ['lib/app.js:0', 'Line 0 is not a line of /w/lib/app.js: lines count from 1'],
+      ['lib/app.js:56-36', 'The range 56-36 of /w/lib/app.js ends before it starts'],
+    ]);
   });
 
   it('shows an absolute reference by the workspace-relative label the host gives it', async () => {
