@@ -18,8 +18,18 @@ export const FileReference = z.object({
   line: z.number().int().nonnegative().optional(),
   /** As written, even when it is before `line` (a range that runs backwards, which the host flags). */
   endLine: z.number().int().positive().optional(),
+  /**
+   * The folder the text was written in (its run's working folder), where a relative reference is
+   * looked for first: `README.md:1` from a run in one root is not the other root's README.
+   */
+  base: z.string().max(maxPathChars).optional(),
 });
 export type FileReference = z.infer<typeof FileReference>;
+
+/** What the host's verdict on a reference is keyed by: its text, and the folder it was written in. */
+export function referenceKey(reference: Pick<FileReference, 'text' | 'base'>): string {
+  return reference.base === undefined ? reference.text : `${reference.base}\0${reference.text}`;
+}
 
 /** A reference and where it starts in the text it was found in. */
 export interface FileReferenceMatch extends FileReference {

@@ -85,7 +85,7 @@ export type HistoryEntry = z.infer<typeof HistoryEntry>;
 export const UnverifiedReason = z.enum(['notFound', 'pastEnd', 'lineZero', 'reversedRange', 'outsideWorkspace', 'folder', 'notAFile']);
 export type UnverifiedReason = z.infer<typeof UnverifiedReason>;
 
-/** The host's verdict on one `FileReference`, keyed by the reference's `text`. */
+/** The host's verdict on one `FileReference`, keyed by `referenceKey` (its text and base). */
 export const ResolvedLink = z.object({
   exists: z.boolean(),
   /** Absolute path of the file the reference names (when it exists, or its lines do not), or of the folder. */

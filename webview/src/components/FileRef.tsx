@@ -1,8 +1,8 @@
-import { useCallback, useSyncExternalStore, type ReactNode } from 'react';
-import type { FileReference } from '../../../src/protocol/fileReference';
+import { useCallback, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import { referenceKey, type FileReference } from '../../../src/protocol/fileReference';
 import { referenceVerdict, unverifiedWhy } from '../../../src/protocol/referenceVerdicts';
 import { usePostToHost } from '../hostContext';
-import { useFileLinks } from '../links/linksContext';
+import { ReferenceBaseContext, useFileLinks } from '../links/linksContext';
 
 interface FileRefProps {
   reference: FileReference;
@@ -14,15 +14,18 @@ interface FileRefProps {
  * A file reference: a link once the host has found the file (and line), marked with the host's
  * reason when it did not, plain text until the host answers (and for a folder, with its path).
  */
-export function FileRef({ reference, children }: FileRefProps) {
+export function FileRef({ reference: found, children }: FileRefProps) {
   const post = usePostToHost();
   const links = useFileLinks();
+  const base = useContext(ReferenceBaseContext);
+  const reference = { ...found, base };
+  const key = referenceKey(reference);
   const watch = useCallback(
     (listener: () => void) => links.watch(reference, listener),
-    // The reference object is rebuilt on each render; its text is its identity.
-    [links, reference.text],
+    // The reference object is rebuilt on each render; its text and base are its identity.
+    [links, key],
   );
-  const resolved = useSyncExternalStore(watch, () => links.verdict(reference.text));
+  const resolved = useSyncExternalStore(watch, () => links.verdict(key));
 
   const label = children ?? resolved?.label ?? reference.text;
   const verdict = resolved && referenceVerdict(reference, resolved);
