@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureLlamaCpp } from './llama-cpp/build.mjs';
 import { importTypeScript, projectRoot } from './importTypeScript.mjs';
+import { FIXTURE_WORKSPACE, forcedReplay, QUESTION } from './forcedReplay.mjs';
 
 const hostScript = path.join(projectRoot, 'dist', 'model-host.mjs');
 const PROMPTS = (process.env.BENCH_PROMPTS ?? '512,2048,8192').split(',').map(Number);
@@ -35,12 +36,6 @@ const KV_CONTEXTS = [8192, 16_384, 32_768, 51_200];
 const MICRO_BATCHES = process.env.BENCH_UBATCH ?? '64,512';
 /** Which parts run: `speed` (against llama-bench, cancel, parking), `kv` (KV-cache memory), `kvSpeed` (KV types and flash attention, llama-bench only), `replay` (a 10-turn exploration), `autoContext` (the window `auto` picks here, and its memory). */
 const SECTIONS = (process.env.BENCH_SECTIONS ?? 'speed,kv,kvSpeed,replay,autoContext').split(',');
-/**
- * The exploration `replay` forces: ten assistant turns written in the format LocoOperator-4B emits
- * (nine tool calls, then the report). The tools really run on the fixture workspace.
- */
-const EXPLORATION = path.join(projectRoot, 'scripts', 'fixtures', 'exploration-10-turns.json');
-const FIXTURE_WORKSPACE = path.join(projectRoot, 'test', 'fixtures', 'workspace');
 /** The KV-cache settings compared by `kvSpeed`; quantised V needs flash attention in llama.cpp. */
 const KV_SETTINGS = [
   { name: 'f16, flash attention off', args: ['-fa', '0', '-ctk', 'f16', '-ctv', 'f16'] },
@@ -206,23 +201,10 @@ async function replaySection(model, { createModelClient, AgentSession, createExp
     const client = createModelClient({ modelPath: model, hostScript, threads: THREADS, contextSize: 16_384, gpu: 'auto', idleUnloadMs: 0, reuseCache });
     await client.load();
     await client.complete({ prompt: [{ text: 'warm up', special: false }], sampling: { seed: 1, maxTokens: 1 } }, { signal: live() });
-    const recorded = await loadScriptedModel(EXPLORATION, FIXTURE_WORKSPACE);
-    const turns = [];
-    const forced = {
-      get contextSize() {
-        return client.contextSize;
-      },
-      async complete(request, options) {
-        const started = performance.now();
-        const engine = await client.complete({ prompt: request.prompt, sampling: { ...request.sampling, maxTokens: 1 } }, { signal: options.signal });
-        turns.push({ promptTokens: engine.promptTokens, evaluatedTokens: engine.evaluatedTokens, timeToFirstTokenMs: engine.timeToFirstTokenMs ?? performance.now() - started });
-        const turn = await recorded.complete(request, options);
-        return { ...turn, promptTokens: engine.promptTokens, evaluatedTokens: engine.evaluatedTokens };
-      },
-    };
+    const { model: forced, turns } = await forcedReplay(client, loadScriptedModel);
     const session = new AgentSession({ model: forced, tools: createExplorerTools(), cwd: FIXTURE_WORKSPACE, roots: [FIXTURE_WORKSPACE] });
     const started = performance.now();
-    const outcome = await session.ask('How does the server handle a request, from the route to where the tasks are kept?', { signal: live(), onEvent: () => {} });
+    const outcome = await session.ask(QUESTION, { signal: live(), onEvent: () => {} });
     const answerMs = performance.now() - started;
     await client.dispose();
     const sum = (key) => turns.reduce((total, turn) => total + turn[key], 0);

@@ -267,7 +267,123 @@ async function loopSection() {
   };
 }
 
-const sections = [toolsSection, loopSection];
+/**
+ * Read-only git through the Bash tool's git command (which builds a private git directory from
+ * checked data on every call, and lists the index before a work-tree grep) against the same git
+ * run directly in the repository, on a commit of the generated tree with ten files changed.
+ */
+async function gitSection() {
+  const tree = await ensureTree();
+  const repo = path.join(os.tmpdir(), `locooperator-bench-git-v${TREE_VERSION}`);
+  const git = (args, cwd = repo) =>
+    new Promise((resolve, reject) => {
+      const child = spawn('git', args, { cwd, stdio: ['ignore', 'ignore', 'ignore'], env: { PATH: process.env.PATH, HOME: repo, GIT_CONFIG_NOSYSTEM: '1', GIT_OPTIONAL_LOCKS: '0' } });
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`git ${args[0]} exited ${code}`))));
+    });
+  if (!existsSync(path.join(repo, '.complete'))) {
+    await mkdir(repo, { recursive: true });
+    await new Promise((resolve, reject) => spawn('cp', ['-r', `${TREE}/.`, repo]).on('close', (code) => (code === 0 ? resolve() : reject(new Error('cp failed')))));
+    await git(['init', '-q']);
+    await git(['add', '.']);
+    await git(['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'Generated tree']);
+    for (let f = 0; f < 10; f++) await writeFile(path.join(repo, 'pkg0', 'mod0', `file${f}.py`), `# changed ${f}\n`);
+    await writeFile(path.join(repo, '.complete'), '');
+  }
+  const { gitCommand } = await importTypeScript('git', ["export { gitCommand } from './src/tools/bash/git/gitCommand';"]);
+  const command = gitCommand([repo]);
+  const ctx = { cwd: repo, signal: new AbortController().signal };
+  const cases = [['status', '--short'], ['log', '--oneline', '-20'], ['show', '--stat', 'HEAD'], ['grep', '-n', 'def handle_request'], ['rev-parse', '--show-toplevel']];
+  const rows = [];
+  for (const args of cases) {
+    const probe = await command.execute(args, ctx);
+    if (probe.exitCode !== 0) throw new Error(`git ${args.join(' ')}: ${probe.stderr}`);
+    const { oursMs, baselineMs } = await pairedMedians(() => command.execute(args, ctx), () => git(args));
+    rows.push({ name: `git ${args.join(' ')}`, oursMs, baselineMs, ratio: oursMs / baselineMs });
+  }
+  return { title: `git through the Bash tool vs git run directly (${tree.files} tracked files, 10 changed)`, baseline: 'git', rows };
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// The Bash tool's tree walks (find, ls -R, tree, du) on a tree of 100,000 small files, against
+// the same command lines run by real bash with GNU tools in the same folder.
+
+const LISTING_TREE = path.join(os.tmpdir(), 'locooperator-bench-listing-v1');
+const LISTING_SHAPE = { packages: 40, modules: 25, files: 100 };
+
+async function ensureListingTree() {
+  const marker = path.join(LISTING_TREE, '.complete');
+  if (existsSync(marker)) return JSON.parse(await readFile(marker, 'utf8'));
+  let files = 0;
+  for (let p = 0; p < LISTING_SHAPE.packages; p++) {
+    for (let m = 0; m < LISTING_SHAPE.modules; m++) {
+      const dir = path.join(LISTING_TREE, `pkg${p}`, `mod${m}`);
+      await mkdir(dir, { recursive: true });
+      for (let f = 0; f < LISTING_SHAPE.files; f++) {
+        await writeFile(path.join(dir, `file${f}.py`), `VALUE = ${files}\n`);
+        files++;
+      }
+    }
+  }
+  const summary = { files };
+  await writeFile(marker, JSON.stringify(summary));
+  return summary;
+}
+
+/** The Bash tool as the product runs it: its worker thread started from a bundle of the worker entry. */
+async function loadBashTool() {
+  const esbuild = await import('esbuild');
+  const { commonJsNodeBundle } = await import('./nodeBundle.mjs');
+  const worker = path.join(projectRoot, '.cache', 'bench', 'bashWorker.js');
+  await esbuild.build({ ...commonJsNodeBundle, entryPoints: [path.join(projectRoot, 'src/tools/bash/worker/main.ts')], outfile: worker });
+  // The tool finds its worker beside its own bundle, or where this variable says (as in the tests).
+  process.env.LOCOOPERATOR_BASH_WORKER = worker;
+  const { bashTool } = await importTypeScript('bash', ["export { bashTool } from './src/tools/bash';"]);
+  return bashTool;
+}
+
+function runGnu(command, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: process.env.PATH, LC_ALL: 'C.UTF-8' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${command}: exit ${code}`))));
+  });
+}
+
+async function listingSection() {
+  const tree = await ensureListingTree();
+  const bash = await loadBashTool();
+  const ctx = { cwd: LISTING_TREE, roots: [LISTING_TREE], signal: new AbortController().signal };
+  const gnuTree = await runGnu('command -v tree', LISTING_TREE).then(() => true, () => false);
+  // Whole listings counted in the shell, so that each side prints one line and the rows time the walk.
+  const commands = [
+    'find . | wc -l',
+    "find . -name 'file7.py' | wc -l",
+    'find . -type d | wc -l',
+    'ls -R | wc -l',
+    ...(gnuTree ? ['tree | tail -1'] : []),
+    'du -sh',
+    'du -h --max-depth=1 | wc -l',
+  ];
+  const rows = [];
+  for (const command of commands) {
+    const probe = await bash.run({ command }, ctx);
+    const gnu = (await runGnu(command, LISTING_TREE)).trimEnd();
+    if (probe.status !== 'done' || probe.output !== gnu) throw new Error(`${command}: the tool said ${JSON.stringify(probe.output)}, GNU ${JSON.stringify(gnu)}`);
+    const { oursMs, baselineMs } = await pairedMedians(() => bash.run({ command }, ctx), () => runGnu(command, LISTING_TREE));
+    rows.push({ name: command, oursMs, baselineMs, ratio: oursMs / baselineMs });
+  }
+  return {
+    title: `Bash tree walks vs GNU tools run by real bash (${tree.files} files${gnuTree ? '' : '; GNU tree not installed, no tree row'})`,
+    baseline: 'GNU',
+    rows,
+  };
+}
+
+const sections = [toolsSection, listingSection, loopSection, gitSection];
 
 // ---------------------------------------------------------------------------------------------
 
@@ -283,7 +399,9 @@ function printSection(section) {
 }
 
 const results = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, sections: {} };
-for (const section of sections) {
+// BENCH_SECTIONS=listing,loop runs only those sections (named as in tools.json).
+const only = process.env.BENCH_SECTIONS?.split(',');
+for (const section of sections.filter((candidate) => !only || only.includes(candidate.name.replace(/Section$/, '')))) {
   const outcome = await section();
   printSection(outcome);
   results.sections[section.name.replace(/Section$/, '')] = outcome;

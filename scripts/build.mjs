@@ -1,12 +1,18 @@
 // Builds the bundles the product runs: the extension host (with the agent runtime it loads on
 // the first question), the Bash tool's worker thread, the model host, the CLI, and the webview.
-// Production builds are minified; `--watch` rebuilds on change.
+// Production builds are minified; `--watch` rebuilds on change; `--outdir DIR` writes the bundles
+// to DIR instead of dist/ (packaging builds there, so that it never rewrites the dist/ that tests
+// and a development window run from).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { commonJsNodeBundle } from './nodeBundle.mjs';
 
-const watch = process.argv.includes('--watch');
-const production = process.argv.includes('--production');
+const { values } = parseArgs({
+  options: { watch: { type: 'boolean' }, production: { type: 'boolean' }, outdir: { type: 'string', default: 'dist' } },
+});
+const { watch = false, production = false, outdir } = values;
 
 const nodeCommon = { ...commonJsNodeBundle, sourcemap: !production, minify: production };
 
@@ -16,19 +22,19 @@ const targets = [
   {
     ...nodeCommon,
     entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
+    outfile: join(outdir, 'extension.js'),
     external: [...nodeCommon.external, './agentRuntime.js', './mcpRuntime.js'],
   },
-  { entryPoints: ['src/agentRuntime.ts'], outfile: 'dist/agentRuntime.js', ...nodeCommon },
+  { entryPoints: ['src/agentRuntime.ts'], outfile: join(outdir, 'agentRuntime.js'), ...nodeCommon },
   // The MCP SDK loads only when VS Code starts the extension's MCP server.
-  { entryPoints: ['src/mcpRuntime.ts'], outfile: 'dist/mcpRuntime.js', ...nodeCommon },
+  { entryPoints: ['src/mcpRuntime.ts'], outfile: join(outdir, 'mcpRuntime.js'), ...nodeCommon },
   // The Bash tool's gate and simulated shell run in a worker thread, off the host's event loop;
   // the agent runtime and the CLI start it from beside themselves in dist/.
-  { entryPoints: ['src/tools/bash/worker/main.ts'], outfile: 'dist/bashWorker.js', ...nodeCommon },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', ...nodeCommon },
+  { entryPoints: ['src/tools/bash/worker/main.ts'], outfile: join(outdir, 'bashWorker.js'), ...nodeCommon },
+  { entryPoints: ['src/cli/main.ts'], outfile: join(outdir, 'cli.js'), ...nodeCommon },
   {
     entryPoints: ['src/model/host/main.ts'],
-    outfile: 'dist/model-host.mjs',
+    outfile: join(outdir, 'model-host.mjs'),
     ...nodeCommon,
     // ESM so that node-llama-cpp (ESM-only) loads with a real import.
     format: 'esm',
@@ -37,7 +43,7 @@ const targets = [
   },
   {
     entryPoints: ['webview/src/main.tsx'],
-    outfile: 'dist/webview.js',
+    outfile: join(outdir, 'webview.js'),
     bundle: true,
     platform: 'browser',
     target: 'es2022',

@@ -103,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
     statusBar,
     downloads,
     vscode.window.registerWebviewViewProvider(AskViewProvider.viewType, view),
-    registerExploreTool(explorer),
+    registerExploreTool(explorer, () => models.warm('agentCall')),
     registerChatParticipant(explorer, realWorkspaceRoots),
     mcpServers,
     mcpServers.register(),

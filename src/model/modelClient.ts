@@ -306,7 +306,8 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       return typeof options.contextSize === 'number' ? options.contextSize : (options.maxContextSize ?? RECOMMENDED_MAX_CONTEXT);
     },
     async prepare(signal) {
-      await loadUnlessAborted(signal);
+      // A load ahead of a question (the user still typing) that no question follows is unloaded like an idle model.
+      if ((await loadUnlessAborted(signal)) === 'loaded' && host?.pending.size === 0) armIdleUnload();
     },
     complete(request_, completeOptions) {
       if (disposed) return Promise.reject(new Error('The model client has been disposed.'));

@@ -6,6 +6,10 @@ import { z } from 'zod';
  * the host ends a command that runs too long, or is stopped, by terminating the worker.
  */
 
+/** What a worker is started with (its workerData): where it records the pids of the programs it starts, for the host to kill. */
+export const BashWorkerStart = z.object({ childSlots: z.instanceof(SharedArrayBuffer) });
+export type BashWorkerStart = z.infer<typeof BashWorkerStart>;
+
 export const BashRun = z.object({
   type: z.literal('bash/run'),
   command: z.string(),

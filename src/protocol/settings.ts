@@ -26,6 +26,8 @@ export const Settings = z.object({
   threads: z.number().int().min(0).max(256).default(0),
   /** 0 keeps the model loaded. */
   idleUnloadMinutes: z.number().int().min(0).max(1440).default(15),
+  /** When the model starts loading: at the first keystroke of a question, when the view opens, or only when asked. */
+  'model.loadWhen': z.enum(['onType', 'onOpen', 'onAsk']).default('onType'),
   'search.respectFilesExclude': z.boolean().default(true),
   /** Where the model runs: in VS Code (embedded), or on a shared server of one of the ServerKinds. */
   backend: z.enum(['embedded', ...ServerKind.options]).default('embedded'),

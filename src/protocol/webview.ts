@@ -213,6 +213,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   /** Show that run's session in the view (answered with `state/snapshot`). */
   z.object({ type: z.literal('history/open'), runId }),
   z.object({ type: z.literal('history/delete'), runId }),
+  /** The user started typing a question: the model may start loading (locooperator.model.loadWhen). */
+  z.object({ type: z.literal('model/warm') }),
   z.object({ type: z.literal('model/download') }),
   z.object({ type: z.literal('model/cancelDownload') }),
   z.object({ type: z.literal('model/selectFile') }),

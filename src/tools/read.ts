@@ -53,7 +53,8 @@ export function makeReadTool(limits: { maxScanBytes: number; timeLimitMs: number
         throw new ToolFailure(`File does not exist. Note: your current working directory is ${ctx.cwd}.${hint}`);
       }
       const info = await stat(file.real);
-      if (info.isDirectory()) throw new ToolFailure(`EISDIR: illegal operation on a directory, read '${file.absolute}'`);
+      // The trained tool's own words first; then what to use instead, which they leave out.
+      if (info.isDirectory()) throw new ToolFailure(`EISDIR: illegal operation on a directory, read '${file.absolute}'. It is a directory: list it with Glob or Bash (ls), and Read a file in it.`);
       // A FIFO or socket would block the read until the run is cancelled.
       if (!info.isFile()) throw new ToolFailure(`This tool cannot read ${file.absolute}: it is not a regular file.`);
       if (hasBinaryExtension(file.real) || (await looksBinary(file.real))) {

@@ -19,6 +19,8 @@ export interface ViewMessageContext {
   history: HistoryStore;
   log: vscode.LogOutputChannel;
   cancelDownload(): void;
+  /** The user started typing a question: the model may start loading now. */
+  warmModel(): void;
   /** The view said it is ready for messages (first load or after a reload). */
   viewReady(): void;
   startRun(request: RunRequest): Promise<unknown>;
@@ -46,6 +48,7 @@ export function viewMessageHandlers(ctx: ViewMessageContext): ViewMessageHandler
     'report/openInEditor': report('openInEditor'),
     'history/open': (message) => openHistory(ctx, message.runId),
     'history/delete': (message) => ctx.model.deleteHistoryEntry(message.runId),
+    'model/warm': () => ctx.warmModel(),
     'model/download': async () => {
       await vscode.commands.executeCommand('locooperator.downloadModel');
     },

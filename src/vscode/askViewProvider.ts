@@ -63,6 +63,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       history: deps.history,
       log: deps.log,
       cancelDownload: deps.cancelDownload,
+      warmModel: () => deps.models.warm('typing'),
       viewReady: () => this.onViewReady(),
       startRun: (request) => this.startRun(request),
       newSession: () => this.newSession(),
@@ -101,9 +102,11 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
         if (view.visible) {
           this.ready = true;
           this.model.postSnapshot();
+          this.deps.models.warm('viewOpened');
         }
       }),
     ];
+    if (view.visible) this.deps.models.warm('viewOpened');
     view.onDidDispose(() => {
       for (const subscription of subscriptions) subscription.dispose();
       if (this.view === view) {

@@ -12,9 +12,11 @@ export const EXPLORE_LM_TOOL = 'locooperator_explore';
  * `vscode.lm.invokeTool`): the exploration runs as a run of the Ask view, through its queue, so a
  * person can watch its tool cards; the calling model gets the report with checked references.
  */
-export function registerExploreTool(explorer: Explorer): vscode.Disposable {
+export function registerExploreTool(explorer: Explorer, warmModel: () => void): vscode.Disposable {
   return vscode.lm.registerTool<ExploreInput>(EXPLORE_LM_TOOL, {
     prepareInvocation(options) {
+      // VS Code now asks the user to confirm the call: the model loads meanwhile.
+      warmModel();
       const question = typeof options.input?.question === 'string' ? options.input.question.trim() : '';
       const folder = typeof options.input?.folder === 'string' ? options.input.folder.trim() : '';
       const where = folder ? ` in \`${folder}\`` : '';

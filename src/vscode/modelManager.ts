@@ -13,6 +13,7 @@ import type { AgentEvent } from '../protocol/agentEvent';
 import type { SettingName } from '../protocol/settings';
 import type { ModelAction, ModelStatus } from '../protocol/webview';
 import { formatBytes } from '../protocol/byteSize';
+import { loadsAhead, type LoadAheadTrigger } from '../app/loadAhead';
 import { modelStatusFromHost } from '../app/modelStatus';
 import { withPrefillProgress } from '../app/prefillProgress';
 import { loadScriptedModel } from '../model/scriptedModel';
@@ -54,6 +55,7 @@ export class ModelManager implements vscode.Disposable {
   private prefill: number | undefined;
   private current: ModelStatus = { state: 'notDownloaded', offer: downloadOffer(catalog.defaultVariant) };
   private tokensPerSecond = 0;
+  private acquiring: Promise<unknown> = Promise.resolve();
   private readonly changed = new vscode.EventEmitter<ModelStatus>();
   readonly onDidChangeStatus = this.changed.event;
 
@@ -89,7 +91,28 @@ export class ModelManager implements vscode.Disposable {
   }
 
   /** The model for a new session, or 'modelNeeded' when there is no model file yet. */
-  async acquire(): Promise<ChatModel | 'modelNeeded'> {
+  acquire(): Promise<ChatModel | 'modelNeeded'> {
+    // One at a time: a load started while the user typed and the question's own must share one client.
+    const next = this.acquiring.then(() => this.acquireNow());
+    this.acquiring = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Starts loading the model before a question, when `locooperator.model.loadWhen` allows it for
+   * what happened (loadsAhead). Only in a trusted, focused window: a view restored in a background window loads nothing. A load no
+   * question uses is released by the idle unload; a failure shows in the model's status.
+   */
+  warm(trigger: LoadAheadTrigger): void {
+    if (!loadsAhead(this.settings.read()['model.loadWhen'], trigger)) return;
+    if (!vscode.workspace.isTrusted || !vscode.window.state.focused) return;
+    void (async () => {
+      const model = await this.acquire();
+      if (model !== 'modelNeeded') await model.prepare(new AbortController().signal);
+    })().catch((error: unknown) => this.log.warn(`Loading the model ahead of a question failed: ${errorMessage(error)}`));
+  }
+
+  private async acquireNow(): Promise<ChatModel | 'modelNeeded'> {
     const transcript = process.env[SCRIPTED_MODEL_ENV];
     if (transcript) {
       this.setStatus(scriptedStatus());

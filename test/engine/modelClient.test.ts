@@ -329,6 +329,17 @@ describe('crash isolation', () => {
       await model.dispose();
     }
   });
+
+  it('unloads a model loaded ahead of a question (prepare) that no question followed', async () => {
+    const model = client({ idleUnloadMs: 100 });
+    try {
+      await model.prepare(live());
+      expect(model.status().state).toBe('ready');
+      await expect.poll(() => model.status().state, { timeout: 5000 }).toBe('unloaded');
+    } finally {
+      await model.dispose();
+    }
+  });
 });
 
 describe('protocol failures', () => {

@@ -1,4 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { isInsideRoots, readPathSync } from '../support/workspacePaths';
 import { MAX_FILE_READ_BYTES } from './limits';
 import { Refusal } from './gate/refusal';
@@ -57,4 +58,14 @@ export function startingFolder(cwd: string, roots: readonly string[]): string | 
 export function realInside(target: string, roots: readonly string[]): string | undefined {
   const reading = readPathSync(target, target, roots);
   return reading.kind === 'resolved' && isInsideRoots(reading.real, roots) ? reading.real : undefined;
+}
+
+/**
+ * Where `argument` lands by the one reading, for a path the gate and the shell's guard have
+ * already confined (they refused anything outside): the place to open on disk, or undefined
+ * when it does not resolve to an existing file or folder.
+ */
+export function landingOf(argument: string, cwd: string): string | undefined {
+  const reading = readPathSync(argument, cwd, [path.parse(cwd).root]);
+  return reading.kind === 'resolved' && reading.exists ? reading.real : undefined;
 }

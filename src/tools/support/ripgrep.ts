@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { rgPath } from '@vscode/ripgrep';
 import { childEnvironment } from './childEnvironment';
 import { checkIgnoreFiles } from './ignoreFiles';
+import { killOwned, spawnOwned } from './ownedProcess';
 import { messageRewriter, pathRewriter, type ShownPath } from './shownPaths';
 
 /**
@@ -106,7 +106,7 @@ function spawnRipgrep(args: readonly string[], options: RipgrepOptions, unshownM
   };
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const child = spawn(rgPath, args, { cwd: options.cwd, env: childEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnOwned(rgPath, args, { cwd: options.cwd, env: childEnvironment() });
     const lines = lineSplitter(onLine, () => stop());
     let stderr = '';
     let stopped = false;
@@ -115,7 +115,7 @@ function spawnRipgrep(args: readonly string[], options: RipgrepOptions, unshownM
       if (stopped) return;
       stopped = true;
       child.stdout.destroy();
-      child.kill();
+      killOwned(child);
     };
     const onAbort = () => {
       stop();

@@ -5,14 +5,16 @@ import path from 'node:path';
 import { rgPath } from '@vscode/ripgrep';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
-import { runBash } from './workspace';
+import { makeLinkedWorkspace, runBash } from './workspace';
 
 /**
  * Benign exploration lines, run both by the tool and by real bash with GNU tools on the same
  * fixture copy. `sorted` compares the lines as a set: GNU find and grep -r walk directories in
  * the file system's order, ripgrep in parallel, while the tool lists paths in sorted order.
  */
-const CASES: ReadonlyArray<readonly ['exact' | 'sorted', string]> = [
+type Mode = 'exact' | 'sorted' | 'long';
+
+const CASES: ReadonlyArray<readonly [Mode, string]> = [
   ["exact", 'ls'],
   ["exact", 'ls -F'],
   ["exact", 'ls -a'],
@@ -182,6 +184,76 @@ const CASES: ReadonlyArray<readonly ['exact' | 'sorted', string]> = [
   ["exact", 'cat README.md 2>&1 | head -3'],
 ];
 
+/**
+ * Benign lines over links, folders of files of many sizes and an empty folder (makeLinkedWorkspace).
+ * `long` compares each entry of a long listing by type, size and name (owners, dates and block
+ * totals are the machine's). Lines starting with `tree` compare with outputs GNU tree recorded.
+ */
+const LINKED_CASES: ReadonlyArray<readonly [Mode, string]> = [
+  // ls names a link to a folder as the link with -l, -d or -F, unless a trailing / follows it
+  ['long', 'ls -la src-link'],
+  ['long', 'ls -l readme-link'],
+  ['long', 'ls -ld src-link'],
+  ['long', 'ls -la src-link/'],
+  ['long', 'ls -l readme-link src-link docs'],
+  ['long', 'ls -la vendor'],
+  ['exact', 'ls -F src-link'],
+  ['exact', 'ls -d src-link'],
+  ['exact', 'ls src-link'],
+  ['exact', 'ls -F readme-link src-link docs'],
+  // realpath resolves links as the kernel does
+  ['exact', 'realpath src-link'],
+  ['exact', 'realpath readme-link src/app-link.py'],
+  ['exact', 'cd src-link && realpath ..'],
+  ['exact', 'realpath -s src-link/server'],
+  ['exact', 'realpath src-link/../README.md'],
+  // du counts blocks on disk, in GNU's units
+  ['exact', 'du -sh'],
+  ['exact', 'du -sh src docs'],
+  ['exact', 'du -sb sizes'],
+  ['exact', 'du -c src docs'],
+  ['exact', 'du --si -s .'],
+  ['exact', 'du -s src-link'],
+  ['exact', 'du -sh sizes/*'],
+  ['exact', 'du -sh --apparent-size sizes/*'],
+  ['exact', 'du -s --si --apparent-size sizes/*'],
+  ['exact', 'du -sk src && du -sm sizes'],
+  ['sorted', 'du -h src'],
+  ['sorted', 'du -ah --apparent-size sizes'],
+  ['sorted', 'du -hd1'],
+  ['sorted', 'du -a src'],
+  // find lists links as links and does not follow them
+  ['sorted', 'find . -type l'],
+  ['sorted', "find . -type l -name '*link*'"],
+  ['sorted', 'find src-link src-link/'],
+  ['sorted', 'find . -empty'],
+  ['sorted', 'find . -maxdepth 1 -type d'],
+  ['sorted', "find . -type d -name 's*'"],
+  ['sorted', "find . \\( -name '*.md' -o -type l \\) -not -path './vendor/*'"],
+  ['exact', "find . -type f -name '*.py' | wc -l"],
+  ['exact', 'find . | wc -l'],
+  // patterns that end in a slash match folders only
+  ['exact', 'ls -d */'],
+  ['exact', 'echo src/*/'],
+  ['exact', 'echo */'],
+  ['exact', 'ls -d src/*/ web/*/'],
+  ['exact', 'echo nothing*/'],
+  // ls -R
+  ['exact', 'ls -R src'],
+  ['exact', 'ls -RF src'],
+  ['exact', 'ls -Ra docs'],
+  ['exact', 'ls -R src-link'],
+  ['exact', 'ls -R | wc -l'],
+  // rg -a searches binary files as text
+  ['sorted', 'rg -a create_app src'],
+  ['sorted', 'rg -a -l PNG web'],
+  // tree
+  ['exact', 'tree src'],
+  ['exact', 'tree -F src'],
+  ['exact', 'tree src-link'],
+  ['exact', 'tree --dirsfirst -L 1 src'],
+];
+
 /** Programs that a fresh machine may lack; their lines are skipped there (CI installs jq). */
 const OPTIONAL_TOOLS = ['jq'];
 
@@ -195,11 +267,15 @@ function installed(tool: string): boolean {
 }
 
 const MISSING = OPTIONAL_TOOLS.filter((tool) => !installed(tool));
-const RUNNABLE = CASES.filter(([, command]) => !MISSING.some((tool) => new RegExp(`\\b${tool}\\b`).test(command)));
 
-/** GNU tree is not installed everywhere; its output on the fixture was recorded. */
+function runnable(cases: ReadonlyArray<readonly [Mode, string]>): ReadonlyArray<readonly [Mode, string]> {
+  return cases.filter(([, command]) => !MISSING.some((tool) => new RegExp(`\\b${tool}\\b`).test(command)));
+}
+
+/** GNU tree is not installed everywhere; its output on the fixture, and on the linked one, was recorded. */
 const TREE = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/bash/tree-outputs.json'), 'utf8')) as {
   outputs: Record<string, string>;
+  linkedOutputs: Record<string, string>;
 };
 
 /** The tool's shaping of stdout: no leading blank lines, no trailing whitespace. */
@@ -207,9 +283,9 @@ function asToolOutput(stdout: string): string {
   return stdout.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd() || '(Bash completed with no output)';
 }
 
-function realBash(command: string, cwd: string, binDir: string): string {
+function realBash(command: string, cwd: string, binDir: string, recordedTree = TREE.outputs): string {
   if (command.startsWith('tree')) {
-    const recorded = TREE.outputs[command];
+    const recorded = recordedTree[command];
     if (recorded === undefined) throw new Error(`no recorded tree output for ${command}`);
     return recorded;
   }
@@ -221,15 +297,43 @@ function realBash(command: string, cwd: string, binDir: string): string {
   });
 }
 
+/** A folder holding the real `rg` for the reference side: the same binary the product ships. */
+function referenceBin(): string {
+  const binDir = mkdtempSync(path.join(tmpdir(), 'loco-bin-'));
+  symlinkSync(rgPath, path.join(binDir, 'rg'));
+  return binDir;
+}
+
+function expectLikeGnu(mode: Mode, output: string, expected: string): void {
+  if (mode === 'exact') expect(output).toBe(expected);
+  else if (mode === 'long') expect(longEntries(output)).toEqual(longEntries(expected));
+  else expect(output.split('\n').sort()).toEqual(expected.split('\n').sort());
+}
+
+/** Checks recorded tree outputs against GNU tree where it is installed. */
+function expectRecordedTree(recorded: Record<string, string>, root: string, binDir: string): void {
+  if (!installed('tree')) return;
+  for (const [command, output] of Object.entries(recorded)) {
+    expect(realBash(command.replace(/^tree/, 'command tree'), root, binDir)).toBe(output);
+  }
+}
+
+/** A long listing's entries by type, size (but a folder's) and name: owners, dates and block totals are the machine's. */
+function longEntries(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => !line.startsWith('total'))
+    .map((line) => line.split(/ +/))
+    .map((fields) => `${fields[0]![0]} ${fields[0]![0] === 'd' ? '' : fields[4]} ${fields.slice(8).join(' ')}`);
+}
+
 describe('benign commands match real bash and GNU tools', () => {
   let fixture: FixtureWorkspace;
   let binDir: string;
 
   beforeAll(async () => {
     fixture = await makeFixtureWorkspace();
-    // Real `rg` for the reference side: the same binary the product ships.
-    binDir = mkdtempSync(path.join(tmpdir(), 'loco-bin-'));
-    symlinkSync(rgPath, path.join(binDir, 'rg'));
+    binDir = referenceBin();
   });
   afterAll(async () => {
     await fixture.cleanup();
@@ -240,12 +344,11 @@ describe('benign commands match real bash and GNU tools', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
   });
 
-  it.each(RUNNABLE)('%s: %s', async (mode, command) => {
+  it.each(runnable(CASES))('%s: %s', async (mode, command) => {
     const expected = asToolOutput(realBash(command, fixture.root, binDir));
     const result = await runBash(fixture.root, { command });
     expect(result.status).toBe('done');
-    if (mode === 'exact') expect(result.output).toBe(expected);
-    else expect(result.output.split('\n').sort()).toEqual(expected.split('\n').sort());
+    expectLikeGnu(mode, result.output, expected);
   });
 
   it('prints diff -u like GNU diff, apart from the timestamps GNU adds to the header', async () => {
@@ -264,15 +367,8 @@ describe('benign commands match real bash and GNU tools', () => {
       symlinkSync('sub', path.join(root, 'dirlink'));
       symlinkSync('/etc/passwd', path.join(root, 'outside'));
       symlinkSync('missing', path.join(root, 'dangling'));
-      // Owners, dates and block totals are the machine's; compare each entry's type, size and name.
-      const entries = (text: string) =>
-        text
-          .split('\n')
-          .filter((line) => !line.startsWith('total'))
-          .map((line) => line.split(/ +/))
-          .map((fields) => `${fields[0]![0]} ${fields[0]![0] === 'd' ? '' : fields[4]} ${fields.slice(8).join(' ')}`);
       const result = await runBash(root, { command: 'ls -la' });
-      expect(entries(result.output)).toEqual(entries(asToolOutput(realBash('ls -la', root, binDir))));
+      expect(longEntries(result.output)).toEqual(longEntries(asToolOutput(realBash('ls -la', root, binDir))));
       expect(result.output).toContain(' outside -> /etc/passwd');
       expect(result.output).not.toContain('root:');
     } finally {
@@ -281,15 +377,31 @@ describe('benign commands match real bash and GNU tools', () => {
   });
 
   it('records tree output that the installed GNU tree still produces', () => {
-    let installed = true;
-    try {
-      execFileSync('tree', ['--version'], { stdio: 'ignore' });
-    } catch {
-      installed = false;
-    }
-    if (!installed) return;
-    for (const [command, recorded] of Object.entries(TREE.outputs)) {
-      expect(realBash(command.replace(/^tree/, 'command tree'), fixture.root, binDir)).toBe(recorded);
-    }
+    expectRecordedTree(TREE.outputs, fixture.root, binDir);
+  });
+});
+
+describe('benign commands over links, sizes and empty folders match real bash and GNU tools', () => {
+  let fixture: FixtureWorkspace;
+  let binDir: string;
+
+  beforeAll(async () => {
+    fixture = await makeLinkedWorkspace();
+    binDir = referenceBin();
+  });
+  afterAll(async () => {
+    await fixture.cleanup();
+    rmSync(binDir, { recursive: true, force: true });
+  });
+
+  it.each(runnable(LINKED_CASES))('%s: %s', async (mode, command) => {
+    const expected = asToolOutput(realBash(command, fixture.root, binDir, TREE.linkedOutputs));
+    const result = await runBash(fixture.root, { command });
+    expect(result.status).toBe('done');
+    expectLikeGnu(mode, result.output, expected);
+  });
+
+  it('records tree output that the installed GNU tree still produces', () => {
+    expectRecordedTree(TREE.linkedOutputs, fixture.root, binDir);
   });
 });

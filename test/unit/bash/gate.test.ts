@@ -114,8 +114,25 @@ describe('the Bash gate', () => {
     expect(reason('ls > out')).toContain('only 2>/dev/null and 2>&1 are accepted');
     expect(reason('grep -P')).toBe('grep: give a pattern, e.g. grep -rn PATTERN DIR');
     expect(reason("sed 's/a/b/w out' src/app.py")).toBe('s///w it writes files; sed here prints its result to standard output');
-    expect(reason('ls -d */')).toContain('use ls -F or find . -maxdepth 1 -type d');
+    expect(reason('cd src; ls -d */')).toContain('after a cd that may fail is not supported here; run the cd on its own first');
     expect(reason('ls --frobnicate')).toMatch(/^ls: option --frobnicate is not allowed here \(allowed: -a -A /);
+  });
+
+  it('writes a pattern ending in a slash out as the directories it matches, slash kept, as bash expands it', async () => {
+    await mkdir(path.join(root, 'slash', 'sub', 'inner'), { recursive: true });
+    await writeFile(path.join(root, 'slash', 'file'), '');
+    const { symlink } = await import('node:fs/promises');
+    await symlink('sub', path.join(root, 'slash', 'link-in'));
+    await symlink(tmpdir(), path.join(root, 'slash', 'link-out'));
+    const dir = path.join(root, 'slash');
+    // Files do not match; a link to a folder inside does; where a link out leads is never looked at.
+    expect(verdict('ls -d */ && echo x', dir)).toMatchObject({ allowed: true, command: "ls -d 'link-in/' 'sub/' && echo x" });
+    expect(verdict('echo sub/*/ $(echo */)', dir)).toMatchObject({ allowed: true, command: "echo 'sub/inner/' $(echo 'link-in/' 'sub/')" });
+    // No match: bash passes the word as written.
+    expect(verdict('echo none*/', dir)).toMatchObject({ allowed: true, command: "echo 'none*/'" });
+    // A line without such a pattern runs as the model wrote it.
+    expect(verdict('echo *  ;  echo */x', dir)).toMatchObject({ allowed: true, command: 'echo *  ;  echo */x' });
+    expect(verdict('echo {README,*/}', dir)).toMatchObject({ allowed: false, reason: expect.stringContaining('must be a word of its own') });
   });
 
   it('resolves paths from every directory that cd may have left the shell in', () => {

@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBashTool } from '../../../src/tools/bash';
 import { gitEnvironment, runGit } from '../../../src/tools/bash/git/gitProcess';
+import { BashWorkerPool, defaultWorkerScript } from '../../../src/tools/bash/worker/pool';
 import { git, gitAvailable, makeRepo } from './gitFixtures';
 import { hashTree, runBash } from './workspace';
 
@@ -13,7 +15,9 @@ import { hashTree, runBash } from './workspace';
  * Repositories built to turn harmless read commands against the user: run a program through a
  * transport or a config key, fetch (and rewrite .git/config), or print files from outside the
  * workspace through git's metadata and error messages. Each repository is the workspace; a
- * canary file and another repository lie just outside it.
+ * canary file and another repository lie just outside it. git never reads the repository's
+ * config or any metadata the host did not check, so a hostile key changes nothing, and metadata
+ * that does not fit (a link, a pointer out) turns git off for the repository.
  */
 const UNAVAILABLE = /^Exit code 1\ngit is unavailable in this repository: .+\. Use Read, Grep and Glob \(or ls\/cat\/grep in Bash\) instead\.$/;
 
@@ -50,19 +54,28 @@ describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
     expect(traces).toEqual([]);
   });
 
-  /** Runs every command in the workspace `root`: each is refused, leaks nothing, changes nothing. */
-  async function expectRefused(root: string, reason: RegExp, commands: readonly string[] = COMMANDS, cwd = root): Promise<void> {
+  /** Runs every command in the workspace `root`: none runs a program, leaks or changes anything; returns the outputs. */
+  async function expectHarmless(root: string, commands: readonly string[] = COMMANDS, cwd = root): Promise<string[]> {
     const before = await hashTree(root);
+    const outputs: string[] = [];
     for (const command of commands) {
       const result = await runBash(root, { command }, new AbortController().signal, cwd);
-      expect(result.output, command).toMatch(UNAVAILABLE);
-      expect(result.output, command).toMatch(reason);
       expect(result.output, command).not.toContain(secret);
       // The hardening itself stays out of the text the model sees.
-      expect(result.output, command).not.toMatch(/GIT_[A-Z]|=never|hooksPath/);
+      expect(result.output, command).not.toMatch(/GIT_[A-Z]|=never|hooksPath|locooperator-git/);
+      outputs.push(result.output);
     }
     expect(await hashTree(root)).toBe(before);
     for (const file of markers) expect(existsSync(file), file).toBe(false);
+    return outputs;
+  }
+
+  /** Runs every command in the workspace `root`: each finds git unavailable for `reason`, leaks nothing, changes nothing. */
+  async function expectUnavailable(root: string, reason: RegExp, commands: readonly string[] = COMMANDS, cwd = root): Promise<void> {
+    for (const [index, output] of (await expectHarmless(root, commands, cwd)).entries()) {
+      expect(output, commands[index]).toMatch(UNAVAILABLE);
+      expect(output, commands[index]).toMatch(reason);
+    }
   }
 
   /** A repository whose app.py blob of HEAD is missing, as in a partial clone: reading it would fetch. */
@@ -80,7 +93,8 @@ describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
   describe('transports and lazy fetching', () => {
     it('never fetches a missing object of a partial clone through an ext:: remote', async () => {
       const root = await partialClone('ext', { 'remote.origin.url': `ext::sh -c touch% ${marker}`, 'protocol.ext.allow': 'always' });
-      await expectRefused(root, /its config sets extensions\.partialclone, which could make git fetch/);
+      const [log] = await expectHarmless(root);
+      expect(log).toMatch(/^Exit code 128\n[^]*(bad object|unable to read|could not read)/);
     });
 
     it('never runs remote.<name>.uploadpack for a local-path remote', async () => {
@@ -89,7 +103,7 @@ describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
         'remote.origin.uploadpack': `touch ${marker};`,
         'protocol.file.allow': 'always',
       });
-      await expectRefused(root, /its config sets extensions\.partialclone/);
+      await expectHarmless(root);
     });
 
     it.each([
@@ -97,17 +111,17 @@ describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
       ['core.sshCommand and an ssh remote', { 'core.sshCommand': `touch ${marker}`, 'remote.origin.url': 'ssh://127.0.0.1/x' }],
       ['a remote helper (remote.<name>.vcs)', { 'remote.origin.vcs': `evil`, 'remote.origin.url': 'evil::x', 'protocol.evil.allow': 'always' }],
       ['an http proxy', { 'http.proxy': 'http://127.0.0.1:9', 'remote.origin.url': 'https://127.0.0.1/x' }],
-    ])('refuses a partial clone with %s', async (_label, remote) => {
+    ])('never fetches for a partial clone with %s', async (_label, remote) => {
       const root = await partialClone(`transport-${randomUUID().slice(0, 8)}`, remote);
-      await expectRefused(root, /its config sets /);
+      await expectHarmless(root);
     });
 
-    it('keeps git itself from fetching or rewriting .git/config even if the config check were bypassed', async () => {
+    it('keeps git itself from fetching or rewriting .git/config even if pointed at the repository\'s own config', async () => {
       const root = await partialClone('bypass', { 'remote.origin.url': `ext::sh -c touch% ${marker}`, 'protocol.ext.allow': 'always' });
       const config = await readFile(path.join(root, '.git', 'config'), 'utf8');
       const home = await mkdtemp(path.join(tmpdir(), 'loco-git-home-'));
       try {
-        const env = gitEnvironment(home, { gitDir: path.join(root, '.git'), workTree: root });
+        const env = gitEnvironment(home, [root], { gitDir: path.join(root, '.git'), workTree: root });
         const result = await runGit(['log', '-p', '-1'], root, env);
         expect(result.exitCode).not.toBe(0);
       } finally {
@@ -118,7 +132,7 @@ describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
     });
   });
 
-  describe('config keys outside the allowlist', () => {
+  describe('config keys that name a program, a fetch or a file', () => {
     it.each([
       ['core.pager', `touch ${marker}; cat`, /could run a program/],
       ['pager.log', `touch ${marker}; cat`, /could run a program/],
@@ -153,50 +167,56 @@ describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
       ['diff.orderFile', '/etc/passwd', /could read files outside the workspace/],
       ['core.worktree', '/', /could read files outside the workspace/],
       ['some.futureKey', 'x', /is not known to be harmless/],
-    ])('refuses git when the config sets %s', async (key, value, reason) => {
+    ])('never honours %s from the repository\'s config', async (key, value) => {
       const root = await makeRepo(base, `key-${randomUUID().slice(0, 8)}`);
+      await writeFile(path.join(root, '.gitattributes'), '* filter=evil diff=evil merge=evil\n');
       git(root, 'config', key, value);
-      const shown = key.replace(/^([^.]+)\./, (section) => section.toLowerCase()).replace(/\.([^.]+)$/, (name) => name.toLowerCase());
-      await expectRefused(root, new RegExp(`its config sets ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, which ${reason.source}`), ['git log -1', 'git status']);
+      await appendFile(path.join(root, 'app.py'), '# dirty\n');
+      const [log, status, diff] = await expectHarmless(root, ['git log --oneline -1', 'git status --short', 'git diff --stat', 'git log -p -1', 'git show HEAD']);
+      expect(log).toMatch(/^[0-9a-f]{7,} Second commit$/);
+      expect(status).toBe(' M app.py\n?? .gitattributes');
+      expect(diff).toMatch(/^ app\.py \| 1 \+\n 1 file changed/);
     });
 
-    it('refuses a bad key in a worktree config, a submodule config or a nested submodule config', async () => {
+    it('never honours a bad key in a worktree config, a submodule config or a nested submodule config', async () => {
       const perWorktree = await makeRepo(base, 'worktree-config');
       git(perWorktree, 'config', 'extensions.worktreeConfig', 'true');
       git(perWorktree, 'config', '--worktree', 'core.pager', `touch ${marker}; cat`);
-      await expectRefused(perWorktree, /config\.worktree sets core\.pager/, ['git log -1']);
+      await expectHarmless(perWorktree, ['git log -1']);
 
       const sub = await makeRepo(base, 'sub-origin');
       const superproject = await makeRepo(base, 'super-bad-sub');
       git(superproject, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'sub');
       git(superproject, 'commit', '-q', '-m', 'Add submodule');
       git(superproject, 'config', '--file', path.join(superproject, '.git', 'modules', 'sub', 'config'), 'core.sshCommand', `touch ${marker}`);
-      await expectRefused(superproject, /modules\/sub\/config sets core\.sshcommand/, ['git status', 'git log -1']);
-      await expectRefused(superproject, /its config sets core\.sshcommand/, ['git status', 'git log -1'], path.join(superproject, 'sub'));
+      await expectHarmless(superproject, ['git status', 'git log -1']);
+      await expectHarmless(superproject, ['git status', 'git log -1'], path.join(superproject, 'sub'));
     });
 
     it('refuses a config file git cannot parse, and one that is not a file', async () => {
       const broken = await makeRepo(base, 'broken-config');
       await writeFile(path.join(broken, '.git', 'config'), '[core\n\trepositoryformatversion = 0\n');
-      await expectRefused(broken, /config could not be read/, ['git log -1']);
+      await expectUnavailable(broken, /its \.git\/config could not be read/, ['git log -1']);
     });
   });
 
   describe('metadata that names or links to places outside the workspace', () => {
-    it('refuses a .git file, a symlinked .git directory or core.worktree that lead outside', async () => {
+    it('refuses a .git file or a symlinked .git directory that lead outside, and ignores core.worktree', async () => {
       const gitFile = path.join(base, 'git-file');
       await mkdir(gitFile);
       await writeFile(path.join(gitFile, '.git'), `gitdir: ${path.join(outside, '.git')}\n`);
-      await expectRefused(gitFile, /its git directory lies outside the workspace/);
+      await expectUnavailable(gitFile, /its git directory lies outside the workspace/);
 
       const linked = path.join(base, 'git-link');
       await mkdir(linked);
       await symlink(path.join(outside, '.git'), path.join(linked, '.git'));
-      await expectRefused(linked, /its git directory lies outside the workspace/);
+      await expectUnavailable(linked, /its \.git is a link/);
 
       const moved = await makeRepo(base, 'worktree-elsewhere');
       git(moved, 'config', 'core.worktree', outside);
-      await expectRefused(moved, /core\.worktree, which could read files outside the workspace/);
+      const [status, files] = await expectHarmless(moved, ['git status --short', 'git ls-files']);
+      expect(status).toBe('(Bash completed with no output)');
+      expect(files).toBe('README.md\napp.py');
     });
 
     it('refuses a linked worktree whose commondir lies outside', async () => {
@@ -205,51 +225,55 @@ describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
       await writeFile(path.join(root, 'admin', 'HEAD'), 'ref: refs/heads/main\n');
       await writeFile(path.join(root, 'admin', 'commondir'), `${path.join(outside, '.git')}\n`);
       await writeFile(path.join(root, '.git'), 'gitdir: admin\n');
-      await expectRefused(root, /its git directory lies outside the workspace/);
+      await expectUnavailable(root, /its git directory lies outside the workspace/);
 
       const worktrees = await makeRepo(base, 'worktree-admin');
       git(worktrees, 'worktree', 'add', '-q', 'wt', '-b', 'feature');
       await writeFile(path.join(worktrees, '.git', 'worktrees', 'wt', 'gitdir'), `${path.join(outside, '.git')}\n`);
-      await expectRefused(worktrees, /\.git\/worktrees\/wt\/gitdir names a place outside the workspace/, ['git branch --list', 'git status']);
+      const [branches] = await expectHarmless(worktrees, ['git branch --list', 'git status']);
+      // A worktree whose checkout lies outside is left out, so feature is not marked as checked out.
+      expect(branches).toBe('  feature\n* main');
     });
 
     it('refuses objects borrowed from another repository through alternates', async () => {
       const borrowing = await makeRepo(base, 'alternates');
       await writeFile(path.join(borrowing, '.git', 'objects', 'info', 'alternates'), `${path.join(outside, '.git', 'objects')}\n`);
       git(borrowing, 'update-ref', 'refs/heads/stolen', git(outside, 'rev-parse', 'HEAD').trim());
-      await expectRefused(borrowing, /objects\/info\/alternates/);
+      await expectUnavailable(borrowing, /its \.git\/objects\/info\/alternates borrows objects from another repository/);
 
       // Even a store inside the workspace: its own metadata would need the same checks.
       const inside = await makeRepo(base, 'alternates-inside');
       await makeRepo(inside, 'nested');
       await writeFile(path.join(inside, '.git', 'objects', 'info', 'alternates'), 'nested/.git/objects\n');
-      await expectRefused(inside, /objects\/info\/alternates/, ['git log -1']);
+      await expectUnavailable(inside, /objects\/info\/alternates borrows/, ['git log -1']);
     });
 
     it('refuses a symlinked objects directory and a ref symlinked to another repository', async () => {
       const objects = await makeRepo(base, 'objects-link');
       await rename(path.join(objects, '.git', 'objects'), path.join(objects, '.git', 'objects.orig'));
       await symlink(path.join(outside, '.git', 'objects'), path.join(objects, '.git', 'objects'));
-      await expectRefused(objects, /\.git\/objects is a link/);
+      await expectUnavailable(objects, /its \.git\/objects is a link/);
 
       const ref = await makeRepo(base, 'ref-link');
       await symlink(path.join(outside, '.git', 'refs', 'heads', 'main'), path.join(ref, '.git', 'refs', 'heads', 'stolen'));
-      await expectRefused(ref, /\.git\/refs\/heads\/stolen is a link that leads outside the workspace/);
+      await expectUnavailable(ref, /its \.git\/refs\/heads\/stolen is a link/);
     });
 
     it.each([
-      ['objects/info/alternates'],
-      ['packed-refs'],
-      ['shallow'],
-      ['info/grafts'],
-      ['info/sparse-checkout'],
-      ['info/exclude'],
-      ['HEAD'],
-      ['index'],
-      ['config'],
-      ['logs/HEAD'],
-      ['description'],
-    ])('refuses .git/%s symlinked to a file outside', async (file) => {
+      ['objects/info/alternates', true],
+      ['packed-refs', true],
+      ['shallow', true],
+      ['HEAD', true],
+      ['index', true],
+      ['config', true],
+      ['logs/HEAD', true],
+      ['info/grafts', false],
+      ['info/sparse-checkout', false],
+      ['info/exclude', false],
+      ['description', false],
+      ['commondir', true],
+      ['hooks/post-checkout', false],
+    ])('never lets git read .git/%s symlinked to a file outside (refused: %s)', async (file, read) => {
       for (const target of [canary, '/etc/passwd', '/proc/self/environ']) {
         const root = await makeRepo(base, `file-link-${randomUUID().slice(0, 8)}`);
         git(root, 'config', 'core.sparseCheckout', 'true');
@@ -257,14 +281,16 @@ describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
         await rm(link, { force: true });
         await mkdir(path.dirname(link), { recursive: true });
         await symlink(target, link);
-        await expectRefused(root, new RegExp(`\\.git/${file.replace(/\./g, '\\.')} is a link that leads outside the workspace`), ['git log -1', 'git status', 'git log --all --oneline']);
+        const commands = ['git log -1', 'git status', 'git log --all --oneline'];
+        if (read) await expectUnavailable(root, new RegExp(`its \\.git/${file.replace(/\./g, '\\.')} is a link`), commands);
+        else expect((await expectHarmless(root, commands))[0]).toMatch(/Second commit$/);
       }
     });
 
     it('refuses a FIFO in the git directory rather than block on it', async () => {
       const root = await makeRepo(base, 'fifo');
       execFileSync('mkfifo', [path.join(root, '.git', 'packed-refs')]);
-      await expectRefused(root, /\.git\/packed-refs is not a regular file/, ['git log -1']);
+      await expectUnavailable(root, /its \.git\/packed-refs is not a regular file/, ['git log -1']);
     });
 
     it('prints no outside file through symlinks tracked in the worktree', async () => {
@@ -278,6 +304,123 @@ describe.skipIf(!gitAvailable())('git in a hostile repository', () => {
         expect(result.output, command).not.toContain(secret);
       }
     });
+  });
+
+  describe('metadata that a child reads differently from the host', () => {
+    /**
+     * `/proc/self/cwd` is the reader's own working folder: a link through it dangles for the host
+     * (whose folder is elsewhere) and is live for git, started in the workspace or in `sub`.
+     */
+    async function inHostFolder<T>(root: string, run: () => Promise<T>): Promise<T> {
+      const host = path.join(root, 'host-folder');
+      await mkdir(host, { recursive: true });
+      const saved = process.cwd();
+      process.chdir(host);
+      try {
+        return await run();
+      } finally {
+        process.chdir(saved);
+      }
+    }
+
+    it('never runs a filter from a commondir linked through /proc/self/cwd to an unvetted folder', async () => {
+      const root = await makeRepo(base, 'commondir-proc');
+      await mkdir(path.join(root, 'sub'));
+      const unvetted = path.join(root, 'sub', 'common');
+      execFileSync('cp', ['-r', path.join(root, '.git'), unvetted]);
+      git(root, 'config', '--file', path.join(unvetted, 'config'), 'filter.x.clean', `touch ${marker}; cat`);
+      await writeFile(path.join(root, '.gitattributes'), '* filter=x\n');
+      for (const folder of [root, path.join(root, 'sub')]) await writeFile(path.join(folder, 'pointer'), `${unvetted}\n`);
+      await symlink('/proc/self/cwd/pointer', path.join(root, '.git', 'commondir'));
+      await appendFile(path.join(root, 'app.py'), '# dirty\n');
+      await inHostFolder(root, async () => {
+        for (const [command, cwd] of [['git status', root], ['git -C sub status', root], ['cd sub && git diff', root], ['git diff', path.join(root, 'sub')]] as const) {
+          const result = await runBash(root, { command }, undefined, cwd);
+          expect(existsSync(marker), command).toBe(false);
+          expect(result.output, command).not.toContain(secret);
+        }
+      });
+    });
+
+    it.each([['packed-refs'], ['shallow'], ['objects/info/alternates'], ['HEAD'], ['refs/heads/leak']])(
+      'prints no outside line through .git/%s linked through /proc/self/cwd',
+      async (file) => {
+        const root = await makeRepo(base, `proc-${file.replace(/\W/g, '-')}-${randomUUID().slice(0, 8)}`);
+        await mkdir(path.join(root, 'sub'));
+        for (const folder of [root, path.join(root, 'sub')]) await symlink(canary, path.join(folder, 'leak'));
+        const link = path.join(root, '.git', file);
+        await rm(link, { force: true });
+        await symlink('/proc/self/cwd/leak', link);
+        await inHostFolder(root, async () => {
+          for (const command of ['git log --oneline --all', 'git status', 'git -C sub log -1', 'git rev-parse --is-shallow-repository', 'git branch --list']) {
+            const result = await runBash(root, { command });
+            expect(result.output, command).not.toContain(secret);
+            expect(result.output, command).toMatch(UNAVAILABLE);
+          }
+        });
+      },
+    );
+  });
+
+  describe('work-tree paths that git reads through links', () => {
+    it.each([
+      ['whose leading folder is a link out', 'data/secret.txt'],
+      ['replaced in the work tree by a link out', 'plain.txt'],
+    ])('greps no outside file through a tracked path %s', async (_label, linked) => {
+      const root = await makeRepo(base, `work-tree-link-${randomUUID().slice(0, 8)}`);
+      await mkdir(path.join(root, 'data'));
+      await writeFile(path.join(root, 'data', 'secret.txt'), 'nothing here\n');
+      await writeFile(path.join(root, 'plain.txt'), 'plain\n');
+      git(root, 'add', '.');
+      git(root, 'commit', '-q', '-m', 'Add data');
+      if (linked === 'plain.txt') {
+        await rm(path.join(root, 'plain.txt'));
+        await symlink(canary, path.join(root, 'plain.txt'));
+      } else {
+        const away = path.join(base, `away-${randomUUID().slice(0, 8)}`);
+        await mkdir(away);
+        await writeFile(path.join(away, 'secret.txt'), `${secret}\n`);
+        await rm(path.join(root, 'data'), { recursive: true });
+        await symlink(away, path.join(root, 'data'));
+      }
+      const refused = `Exit code 1\ngit grep is unavailable here: the tracked path ${linked} leads outside the workspace through a link in the work tree. Search the index with git grep --cached, or the files with grep or rg.`;
+      for (const command of ['git grep -n CANARY', 'git grep -n -e CANARY', 'git grep --untracked CANARY', 'git grep -l .', "git grep -c CANARY -- '*.txt'"]) {
+        expect((await runBash(root, { command })).output, command).toBe(refused);
+      }
+      // Only the index and objects: served.
+      expect((await runBash(root, { command: 'git grep --cached -n nothing' })).output).toBe('data/secret.txt:1:nothing here');
+      // A link that stays inside the workspace is left to git (which reads through a leading folder, and skips a file that became a link).
+      await rm(path.join(root, linked.split('/')[0]!), { recursive: true });
+      await symlink(linked === 'plain.txt' ? 'README.md' : 'inside', path.join(root, linked.split('/')[0]!));
+      await mkdir(path.join(root, 'inside'));
+      await writeFile(path.join(root, 'inside', 'secret.txt'), 'inside\n');
+      expect((await runBash(root, { command: 'git grep -n -e Demo -e inside' })).output).toBe(linked === 'plain.txt' ? 'README.md:1:# Demo' : 'README.md:1:# Demo\ndata/secret.txt:1:inside');
+    });
+  });
+
+  it('never starts a git program committed in the workspace, whatever PATH holds', async () => {
+    const root = await makeRepo(base, 'own-git');
+    for (const folder of [root, path.join(root, 'bin')]) {
+      await mkdir(folder, { recursive: true });
+      await writeFile(path.join(folder, 'git'), `#!/bin/sh\ntouch ${marker}\necho PWNED\n`);
+      await chmod(path.join(folder, 'git'), 0o755);
+    }
+    git(root, 'add', '.');
+    git(root, 'commit', '-q', '-m', 'Add programs');
+    const saved = process.env.PATH;
+    // The worker that runs the shell takes its environment when it starts: a fresh pool, after PATH is set.
+    process.env.PATH = ['.', '', 'bin', './bin', root, path.join(root, 'bin'), saved].join(':');
+    try {
+      const tool = createBashTool(new BashWorkerPool(defaultWorkerScript()));
+      for (const [command, cwd] of [['git log --oneline -1', root], ['git log --oneline -1', path.join(root, 'bin')], ['cd bin && git status --short', root]] as const) {
+        const result = await tool.run({ command }, { cwd, roots: [root], signal: new AbortController().signal });
+        expect(result.output, command).not.toContain('PWNED');
+        expect(existsSync(marker), command).toBe(false);
+        expect(result.output, command).toMatch(/^[0-9a-f]{7,} Add programs$|^\(Bash completed with no output\)$/);
+      }
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   describe('git -C', () => {

@@ -260,6 +260,18 @@ const REFUSED: readonly string[] = [
   'grep -r CANARY dir-out',
   'cat dir-out/*canary*',
   'find / -name passwd',
+  // tree walks and link readings into links out
+  'find dir-out/',
+  'find docs/up/ -name "*canary*"',
+  'ls -R dir-out/',
+  'tree dir-out',
+  'du -sh dir-out/',
+  'du -a docs/up/',
+  'realpath link-out',
+  'realpath dir-out',
+  'realpath docs/up/..',
+  'echo dir-out/*/',
+  'ls -d docs/*/*/',
   // globs whose matches leave the workspace or block: judged by what they expand to
   'rg CANARY *',
   'grep -rn CANARY *',
@@ -459,6 +471,28 @@ describe('the Bash gate against hostile command lines', () => {
       if (result.kind !== 'exited') continue;
       expect(result.stdout + result.stderr, script).not.toContain(ws.secret);
       expect(result.stderr, script).toMatch(/outside the workspace|not a regular file/);
+    }
+  });
+
+  it('walks the tree (find, ls -R, tree, du, */) without entering a link out', async () => {
+    for (const command of ['find .', 'find . -type l', 'find . -name "*canary*"', 'ls -R', 'ls -RA', 'tree -a', 'du -a', 'du -ah docs', 'ls -d */', 'echo */']) {
+      const result = await runBash(ws.root, { command });
+      expect(result.status, command).toBe('done');
+      expect(result.output, command).not.toContain(ws.secret);
+      // Links out are listed as links; nothing below them is.
+      expect(result.output, command).not.toMatch(/dir-out\/|docs\/up\/|dir-out:|up:/);
+      expect(result.output.split('\n').filter((line) => line.includes('canary') && !line.includes('link-out -> ')), command).toEqual([]);
+    }
+  });
+
+  it('walks only from folders inside, even past the gate', async () => {
+    const roots = [await realpath(ws.root)];
+    for (const script of ['find dir-out/', 'find docs/up/', 'ls -R dir-out/', 'tree dir-out', 'du -s docs/up/', 'realpath link-out', 'realpath docs/up/..']) {
+      const result = await execute({ script, cwd: roots[0]!, roots, timeoutMs: 20_000, signal: new AbortController().signal });
+      expect(result.kind, script).toBe('exited');
+      if (result.kind !== 'exited') continue;
+      expect(result.stdout, script).toBe('');
+      expect(result.stderr, script).toMatch(/outside the workspace/);
     }
   });
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { lstat, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
 import { bashTool } from '../../../src/tools/bash';
@@ -39,6 +39,30 @@ export async function makeHostileWorkspace(): Promise<HostileWorkspace> {
       await fixture.cleanup();
     },
   };
+}
+
+/**
+ * The fixture project plus links and shapes that ordinary repositories have: links to a folder
+ * and to files inside (`src-link -> src`, `readme-link -> README.md`, `src/app-link.py ->
+ * server/app.py`), links out of the workspace (`vendor/up -> ../..`, `vendor/passwd ->
+ * /etc/passwd`: their text is fixed, so outputs that show it can be recorded), an empty folder,
+ * and `sizes/` with files whose sizes sit at the edges of du's units.
+ */
+export async function makeLinkedWorkspace(): Promise<FixtureWorkspace> {
+  const fixture = await makeFixtureWorkspace();
+  const root = fixture.root;
+  await symlink('src', path.join(root, 'src-link'));
+  await symlink('README.md', path.join(root, 'readme-link'));
+  await symlink('server/app.py', path.join(root, 'src', 'app-link.py'));
+  await mkdir(path.join(root, 'vendor'));
+  await symlink('../..', path.join(root, 'vendor', 'up'));
+  await symlink('/etc/passwd', path.join(root, 'vendor', 'passwd'));
+  await mkdir(path.join(root, 'empty'));
+  await mkdir(path.join(root, 'sizes'));
+  for (const size of [0, 1, 1023, 1024, 1536, 10_239, 10_240, 1_048_575, 1_048_577, 2_500_000]) {
+    await writeFile(path.join(root, 'sizes', `b${size}`), Buffer.alloc(size, 'x'));
+  }
+  return fixture;
 }
 
 /** A digest of every path, type, mode, size, content and link target under `root`. */

@@ -104,9 +104,9 @@ describe('Read', () => {
       expect(deep.output).toBe(`File does not exist. Note: your current working directory is ${root}.`);
     });
 
-    it('refuses a directory as the read(2) error would', async () => {
+    it('refuses a directory as the read(2) error would, and says what to use instead', async () => {
       const result = await read({ file_path: path.join(root, 'src') });
-      expect(result.output).toBe(`EISDIR: illegal operation on a directory, read '${path.join(root, 'src')}'`);
+      expect(result.output).toBe(`EISDIR: illegal operation on a directory, read '${path.join(root, 'src')}'. It is a directory: list it with Glob or Bash (ls), and Read a file in it.`);
       expect(result.status).toBe('error');
     });
 

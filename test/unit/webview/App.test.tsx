@@ -143,6 +143,21 @@ describe('App', () => {
     expect(host.sent('run/stop')).toHaveLength(2);
   });
 
+  it('tells the host when a question starts being typed, once per question, so that the model can load meanwhile', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot());
+    const box = screen.getByRole('textbox', { name: 'Question about this workspace' });
+    fireEvent.change(box, { target: { value: '   ' } });
+    expect(host.sent('model/warm')).toEqual([]);
+    fireEvent.change(box, { target: { value: 'W' } });
+    fireEvent.change(box, { target: { value: 'Wh' } });
+    fireEvent.change(box, { target: { value: 'Where' } });
+    expect(host.sent('model/warm')).toEqual([{ type: 'model/warm' }]);
+    fireEvent.keyDown(box, { key: 'Enter' });
+    fireEvent.change(box, { target: { value: 'A' } });
+    expect(host.sent('model/warm')).toHaveLength(2);
+  });
+
   it('removes the scope chip and changes thoroughness, telling the host', async () => {
     const { host } = renderApp();
     await host.send(snapshot(), { type: 'scope/set', scope: { kind: 'file', path: '/w/src/app.py', label: 'app.py' } });

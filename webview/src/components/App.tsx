@@ -103,6 +103,7 @@ export function App({ host }: { host: HostChannel }) {
               placeholder={placeholderFor(view, hasRuns)}
               initialDraft={initialDraft}
               onDraft={host.saveDraft}
+              onStartTyping={() => host.post({ type: 'model/warm' })}
               onAsk={ask}
               onStop={() => host.post({ type: 'run/stop' })}
               onClearScope={clearScope}

@@ -20,6 +20,8 @@ interface ComposerProps {
   /** The question typed before the view was last hidden. */
   initialDraft: string;
   onDraft: (text: string) => void;
+  /** The box went from empty to holding a question: the model may start loading while the rest is typed. */
+  onStartTyping: () => void;
   onAsk: (question: string) => void;
   onStop: () => void;
   onClearScope: () => void;
@@ -31,6 +33,7 @@ export function Composer(props: ComposerProps) {
   const { busy, scope, thoroughness, model, focusRequests, placeholder } = props;
   const [question, setQuestionState] = useState(props.initialDraft);
   const setQuestion = (text: string) => {
+    if (question.trim() === '' && text.trim() !== '') props.onStartTyping();
     setQuestionState(text);
     props.onDraft(text);
   };

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { parse, type CommandNode, type ScriptNode, type SimpleCommandNode, type WordNode } from 'just-bash';
+import { parse, serialize, type CommandNode, type ScriptNode, type SimpleCommandNode, type WordNode } from 'just-bash';
 import { COMMAND_CHECKS, commandCheck, KNOWN_REFUSALS } from './commandPolicy';
-import { CONTENT_READERS } from '../limits';
+import { checkNamedReads, readsWholeFiles } from '../readBudget';
 import { expandGlob } from './globs';
 import { confinePath } from '../paths';
 import { Refusal } from './refusal';
@@ -9,7 +9,8 @@ import { expandWord, type ExpandedWord, type WordScope } from './words';
 import { errorMessage } from '../../../protocol/errorMessage';
 
 export type GateVerdict =
-  | { allowed: true; script: ScriptNode; lastCommand: string }
+  /** `command` is the line to run: the model's, or the same line with its patterns that end in a slash written out (literalWord). */
+  | { allowed: true; script: ScriptNode; command: string; lastCommand: string }
   | { allowed: false; reason: string };
 
 export const ALLOWED_COMMANDS = Object.keys(COMMAND_CHECKS);
@@ -25,8 +26,9 @@ const MAX_COMMAND_LENGTH = 10_000;
  */
 export const MAX_EXPANDED_WORDS = 2_000;
 
-/** Arguments expanded so far on this command line. */
+/** Arguments expanded so far on this command line, and whether a pattern was written out in the tree. */
 class WordBudget {
+  rewritten = false;
   private used = 0;
   spend(count: number): void {
     this.used += count;
@@ -54,7 +56,7 @@ export function checkCommand(command: string, cwd: string, roots: readonly strin
   }
 }
 
-function walk(command: string, cwd: string, roots: readonly string[]): { script: ScriptNode; lastCommand: string } {
+function walk(command: string, cwd: string, roots: readonly string[]): { script: ScriptNode; command: string; lastCommand: string } {
   if (command.length > MAX_COMMAND_LENGTH) throw new Refusal(`the command is longer than ${MAX_COMMAND_LENGTH} characters`);
   if (/[\x00-\x08\x0b-\x1f\x7f]/.test(command)) throw new Refusal('control characters are not allowed in commands');
   if (/\n/.test(command.replace(/\\\n/g, '').trim())) {
@@ -62,8 +64,9 @@ function walk(command: string, cwd: string, roots: readonly string[]): { script:
   }
   if (command.trim() === '') throw new Refusal('the command is empty');
   const script = parseLine(command);
-  const { lastCommand } = checkScript(script, new Set([cwd]), roots, new WordBudget());
-  return { script, lastCommand };
+  const budget = new WordBudget();
+  const { lastCommand } = checkScript(script, new Set([cwd]), roots, budget);
+  return { script, command: budget.rewritten ? serialize(script) : command, lastCommand };
 }
 
 /** The parser's own messages name its internals; the model needs only where the line broke. */
@@ -148,18 +151,18 @@ function checkSimpleCommand(node: SimpleCommandNode, cwds: Set<string>, roots: r
   for (const dir of cwds) {
     const scope: WordScope = { pwd: dir, substitute: (body) => checkScript(body, new Set([dir]), roots, budget) };
     const words: ExpandedWord[] = [];
-    for (const word of node.args) {
+    /** For each expanded word, the argument node it came from. */
+    const from: number[] = [];
+    for (const [index, word] of node.args.entries()) {
       const expanded = expandWord(word, scope);
       budget.spend(expanded.length);
       words.push(...expanded);
-    }
-    // The simulated shell expands `*/` to files as well as directories; refuse rather than mislead.
-    if (words.some((word) => word.glob && word.value.endsWith('/'))) {
-      throw new Refusal('globs ending in / (like */) are not supported here; use ls -F or find . -maxdepth 1 -type d');
+      from.push(...expanded.map(() => index));
     }
     if (name === 'cd' && words.some((word) => word.glob || word.substituted)) throw new Refusal('cd takes a plain directory name, not a pattern or a $(…)');
     const unmatched = new Set<string>();
-    const argv = words.flatMap((word) => {
+    const writtenOut = new Map<number, string[]>();
+    const argv = words.flatMap((word, at) => {
       if (!word.glob) return [word.value];
       const matches = expandGlob(word.value, dir, roots, budget.left);
       budget.spend(matches.length);
@@ -168,14 +171,35 @@ function checkSimpleCommand(node: SimpleCommandNode, cwds: Set<string>, roots: r
       if (optionLike !== undefined) {
         throw new Refusal(`a file here is named like an option (${optionLike}); write ./* instead of * so it cannot be read as one`);
       }
-      return matches.length === 0 ? [word.value] : matches;
+      const result = matches.length === 0 ? [word.value] : matches;
+      if (word.value.endsWith('/')) writtenOut.set(from[at]!, [...(writtenOut.get(from[at]!) ?? []), ...result]);
+      return result;
     });
+    if (writtenOut.size > 0) {
+      if (cwds.size > 1) throw new Refusal('a pattern ending in / (like */) after a cd that may fail is not supported here; run the cd on its own first');
+      if (words.some((word, at) => writtenOut.has(from[at]!) && (word.substituted || !word.glob))) {
+        throw new Refusal('a pattern ending in / (like */) must be a word of its own here, without $(…) or braces');
+      }
+      budget.rewritten = true;
+      node.args = node.args.flatMap((arg, index) => writtenOut.get(index)?.map(literalWord) ?? [arg]);
+    }
     const use = check(argv);
     // A pattern that matched nothing reaches the command as written; judge the directory it names.
-    for (const argument of use.paths) confinePath(argument, dir, roots, unmatched.has(argument), CONTENT_READERS.has(name));
+    const reals = use.paths.map((argument) => confinePath(argument, dir, roots, unmatched.has(argument), readsWholeFiles(name, use)));
+    checkNamedReads(name, use, reals);
     changesDirectoryTo = use.changesDirectoryTo;
   }
   return { name, changesDirectoryTo };
+}
+
+/**
+ * The simulated shell matches a pattern that ends in a slash (`ls -d *` then `/`) against files
+ * as well as directories and drops the slash; bash matches directories only and keeps it. So
+ * the gate, which expands every pattern anyway to check what the command receives, writes such a
+ * pattern's matches into the line as quoted words.
+ */
+function literalWord(value: string): WordNode {
+  return { type: 'Word', parts: [{ type: 'SingleQuoted', value }] };
 }
 
 function commandName(word: WordNode): string {

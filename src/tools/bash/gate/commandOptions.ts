@@ -69,7 +69,7 @@ export const COMMAND_OPTIONS = {
     pathValues: ['-f', '--file', '--exclude-from'],
   },
   rg: {
-    short: 'nNilcvwxHoqsFSuUI0',
+    short: 'nNilcvwxHoqsFSuUI0a',
     shortValue: 'egtTABCmdfM',
     long: [
       '--line-number', '--no-line-number', '--ignore-case', '--case-sensitive', '--smart-case',

@@ -26,6 +26,35 @@ function textCommand(name: string, spec: OptionSpec): Checker {
   };
 }
 
+/**
+ * `head -c N` reads N bytes of each file and no more; served from disk that way
+ * (shell/prefixReads.ts), it may name a file larger than a command reads whole. N as GNU
+ * writes it: digits with an optional size suffix.
+ */
+function headChecker(args: readonly string[]): CommandUse {
+  const parsed = parseOptions('head', args, COMMAND_OPTIONS.head);
+  // The last of -c, -n and -NUM decides what head counts.
+  const counting = parsed.options.filter((option) => ['-c', '--bytes', '-n', '--lines', '-NUM'].includes(option.name)).at(-1);
+  const bytes = counting?.name === '-c' || counting?.name === '--bytes' ? byteCount(counting.value ?? '') : undefined;
+  return bytes === undefined ? { paths: parsed.operands } : { paths: parsed.operands, readsPrefix: bytes };
+}
+
+const SIZE_SUFFIXES: Readonly<Record<string, number>> = { '': 1, b: 512, kB: 1000, K: 1024, KiB: 1024, MB: 1000 ** 2, M: 1024 ** 2, MiB: 1024 ** 2, GB: 1000 ** 3, G: 1024 ** 3, GiB: 1024 ** 3 };
+
+/** A byte count as head takes it (`100`, `4K`, `1MB`); undefined for any other form (`-100`: all but the last). */
+export function byteCount(text: string): number | undefined {
+  const match = /^(\d+)([a-zA-Z]*)$/.exec(text);
+  if (!match || !Object.hasOwn(SIZE_SUFFIXES, match[2]!)) return undefined;
+  return Number(match[1]) * SIZE_SUFFIXES[match[2]!]!;
+}
+
+/** `wc -c` alone counts bytes by each file's size, as GNU does for regular files, reading none. */
+function wcChecker(args: readonly string[]): CommandUse {
+  const parsed = parseOptions('wc', args, COMMAND_OPTIONS.wc);
+  const onlyBytes = parsed.options.length > 0 && parsed.options.every((option) => option.name === '-c' || option.name === '--bytes');
+  return onlyBytes ? { paths: parsed.operands, readsPrefix: 0 } : { paths: parsed.operands };
+}
+
 function grepChecker(args: readonly string[]): CommandUse {
   const parsed = parseOptions('grep', args, COMMAND_OPTIONS.grep);
   const patternGiven = hasOption(parsed, '-e', '-f', '--regexp', '--file');
@@ -175,9 +204,9 @@ function printfChecker(args: readonly string[]): CommandUse {
 export const COMMAND_CHECKS: Readonly<Record<string, Checker>> = {
   ls: filesCommand('ls', COMMAND_OPTIONS.ls),
   cat: filesCommand('cat', COMMAND_OPTIONS.cat),
-  head: filesCommand('head', COMMAND_OPTIONS.head),
+  head: headChecker,
   tail: filesCommand('tail', COMMAND_OPTIONS.tail),
-  wc: filesCommand('wc', COMMAND_OPTIONS.wc),
+  wc: wcChecker,
   find: findChecker,
   grep: grepChecker,
   rg: rgChecker,

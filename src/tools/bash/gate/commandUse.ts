@@ -20,6 +20,11 @@ export interface CommandUse {
    * cover every root. An explicit `.` is a path, and keeps to the working directory.
    */
   searchesWithoutPath?: boolean;
+  /**
+   * Bytes read from the start of each file in `paths`, where the command reads no further:
+   * `head -c N` reads N, `wc -c` none (it counts by the size). Absent: whole files.
+   */
+  readsPrefix?: number;
 }
 
 /** A path argument and where it stands: argv[index] is `prefix` + text. */

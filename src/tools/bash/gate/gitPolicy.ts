@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { MAX_GIT_THREADS } from '../limits';
 import type { CommandUse } from './commandUse';
 import { hasOption, type OptionSpec, type ParsedOption, parseOptions } from './options';
 import { Refusal } from './refusal';
@@ -148,9 +149,33 @@ export function checkGitArgs(args: readonly string[]): CommandUse {
   return { paths: [...confined, ...(patternFirst ? operands.slice(1) : operands).map(fromDirectory)] };
 }
 
-/** Values that select behaviour beyond reading: gpg through %G placeholders, a re-merge. */
+/**
+ * Numeric options that size the work git does, with the most each may ask for: threads started,
+ * spaces per tab held in memory (--expand-tabs=100000000 takes 300 MB for one tab), and the files
+ * rename detection compares pairwise (0 lifts git's limit).
+ */
+const BOUNDED: Readonly<Record<string, { min: number; max: number }>> = {
+  '--threads': { min: 0, max: MAX_GIT_THREADS },
+  '--expand-tabs': { min: 0, max: 64 },
+  '-l': { min: 1, max: 10_000 },
+};
+
+/** Whether a `git SUBCOMMAND ARGS` line reads files of the work tree by their index paths (git grep without --cached). */
+export function grepsWorkTree(args: readonly string[]): boolean {
+  if (args[0] !== 'grep') return false;
+  return !hasOption(parseOptions('git grep', args.slice(1), OPTION_SPECS.grep), '--cached');
+}
+
+/** Values that select behaviour beyond reading (gpg through %G placeholders, a re-merge), or that ask for too much work. */
 function checkValue(subcommand: Subcommand, option: ParsedOption): void {
   const value = option.value ?? '';
+  const bound = BOUNDED[option.name];
+  if (bound !== undefined && option.value !== undefined) {
+    const number = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+    if (!(number >= bound.min && number <= bound.max)) {
+      throw new Refusal(`git ${subcommand} ${option.name} takes a whole number from ${bound.min} to ${bound.max} here`);
+    }
+  }
   if (['--format', '--pretty'].includes(option.name) && value.includes('%G')) {
     throw new Refusal('git signature placeholders (%G…) run gpg and are refused');
   }

@@ -1,6 +1,6 @@
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { confinePath } from '../paths';
+import { confinePath, realInside } from '../paths';
 import { Refusal } from './refusal';
 
 /**
@@ -9,6 +9,7 @@ import { Refusal } from './refusal';
  * directory before it, names starting with `.` only when the segment does. The gate checks
  * these matches, the arguments the command will really receive, instead of the pattern's text.
  * Directories outside the workspace roots are refused rather than listed.
+ * A pattern ending in `/` matches directories only, with the slash kept, as in bash.
  * Returns [] when nothing matches (bash then passes the word unchanged). Quoted wildcards
  * inside a glob word are treated as wildcards too, which can only match more.
  */
@@ -38,8 +39,20 @@ export function expandGlob(pattern: string, cwd: string, roots: readonly string[
     if (found.length === 0 || last) break;
   }
   if (segments.every((segment) => !/[*?[]/.test(segment))) return [];
+  // A trailing `/` matches directories only, links to one inside the workspace included, and stays.
+  if (pattern.endsWith('/')) return found.filter((match) => isDirectoryInside(path.resolve(cwd, match), roots)).map((match) => `${match}/`).sort();
   // Literal segments after the last wildcard must exist, as bash checks the whole path.
   return found.filter((match) => exists(path.resolve(cwd, match))).sort();
+}
+
+/** Where a link out of the workspace leads is never looked at: it matches no directory pattern. */
+function isDirectoryInside(target: string, roots: readonly string[]): boolean {
+  const real = realInside(target, roots);
+  try {
+    return real !== undefined && statSync(real).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function join(prefix: string, name: string): string {

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { commandCheck } from './commandPolicy';
-import { CONTENT_READERS } from '../limits';
+import { checkNamedReads, readsWholeFiles } from '../readBudget';
 import { confinePath } from '../paths';
 import { Refusal } from './refusal';
 import type { ShownPath } from '../../support/shownPaths';
@@ -45,7 +45,8 @@ export function programCall(command: string, args: readonly string[], cwd: strin
     const shownAs: ShownPath[] = [];
     // Simulated commands read through the shell's own view of the workspace; only their paths are judged.
     if (use.pathWords === undefined) {
-      for (const argument of use.paths) confinePath(argument, cwd, roots, false, CONTENT_READERS.has(command));
+      const reals = use.paths.map((argument) => confinePath(argument, cwd, roots, false, readsWholeFiles(command, use)));
+      checkNamedReads(command, use, reals);
       return { args: replaced, cwd: realCwd, shownAs, searched: [] };
     }
     const searched: string[] = [];

@@ -1,32 +1,30 @@
-import { realpathSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineCommand, type CustomCommand } from 'just-bash';
-import { isInsideRoots } from '../../support/workspacePaths';
-import { configProblem } from './gitConfig';
-import { splitGlobalOptions } from '../gate/gitPolicy';
-import { gitEnvironment, runGit, type GitRun } from './gitProcess';
-import { inspectMetadata, locateRepository, RepositoryProblem, type Repository } from './gitRepository';
+import { isInsideRoots, readPathSync } from '../../support/workspacePaths';
+import { grepsWorkTree, splitGlobalOptions } from '../gate/gitPolicy';
 import { hostArgumentsProblem } from '../gate/hostArguments';
-import { realInside } from '../paths';
+import { RepositoryProblem } from './gitMetadata';
+import { gitEnvironment, runGit, type GitRun } from './gitProcess';
+import { locateRepository } from './gitRepository';
+import { buildGitDir } from './privateGitDir';
+import { trackedPathThroughLink } from './workTreeLinks';
 
 /**
  * Read-only git, served by the real git binary. A hostile repository controls everything under
- * .git, so before every command the repository is located without git, its metadata is walked
- * (nothing may lead outside the workspace) and its config vetted against a positive list; only
- * then does git run, pinned to that repository, with hooks, pagers, transports and lazy
- * fetching off and no configuration but the repository's own.
+ * .git, so git never reads it: before every command the repository is located without git, and
+ * a private git directory is built from what the host read of it as plain data (privateGitDir.ts);
+ * git runs against that and the checked work tree, from a folder the host resolved, with hooks,
+ * pagers, transports and lazy fetching off and no configuration but the host's own.
  */
 export function gitCommand(roots: readonly string[]): CustomCommand {
   return defineCommand('git', async (args, ctx) => {
     const { directories, rest } = splitGlobalOptions(args);
-    const start = realInside(ctx.cwd, roots);
-    if (start === undefined) return failure(`git: ${ctx.cwd} is outside the workspace (${roots.join(', ')})`);
-    const cwd = workingDirectory(start, directories);
+    const cwd = workingDirectory(ctx.cwd, directories, roots);
     if (typeof cwd !== 'string') return cwd;
-    const root = roots.find((r) => isInsideRoots(cwd, [r]));
-    if (root === undefined) return failure(`git: ${directories.at(-1) ?? cwd} is outside the workspace (${roots.join(', ')}); use -C with a folder inside it`);
+    const root = roots.find((r) => isInsideRoots(cwd, [r]))!;
     const problem = hostArgumentsProblem('git', rest, cwd, roots);
     if (problem) return failure(`git: ${problem}`);
     const located = await locateRepository(cwd, root, roots);
@@ -34,41 +32,65 @@ export function gitCommand(roots: readonly string[]): CustomCommand {
       return failure('fatal: not a git repository (or any of the parent directories up to the workspace folder): .git', 128);
     }
     if (located instanceof RepositoryProblem) return unavailable(located);
-    // A fresh empty HOME, so that no config, attributes or ignore files of the user's apply.
-    const home = await mkdtemp(path.join(tmpdir(), 'locooperator-git-home-'));
+    const folder = await mkdtemp(path.join(tmpdir(), 'locooperator-git-'));
     try {
-      const refused = await repositoryProblem(located, roots, home, ctx.signal);
-      if (refused) return unavailable(refused);
-      return await runGit(rest, cwd, gitEnvironment(home, located), ctx.signal);
+      // A fresh empty HOME, so that no config, attributes or ignore files of the user's apply.
+      const home = path.join(folder, 'home');
+      await mkdir(home);
+      const built = await buildGitDir(located, folder, home, roots, ctx.signal);
+      if (built instanceof RepositoryProblem) return unavailable(built);
+      const env = gitEnvironment(home, roots, { gitDir: built.gitDir, workTree: located.workTree });
+      if (grepsWorkTree(rest)) {
+        const refused = await linkedTrackedFile(located.workTree, env, roots, ctx.signal);
+        if (refused !== undefined) return refused;
+      }
+      const result = await runGit(rest, cwd, env, ctx.signal);
+      // `rev-parse --git-dir` and some errors name the git directory: the repository's, as git there would.
+      const real = (text: string) => text.split(built.gitDir).join(located.gitDir);
+      return { ...result, stdout: real(result.stdout), stderr: real(result.stderr) };
     } finally {
-      await rm(home, { recursive: true, force: true });
+      await rm(folder, { recursive: true, force: true });
     }
   });
 }
 
 /**
- * The directory git would work in after `-C DIR...`: resolved by the kernel (realpath of the
- * path as written), since git's chdir follows `link/..` physically where path.resolve would not.
+ * The folder git works in after `-C DIR...` (each relative to the one before), read by the one
+ * reading of a path from the shell's folder: a real folder inside the roots, or the failure git
+ * itself would report.
  */
-function workingDirectory(start: string, directories: readonly string[]): string | GitRun {
+function workingDirectory(start: string, directories: readonly string[], roots: readonly string[]): string | GitRun {
   let dir = start;
-  for (const next of directories) {
-    if (next === '') continue;
-    try {
-      dir = realpathSync.native(path.isAbsolute(next) ? next : `${dir}${path.sep}${next}`);
-      if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    } catch {
+  for (const next of [start, ...directories.filter((directory) => directory !== '')]) {
+    const reading = readPathSync(next, dir, roots);
+    if (reading.kind === 'outside' || (reading.kind === 'resolved' && !isInsideRoots(reading.real, roots))) {
+      return failure(`git: ${next} is outside the workspace (${roots.join(', ')}); use -C with a folder inside it`);
+    }
+    if (reading.kind !== 'resolved' || !reading.exists || !statSync(reading.real).isDirectory()) {
       return failure(`fatal: cannot change to '${next}': No such directory`, 128);
     }
+    dir = reading.real;
   }
   return dir;
 }
 
-/** Why git must not run in this repository: its metadata leads out, or its config is not known to be harmless. */
-async function repositoryProblem(repository: Repository, roots: readonly string[], home: string, signal?: AbortSignal): Promise<RepositoryProblem | undefined> {
-  const metadata = await inspectMetadata(repository, roots);
-  if (metadata instanceof RepositoryProblem) return metadata;
-  return configProblem(metadata.configFiles, repository, roots, gitEnvironment(home), home, signal);
+/**
+ * git grep reads every tracked file at its index path in the work tree, with no path on its
+ * command line for the gate to check: refused when one of them lies behind a link that leads out.
+ */
+async function linkedTrackedFile(workTree: string, env: NodeJS.ProcessEnv, roots: readonly string[], signal?: AbortSignal): Promise<GitRun | undefined> {
+  const listing = await runGit(['ls-files', '-z', '--stage'], workTree, env, signal);
+  if (listing.exitCode !== 0) return listing;
+  // `MODE OBJECT STAGE\tPATH`; git grep reads regular files only (not links, not submodules).
+  const paths = listing.stdout
+    .split('\0')
+    .filter((entry) => /^100(644|755) /.test(entry))
+    .map((entry) => entry.slice(entry.indexOf('\t') + 1));
+  const linked = trackedPathThroughLink(paths, workTree, roots);
+  if (linked === undefined) return undefined;
+  return failure(
+    `git grep is unavailable here: the tracked path ${linked} leads outside the workspace through a link in the work tree. Search the index with git grep --cached, or the files with grep or rg.`,
+  );
 }
 
 function unavailable(problem: RepositoryProblem): GitRun {

@@ -1,107 +1,126 @@
-import path from 'node:path';
-import { isInsideRoots } from '../../support/workspacePaths';
-import { runGit } from './gitProcess';
-import { RepositoryProblem, type Repository } from './gitRepository';
-import { realInside } from '../paths';
+import { availableParallelism } from 'node:os';
+import { MAX_GIT_THREADS } from '../limits';
+import { isRefName } from './gitRefs';
+import { refuse } from './gitMetadata';
 
 /**
- * The repository's configuration, vetted against a positive list. Every git release adds keys,
- * and many of them run a program (core.pager, core.sshCommand, core.gitProxy, filters, diff
- * drivers, credential helpers, remote.*.uploadpack, remote helpers through remote.*.vcs), make
- * git fetch (extensions.partialClone with remote.*.promisor: reading a missing object runs the
- * remote's transport, `ext::` included, and rewrites .git/config), or read a file named in
- * their value (include.path, core.excludesFile, blame.ignoreRevsFile). A key that is not listed
- * here turns git off for the repository, whatever its value.
- *
- * A key is listed only when no value of it can make the read commands this tool runs (log,
- * show, diff, status, ls-files, blame, grep, rev-parse, branch --list) start a program, use the
- * network, or open anything but the repository's own (checked) metadata and work tree. Most are
- * read only by commands the tool never runs (commit, fetch, push, gc, merge) and are here because
- * ordinary clones, VS Code, GitHub's CLI, husky or Scalar write them into .git/config.
- * Remote and submodule URLs are harmless only because every transport is off: no subcommand
- * allowed here fetches, lazy fetching is disabled, and git runs with no protocol allowed.
+ * The configuration git runs with: the host's own, never the repository's. Every git release adds
+ * keys, and many of them run a program (core.fsmonitor, core.pager, filters, diff and merge
+ * drivers, credential helpers), make git fetch, or read a file named in their value (include.path,
+ * core.excludesFile, core.worktree); none of them can reach git when git never reads the
+ * repository's config. Its text (parsed by git itself, without includes) is read as data only to
+ * carry over a short list of values that change how git reads this repository's files and
+ * nothing else, each checked against the values it may take.
  */
-const HARMLESS = `
-  core.repositoryformatversion core.filemode core.bare core.logallrefupdates core.ignorecase
-  core.precomposeunicode core.symlinks core.autocrlf core.eol core.safecrlf core.quotepath core.abbrev
-  core.whitespace core.commentchar core.checkstat core.trustctime core.preloadindex core.multipackindex
-  core.commitgraph core.splitindex core.sparsecheckout core.sparsecheckoutcone core.compression
-  core.loosecompression core.bigfilethreshold core.deltabasecachelimit core.longpaths core.fscache
-  core.protectntfs core.protecthfs core.worktree
-  core.untrackedcache core.fsmonitor core.hookspath
-  extensions.objectformat extensions.worktreeconfig extensions.preciousobjects extensions.noop
-  remote.*.url remote.*.pushurl remote.*.fetch remote.*.push remote.*.tagopt remote.*.prune
-  remote.*.prunetags remote.*.mirror remote.*.skipdefaultupdate remote.*.skipfetchall remote.*.gh-resolved
-  remote.pushdefault
-  branch.*.remote branch.*.merge branch.*.rebase branch.*.pushremote branch.*.description
-  branch.*.vscode-merge-base branch.autosetupmerge branch.autosetuprebase branch.sort
-  submodule.*.url submodule.*.active submodule.*.branch submodule.*.shallow submodule.*.ignore submodule.active
-  user.name user.email user.signingkey commit.gpgsign tag.gpgsign gpg.format
-  pull.rebase pull.ff push.default push.autosetupremote push.followtags fetch.prune fetch.prunetags
-  fetch.writecommitgraph gc.auto gc.autodetach maintenance.auto maintenance.strategy index.version
-  index.threads feature.manyfiles init.defaultbranch lfs.repositoryformatversion rerere.enabled
-  diff.renames diff.algorithm diff.mnemonicprefix diff.noprefix diff.context diff.indentheuristic
-  diff.renamelimit log.date log.decorate log.abbrevcommit log.follow log.showroot log.mailmap
-  status.showuntrackedfiles status.branch status.short status.relativepaths status.aheadbehind
-  status.renames status.showstash merge.conflictstyle merge.ff rebase.autosquash rebase.autostash
-  rebase.updaterefs i18n.commitencoding i18n.logoutputencoding`;
-// core.untrackedCache, core.fsmonitor and core.hooksPath are pinned on git's command line
-// (gitProcess.ts), which beats the repository; husky and Scalar set them in many repositories.
 
-const HARMLESS_KEYS = new Set(HARMLESS.split(/\s+/).filter(Boolean));
+/** Settings that decide how git compares the work tree with the index, by the values they may take. */
+const BOOLEAN = ['core.filemode', 'core.ignorecase', 'core.precomposeunicode', 'core.symlinks', 'core.trustctime', 'core.quotepath'];
+const CHOICES: Readonly<Record<string, readonly string[]>> = {
+  'core.autocrlf': ['true', 'false', 'input'],
+  'core.eol': ['lf', 'crlf', 'native'],
+  'core.checkstat': ['default', 'minimal'],
+};
 
-/** Why a key that is not listed is refused, for the message; the first pattern that matches wins. */
-const DANGERS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^(include|includeif)\.|file$|^mailmap\.|^core\.worktree$/, 'could read files outside the workspace'],
-  [/^(extensions\.partialclone|remote\.\*\.(promisor|partialclonefilter|proxy|proxyauthmethod)|(protocol|url|http)\..*)$/, 'could make git fetch from the network'],
-  [
-    /^(alias|pager|credential|filter|sequence|difftool|mergetool|guitool|browser)\.|\.(command|textconv|driver|program|pager|editor|askpass|sshcommand|gitproxy|uploadpack|receivepack|vcs|helper|packobjectshook|alternaterefscommand|update|cmd|external)$/,
-    'could run a program',
-  ],
-];
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0', '']);
 
-/** A config key as `git config --list` prints it, with its subsection (if any) as `*`. */
-function pattern(key: string): string {
-  const first = key.indexOf('.');
-  const last = key.lastIndexOf('.');
-  return first === last ? key : `${key.slice(0, first)}.*${key.slice(last)}`;
+/**
+ * Extensions git can do without here: config.worktree is never read; precious objects only stop
+ * a repack; a partial clone's promisor remote is never configured, so a missing object is an
+ * error instead of a fetch.
+ */
+const IGNORED_EXTENSIONS = new Set(['worktreeconfig', 'preciousobjects', 'noop', 'partialclone']);
+
+export interface PrivateConfig {
+  /** The config file git runs with. */
+  text: string;
+  /** Hex digits in an object id of this repository: 40 for SHA-1, 64 for SHA-256. */
+  hexLength: number;
 }
 
 /**
- * Why git must not run with these config files, or undefined when every key in them is
- * harmless. git's own parser reads each file (no includes), so that what is judged is exactly
- * what git would see.
+ * The config git runs with, from the repository's as `git config --null --list` prints it.
+ * Refuses a repository whose format this cannot honour (a ref store or extension git would need
+ * to read its data correctly).
  */
-export async function configProblem(files: readonly string[], repository: Repository, roots: readonly string[], env: NodeJS.ProcessEnv, home: string, signal?: AbortSignal): Promise<RepositoryProblem | undefined> {
-  const listings = await Promise.all(files.map((file) => runGit(['config', '--file', file, '--no-includes', '--null', '--list'], home, env, signal)));
-  for (const [index, listing] of listings.entries()) {
-    const file = files[index]!;
-    const own = [repository.gitDir, repository.commonDir].includes(path.dirname(file));
-    const name = own ? `its ${path.basename(file)}` : `its ${path.relative(repository.workTree, file).split(path.sep).join('/')}`;
-    if (listing.exitCode !== 0) return new RepositoryProblem(`${name} could not be read`);
-    for (const entry of listing.stdout.split('\0')) {
-      if (entry === '') continue;
-      const newline = entry.indexOf('\n');
-      const key = newline === -1 ? entry : entry.slice(0, newline);
-      const value = newline === -1 ? '' : entry.slice(newline + 1);
-      const why = keyDanger(key, value, path.dirname(file), roots);
-      if (why !== undefined) return new RepositoryProblem(`${name} sets ${shortened(key)}, which ${why}`);
+export function privateConfig(listing: string): PrivateConfig {
+  const values = new Map<string, string[]>();
+  for (const entry of listing.split('\0')) {
+    if (entry === '') continue;
+    const newline = entry.indexOf('\n');
+    // git prints section and name in lower case, a subsection as written.
+    const key = newline === -1 ? entry : entry.slice(0, newline);
+    const value = newline === -1 ? '' : entry.slice(newline + 1);
+    values.set(key, [...(values.get(key) ?? []), value]);
+  }
+  const last = (key: string): string | undefined => values.get(key)?.at(-1);
+
+  const version = last('core.repositoryformatversion') ?? '0';
+  if (version !== '0' && version !== '1') refuse(`its repository format version ${shortened(version)} is not one git reads here`);
+  let sha256 = false;
+  for (const [key] of values) {
+    const extension = /^extensions\.(.+)$/.exec(key)?.[1];
+    if (extension === undefined || IGNORED_EXTENSIONS.has(extension)) continue;
+    const value = last(key)!.toLowerCase();
+    if (extension === 'objectformat' && (value === 'sha1' || value === 'sha256')) sha256 = value === 'sha256';
+    else if (extension === 'refstorage' && value === 'files') continue;
+    else refuse(`it uses the repository extension ${shortened(key)}, which git here does not honour`);
+  }
+
+  const core = ['\trepositoryformatversion = ' + (sha256 ? '1' : '0'), '\tbare = false', '\tlogallrefupdates = false'];
+  for (const key of BOOLEAN) {
+    const value = last(key)?.toLowerCase();
+    if (value !== undefined && (TRUE.has(value) || FALSE.has(value))) core.push(`\t${key.slice(5)} = ${TRUE.has(value)}`);
+  }
+  for (const [key, choices] of Object.entries(CHOICES)) {
+    const value = last(key)?.toLowerCase();
+    if (value !== undefined && (choices.includes(value) || TRUE.has(value) || FALSE.has(value))) {
+      core.push(`\t${key.slice(5)} = ${choices.includes(value) ? value : TRUE.has(value)}`);
     }
   }
-  return undefined;
+  const sections = [`[core]\n${core.join('\n')}`];
+  if (sha256) sections.push('[extensions]\n\tobjectformat = sha256');
+  sections.push(`[grep]\n\tthreads = ${Math.min(MAX_GIT_THREADS, availableParallelism())}`);
+  sections.push(...tracking(values));
+  return { text: `${sections.join('\n')}\n`, hexLength: sha256 ? 64 : 40 };
 }
 
-function keyDanger(key: string, value: string, gitDir: string, roots: readonly string[]): string | undefined {
-  const general = pattern(key.toLowerCase());
-  if (HARMLESS_KEYS.has(general)) {
-    // git resolves core.worktree from the git directory; a submodule's points at its checkout.
-    if (general === 'core.worktree' && realInside(path.resolve(gitDir, value), roots) === undefined) return 'could read files outside the workspace';
-    return undefined;
+/**
+ * Which remote branch each branch follows (branch.NAME.remote and .merge, remote.NAME.fetch), so
+ * that `git status` and `git branch -vv` say "ahead 2" as they would. Plain names only: every
+ * transport is off, and no URL is carried.
+ */
+function tracking(values: ReadonlyMap<string, string[]>): string[] {
+  const sections: string[] = [];
+  const remotes = new Set<string>();
+  for (const [key, all] of values) {
+    const branch = /^branch\.(.+)\.merge$/.exec(key)?.[1];
+    if (branch === undefined || !isRefName(`refs/heads/${branch}`)) continue;
+    const merge = all.at(-1)!;
+    const remote = values.get(`branch.${branch}.remote`)?.at(-1);
+    if (!isRefName(merge) || remote === undefined || !isRemoteName(remote)) continue;
+    // Quoted, so that a `#` or `;` in a name is not read as a comment (isRefName allows no `"` or `\\`).
+    sections.push(`[branch "${branch}"]\n\tremote = ${remote}\n\tmerge = "${merge}"`);
+    remotes.add(remote);
   }
-  return DANGERS.find(([danger]) => danger.test(general))?.[1] ?? 'is not known to be harmless';
+  for (const remote of remotes) {
+    const fetch = (values.get(`remote.${remote}.fetch`) ?? []).filter(isRefspec);
+    if (remote !== '.' && fetch.length > 0) sections.push(`[remote "${remote}"]\n${fetch.map((spec) => `\tfetch = "${spec}"`).join('\n')}`);
+  }
+  return sections;
 }
 
-/** A key as the model sees it; a subsection is the repository's own text, so it is kept short. */
-function shortened(key: string): string {
-  return key.length > 80 ? `${key.slice(0, 77)}...` : key;
+function isRemoteName(name: string): boolean {
+  return name === '.' || /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name);
+}
+
+/** `+refs/heads/*:refs/remotes/origin/*` and the like: two ref names, each with at most one `*`. */
+function isRefspec(spec: string): boolean {
+  const match = /^\+?([^:]+):([^:]+)$/.exec(spec);
+  return match !== null && [match[1]!, match[2]!].every((side) => (side.match(/\*/g) ?? []).length <= 1 && isRefName(side.replace('*', 'x')));
+}
+
+/** A key or value as the model sees it: it is the repository's own text, so it is kept short. */
+function shortened(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -1,10 +1,13 @@
-import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { childEnvironment } from '../../support/childEnvironment';
+import { execFileOwned } from '../../support/ownedProcess';
+import { findExecutable, trustedSearchPath } from '../../support/trustedExecutable';
 
 /**
- * How the real git binary is started: pinned to one checked repository, with no configuration
- * but the repository's own (which gitConfig.ts has vetted), and every way of reaching a program
- * or the network closed a second time here, in case a check ever misses something.
+ * How the real git binary is started: by an absolute path found in trusted PATH entries, pinned
+ * to the git directory the host built (privateGitDir.ts) and the checked work tree, with no
+ * configuration but that directory's own, and every way of reaching a program or the network
+ * closed a second time here, in case a check ever misses something.
  */
 
 /** Every transport git knows by name; a remote helper (`foo::url`) falls under protocol.allow. */
@@ -46,7 +49,7 @@ const DIFF_SAFETY: Readonly<Record<string, readonly string[]>> = {
 
 const MAX_GIT_OUTPUT = 16 * 1024 * 1024;
 
-/** The repository git is pinned to, so that it never discovers another one on its own. */
+/** The git directory and work tree git is pinned to, so that it never discovers another one on its own. */
 export interface PinnedRepository {
   gitDir: string;
   workTree: string;
@@ -55,11 +58,13 @@ export interface PinnedRepository {
 /**
  * The environment git runs in: no system, global or user config (`home` is a fresh empty
  * directory), no prompts, no pagers, no optional locks (so `git status` does not rewrite the
- * index), no lazy fetching of a partial clone's missing objects (honoured from git 2.39.4), and
- * no transport at all. Without `repository`, git has none (for `git config --file`).
+ * index), no lazy fetching of a partial clone's missing objects (honoured from git 2.39.4), no
+ * transport at all, and a PATH of trusted entries only (outside every root), which is also where
+ * git itself is found. Without `repository`, git has none (for `git config --file`).
  */
-export function gitEnvironment(home: string, repository?: PinnedRepository): NodeJS.ProcessEnv {
+export function gitEnvironment(home: string, roots: readonly string[], repository?: PinnedRepository): NodeJS.ProcessEnv {
   return childEnvironment({
+    PATH: trustedSearchPath(process.env.PATH, roots).join(path.delimiter),
     HOME: home,
     XDG_CONFIG_HOME: home,
     GIT_CONFIG_NOSYSTEM: '1',
@@ -86,12 +91,22 @@ export interface GitRun {
   exitCode: number;
 }
 
-/** Runs `git SUBCOMMAND ARGS` hardened; the subcommand's diff-safety flags come first. */
+/** The git program in each PATH gitEnvironment built (its entries already trusted), found once. */
+const executables = new Map<string, string | undefined>();
+
+function gitExecutable(searchPath = ''): string | undefined {
+  if (!executables.has(searchPath)) executables.set(searchPath, findExecutable('git', searchPath.split(path.delimiter), []));
+  return executables.get(searchPath);
+}
+
+/** Runs `git SUBCOMMAND ARGS` hardened, in `env` (gitEnvironment's); the subcommand's diff-safety flags come first. */
 export function runGit(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<GitRun> {
   const [subcommand = '', ...rest] = args;
   const argv = ['--no-pager', ...OVERRIDES.flatMap((o) => ['-c', o]), subcommand, ...(DIFF_SAFETY[subcommand] ?? []), ...rest];
+  const executable = gitExecutable(env.PATH);
+  if (executable === undefined) return Promise.resolve({ stdout: '', stderr: `git: ${processFailure('ENOENT', signal)}\n`, exitCode: 127 });
   return new Promise((resolve) => {
-    execFile('git', argv, { cwd, env, maxBuffer: MAX_GIT_OUTPUT, signal, windowsHide: true, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFileOwned(executable, argv, { cwd, env, maxBuffer: MAX_GIT_OUTPUT, signal }, (error, stdout, stderr) => {
       if (!error) return resolve({ stdout, stderr, exitCode: 0 });
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'number') return resolve({ stdout, stderr, exitCode: code });

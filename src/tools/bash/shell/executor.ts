@@ -2,7 +2,10 @@ import { Bash, InMemoryFs, MountableFs, OverlayFs, type CommandName, type Custom
 import { searchCommands } from './fastSearch';
 import { gitCommand } from '../git/gitCommand';
 import { MAX_FILE_READ_BYTES, MAX_OUTPUT_BYTES } from '../limits';
+import { CallReadBudget, exhaustedMessage } from '../readBudget';
+import { diskUsageCommand } from './diskUsage';
 import { gnuFormatCommands } from './gnuFormat';
+import { headCommand } from './prefixReads';
 import { realpathCommand } from './realpath';
 import { simulator } from './simulated';
 import { builtin, guarded } from './runtimeGuard';
@@ -18,12 +21,12 @@ import { errorMessage } from '../../../protocol/errorMessage';
  * built-in. xargs is reached through our wrapper of the same name (xargs.ts).
  */
 const SIMULATED_COMMANDS: CommandName[] = [
-  'cat', 'head', 'tail', 'file', 'stat', 'du', 'sort', 'cut', 'tr', 'nl', 'basename', 'dirname',
+  'cat', 'tail', 'file', 'stat', 'sort', 'cut', 'tr', 'nl', 'basename', 'dirname',
   'pwd', 'echo', 'printf', 'comm', 'sed', 'awk', 'jq', 'true', 'false',
 ];
 
-/** Built-ins reached only through our wrappers of the same name (fast search, GNU layout). */
-const WRAPPED_COMMANDS: CommandName[] = ['grep', 'rg', 'uniq', 'wc', 'ls', 'diff'];
+/** Built-ins reached only through our wrappers of the same name (fast search, GNU layout, disk listings, reads of a file's start). */
+const WRAPPED_COMMANDS: CommandName[] = ['grep', 'rg', 'uniq', 'wc', 'ls', 'diff', 'du', 'head'];
 
 /**
  * Built-ins that our wrapper of the same name runs in this shell itself, so that what they run
@@ -56,9 +59,10 @@ export type ExecutionResult =
 export async function execute(request: ExecutionRequest): Promise<ExecutionResult> {
   if (request.signal.aborted) return { kind: 'cancelled' };
   const fs = new MountableFs({ base: new InMemoryFs() });
+  const reads = new CallReadBudget();
   // Mount points must not nest: a root inside another is visible through it.
   for (const root of outermostRoots(request.roots)) {
-    fs.mount(root, regularFilesOnly(new OverlayFs({ root, mountPoint: '/', allowSymlinks: true, maxFileReadSize: MAX_FILE_READ_BYTES })));
+    fs.mount(root, guardedReads(new OverlayFs({ root, mountPoint: '/', allowSymlinks: true, maxFileReadSize: MAX_FILE_READ_BYTES }), reads));
   }
   const simulate = simulator(fs, request.cwd, WRAPPED_COMMANDS);
   const scope = { cwd: request.cwd, roots: request.roots, searchesAllRoots: request.searchesAllRoots ?? false };
@@ -67,11 +71,13 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
     xargsCommand,
     whichCommand,
     gitCommand(request.roots),
-    realpathCommand,
-    treeCommand,
+    realpathCommand(request.roots),
+    treeCommand(request.roots),
     ...searchCommands(simulate, scope),
     findCommand(scope),
-    ...gnuFormatCommands(simulate),
+    ...gnuFormatCommands(simulate, request.roots),
+    diskUsageCommand(simulate, request.roots),
+    headCommand(simulate),
   ];
   const bash = new Bash({
     fs,
@@ -108,7 +114,10 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
       (result): ExecutionResult => ({ kind: 'exited', stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode }),
       (error: unknown): ExecutionResult => ({ kind: 'exited', stdout: '', stderr: describeFailure(error), exitCode: 1 }),
     );
-    return await Promise.race([run, stopped]);
+    const result = await Promise.race([run, stopped]);
+    // The commands worded the refused reads their own way; say what happened once, last.
+    if (result.kind === 'exited' && reads.exhausted) return { ...result, stderr: `${result.stderr}${exhaustedMessage}\n`, exitCode: result.exitCode || 1 };
+    return result;
   } finally {
     clearTimeout(timer);
     request.signal.removeEventListener('abort', onCancel);
@@ -122,10 +131,11 @@ function describeFailure(error: unknown): string {
 }
 
 /**
- * Refuses to open anything but regular files: opening a FIFO blocks a libuv thread until a
- * writer appears, and a device may never end.
+ * Refuses to open anything but regular files (opening a FIFO blocks a libuv thread until a
+ * writer appears, and a device may never end), and counts every file read against the call's
+ * budget before it is read.
  */
-function regularFilesOnly(fs: IFileSystem): IFileSystem {
+function guardedReads(fs: IFileSystem, budget: CallReadBudget): IFileSystem {
   const guarded = new Set(['readFile', 'readFileBytes', 'readFileBuffer']);
   return new Proxy(fs, {
     get(target, property, receiver) {
@@ -136,6 +146,7 @@ function regularFilesOnly(fs: IFileSystem): IFileSystem {
       return async (file: string, ...rest: unknown[]) => {
         const stat = await target.stat(file);
         if (!stat.isFile && !stat.isDirectory) throw new Error(`EINVAL: not a regular file, read '${file}'`);
+        if (stat.isFile) budget.spend(stat.size, file);
         return (value as (...args: unknown[]) => unknown).apply(target, [file, ...rest]);
       };
     },

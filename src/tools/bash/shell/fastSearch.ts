@@ -4,7 +4,7 @@ import { MAX_LINE_CHARS, runRipgrep, type RipgrepOptions } from '../../support/r
 import { followsLinks, grepToRipgrep, stripTrailingSlashes } from './grepTranslation';
 import { programCall } from '../gate/hostArguments';
 import { COMMAND_OPTIONS } from '../gate/commandOptions';
-import { optionValues, parseOptions } from '../gate/options';
+import { hasOption, optionValues, parseOptions } from '../gate/options';
 import type { Simulate } from './simulated';
 import { searchAcrossRoots, type SearchScope } from './workspaceSearch';
 
@@ -21,7 +21,7 @@ const SEARCH_TIME_LIMIT_MS = 600_000;
  * ripgrep prints a matching line whole, and gathers it in its output buffer first: a line of a
  * gigabyte cost 3.6 GB. Lines are cut at runRipgrep's MAX_LINE_CHARS anyway (and the tool shows
  * 30,000 characters), so ripgrep may print only that much of one: output identical below it.
- * With --text, a file of NULs (a sparse disk image) is one line of gigabytes that ripgrep would
+ * With -a (--text), a file of NULs (a sparse disk image) is one line of gigabytes that ripgrep would
  * also read onto its heap; memory-mapped, it stays in the page cache (only then: on many small
  * files mapping is slower than reading).
  */
@@ -70,9 +70,11 @@ export function searchCommands(simulate: Simulate, scope: SearchScope): CustomCo
         if (typeof call === 'string') return { stdout: '', stderr: `rg: ${call}\n`, exitCode: 2 };
         // Every folder searched, each root's included, has its ignore files checked before ripgrep opens them.
         const readsIgnoreFilesIn = { paths: call.searched, roots };
-        const separator = optionValues(parseOptions('rg', searched, COMMAND_OPTIONS.rg), '--path-separator').at(-1);
-        const shownAs = { paths: call.shownAs, separator };
-        return (await ripgrep([...RG_PREFIX, ...call.args], call.cwd, ctx.signal, shownAs, readsIgnoreFilesIn)) ?? simulate('rg', searched, ctx);
+        const parsed = parseOptions('rg', searched, COMMAND_OPTIONS.rg);
+        const shownAs = { paths: call.shownAs, separator: optionValues(parsed, '--path-separator').at(-1) };
+        // -a spelled out, so that ripgrep() sees --text however the model wrote it.
+        const text = hasOption(parsed, '-a', '--text') ? ['--text'] : [];
+        return (await ripgrep([...RG_PREFIX, ...text, ...call.args], call.cwd, ctx.signal, shownAs, readsIgnoreFilesIn)) ?? simulate('rg', searched, ctx);
       });
     }),
   ];

@@ -3,18 +3,24 @@ import path from 'node:path';
 import { defineCommand, type CustomCommand, type ExecResult, type IFileSystem, type ResolvedCommandContext } from 'just-bash';
 import { COMMAND_OPTIONS } from '../gate/commandOptions';
 import { hasOption, optionArgs, parseOptions, type ParsedOptions } from '../gate/options';
+import { compareNames } from './diskListing';
+import { listRecursive } from './listRecursive';
+import { countBytes } from './prefixReads';
 import type { Simulate } from './simulated';
 
 /**
  * Wrappers that give the simulated `uniq`, `wc`, `ls` and `diff` GNU's layout where the
  * simulation differs (column widths, several operands), so the model sees what it learned.
  */
-export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
+export function gnuFormatCommands(simulate: Simulate, roots: readonly string[]): CustomCommand[] {
   /** ls with GNU's layout of several operands: the files together first, then each directory under a header. */
-  async function listGnu(args: string[], parsed: ParsedOptions, ctx: ResolvedCommandContext): Promise<ExecResult> {
+  async function listGnu(args: string[], parsed: ParsedOptions, links: ReadonlySet<string>, ctx: ResolvedCommandContext): Promise<ExecResult> {
     const flags = optionArgs(parsed);
     const { operands } = parsed;
     const directoryOnly = hasOption(parsed, '-d', '--directory');
+    if (operands.length === 1 && links.has(operands[0]!)) return simulate('ls', [...flags, '-d', '--', operands[0]!], ctx);
+    const recursive = listRecursive(parsed, ctx.cwd, roots);
+    if (recursive !== undefined) return recursive;
     if (operands.length === 1 && isPatternLike(operands[0]!)) return listLiteral(simulate, flags, operands[0]!, directoryOnly, ctx);
     // Several operands: GNU lists the files together first, then each directory under a header.
     if (operands.length <= 1 || hasOption(parsed, '-R', '-t', '-S', '-U', '-r', '-c', '-u', '--sort')) return simulate('ls', args, ctx);
@@ -27,16 +33,17 @@ export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
       if (kind === undefined) {
         stderr += `ls: cannot access '${operand}': No such file or directory\n`;
         exitCode = 2;
-      } else if (kind === 'dir' && !directoryOnly) directories.push(operand);
+      } else if (kind === 'dir' && !directoryOnly && !links.has(operand)) directories.push(operand);
       else files.push(operand);
     }
     let stdout = '';
-    for (const file of files.sort(compareBytes)) {
-      const listed = isPatternLike(file) ? await listLiteral(simulate, flags, file, true, ctx) : await simulate('ls', [...flags, '--', file], ctx);
+    for (const file of files.sort(compareNames)) {
+      const asFile = links.has(file) ? ['-d'] : [];
+      const listed = isPatternLike(file) ? await listLiteral(simulate, flags, file, true, ctx) : await simulate('ls', [...flags, ...asFile, '--', file], ctx);
       stdout += listed.stdout;
       stderr += listed.stderr;
     }
-    for (const directory of directories.sort(compareBytes)) {
+    for (const directory of directories.sort(compareNames)) {
       const listed = isPatternLike(directory) ? await listLiteral(simulate, flags, directory, false, ctx) : await simulate('ls', [...flags, '--', directory], ctx);
       stdout += `${stdout === '' ? '' : '\n'}${directory}:\n${listed.stdout}`;
       stderr += listed.stderr;
@@ -53,7 +60,7 @@ export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
       return { ...result, stdout: result.stdout.replace(/^ *(\d+) /gm, (_, count: string) => `${count.padStart(7)} `) };
     }),
     defineCommand('wc', async (args, ctx) => {
-      const result = await simulate('wc', args, ctx);
+      const result = (await countBytes(args, ctx)) ?? (await simulate('wc', args, ctx));
       const parsed = parseOptions('wc', args, COMMAND_OPTIONS.wc);
       const counters = countersOf(parsed);
       const width = await wcWidth(ctx, parsed.operands, counters);
@@ -72,8 +79,9 @@ export function gnuFormatCommands(simulate: Simulate): CustomCommand[] {
     }),
     defineCommand('ls', async (args, ctx) => {
       const parsed = parseOptions('ls', args, COMMAND_OPTIONS.ls);
-      const result = await listGnu(args, parsed, ctx);
-      return isLongFormat(parsed) ? { ...result, stdout: await withSymlinks(result.stdout, parsed, ctx) } : result;
+      const links = await linkOperands(parsed, ctx);
+      const result = await listGnu(args, parsed, links, ctx);
+      return isLongFormat(parsed) ? { ...result, stdout: await withSymlinks(result.stdout, parsed, links, ctx) } : result;
     }),
     defineCommand('diff', async (args, ctx) => {
       const result = await simulate('diff', args, ctx);
@@ -155,6 +163,26 @@ export function normalFormat(unified: string): string {
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }
 
+/**
+ * The operands that name a symbolic link which GNU ls lists as the link itself: with -l, -d or -F
+ * it does not follow a link named on the command line, unless a trailing `/` asks the kernel to.
+ * Without them a link to a directory lists the directory, as the simulated ls does anyway.
+ */
+async function linkOperands(parsed: ParsedOptions, ctx: ResolvedCommandContext): Promise<Set<string>> {
+  const classify = hasOption(parsed, '-F', '--classify') || parsed.options.some((option) => option.name === '--indicator-style' && option.value === 'classify');
+  if (!isLongFormat(parsed) && !classify && !hasOption(parsed, '-d', '--directory')) return new Set();
+  const links = new Set<string>();
+  for (const operand of parsed.operands) {
+    if (operand.endsWith('/')) continue;
+    try {
+      if ((await ctx.fs.lstat(path.posix.resolve(ctx.cwd, operand))).isSymbolicLink) links.add(operand);
+    } catch {
+      // Missing: ls reports it like any other operand.
+    }
+  }
+  return links;
+}
+
 /** ls -l or --format=long. */
 function isLongFormat(parsed: ParsedOptions): boolean {
   return hasOption(parsed, '-l') || parsed.options.some((option) => option.name === '--format' && option.value === 'long');
@@ -168,10 +196,11 @@ const LONG_LINE = /^([-dlcbps][-rwxsStT]{9})( +\d+ +\S+ +\S+ +)(\d+)( +\S+ +\d+ 
  * directory's name without the `/` that the simulation appends; the model reads links to learn
  * how a repository is wired, and the link's own text is workspace content, wherever it points.
  */
-async function withSymlinks(stdout: string, parsed: ParsedOptions, ctx: ResolvedCommandContext): Promise<string> {
+async function withSymlinks(stdout: string, parsed: ParsedOptions, links: ReadonlySet<string>, ctx: ResolvedCommandContext): Promise<string> {
   const { operands } = parsed;
   const classify = hasOption(parsed, '-F', '-p', '--classify', '--indicator-style');
-  const single = operands.length === 1 ? path.posix.resolve(ctx.cwd, operands[0]!) : undefined;
+  const listsContents = operands.length === 1 && !links.has(operands[0]!) && !hasOption(parsed, '-d', '--directory');
+  const single = listsContents ? path.posix.resolve(ctx.cwd, operands[0]!) : undefined;
   let dir = single !== undefined && (await kindOf(ctx.fs, single)) === 'dir' ? single : ctx.cwd;
   const lines: string[] = [];
   for (const line of stdout.split('\n')) {
@@ -188,6 +217,11 @@ async function withSymlinks(stdout: string, parsed: ParsedOptions, ctx: Resolved
     }
     const [, mode, middle, size, date, shown] = match as unknown as [string, string, string, string, string, string];
     const name = classify ? shown : shown.replace(/\/$/, '');
+    // `.` and `..` are the listed directory and its parent, even when it was reached through a link.
+    if (name === '.' || name === '..' || name === './' || name === '../') {
+      lines.push(`${mode}${middle}${size}${date}${name}`);
+      continue;
+    }
     const entry = path.posix.resolve(dir, name.replace(/[*@=|/]$/, ''));
     const target = await linkTarget(ctx, entry);
     if (target === undefined) {
@@ -277,8 +311,4 @@ async function kindOf(fs: IFileSystem, target: string): Promise<'dir' | 'file' |
       return undefined;
     }
   }
-}
-
-export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

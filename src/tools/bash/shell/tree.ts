@@ -1,8 +1,8 @@
-import path from 'node:path';
-import { defineCommand, type IFileSystem } from 'just-bash';
+import { defineCommand, type CustomCommand } from 'just-bash';
 import { COMMAND_OPTIONS } from '../gate/commandOptions';
 import { hasOption, parseOptions } from '../gate/options';
-import { compareBytes } from './gnuFormat';
+import { MAX_OUTPUT_BYTES } from '../limits';
+import { listingOutput, readDirectory, readLink, readOperand } from './diskListing';
 
 /**
  * `tree` as GNU tree 2.x prints it in a UTF-8 locale (box-drawing branches, names in byte
@@ -34,77 +34,65 @@ const LAST_BRANCH = '└── ';
 const VERTICAL = '│\u00a0\u00a0 ';
 const SPACE = '    ';
 
-export const treeCommand = defineCommand('tree', async (args, ctx) => {
-  const parsed = parseTreeArgs(args);
-  if (typeof parsed === 'string') return { stdout: '', stderr: `tree: ${parsed}\n`, exitCode: 2 };
-  const { options, operands } = parsed;
-  const counts = { dirs: 0, files: 0 };
-  let stdout = '';
-  let exitCode = 0;
-  for (const operand of operands.length > 0 ? operands : ['.']) {
-    const absolute = path.posix.resolve(ctx.cwd, operand);
-    const shown = options.classify && !operand.endsWith('/') ? `${operand}/` : operand;
-    let isDirectory = false;
-    try {
-      isDirectory = (await ctx.fs.stat(absolute)).isDirectory;
-    } catch {
-      isDirectory = false;
+/** GNU tree over the disk listing (diskListing.ts): the simulated file system took 13 s for 100,000 files. */
+export function treeCommand(roots: readonly string[]): CustomCommand {
+  return defineCommand('tree', async (args, ctx) => {
+    const parsed = parseTreeArgs(args);
+    if (typeof parsed === 'string') return { stdout: '', stderr: `tree: ${parsed}\n`, exitCode: 2 };
+    const { options, operands } = parsed;
+    const counts = { dirs: 0, files: 0 };
+    let stdout = '';
+    let exitCode = 0;
+    for (const operand of operands.length > 0 ? operands : ['.']) {
+      const shown = options.classify && !operand.endsWith('/') ? `${operand}/` : operand;
+      const found = readOperand(operand, ctx.cwd, roots, true);
+      if (found.kind !== 'found' || !found.stats.isDirectory()) {
+        stdout += `${operand}  [error opening dir]\n`;
+        exitCode = 2;
+        if (found.kind === 'found') counts.files++;
+        continue;
+      }
+      counts.dirs++;
+      stdout += `${shown}\n`;
+      stdout += listDirectory(found.real, operand, '', 1, { options, counts, roots });
     }
-    if (!isDirectory) {
-      stdout += `${operand}  [error opening dir]\n`;
-      exitCode = 2;
-      if (await exists(ctx.fs, absolute)) counts.files++;
-      continue;
+    if (!options.noReport) {
+      const dirs = `${counts.dirs} ${counts.dirs === 1 ? 'directory' : 'directories'}`;
+      const files = `${counts.files} ${counts.files === 1 ? 'file' : 'files'}`;
+      stdout += `\n${options.dirsOnly ? dirs : `${dirs}, ${files}`}\n`;
     }
-    counts.dirs++;
-    stdout += `${shown}\n`;
-    stdout += await listDirectory(ctx.fs, absolute, operand, '', 1, options, counts);
-  }
-  if (!options.noReport) {
-    const dirs = `${counts.dirs} ${counts.dirs === 1 ? 'directory' : 'directories'}`;
-    const files = `${counts.files} ${counts.files === 1 ? 'file' : 'files'}`;
-    stdout += `\n${options.dirsOnly ? dirs : `${dirs}, ${files}`}\n`;
-  }
-  return { stdout, stderr: '', exitCode };
-});
+    return listingOutput(stdout, '', exitCode);
+  });
+}
 
-async function listDirectory(
-  fs: IFileSystem,
-  absolute: string,
-  shownPath: string,
-  prefix: string,
-  depth: number,
-  options: TreeOptions,
-  counts: { dirs: number; files: number },
-): Promise<string> {
+interface Walk {
+  options: TreeOptions;
+  counts: { dirs: number; files: number };
+  roots: readonly string[];
+}
+
+function listDirectory(real: string, shownPath: string, prefix: string, depth: number, walk: Walk): string {
+  const { options, counts } = walk;
   if (depth > options.maxDepth) return '';
-  let names: string[];
-  try {
-    names = await fs.readdir(absolute);
-  } catch {
-    return '';
-  }
+  const read = readDirectory(real);
+  if (read instanceof Error) return '';
   const entries: Entry[] = [];
-  for (const name of names) {
+  for (const { name, kind } of read) {
     if (!options.all && name.startsWith('.')) continue;
-    const full = path.posix.join(absolute, name);
-    const entry = await describe(fs, full, name);
-    const isDir = entry.kind === 'dir' || (entry.kind === 'link' && entry.linkToDir === true);
-    if (options.dirsOnly && !isDir) continue;
+    const full = `${real}/${name}`;
+    const entry: Entry = kind === 'link' ? { name, full, kind, ...linkOf(full, walk.roots) } : { name, full, kind: kind === 'dir' ? 'dir' : 'file' };
+    if (options.dirsOnly && !isDirectory(entry)) continue;
     if (options.exclude?.test(name)) continue;
-    if (options.include && !isDir && !options.include.test(name)) continue;
+    if (options.include && !isDirectory(entry) && !options.include.test(name)) continue;
     entries.push(entry);
   }
-  entries.sort((a, b) => {
-    if (options.dirsFirst) {
-      const aDir = a.kind === 'dir' ? 0 : 1;
-      const bDir = b.kind === 'dir' ? 0 : 1;
-      if (aDir !== bDir) return aDir - bDir;
-    }
-    return compareBytes(a.name, b.name);
-  });
+  if (options.dirsFirst) {
+    // A stable sort keeps the byte order within directories (links to one among them) and within files.
+    entries.sort((a, b) => Number(!isDirectory(a)) - Number(!isDirectory(b)));
+  }
   let out = '';
   for (const [index, entry] of entries.entries()) {
+    if (out.length > MAX_OUTPUT_BYTES) break;
     const last = index === entries.length - 1;
     const childShown = `${shownPath}/${entry.name}`;
     let label = options.fullPath ? childShown : entry.name;
@@ -119,40 +107,19 @@ async function listDirectory(
       counts.files++;
     }
     out += `${prefix}${last ? LAST_BRANCH : BRANCH}${label}\n`;
-    if (entry.kind === 'dir') {
-      out += await listDirectory(fs, entry.full, childShown, prefix + (last ? SPACE : VERTICAL), depth + 1, options, counts);
-    }
+    if (entry.kind === 'dir') out += listDirectory(entry.full, childShown, prefix + (last ? SPACE : VERTICAL), depth + 1, walk);
   }
   return out;
 }
 
-async function describe(fs: IFileSystem, full: string, name: string): Promise<Entry> {
-  try {
-    const stat = await fs.lstat(full);
-    if (stat.isSymbolicLink) {
-      let linkTarget = '';
-      let linkToDir = false;
-      try {
-        linkTarget = await fs.readlink(full);
-        linkToDir = (await fs.stat(full)).isDirectory;
-      } catch {
-        linkToDir = false;
-      }
-      return { name, full, kind: 'link', linkTarget, linkToDir };
-    }
-    return { name, full, kind: stat.isDirectory ? 'dir' : 'file' };
-  } catch {
-    return { name, full, kind: 'file' };
-  }
+function isDirectory(entry: Entry): boolean {
+  return entry.kind === 'dir' || entry.linkToDir === true;
 }
 
-async function exists(fs: IFileSystem, target: string): Promise<boolean> {
-  try {
-    await fs.lstat(target);
-    return true;
-  } catch {
-    return false;
-  }
+/** A link's text, and whether it counts as a directory (only a target inside the workspace is looked at). */
+function linkOf(full: string, roots: readonly string[]): { linkTarget: string; linkToDir: boolean } {
+  const { target, toDirectory } = readLink(full, roots);
+  return { linkTarget: target, linkToDir: toDirectory };
 }
 
 /** tree's options, read by the gate's spec (its guard has refused any other before this runs). */

@@ -4,6 +4,8 @@ import { COMMAND_CHECKS } from '../gate/commandPolicy';
 import { hostArgumentsProblem } from '../gate/hostArguments';
 import { hasOption, parseOptions } from '../gate/options';
 import { rootsBeside } from '../../support/workspacePaths';
+import { stdoutText } from './diskListing';
+import { findOnDisk } from './findOnDisk';
 
 /** Where a command line runs, and what its searches without a path cover. */
 export interface SearchScope {
@@ -44,21 +46,26 @@ export async function searchAcrossRoots(
   const widened = command === 'find' ? [...others, ...args] : [...args, ...others];
   // The roots are judged like any path the command receives, by the policy that judged the line.
   const problem = hostArgumentsProblem(command, widened, ctx.cwd, scope.roots);
-  if (problem !== undefined) return { stdout: here.stdout, stderr: `${here.stderr}${command}: refused: ${problem}\n`, exitCode: 2 };
+  if (problem !== undefined) return { ...here, stderr: `${here.stderr}${command}: refused: ${problem}\n`, exitCode: 2 };
   const there = await run(widened);
   return {
-    stdout: joinOutputs(here.stdout, there.stdout, showsContext(command, args) ? '--\n' : ''),
+    stdout: joinOutputs(stdoutText(here), stdoutText(there), showsContext(command, args) ? '--\n' : ''),
     stderr: here.stderr + there.stderr,
     exitCode: combinedExit(command, here.exitCode, there.exitCode),
   };
 }
 
-/** `find` that covers every root when it names no path in a whole-workspace question; the simulated find does the work. */
+/**
+ * `find` that covers every root when it names no path in a whole-workspace question: the disk
+ * listing answers the expressions it holds (findOnDisk.ts), the simulated find the others.
+ */
 export function findCommand(scope: SearchScope): CustomCommand {
   return defineCommand('find', (args, ctx) =>
-    searchAcrossRoots('find', args, ctx, scope, (searched) =>
-      ctx.origCommand ? ctx.origCommand(searched) : Promise.resolve({ stdout: '', stderr: 'find: command not found\n', exitCode: 127 }),
-    ),
+    searchAcrossRoots('find', args, ctx, scope, async (searched) => {
+      const onDisk = findOnDisk(searched, ctx.cwd, scope.roots);
+      if (onDisk !== undefined) return onDisk;
+      return ctx.origCommand ? ctx.origCommand(searched) : { stdout: '', stderr: 'find: command not found\n', exitCode: 127 };
+    }),
   );
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { BashDone, type BashRun } from '../../../protocol/bashWorker';
+import { BashDone, type BashRun, type BashWorkerStart } from '../../../protocol/bashWorker';
+import { ChildSlots, killOnExit } from '../../support/ownedProcess';
 import { formatOutput } from './output';
 
 export type BashOutcome = BashDone | { kind: 'cancelled' };
@@ -19,6 +20,15 @@ const WORKER_HEAP_MB = 1024;
 const IDLE_RELEASE_MS = 5 * 60_000;
 
 /**
+ * How long a worker whose programs were killed may go on before it is terminated: long enough
+ * for its event loop to collect their exit (a worker waiting on ripgrep does so within
+ * milliseconds), since once it is gone nobody waits for them and each would stay a zombie until
+ * the host exits. A worker stuck in synchronous code cannot collect them either way.
+ */
+const REAP_GRACE_MS = 200;
+const REAP_POLL_MS = 10;
+
+/**
  * The worker bundle beside the bundle running this code (dist/agentRuntime.js and dist/cli.js
  * both sit in dist/ with it). Runs from TypeScript sources have no bundle beside them: the test
  * set-up builds one and names it in LOCOOPERATOR_BASH_WORKER.
@@ -32,11 +42,14 @@ export function defaultWorkerScript(): string {
  * command does can hold the host's event loop: on timeout or Stop the worker is terminated
  * (V8 stops it even inside a synchronous loop) and the answer comes at once. One idle worker is
  * kept warm for a while, since starting one (loading the shell) costs more than most commands; a
- * terminated one is replaced straight away.
+ * terminated one is replaced straight away. Terminating a thread leaves the programs it started
+ * running, so each worker records their pids in slots this side reads, and a worker is only
+ * let go after its programs' process trees have been killed.
  */
 export class BashWorkerPool {
   private idle: Worker | undefined;
   private idleRelease: NodeJS.Timeout | undefined;
+  private readonly children = new WeakMap<Worker, ChildSlots>();
 
   constructor(private readonly script: string) {}
 
@@ -76,18 +89,43 @@ export class BashWorkerPool {
   }
 
   private start(): Worker {
-    const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const children = new ChildSlots();
+    const workerData: BashWorkerStart = { childSlots: children.buffer };
+    const worker = new Worker(this.script, { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    this.children.set(worker, children);
+    const forget = killOnExit(children);
     // An idle worker that fails must not become an uncaught 'error' in the host; it is dropped.
     const drop = () => {
       if (this.idle === worker) this.idle = undefined;
     };
-    worker.on('error', drop).on('exit', drop);
+    worker.on('error', drop).on('exit', () => {
+      drop();
+      // Whatever it left running (a crash mid-command) ends with it.
+      children.killAll();
+      forget();
+    });
     return worker;
+  }
+
+  /**
+   * Ends a worker and every program it started: their trees are killed at once, the worker is
+   * given REAP_GRACE_MS to collect them, then terminated, and anything it started meanwhile is
+   * killed after it has stopped (when nothing can start another).
+   */
+  private async retire(worker: Worker): Promise<void> {
+    const children = this.children.get(worker);
+    children?.killAll();
+    for (let waited = 0; children !== undefined && children.live().length > 0 && waited < REAP_GRACE_MS; waited += REAP_POLL_MS) {
+      await new Promise((resolve) => setTimeout(resolve, REAP_POLL_MS));
+      children.killAll();
+    }
+    await worker.terminate();
+    children?.killAll();
   }
 
   private park(worker: Worker): void {
     if (this.idle !== undefined) {
-      void worker.terminate();
+      void this.retire(worker);
       return;
     }
     worker.unref();
@@ -95,12 +133,12 @@ export class BashWorkerPool {
     this.idleRelease = setTimeout(() => {
       if (this.idle !== worker) return;
       this.idle = undefined;
-      void worker.terminate();
+      void this.retire(worker);
     }, IDLE_RELEASE_MS).unref();
   }
 
   private replace(worker: Worker): void {
-    void worker.terminate();
+    void this.retire(worker);
     if (this.idle === undefined) this.park(this.start());
   }
 }
