@@ -1,4 +1,5 @@
-import type { HostToWebview, ModelStatus, ResolvedLink, RunRecord, Scope, Thoroughness, ViewState } from '../protocol/webview';
+import { referenceKey, type FileReference } from '../protocol/fileReference';
+import type { HostToWebview, ModelStatus, ResolvedLink, ResolvedLinks, RunRecord, Scope, Thoroughness, ViewState } from '../protocol/webview';
 import { rootLabels } from '../tools/support/rootLabels';
 import { resolveReferences } from './fileReferences';
 import { compactEvents, type HistoryStore } from './historyStore';
@@ -97,10 +98,27 @@ export class AskViewModel {
     }
   }
 
-  /** Verifies the references the view found in reports, relative to the folders the shown runs worked in. */
-  async verifyLinks(refs: Parameters<typeof resolveReferences>[0]): Promise<void> {
-    const links = await resolveReferences(refs, { roots: this.deps.roots(), bases: this.runFolders() });
-    for (const [text, link] of Object.entries(links)) this.links.set(text, link);
+  /**
+   * Verifies the references the view found in reports: relative to the folder each was written
+   * in (its run's), else to the folders the shown runs worked in. The answers are keyed by
+   * `referenceKey`, so that the same text from runs in two folders gets an answer for each.
+   */
+  async verifyLinks(refs: readonly FileReference[]): Promise<void> {
+    const byBase = new Map<string | undefined, FileReference[]>();
+    for (const ref of refs) {
+      const group = byBase.get(ref.base);
+      if (group) group.push(ref);
+      else byBase.set(ref.base, [ref]);
+    }
+    const links: ResolvedLinks = {};
+    for (const [base, group] of byBase) {
+      const resolved = await resolveReferences(group, { roots: this.deps.roots(), bases: base === undefined ? this.runFolders() : [base] });
+      for (const ref of group) {
+        const link = resolved[ref.text];
+        if (link) links[referenceKey(ref)] = link;
+      }
+    }
+    for (const [key, link] of Object.entries(links)) this.links.set(key, link);
     while (this.links.size > MAX_CACHED_LINKS) this.links.delete(this.links.keys().next().value!);
     this.deps.post({ type: 'links/resolved', links });
   }

@@ -1,6 +1,6 @@
 import type { RunFinishReason } from '../protocol/agentEvent';
 import { findFileReferences, type FileReferenceMatch } from '../protocol/fileReference';
-import { claimsToBeFile, unverifiedWhy } from '../protocol/referenceVerdicts';
+import { referenceVerdict, unverifiedWhy } from '../protocol/referenceVerdicts';
 import type { ResolvedLink, ResolvedLinks } from '../protocol/webview';
 import { resolveReferences } from './fileReferences';
 import { workspaceLabel } from '../tools/support/workspacePaths';
@@ -13,7 +13,7 @@ import { workspaceLabel } from '../tools/support/workspacePaths';
  */
 
 export interface VerifiedReference {
-  /** Absolute path of the file. */
+  /** Absolute path of the file, or of the folder (whose label ends with a separator). */
   path: string;
   line?: number;
   endLine?: number;
@@ -28,7 +28,7 @@ export interface ExploreAnswer {
   report: string;
   /** True when there is no report (stopped, failed, out of turns): the caller should not treat the text as an answer. */
   isError: boolean;
-  /** The report's verified references, in order of first mention (a chat view shows them as anchors). */
+  /** The report's verified references (files, and folders), in order of first mention (a chat view shows them as anchors). */
   references: VerifiedReference[];
   /** The references that did not check out, and why. */
   unverified: { label: string; why: string }[];
@@ -55,15 +55,17 @@ export async function exploreAnswer(outcome: ExploreOutcome, place: { roots: rea
   for (const ref of found) {
     const link = links[ref.text];
     if (!link) continue;
+    const verdict = referenceVerdict(ref, link);
+    if (verdict === 'plain') continue;
     const label = shownAs(ref, link, place.roots);
-    if (link.exists && link.path !== undefined) {
-      if (!verified.has(label)) verified.set(label, { path: link.path, line: link.line, endLine: link.endLine, label });
+    if (verdict !== 'unverified' && link.path !== undefined) {
+      // A folder is listed with its final separator, so that the caller knows it is one.
+      const listed = verdict === 'folder' && !/[\\/]$/.test(label) ? `${label}/` : label;
+      if (!verified.has(listed)) verified.set(listed, { path: link.path, line: link.line, endLine: link.endLine, label: listed });
       text += report.slice(at, ref.index) + label;
-    } else if (claimsToBeFile(ref)) {
+    } else {
       if (!unverified.has(label)) unverified.set(label, unverifiedWhy({ ...link, path: link.path === undefined ? undefined : workspaceLabel(link.path, place.roots) }, ref.path));
       text += `${report.slice(at, ref.index)}${label} ${UNVERIFIED_MARK}`;
-    } else {
-      continue;
     }
     at = ref.index + ref.text.length;
   }
@@ -99,7 +101,7 @@ function noReport(outcome: ExploreOutcome): string {
     case 'max_turns':
       return `The exploration used its ${outcome.turns} turns without writing a report. Ask a narrower question, or ask again with thoroughness "veryThorough".`;
     case 'error':
-      return `The exploration failed: ${outcome.error ?? 'no reason was given'}.`;
+      return `The exploration failed: ${(outcome.error ?? 'no reason was given').replace(/\.$/, '')}.`;
     case 'done':
       return 'The exploration ended without a report.';
   }

@@ -10,7 +10,7 @@ import { isInside, isInsideRoots, readPath, rootOf, toSlashes, workspaceLabel } 
  * Checks file references from model and tool text against the workspace before the view links
  * them. Everything here is untrusted input: a reference becomes a link only when it names a
  * regular file whose real path (symlinks resolved) lies inside a workspace folder, and whose
- * first line exists. Kept free of `vscode` so that it is tested on a real directory tree.
+ * lines exist. Kept free of `vscode` so that it is tested on a real directory tree.
  */
 
 /** Workspace folders as opened and as real paths: a path is checked against both before touching the disk. */
@@ -26,7 +26,7 @@ interface FileFacts {
   /** Null when the candidate is not a regular file inside the workspace. */
   real: string | null;
   /** With `real` null: why. */
-  why?: Exclude<UnverifiedReason, 'pastEnd'>;
+  why?: 'notFound' | 'outsideWorkspace' | 'folder' | 'notAFile';
   lineCount?: number;
 }
 
@@ -129,25 +129,36 @@ async function resolveOne(
   if (ref.path.includes('\0')) return { exists: false, reason: 'notFound' };
   const written = expandHome(ref.path, home);
   const candidates = path.isAbsolute(written) ? [path.resolve(written)] : relativeCandidates(written, places);
-  const misses: FileFacts['why'][] = [];
+  const misses: { candidate: string; facts: FileFacts }[] = [];
   const found: { candidate: string; facts: FileFacts }[] = [];
   for (const candidate of candidates) {
     const facts = await factsOf(candidate);
-    if (facts.real === null) misses.push(facts.why);
+    if (facts.real === null) misses.push({ candidate, facts });
     else found.push({ candidate, facts });
     // With one root the first find is the answer; with several, the others are looked for too.
     if (found.length > 0 && places.roots.length < 2) break;
   }
   const chosen = found[0];
-  if (chosen === undefined) return { exists: false, reason: missReason(misses) };
+  if (chosen === undefined) {
+    // A folder is a place, just not a file: said as such, with where it is (`lib/`, `lib:1`).
+    const folder = misses.find((miss) => miss.facts.why === 'folder');
+    if (folder) return { exists: false, reason: 'folder', path: folder.candidate, ...lines(ref), ...rootsOf(folder.candidate, [folder], places.roots) };
+    return { exists: false, reason: missReason(misses.map((miss) => miss.facts.why)) };
+  }
   const { candidate, facts } = chosen;
   const where = rootsOf(candidate, found, places.roots);
   if (ref.line === undefined) return { exists: true, path: candidate, ...where };
-  if (facts.lineCount !== undefined && ref.line > facts.lineCount) {
-    return { exists: false, reason: 'pastEnd', path: candidate, line: ref.line, lineCount: facts.lineCount, ...where };
-  }
-  const endLine = ref.endLine !== undefined && ref.endLine > ref.line ? Math.min(ref.endLine, facts.lineCount ?? ref.endLine) : undefined;
-  return { exists: true, path: candidate, line: ref.line, ...(endLine !== undefined && endLine > ref.line ? { endLine } : {}), ...where };
+  const unverified = { exists: false, path: candidate, ...lines(ref), ...where } as const;
+  if (ref.line === 0) return { ...unverified, reason: 'lineZero' };
+  if (ref.endLine !== undefined && ref.endLine < ref.line) return { ...unverified, reason: 'reversedRange' };
+  if (facts.lineCount !== undefined && (ref.endLine ?? ref.line) > facts.lineCount) return { ...unverified, reason: 'pastEnd', lineCount: facts.lineCount };
+  return { exists: true, path: candidate, line: ref.line, ...(ref.endLine !== undefined && ref.endLine > ref.line ? { endLine: ref.endLine } : {}), ...where };
+}
+
+/** The reference's lines as a verdict carries them (a line 0 is said by the reason alone). */
+function lines(ref: FileReference): Pick<ResolvedLink, 'line' | 'endLine'> {
+  if (ref.line === undefined || ref.line === 0) return {};
+  return { line: ref.line, ...(ref.endLine !== undefined && ref.endLine !== ref.line ? { endLine: ref.endLine } : {}) };
 }
 
 /** Where a relative reference may be, in the documented order (see resolveReferences). */
@@ -166,7 +177,7 @@ function rootsOf(chosen: string, found: readonly { candidate: string }[], roots:
   return { root: label(root), ...(others.length > 0 ? { alsoIn: others.map(label) } : {}) };
 }
 
-/** Outside the workspace only when every place it could be is; a folder found beats a file not found. */
+/** Outside the workspace only when every place it could be is; a special file found beats a file not found. */
 function missReason(misses: readonly FileFacts['why'][]): UnverifiedReason {
   if (misses.length > 0 && misses.every((why) => why === 'outsideWorkspace')) return 'outsideWorkspace';
   return misses.includes('notAFile') ? 'notAFile' : 'notFound';
@@ -179,6 +190,7 @@ async function inspect(candidate: string, confinement: Confinement, countLines =
     if (!landed.exists) return { real: null, why: 'notFound' };
     const real = landed.real;
     const info = await stat(real);
+    if (info.isDirectory()) return { real: null, why: 'folder' };
     if (!info.isFile()) return { real: null, why: 'notAFile' };
     if (!countLines || info.size > MAX_BYTES_FOR_LINE_CHECK) return { real };
     return { real, lineCount: lineCountOf(await readFile(real)) };

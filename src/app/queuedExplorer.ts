@@ -1,12 +1,14 @@
 import { createEventSink } from '../agent/events';
 import { runAgent } from '../agent/loop';
 import type { ChatModel } from '../protocol/chatModel';
+import { errorMessage } from '../protocol/errorMessage';
 import type { Thoroughness } from '../protocol/webview';
 import type { Tool } from '../tools/defineTool';
 import { CANCELLED_BEFORE_START, WAITING_NOTICE, whenAborted, type Explorer } from './explorer';
 
 export interface QueuedExplorerOptions {
-  model: ChatModel;
+  /** The model of one call, asked for when the call's turn comes (a model that cannot be opened fails that call). */
+  modelForCall(): Promise<ChatModel>;
   tools: ReadonlyMap<string, Tool>;
   maxTurnsFor(thoroughness: Thoroughness): number;
 }
@@ -30,8 +32,14 @@ export function queuedExplorer(options: QueuedExplorerOptions): Explorer {
       try {
         await Promise.race([before, whenAborted(signal)]);
         if (signal.aborted) return CANCELLED_BEFORE_START;
+        let model: ChatModel;
+        try {
+          model = await options.modelForCall();
+        } catch (error) {
+          return { reason: 'error', error: errorMessage(error), turns: 0 };
+        }
         const outcome = await runAgent({
-          model: options.model,
+          model,
           tools: options.tools,
           task: request.task,
           cwd: request.cwd,

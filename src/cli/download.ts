@@ -1,16 +1,25 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { catalog, findVariant } from '../model/catalog';
 import { DownloadError, downloadModel, type DownloadProgress } from '../model/downloader';
 import { formatBytes } from '../protocol/byteSize';
+import { errorMessage } from '../protocol/errorMessage';
+import { parseCommandLine } from './commandLine';
+import { UsageError } from './usageError';
 
-const USAGE = `Usage: locooperator download [--variant QUANT] [--dir DIR]
+/** The command's --help (a function: the default folder depends on the environment). */
+export function downloadUsage(): string {
+  return `Usage: locooperator download [--variant QUANT] [--dir DIR]
 
-Downloads LocoOperator-4B (GGUF) from the Hugging Face hub into DIR (default: ${defaultModelsDirectory()}),
-resuming an earlier partial download. Variants: ${catalog.variants.map((v) => v.quantization).join(', ')} (default ${catalog.defaultVariant}).
-HF_ENDPOINT points it at a mirror of the hub.
+Downloads LocoOperator-4B (GGUF) from the Hugging Face hub for --model, resuming an earlier
+partial download, and prints the file's path.
+
+  --variant QUANT        ${catalog.variants.map((v) => v.quantization).join(', ')} (default ${catalog.defaultVariant})
+  --dir DIR              where to put it (default: ${defaultModelsDirectory()})
+  HF_ENDPOINT points it at a mirror of the hub.
 `;
+}
 
 /** Where the CLI keeps downloaded models: the user's cache folder. */
 export function defaultModelsDirectory(): string {
@@ -35,30 +44,41 @@ function progressPrinter(): (progress: DownloadProgress) => void {
   };
 }
 
+/**
+ * Where the download will go, checked before the network is touched: a file in the way, or a
+ * folder that cannot be written, is a mistake in the command line.
+ */
+function checkDownloadFolder(directory: string): void {
+  for (let place = directory; ; place = path.dirname(place)) {
+    let info;
+    try {
+      info = statSync(place);
+    } catch {
+      if (path.dirname(place) === place) return;
+      continue;
+    }
+    if (!info.isDirectory()) throw new UsageError(`${place} is a file, not a folder: --dir takes the folder to download into.`);
+    try {
+      accessSync(place, constants.W_OK);
+    } catch {
+      throw new UsageError(`The folder ${place} cannot be written (permission denied): --dir takes a folder you can write.`);
+    }
+    return;
+  }
+}
+
 /** `locooperator download [--variant Q4_K_M] [--dir DIR]`: prints the file's path when done. */
 export async function runDownloadCommand(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { variant: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const { values } = parseCommandLine('download', args, { variant: { type: 'string' }, dir: { type: 'string' } }, false);
   let variant;
   try {
     variant = findVariant(values.variant);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 2;
+    throw new UsageError(errorMessage(error));
   }
+  if (values.dir === '') throw new UsageError('--dir needs a folder, not an empty value.');
   const directory = path.resolve(values.dir ?? defaultModelsDirectory());
+  checkDownloadFolder(directory);
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);

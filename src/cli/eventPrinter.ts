@@ -1,13 +1,17 @@
 import type { AgentEvent } from '../protocol/agentEvent';
+import { formatCount, plural } from '../protocol/counts';
 
 /**
  * Prints a run for a person at a terminal: the model's text as it streams, one line per tool call
- * and its result, sub-agents indented under their Task call, and a summary line at the end.
+ * and its result, sub-agents indented under their Task call, and a summary line at the end (with
+ * the tokens of the whole run, sub-agents included, counted as the view's footer counts them).
  */
 export function createEventPrinter(write: (text: string) => void): (event: AgentEvent) => void {
   const depthByRun = new Map<string, number>();
   const depthByCall = new Map<string, number>();
   let atLineStart = true;
+  let evaluatedTokens = 0;
+  let completionTokens = 0;
   const line = (depth: number, text: string) => {
     write(`${atLineStart ? '' : '\n'}${'  '.repeat(depth)}${text}\n`);
     atLineStart = true;
@@ -40,10 +44,15 @@ export function createEventPrinter(write: (text: string) => void): (event: Agent
         line(depth, `  ⎿ ${event.title}: ${event.status} (${Math.round(event.durationMs)} ms) ${detail}`);
         return;
       }
+      case 'usage':
+        evaluatedTokens += event.evaluatedTokens;
+        completionTokens += event.completionTokens;
+        return;
       case 'run/finished': {
         if (depth > 0) return;
         const reason = event.reason === 'done' ? '' : ` — ${event.reason}${event.error ? `: ${event.error}` : ''}`;
-        line(0, `\n[${event.turns} turns, ${event.toolCalls} tool calls, ${(event.durationMs / 1000).toFixed(1)} s${reason}]`);
+        const tokens = `${formatCount(evaluatedTokens)} in / ${formatCount(completionTokens)} out tokens`;
+        line(0, `\n[${plural(event.turns, 'turn')}, ${plural(event.toolCalls, 'tool call')}, ${tokens}, ${(event.durationMs / 1000).toFixed(1)} s${reason}]`);
         return;
       }
       default:

@@ -33,7 +33,7 @@ export function createExploreServer(options: ExploreServerOptions): McpServer {
       instructions: 'LocoOperator explores this codebase with a small local model and answers with a report that cites files and lines. Call explore with one question at a time.',
     },
   );
-  let clientRoots: Promise<readonly string[] | undefined> | undefined;
+  let clientRoots: Promise<ClientRoots> | undefined;
   server.server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
     clientRoots = undefined;
   });
@@ -47,8 +47,14 @@ export function createExploreServer(options: ExploreServerOptions): McpServer {
       annotations: { readOnlyHint: true, openWorldHint: false, idempotentHint: true },
     },
     async (input, extra) => {
-      clientRoots ??= listClientRoots(server, options.log);
-      const roots = allowedRoots(options.roots(), await clientRoots);
+      const asked = (clientRoots ??= listClientRoots(server, options.log));
+      const listed = await asked;
+      if ('unreadable' in listed) {
+        // Asked again at the next call: the client may answer properly then.
+        if (clientRoots === asked) clientRoots = undefined;
+        return { content: [{ type: 'text', text: unreadableRoots(listed.unreadable) }], isError: true };
+      }
+      const roots = allowedRoots(options.roots(), listed.roots);
       if (roots.length === 0) return { content: [{ type: 'text', text: NO_SHARED_ROOTS }], isError: true };
       const progressToken = extra._meta?.progressToken;
       let progress = 0;
@@ -70,20 +76,34 @@ export function createExploreServer(options: ExploreServerOptions): McpServer {
   return server;
 }
 
+/** The client's roots as real paths (undefined: it does not narrow the server's), or why they could not be read. */
+type ClientRoots = { roots: readonly string[] | undefined } | { unreadable: string };
+
 /**
- * The client's file roots as real paths, or undefined when it offers none (then the server's own
- * roots apply). Asked once, and again after the client says they changed.
+ * The client's file roots, asked once and again after the client says they changed. A client
+ * without the roots capability, or one that lists none (a client with no folder open), leaves the
+ * server's own roots. A client that has roots but answers roots/list with something invalid gets
+ * nothing explored: which folders it meant to allow cannot be known, and all of them is not it.
  */
-async function listClientRoots(server: McpServer, log: (line: string) => void): Promise<readonly string[] | undefined> {
-  if (!server.server.getClientCapabilities()?.roots) return undefined;
+async function listClientRoots(server: McpServer, log: (line: string) => void): Promise<ClientRoots> {
+  if (!server.server.getClientCapabilities()?.roots) return { roots: undefined };
+  let paths: string[];
   try {
-    const { roots } = await server.server.listRoots();
-    const paths = roots.flatMap((root) => (root.uri.startsWith('file:') ? [fileURLToPath(root.uri)] : []));
-    return Promise.all(paths.map((root) => realpath(root).catch(() => root)));
+    paths = (await server.server.listRoots()).roots.map((root) => fileURLToPath(root.uri));
   } catch (error) {
-    log(`The client did not list its roots: ${errorMessage(error)}`);
-    return undefined;
+    const why = errorMessage(error).split('\n')[0]!.slice(0, 300);
+    log(`The client's answer to roots/list could not be read: ${why}`);
+    return { unreadable: why };
   }
+  if (paths.length === 0) {
+    log("The client lists no roots; the server's own folders are served.");
+    return { roots: undefined };
+  }
+  return { roots: await Promise.all(paths.map((root) => realpath(root).catch(() => root))) };
+}
+
+function unreadableRoots(why: string): string {
+  return `The client's list of roots could not be read (${why}), so nothing is explored: the server will not guess which folders it may read. Fix the roots the client lists, or connect without roots.`;
 }
 
 /**

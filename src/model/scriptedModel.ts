@@ -23,14 +23,29 @@ const WORKSPACE_FOLDER = '${workspaceFolder}';
 const DEFAULT_CHUNK_SIZE = 12;
 
 /** Reads a transcript file, putting `workspaceFolder` where the turns name `${workspaceFolder}`. */
-export async function loadScriptedModel(file: string, workspaceFolder: string): Promise<ScriptedModel> {
-  const parsed = ScriptedTranscriptFile.safeParse(JSON.parse(await readFile(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is not a scripted transcript: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+export async function loadScriptedModel(file: string, workspaceFolder: string, options: Pick<ScriptedModelOptions, 'contextSize'> = {}): Promise<ScriptedModel> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`Cannot read the scripted transcript ${file}: ${code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message}.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`The scripted transcript ${file} is not JSON (${(error as Error).message}).`);
+  }
+  const parsed = ScriptedTranscriptFile.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`${file} is not a scripted transcript: it holds a list of turns (strings), or { "turns": [...] } with optional chunkSize and delayMs.`);
+  }
   const transcript = Array.isArray(parsed.data) ? { turns: parsed.data } : parsed.data;
   // The placeholder mostly sits inside JSON strings of tool calls, so the path is JSON-escaped.
   const folder = JSON.stringify(workspaceFolder).slice(1, -1);
   const turns = transcript.turns.map((turn) => turn.split(WORKSPACE_FOLDER).join(folder));
-  return new ScriptedModel(turns, { chunkSize: transcript.chunkSize ?? DEFAULT_CHUNK_SIZE, delayMs: transcript.delayMs ?? 0 });
+  return new ScriptedModel(turns, { chunkSize: transcript.chunkSize ?? DEFAULT_CHUNK_SIZE, delayMs: transcript.delayMs ?? 0, contextSize: options.contextSize });
 }
 
 export interface ScriptedModelOptions {
@@ -57,6 +72,11 @@ export class ScriptedModel implements ChatModel {
     private readonly options: ScriptedModelOptions = {},
   ) {
     this.contextSize = options.contextSize ?? 32_768;
+  }
+
+  /** The same script from its first turn: each call of a server that replays a transcript starts afresh. */
+  replayed(): ScriptedModel {
+    return new ScriptedModel(this.turns, this.options);
   }
 
   get remainingTurns(): number {

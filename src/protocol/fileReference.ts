@@ -14,10 +14,22 @@ export const FileReference = z.object({
   text: z.string().max(maxPathChars + 32),
   /** The path as written: absolute or relative to a workspace folder. */
   path: z.string().min(1).max(maxPathChars),
-  line: z.number().int().positive().optional(),
+  /** As written: 0 is kept (no file has a line 0), so that the host can say so. */
+  line: z.number().int().nonnegative().optional(),
+  /** As written, even when it is before `line` (a range that runs backwards, which the host flags). */
   endLine: z.number().int().positive().optional(),
+  /**
+   * The folder the text was written in (its run's working folder), where a relative reference is
+   * looked for first: `README.md:1` from a run in one root is not the other root's README.
+   */
+  base: z.string().max(maxPathChars).optional(),
 });
 export type FileReference = z.infer<typeof FileReference>;
+
+/** What the host's verdict on a reference is keyed by: its text, and the folder it was written in. */
+export function referenceKey(reference: Pick<FileReference, 'text' | 'base'>): string {
+  return reference.base === undefined ? reference.text : `${reference.base}\0${reference.text}`;
+}
 
 /** A reference and where it starts in the text it was found in. */
 export interface FileReferenceMatch extends FileReference {
@@ -32,8 +44,10 @@ const pathPattern = String.raw`(?:[A-Za-z]:[\\/]|[\\/])?(?:${segment}${separator
 // `:10`, `:10-20`, `:10:5` (column ignored), `#L10`, `#L10-L20`, `#L10-20`.
 // Up to nine digits: a line number, not a port or a timestamp, and always a safe integer.
 const linePattern = String.raw`(?::(\d{1,9})(?:[-–](\d{1,9}))?|#L(\d{1,9})(?:-L?(\d{1,9}))?)?(?!\d)`;
+// A separator that ends the path (`lib/`) says it names a folder.
+const folderMark = String.raw`(${separator}(?![\w.\-@+~%]))?`;
 // Not inside a longer token: a URL's host, `user@host:/path`, `key:value` all precede a path this way.
-const referencePattern = new RegExp(String.raw`(?<![\w.\-@+~%:\\/])(${pathPattern})${linePattern}`, 'g');
+const referencePattern = new RegExp(String.raw`(?<![\w.\-@+~%:\\/])(${pathPattern})${folderMark}${linePattern}`, 'g');
 
 // The scheme's length is bounded so that a long dotted word cannot make this quadratic.
 const urlPattern = /\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}:\/\/[^\s<>"'`]*|\bwww\.[^\s<>"'`]*/g;
@@ -44,8 +58,10 @@ const hostPattern = /^(?:[\w-]+\.)+(?:com|org|net|io|dev|ai|co|edu|gov|app|me|in
 /**
  * Finds the file references in `text`: absolute (`/x/y.ts`, `C:\x\y.ts`) or relative
  * (`src/y.ts`, `./y.ts`, `y.ts`) paths, optionally followed by `:line`, `:line-line` or
- * `#Lline-Lline`. URLs, host names and version numbers (`1.2.3`) are not references. A bare
- * name without a directory or a line (`y.ts`) counts only if it has a file extension.
+ * `#Lline-Lline`, and folders written with a final separator (`lib/`). URLs, host names and
+ * version numbers (`1.2.3`) are not references. A bare name without a directory counts if it has
+ * a file extension (`y.ts`) or a line (`Makefile:3`, `lib:1`, but also `port:8080`): whether such
+ * a name is a place in the workspace is the host's to say (see referenceVerdicts).
  */
 export function findFileReferences(text: string): FileReferenceMatch[] {
   const masked = text.replace(urlPattern, (url) => ' '.repeat(url.length));
@@ -60,22 +76,21 @@ export function findFileReferences(text: string): FileReferenceMatch[] {
 function toReference(match: RegExpMatchArray): FileReferenceMatch | undefined {
   // Sentence punctuation is not part of a path: "see src/app.py.".
   const rawPath = match[1] ?? '';
-  const path = rawPath.replace(/[.\-~%+@]+$/, '').replace(/[\\/]+$/, '');
-  const lineText = match[2] ?? match[4];
-  const endText = match[3] ?? match[5];
+  const path = rawPath.replace(/[.\-~%+@]+$/, '');
+  const folder = match[2] !== undefined;
+  const lineText = match[3] ?? match[5];
+  const endText = match[4] ?? match[6];
   const index = match.index ?? 0;
-  if (!isPathLike(path, lineText !== undefined)) return undefined;
+  if (!isPathLike(path, lineText !== undefined, folder)) return undefined;
   // A path shortened by trailing punctuation loses its line suffix (the suffix followed the punctuation).
   if (path.length !== rawPath.length) return { text: path, path, index };
-  const line = lineText === undefined ? undefined : Number(lineText);
-  const end = endText === undefined ? undefined : Number(endText);
   const reference: FileReferenceMatch = { text: match[0], path, index };
-  if (line !== undefined && line > 0) reference.line = line;
-  if (reference.line !== undefined && end !== undefined && end >= reference.line) reference.endLine = end;
+  if (lineText !== undefined) reference.line = Number(lineText);
+  if (endText !== undefined) reference.endLine = Number(endText);
   return reference;
 }
 
-function isPathLike(path: string, hasLine: boolean): boolean {
+function isPathLike(path: string, hasLine: boolean, folder: boolean): boolean {
   if (path.length > maxPathChars) return false;
   if (!/[A-Za-z]/.test(path)) return false;
   const segments = path.split(/[\\/]/).filter((part) => part !== '');
@@ -85,8 +100,9 @@ function isPathLike(path: string, hasLine: boolean): boolean {
   const first = segments[0] ?? '';
   if (!/^[\\/]/.test(path) && hostPattern.test(first)) return false;
   if (hasDirectory) return true;
-  // A bare name: `app.py`, `app.py:10`; not `e.g`, `v1.2`, `port:8080`, `dev@example.org`.
+  // A bare name: `app.py`, `app.py:10`, `lib/`, `Makefile:3`; not `e.g`, `v1.2`, `dev@example.org`.
   if (/.@/.test(last)) return false;
+  if (folder || (hasLine && !/\./.test(last) && !/^localhost$/i.test(last))) return true;
   const stem = last.replace(extensionPattern, '');
   return extensionPattern.test(last) && stem.length >= (hasLine ? 1 : 2) && /[A-Za-z]/.test(stem);
 }

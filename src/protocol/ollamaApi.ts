@@ -12,6 +12,8 @@ export const OllamaShow = z.object({
   template: z.string().optional(),
   /** GGUF metadata, e.g. `qwen3.context_length`. */
   model_info: z.record(z.string(), z.unknown()).optional(),
+  /** The Modelfile's parameters, one per line (`num_ctx 32768`). */
+  parameters: z.string().optional(),
 });
 export type OllamaShow = z.infer<typeof OllamaShow>;
 

@@ -5,9 +5,15 @@ import { z } from 'zod';
  * llama-server's /v1 serve it. Only the fields the back-end reads; servers add their own.
  */
 
-/** GET /v1/models; vLLM adds max_model_len. */
+/** GET /v1/models; vLLM adds max_model_len, some servers and gateways context_length. */
 export const OpenAiModelList = z.object({
-  data: z.array(z.object({ id: z.string(), max_model_len: z.number().int().positive().optional() })),
+  data: z.array(
+    z.object({
+      id: z.string(),
+      max_model_len: z.number().int().positive().optional(),
+      context_length: z.number().int().positive().optional(),
+    }),
+  ),
 });
 export type OpenAiModelList = z.infer<typeof OpenAiModelList>;
 

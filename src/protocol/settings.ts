@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ServerKind } from './inferenceServer';
 
+/** The smallest context window that may be asked for, by a setting or on the command line. */
+export const MIN_CONTEXT_SIZE = 512;
+
 /**
  * The extension's settings (`locooperator.*`), keyed by their names without the prefix. Settings
  * come from user and workspace files that anyone can edit, so each one is validated on its own:
@@ -14,7 +17,7 @@ export const Settings = z.object({
     .regex(/^[A-Za-z0-9_]{1,32}$/)
     .default('Q4_K_M'),
   gpu: z.enum(['auto', 'off']).default('auto'),
-  contextSize: z.union([z.literal('auto'), z.number().int().min(512).max(1_048_576)]).default('auto'),
+  contextSize: z.union([z.literal('auto'), z.number().int().min(MIN_CONTEXT_SIZE).max(1_048_576)]).default('auto'),
   temperature: z.number().min(0).max(2).default(0.7),
   'maxTurns.quick': z.number().int().min(1).max(100).default(5),
   'maxTurns.medium': z.number().int().min(1).max(100).default(10),

@@ -76,17 +76,19 @@ export const HistoryEntry = z.object({
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /**
- * Why the host did not link a reference: no such file, the line is past the end of the file, the
- * path lies outside the workspace (`~/.config/app.toml` is real, just not the workspace's), or it
- * names a folder or a special file.
+ * Why the host did not link a reference: no such file; the line (or the range's end) is past the
+ * end of the file; line 0, which no file has; a range that ends before it starts; the path lies
+ * outside the workspace (`~/.config/app.toml` is real, just not the workspace's); it names a
+ * folder (`lib/`: a place, but not one a line or an editor opens); or a special file.
+ * The words for each are referenceVerdicts' `unverifiedWhy`, wherever a reason is shown.
  */
-export const UnverifiedReason = z.enum(['notFound', 'pastEnd', 'outsideWorkspace', 'notAFile']);
+export const UnverifiedReason = z.enum(['notFound', 'pastEnd', 'lineZero', 'reversedRange', 'outsideWorkspace', 'folder', 'notAFile']);
 export type UnverifiedReason = z.infer<typeof UnverifiedReason>;
 
-/** The host's verdict on one `FileReference`, keyed by the reference's `text`. */
+/** The host's verdict on one `FileReference`, keyed by `referenceKey` (its text and base). */
 export const ResolvedLink = z.object({
   exists: z.boolean(),
-  /** Absolute path of the file the reference names (when it exists, or its line does not). */
+  /** Absolute path of the file the reference names (when it exists, or its lines do not), or of the folder. */
   path: z.string().optional(),
   line: z.number().int().positive().optional(),
   endLine: z.number().int().positive().optional(),

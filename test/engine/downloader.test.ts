@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runDownloadCommand } from '../../src/cli/download';
+import { UsageError } from '../../src/cli/usageError';
 import { DownloadError, downloadFile, downloadModel, resolveHubFile, type DownloadProgress } from '../../src/model/downloader';
 
 const REPOSITORY = 'LocoreMind/LocoOperator-4B-GGUF';
@@ -291,10 +292,8 @@ describe('locooperator download', () => {
   });
 
   it('rejects an unknown variant as a usage error', async () => {
-    const { err } = capture();
-    const code = await runDownloadCommand(['--variant', 'Q1', '--dir', directory]);
-    vi.restoreAllMocks();
-    expect(code).toBe(2);
-    expect(err.join('')).toMatch(/Known variants: Q4_K_M/);
+    const error = await runDownloadCommand(['--variant', 'Q1', '--dir', directory]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toMatch(/Known variants: Q4_K_M/);
   });
 });

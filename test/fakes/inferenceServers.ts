@@ -99,7 +99,8 @@ export function openAiCompletions(pieces: string[], usage = { prompt_tokens: 120
   };
 }
 
-export function ollamaRoutes(model: string, pieces: string[]): Record<string, Route> {
+/** Ollama serving `model`, which writes `pieces`; `parameters` are its Modelfile's, as /api/show lists them. */
+export function ollamaRoutes(model: string, pieces: string[], parameters?: string): Record<string, Route> {
   return {
     'GET /api/version': (_request, response) => json(response, 200, { version: '0.12.0' }),
     'POST /api/show': (request, response) => {
@@ -107,6 +108,7 @@ export function ollamaRoutes(model: string, pieces: string[]): Record<string, Ro
       json(response, 200, {
         template: '{{- range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}<|im_start|>assistant\n',
         model_info: { 'general.architecture': 'qwen3', 'qwen3.context_length': 262144 },
+        ...(parameters === undefined ? {} : { parameters }),
       });
     },
     'POST /api/generate': (request, response) => {

@@ -1,3 +1,5 @@
+import { formatCount, plural } from '../../src/protocol/counts';
+
 /** Short human figures for the footer, cards and download progress. */
 
 export function formatDuration(ms: number): string {
@@ -8,15 +10,7 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${Math.round(seconds % 60)} s`;
 }
 
-export function formatCount(value: number): string {
-  if (value < 1000) return String(value);
-  if (value < 1_000_000) return `${(value / 1000).toFixed(value < 10_000 ? 1 : 0)}k`;
-  return `${(value / 1_000_000).toFixed(1)}M`;
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
-}
+export { formatCount, plural };
 
 /**
  * Lines longer than this are cut for display: laying out a megabyte-long word in a narrow view

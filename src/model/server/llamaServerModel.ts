@@ -6,6 +6,7 @@ import { CompletionRequest, type CompletionResult, type PromptPart } from '../..
 import { flattenTokens, type TokenChunk } from '../tokenHistory';
 import { ConversationHistories, type PickedHistory } from './conversationHistories';
 import { ServerError } from './serverError';
+import { serverSampling } from './serverSampling';
 import { StreamedIds } from './streamedIds';
 import { baseUrl, displayUrl, requestJson, streamEvents, type ServerEndpoint } from './serverHttp';
 import { cancelledResult, identityOnce, DEFAULT_SERVER_CONTEXT, identityWarnings, type ServerCompleteOptions, type ServerModel, type ServerModelOptions } from './serverModel';
@@ -107,18 +108,7 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
           ...(options.model ? { model: options.model } : {}),
           ...(options.grammar ? { grammar: options.grammar } : {}),
           n_predict: contextSize === undefined ? sampling.maxTokens : Math.min(sampling.maxTokens, contextSize - promptTokens.length),
-          temperature: sampling.temperature,
-          top_k: sampling.topK,
-          top_p: sampling.topP,
-          ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
-          // The samplers the embedded engine runs, nothing more: the server's defaults add min-p and penalties.
-          min_p: 0,
-          typical_p: 1,
-          repeat_penalty: 1,
-          presence_penalty: 0,
-          frequency_penalty: 0,
-          dry_multiplier: 0,
-          xtc_probability: 0,
+          ...serverSampling('llama-server', sampling),
         },
         onEvent: (event) => {
           if (event.stop) {

@@ -3,6 +3,7 @@ import { OllamaGenerateChunk, OllamaShow, OllamaVersion } from '../../protocol/o
 import { CompletionRequest, type CompletionResult } from '../../protocol/prompt';
 import { promptAsText } from './plainText';
 import { ServerError } from './serverError';
+import { serverSampling } from './serverSampling';
 import { baseUrl, displayUrl, requestJson, streamEvents, type ServerEndpoint } from './serverHttp';
 import { cancelledResult, identityOnce, DEFAULT_SERVER_CONTEXT, identityWarnings, type ServerCompleteOptions, type ServerModel, type ServerModelOptions } from './serverModel';
 
@@ -30,7 +31,10 @@ export function createOllamaModel(options: ServerModelOptions): ServerModel {
     await requestJson(endpoint, 'api/version', OllamaVersion, { method: 'GET', signal, missing: 'endpoint /api/version (is it Ollama?)' });
     const show = await requestJson(endpoint, 'api/show', OllamaShow, { method: 'POST', body: { model }, signal, missing: `model "${model}" (pull it first: ollama pull ${model})` });
     const trained = Object.entries(show.model_info ?? {}).find(([key]) => key.endsWith('.context_length'))?.[1];
-    const contextSize = options.contextSize ?? Math.min(typeof trained === 'number' ? trained : DEFAULT_SERVER_CONTEXT, DEFAULT_SERVER_CONTEXT);
+    // The window the model's Modelfile sets, else the one it was trained with, up to LocoOperator's default.
+    const configured = /^num_ctx\s+(\d+)\s*$/m.exec(show.parameters ?? '')?.[1];
+    const contextSize =
+      options.contextSize ?? (configured !== undefined ? Number(configured) : Math.min(typeof trained === 'number' ? trained : DEFAULT_SERVER_CONTEXT, DEFAULT_SERVER_CONTEXT));
     const warnings = identityWarnings({ url, model, contextSize, chatTemplate: show.template });
     return { kind: 'ollama', url, model, contextSize, chatTemplate: show.template, specialTokens: 'neutralised', warnings };
   }
@@ -57,10 +61,7 @@ export function createOllamaModel(options: ServerModelOptions): ServerModel {
           options: {
             num_ctx: contextSize,
             num_predict: sampling.maxTokens,
-            temperature: sampling.temperature,
-            top_p: sampling.topP,
-            top_k: sampling.topK,
-            ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
+            ...serverSampling('ollama', sampling),
           },
         },
         onEvent: (event) => {

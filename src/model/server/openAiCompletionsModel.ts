@@ -1,8 +1,10 @@
 import type { ServerIdentity } from '../../protocol/inferenceServer';
+import { LlamaServerProps } from '../../protocol/llamaServerApi';
 import { OpenAiCompletionChunk, OpenAiModelList, type OpenAiUsage } from '../../protocol/openAiCompletionsApi';
 import { CompletionRequest, type CompletionResult } from '../../protocol/prompt';
 import { promptAsText } from './plainText';
 import { ServerError } from './serverError';
+import { serverSampling } from './serverSampling';
 import { baseUrl, displayUrl, requestJson, streamEvents, type ServerEndpoint } from './serverHttp';
 import { cancelledResult, identityOnce, DEFAULT_SERVER_CONTEXT, identityWarnings, type ServerCompleteOptions, type ServerModel, type ServerModelOptions } from './serverModel';
 
@@ -37,12 +39,27 @@ export function createOpenAiCompletionsModel(options: ServerModelOptions): Serve
         options.model ? `${endpoint.name} does not serve the model "${options.model}" (it serves ${served}).` : `${endpoint.name} serves no model.`,
       );
     }
-    const contextSize = entry.max_model_len ?? options.contextSize;
+    const contextSize = entry.max_model_len ?? entry.context_length ?? (await llamaServerWindow(signal)) ?? options.contextSize;
     const warnings = identityWarnings({ url, model: entry.id, contextSize });
     if (contextSize === undefined) {
       warnings.push(`${endpoint.name} does not say its context size; LocoOperator assumes ${DEFAULT_SERVER_CONTEXT} tokens. Set the context size if the server's is smaller.`);
     }
     return { kind: 'openai-compatible', url, model: entry.id, contextSize, specialTokens: 'neutralised', warnings };
+  }
+
+  /**
+   * The window of each request when the server is llama-server's /v1 (its /props, beside /v1, says
+   * it; its /v1/models only gives the window the model was trained with). Other servers have no
+   * /props: then nothing is known from here.
+   */
+  async function llamaServerWindow(signal?: AbortSignal): Promise<number | undefined> {
+    try {
+      const props = await requestJson(endpoint, '../props', LlamaServerProps, { method: 'GET', signal, missing: 'endpoint /props' });
+      return props.default_generation_settings.n_ctx;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return undefined;
+    }
   }
 
   async function complete(request: CompletionRequest, { signal, onText }: ServerCompleteOptions): Promise<CompletionResult> {
@@ -66,11 +83,7 @@ export function createOpenAiCompletionsModel(options: ServerModelOptions): Serve
           stream: true,
           stream_options: { include_usage: true },
           max_tokens: sampling.maxTokens,
-          temperature: sampling.temperature,
-          top_p: sampling.topP,
-          // Not in OpenAI's own API, but vLLM, LM Studio and llama-server take it.
-          top_k: sampling.topK,
-          ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
+          ...serverSampling('openai-compatible', sampling),
           // A server whose generation config does not end the turn at <|im_end|> still stops there.
           stop: ['<|im_end|>', '<|endoftext|>'],
         },

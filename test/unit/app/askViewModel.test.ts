@@ -1,5 +1,9 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AskViewModel } from '../../../src/app/askViewModel';
+import { referenceKey } from '../../../src/protocol/fileReference';
 import type { HistoryStore } from '../../../src/app/historyStore';
 import type { ControllerEvent, RunController } from '../../../src/app/runController';
 import type { HostToWebview, RunRecord, Thoroughness } from '../../../src/protocol/webview';
@@ -35,6 +39,28 @@ const liveEvent: ControllerEvent = {
 };
 
 describe('AskViewModel', () => {
+  it('verifies a relative reference in the folder its run worked in, once for each such folder', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'loco-bases-'));
+    try {
+      const [first, second] = [path.join(parent, 'ws-a'), path.join(parent, 'ws-b')];
+      for (const root of [first, second]) {
+        await mkdir(root);
+        await writeFile(path.join(root, 'README.md'), '# readme\n');
+      }
+      const { model, posted } = setup(undefined, [first, second]);
+      const readme = { text: 'README.md:1', path: 'README.md', line: 1 };
+      await model.verifyLinks([
+        { ...readme, base: second },
+        { ...readme, base: first },
+      ]);
+      const links = posted.flatMap((message) => (message.type === 'links/resolved' ? [message.links] : []))[0];
+      expect(links?.[referenceKey({ ...readme, base: second })]).toMatchObject({ exists: true, path: path.join(second, 'README.md'), root: 'ws-b' });
+      expect(links?.[referenceKey({ ...readme, base: first })]).toMatchObject({ exists: true, path: path.join(first, 'README.md'), root: 'ws-a' });
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
   it('names the workspace folders in its snapshot by their labels, two folders of one name told apart', () => {
     const { model } = setup(undefined, ['/w/client/app', '/w/server/app', '/w/lib']);
     expect(model.snapshot().roots).toEqual([

@@ -101,6 +101,21 @@ describe('exploreAnswer', () => {
     expect(answer.unverified).toEqual([{ label: '/etc/hosts:1', why: '/etc/hosts is outside the workspace; only files in the workspace are linked' }]);
     expect(answer.report).toBe(answer.text.split('\n\n---\n')[0]);
   });
+
+  it('flags lines no file has and a folder given a line, and lists a folder mentioned as one', async () => {
+    const report = 'Loaded in src/server/app.py:0, src/server/app.py:2-999 and src/server/app.py:6-3; the code is in src/server/ (see server:1) and port:8080 is the default.';
+    const answer = await exploreAnswer({ reason: 'done', report, turns: 2 }, { roots: [workspace.root], cwd: path.join(workspace.root, 'src') });
+    expect(answer.report).toBe(
+      'Loaded in src/server/app.py:0 [unverified], src/server/app.py:2-999 [unverified] and src/server/app.py:6-3 [unverified]; the code is in src/server/ (see src/server:1 [unverified]) and port:8080 is the default.',
+    );
+    expect(answer.references).toEqual([{ path: path.join(workspace.root, 'src/server'), label: 'src/server/' }]);
+    expect(answer.unverified).toEqual([
+      { label: 'src/server/app.py:0', why: 'Line 0 is not a line of src/server/app.py: lines count from 1' },
+      { label: 'src/server/app.py:2-999', why: expect.stringMatching(/^Lines 2-999 run past the end of src\/server\/app\.py, which has \d+ lines$/) },
+      { label: 'src/server/app.py:6-3', why: 'The range 6-3 of src/server/app.py ends before it starts' },
+      { label: 'src/server:1', why: 'src/server is a folder, not a file: a line number needs a file' },
+    ]);
+  });
 });
 
 /** A controller whose sessions answer from `model` in the fixture, like the extension's. */
@@ -167,7 +182,7 @@ describe('controllerExplorer: another agent through the view queue', () => {
   it('says how to get a model, and leaves no question waiting for one', async () => {
     const { controller } = controllerOn('missing');
     const answer = await exploreCall({ question: 'Anything?' }, { roots: [workspace.root], explorer: controllerExplorer(controller), signal: new AbortController().signal, onProgress: () => {} });
-    expect(answer).toEqual(failedAnswer(`The exploration failed: ${MODEL_NEEDED_FOR_AGENT}.`));
+    expect(answer).toEqual(failedAnswer(`The exploration failed: ${MODEL_NEEDED_FOR_AGENT}`));
     expect(controller.pendingRequest).toBeUndefined();
   });
 });
@@ -175,7 +190,7 @@ describe('controllerExplorer: another agent through the view queue', () => {
 describe('queuedExplorer: the MCP server’s own queue', () => {
   it('runs calls one after the other, each in a fresh conversation', async () => {
     const model = new ScriptedModel(['First: src/server/app.py:8.', 'Second: src/server/models.py:1.'], { chunkSize: 3, delayMs: 2 });
-    const explorer = queuedExplorer({ model, tools: createExplorerTools(), maxTurnsFor: () => 3 });
+    const explorer = queuedExplorer({ modelForCall: async () => model, tools: createExplorerTools(), maxTurnsFor: () => 3 });
     const call = (question: string, progress: string[]) =>
       exploreCall({ question }, { roots: [workspace.root], explorer, signal: new AbortController().signal, onProgress: (line) => progress.push(line) });
     const firstProgress: string[] = [];
@@ -185,5 +200,20 @@ describe('queuedExplorer: the MCP server’s own queue', () => {
     expect(second.text).toMatch(/^Second: src\/server\/models\.py:1\./);
     expect(secondProgress).toEqual([WAITING_NOTICE]);
     expect(model.prompts[1]).not.toContain('Where is the app?');
+  });
+
+  it('answers a call whose model cannot be opened with the reason, and opens it again for the next call', async () => {
+    let opened = 0;
+    const explorer = queuedExplorer({
+      modelForCall: async () => {
+        if (++opened === 1) throw new Error('Cannot reach the server at http://gpu:8080: connection refused.');
+        return new ScriptedModel(['Found: src/server/app.py:8.']);
+      },
+      tools: createExplorerTools(),
+      maxTurnsFor: () => 3,
+    });
+    const call = () => exploreCall({ question: 'Where is the app?' }, { roots: [workspace.root], explorer, signal: new AbortController().signal, onProgress: () => {} });
+    expect(await call()).toMatchObject({ isError: true, text: 'The exploration failed: Cannot reach the server at http://gpu:8080: connection refused.' });
+    expect(await call()).toMatchObject({ isError: false, text: expect.stringMatching(/^Found: src\/server\/app\.py:8\./) });
   });
 });

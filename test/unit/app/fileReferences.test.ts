@@ -70,7 +70,7 @@ describe('resolveReferences', () => {
     expect(links['app.py:1']).toMatchObject({ exists: true, path: path.join(workspace.root, 'src/server/app.py'), label: 'src/server/app.py:1' });
   });
 
-  it('says why a file that does not exist, a line past the end or a directory is not linked', async () => {
+  it('says why a file that does not exist, a line past the end or a folder is not linked', async () => {
     const links = await resolveReferences(
       [ref('src/nope.py:3', 'src/nope.py', 3), ref('three-lines.txt:4', 'three-lines.txt', 4), ref('src/server', 'src/server')],
       { roots: [workspace.root], bases: [] },
@@ -83,7 +83,28 @@ describe('resolveReferences', () => {
       line: 4,
       lineCount: 3,
     });
-    expect(links['src/server']).toEqual({ exists: false, reason: 'notAFile' });
+    expect(links['src/server']).toEqual({ exists: false, reason: 'folder', path: path.join(workspace.root, 'src/server') });
+  });
+
+  it('flags lines no file has: line 0, a range past the end, a range that runs backwards', async () => {
+    const file = path.join(workspace.root, 'three-lines.txt');
+    const links = await resolveReferences(
+      [ref('three-lines.txt:0', 'three-lines.txt', 0), ref('three-lines.txt:2-40', 'three-lines.txt', 2, 40), ref('three-lines.txt:3-1', 'three-lines.txt', 3, 1)],
+      { roots: [workspace.root], bases: [] },
+    );
+    expect(links['three-lines.txt:0']).toEqual({ exists: false, reason: 'lineZero', path: file });
+    expect(links['three-lines.txt:2-40']).toEqual({ exists: false, reason: 'pastEnd', path: file, line: 2, endLine: 40, lineCount: 3 });
+    expect(links['three-lines.txt:3-1']).toEqual({ exists: false, reason: 'reversedRange', path: file, line: 3, endLine: 1 });
+  });
+
+  it('recognises a folder, with or without a line, and labels it as every path is', async () => {
+    const links = await resolveReferences([ref('src/server/', 'src/server'), ref('server:1', 'server', 1), ref(`${path.join(workspace.root, 'src')}/`, path.join(workspace.root, 'src'))], {
+      roots: [workspace.root],
+      bases: [path.join(workspace.root, 'src')],
+    });
+    expect(links['src/server/']).toEqual({ exists: false, reason: 'folder', path: path.join(workspace.root, 'src/server') });
+    expect(links['server:1']).toEqual({ exists: false, reason: 'folder', path: path.join(workspace.root, 'src/server'), line: 1, label: 'src/server:1' });
+    expect(links[`${path.join(workspace.root, 'src')}/`]).toEqual({ exists: false, reason: 'folder', path: path.join(workspace.root, 'src'), label: 'src/' });
   });
 
   it('shows unverified absolute references workspace-relative, or under ~ outside the workspace', async () => {
@@ -106,12 +127,12 @@ describe('resolveReferences', () => {
     expect(links['~/.config/app/settings.toml']).toEqual({ exists: false, reason: 'outsideWorkspace' });
   });
 
-  it('keeps a range inside the file, cutting an end line past the end', async () => {
-    const links = await resolveReferences([ref('three-lines.txt:2-40', 'three-lines.txt', 2, 40), ref('three-lines.txt:3', 'three-lines.txt', 3)], {
+  it('links a range inside the file, and its last line', async () => {
+    const links = await resolveReferences([ref('three-lines.txt:2-3', 'three-lines.txt', 2, 3), ref('three-lines.txt:3', 'three-lines.txt', 3)], {
       roots: [workspace.root],
       bases: [],
     });
-    expect(links['three-lines.txt:2-40']).toMatchObject({ exists: true, line: 2, endLine: 3 });
+    expect(links['three-lines.txt:2-3']).toMatchObject({ exists: true, line: 2, endLine: 3 });
     expect(links['three-lines.txt:3']).toMatchObject({ exists: true, line: 3 });
   });
 

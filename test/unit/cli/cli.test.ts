@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentEvent } from '../../../src/protocol/agentEvent';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
+import { startFakeServer } from '../../fakes/inferenceServers';
 
 /** The CLI as a user runs it: the built bundle, in a child process. */
 const repo = path.resolve(__dirname, '../../..');
@@ -60,10 +61,13 @@ describe('locooperator CLI', () => {
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--system-prompt must be trained or tool-list') });
   });
 
-  it('tool answers an unknown tool like the agent does', async () => {
+  it('tool answers an unknown tool like the agent does, and tells the person the tools there are', async () => {
     const result = await run(['tool', 'Edit', '{}', '--cwd', workspace.root]);
-    expect(result.stdout).toBe('<tool_use_error>Error: No such tool available: Edit</tool_use_error>\n');
-    expect(result.code).toBe(1);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '<tool_use_error>Error: No such tool available: Edit</tool_use_error>\n',
+      stderr: 'locooperator: there is no tool "Edit"; the tools are Read, Grep, Glob, Bash, Task.\n',
+    });
   });
 
   it('ask --json prints one valid AgentEvent per line, ending with the finished run', async () => {
@@ -89,7 +93,7 @@ describe('locooperator CLI', () => {
     expect(result.stdout).toContain('● $ wc -l src/server/config.py');
     expect(result.stdout).toMatch(/⎿ \$ wc -l src\/server\/config.py: done \(\d+ ms\) \d+ chars/);
     expect(result.stdout).toContain('Config has 12 lines.');
-    expect(result.stdout).toMatch(/\[2 turns, 1 tool calls, [\d.]+ s\]/);
+    expect(result.stdout).toMatch(/\[2 turns, 1 tool call, \d+ in \/ \d+ out tokens, [\d.]+ s\]/);
   });
 
   describe('with several --cwd folders (a multi-root workspace)', () => {
@@ -154,17 +158,83 @@ describe('locooperator CLI', () => {
     expect(result.stderr.split('\n').length).toBeLessThan(4);
   });
 
-  it('prints the usage for --help after any command', async () => {
-    for (const command of ['ask', 'prompt', 'tool', 'download']) {
+  it('prints each command\'s own options for --help after it', async () => {
+    const options: Record<string, string[]> = {
+      ask: ['--max-turns N', '--json', '--model FILE.gguf', '--server-timeout S', '--cwd DIR'],
+      prompt: ['--system-prompt P', '--cwd DIR'],
+      tool: ['Read, Grep, Glob, Bash, Task', '--cwd DIR'],
+      download: ['--variant QUANT', '--dir DIR'],
+      mcp: ['--cwd DIR', '--scripted FILE.json', '--server-timeout S'],
+    };
+    for (const [command, shown] of Object.entries(options)) {
       const result = await run([command, '--help']);
       expect(result).toMatchObject({ code: 0, stderr: '' });
-      expect(result.stdout).toContain('locooperator ask "QUESTION"');
+      expect(result.stdout).toMatch(new RegExp(`^Usage: locooperator ${command} `));
+      for (const option of shown) expect(result.stdout).toContain(option);
+      expect(result.stdout).not.toContain('URL …');
     }
     expect((await run(['ask', 'Where?', '-h'])).code).toBe(0);
+    expect((await run(['--help'])).stdout).toContain('"locooperator COMMAND --help" lists a command\'s options.');
   });
 
   it('rejects bad flags with usage errors', async () => {
     expect((await run(['ask', 'q', '--max-turns', 'lots', '--scripted', 'x'])).stderr).toMatch(/--max-turns must be a positive whole number/);
     expect((await run(['frobnicate'])).code).toBe(2);
+  });
+
+  it('answers every bad command line with one line that says what to do, and status 2', async () => {
+    const file = path.join(workspace.root, 'README.md');
+    const script = await transcript(['unused']);
+    const notJson = path.join(scratch, 'not-json.json');
+    const wrongShape = path.join(scratch, 'wrong-shape.json');
+    await writeFile(notJson, '[');
+    await writeFile(wrongShape, '{"turn": "hi"}');
+    const cases: [string[], RegExp][] = [
+      [['ask', 'q', '--cwd', file, '--scripted', script], /README\.md is a file, not a folder: --cwd takes the folder to explore\./],
+      [['mcp', '--cwd', file, '--scripted', script], /README\.md is a file, not a folder/],
+      [['ask', 'q', '--cwd', '', '--scripted', script], /--cwd needs a folder, not an empty value\./],
+      [['ask', 'q', '--scripted', script, '--cwd'], /--cwd needs a value; see locooperator ask --help\./],
+      [['ask', 'q', '--max-turns', '-1', '--scripted', script], /--max-turns must be a positive whole number, not "-1"\./],
+      [['ask', 'q', '--threads', '-2', '--model', 'm.gguf'], /--threads must be a positive whole number, not "-2"\./],
+      [['ask', 'q', '--context-size', '-5', '--scripted', script], /--context-size must be a positive whole number, not "-5"\./],
+      [['ask', 'q', '--context-size', 'abc', '--scripted', script], /--context-size must be a positive whole number, not "abc"\./],
+      [['ask', 'q', '--threads', 'abc', '--scripted', script], /--threads goes with the model this machine runs \(--model\)/],
+      [['ask', 'q', '--context-size', '10', '--model', 'm.gguf'], /--context-size must be at least 512 tokens, not 10\./],
+      [['ask', 'q', '--scripted', path.join(scratch, 'missing.json')], /Cannot read the scripted transcript .*missing\.json: there is no such file\./],
+      [['ask', 'q', '--scripted', notJson], /The scripted transcript .*not-json\.json is not JSON/],
+      [['mcp', '--scripted', wrongShape], /wrong-shape\.json is not a scripted transcript: it holds a list of turns/],
+      [['ask', 'q', '--bogus', '--scripted', script], /ask has no option --bogus; see locooperator ask --help\./],
+      [['ask', 'q', '--json=yes', '--scripted', script], /--json takes no value/],
+      [['ask', 'q', '--server-timeout', '5', '--scripted', script], /--server-timeout goes with --server URL\./],
+      [['ask', 'q', '--server', 'http://127.0.0.1:9', '--server-timeout', 'soon'], /--server-timeout must be a whole number of seconds \(0 waits for ever\)/],
+      [['download', '--dir', path.join(file, 'models')], /README\.md is a file, not a folder: --dir takes the folder to download into\./],
+      [['download', '--variant', 'Q9'], /Unknown variant "Q9"/],
+      [['tool', 'Read', '{}', 'extra'], /tool takes a name and one JSON argument/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await run(args);
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 2, stderr: expect.stringMatching(message) });
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuses a --cwd folder it cannot read', async () => {
+    const locked = await mkdtemp(path.join(scratch, 'locked-'));
+    await chmod(locked, 0o000);
+    const result = await run(['ask', 'q', '--cwd', locked, '--scripted', await transcript(['unused'])]);
+    await chmod(locked, 0o700);
+    expect(result).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot be read \(permission denied\)/) });
+  });
+
+  it('gives up on a server that accepts and never answers after --server-timeout, and says so', async () => {
+    const silent = await startFakeServer({ 'GET /props': () => {} });
+    try {
+      const result = await run(['ask', 'q', '--cwd', workspace.root, '--server', silent.url, '--server-timeout', '1']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/sent nothing for 1 s, so it seems to have stopped .*--server-timeout SECONDS waits longer\./);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    } finally {
+      await silent.close();
+    }
   });
 });

@@ -43,7 +43,7 @@ function serverWithALongFirstRun() {
   });
   return runtime.startExploreHttpServer({
     roots: () => [workspace.root],
-    explorer: queuedExplorer({ model, tools: createExplorerTools(), maxTurnsFor: () => 3 }),
+    explorer: queuedExplorer({ modelForCall: async () => model, tools: createExplorerTools(), maxTurnsFor: () => 3 }),
     version: '1',
     log: () => {},
   });
@@ -54,7 +54,7 @@ describe('the extension’s MCP server over HTTP', () => {
     const model = new ScriptedModel(['The routes are in src/server/routes.py:1.']);
     const server = await runtime.startExploreHttpServer({
       roots: () => [workspace.root],
-      explorer: queuedExplorer({ model, tools: createExplorerTools(), maxTurnsFor: () => 3 }),
+      explorer: queuedExplorer({ modelForCall: async () => model, tools: createExplorerTools(), maxTurnsFor: () => 3 }),
       version: '1.2.3',
       log: () => {},
     });
@@ -149,7 +149,7 @@ describe('the extension’s MCP server over HTTP', () => {
   it('refuses a call whose body is not JSON', async () => {
     const server = await runtime.startExploreHttpServer({
       roots: () => [workspace.root],
-      explorer: queuedExplorer({ model: new ScriptedModel(['unused']), tools: createExplorerTools(), maxTurnsFor: () => 3 }),
+      explorer: queuedExplorer({ modelForCall: async () => new ScriptedModel(['unused']), tools: createExplorerTools(), maxTurnsFor: () => 3 }),
       version: '1',
       log: () => {},
     });

@@ -10,6 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { ListRootsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
+import { startFakeServer } from '../../fakes/inferenceServers';
 
 /**
  * `locooperator mcp` as an agent uses it: the built CLI in a child process, driven by the MCP
@@ -41,8 +42,11 @@ async function transcript(turns: string[] | { turns: string[]; chunkSize: number
   return file;
 }
 
-/** Starts the server with `args` and connects a client (one that offers `roots` when given). */
-async function connect(args: string[], roots?: string[]): Promise<{ client: Client; stderr: () => string }> {
+/**
+ * Starts the server with `args` and connects a client (one that offers `roots` when given: folders,
+ * or the exact answer the client gives to roots/list).
+ */
+async function connect(args: string[], roots?: string[] | { uri: string; name?: string }[]): Promise<{ client: Client; stderr: () => string }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [cli, 'mcp', ...args],
@@ -52,7 +56,10 @@ async function connect(args: string[], roots?: string[]): Promise<{ client: Clie
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const client = new Client({ name: 'test-agent', version: '1.0.0' }, { capabilities: roots ? { roots: { listChanged: true } } : {} });
-  if (roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: roots.map((root) => ({ uri: pathToFileURL(root).href, name: path.basename(root) })) }));
+  if (roots) {
+    const listed = roots.map((root) => (typeof root === 'string' ? { uri: pathToFileURL(root).href, name: path.basename(root) } : root));
+    client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: listed }));
+  }
   clients.push(client);
   await client.connect(transport);
   return { client, stderr: () => stderr };
@@ -138,25 +145,66 @@ describe('locooperator mcp', () => {
     expect(textOf(refused)).toMatch(/None of the client's roots lies inside the folders this server was started with/);
   });
 
-  it('stops a cancelled exploration and answers the next call', async () => {
-    // The first turn goes on writing for about a minute after its tool call (whose progress
-    // notification is the cue to cancel): the next call is answered within the test's time limit
-    // only if the cancelled run really stopped, since calls take turns.
+  it('serves its own folders to a client that lists no roots, and explores nothing for a client whose roots answer is invalid', async () => {
+    const file = await transcript(['The factory is in src/server/app.py:8.']);
+    const none = await connect(['--cwd', workspace.root, '--scripted', file], []);
+    const served = await none.client.callTool({ name: 'explore', arguments: { question: 'Where is the app created?' } });
+    expect(served.isError).toBe(false);
+    expect(textOf(served)).toContain('The factory is in src/server/app.py:8.');
+
+    const invalid = await connect(['--cwd', workspace.root, '--scripted', file], [{ uri: 'https://example.com/repo', name: 'web' }]);
+    const refused = await invalid.client.callTool({ name: 'explore', arguments: { question: 'Where is the app created?' } });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/^The client's list of roots could not be read \(.+\), so nothing is explored/);
+  });
+
+  it('replays a scripted transcript from its first turn on every call', async () => {
+    const { client } = await connect(['--cwd', workspace.root, '--scripted', await transcript(['The factory is in src/server/app.py:8.'])]);
+    for (const question of ['Where is the app created?', 'And again?']) {
+      const result = await client.callTool({ name: 'explore', arguments: { question } });
+      expect({ question, isError: result.isError, text: textOf(result) }).toEqual({ question, isError: false, text: expect.stringContaining('The factory is in src/server/app.py:8.') });
+    }
+  });
+
+  it('answers the handshake at once and reaches the server on the first call, which a silent server fails after --server-timeout', async () => {
+    const silent = await startFakeServer({ 'GET /props': () => {} });
+    try {
+      // Without the handshake answered, connect and listTools would wait for the server.
+      const { client } = await connect(['--cwd', workspace.root, '--server', silent.url, '--server-timeout', '1']);
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['explore']);
+      expect(silent.requests).toEqual([]);
+      const result = await client.callTool({ name: 'explore', arguments: { question: 'Where is the app created?' } });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/^The exploration failed: The server at http:\/\/127\.0\.0\.1:\d+ sent nothing for 1 s/);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('stops a cancelled exploration and starts the next call', async () => {
+    // The turn goes on writing for about a minute after its tool call (whose progress
+    // notification is the cue to cancel): since calls take turns, the next call gets as far as
+    // its own tool call within the test's time limit only if the cancelled run really stopped.
     const file = await transcript({
       chunkSize: 20,
       delayMs: 15,
-      turns: [`<tool_call>\n{"name": "Glob", "arguments": {"pattern": "**/*.py"}}\n</tool_call>${'More findings. '.repeat(5000)}`, 'Config is read in src/server/config.py:1.'],
+      turns: [`<tool_call>\n{"name": "Glob", "arguments": {"pattern": "**/*.py"}}\n</tool_call>${'More findings. '.repeat(5000)}`],
     });
     const { client } = await connect(['--cwd', workspace.root, '--scripted', file]);
-    const abort = new AbortController();
-    const cancelled = client.callTool({ name: 'explore', arguments: { question: 'Summarise everything.' } }, undefined, {
-      signal: abort.signal,
-      onprogress: () => abort.abort(),
-    });
-    await expect(cancelled).rejects.toThrow(/abort/i);
-    const next = await client.callTool({ name: 'explore', arguments: { question: 'Where is the config read?' } });
-    expect(next.isError).toBe(false);
-    expect(textOf(next)).toContain('Config is read in src/server/config.py:1.');
+    const callThenCancel = (question: string) => {
+      const abort = new AbortController();
+      const progress: string[] = [];
+      const call = client.callTool({ name: 'explore', arguments: { question } }, undefined, {
+        signal: abort.signal,
+        onprogress: (update) => {
+          progress.push(update.message ?? '');
+          if (update.message?.startsWith('Glob')) abort.abort();
+        },
+      });
+      return expect(call).rejects.toThrow(/abort/i).then(() => progress.at(-1));
+    };
+    expect(await callThenCancel('Summarise everything.')).toMatch(/^Glob/);
+    expect(await callThenCancel('Summarise it again.')).toMatch(/^Glob/);
   });
 
   it('ends cleanly when the client goes away mid-run', async () => {

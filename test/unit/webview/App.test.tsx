@@ -1,10 +1,19 @@
 // @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { referenceKey } from '../../../src/protocol/fileReference';
+import type { ResolvedLink } from '../../../src/protocol/webview';
 import { FakeResizeObserver, renderApp } from './fakeHost';
 import { asMessages, header, RunScript, snapshot, typicalRun } from './runScript';
 
 afterEach(cleanup);
+
+/** Verdicts as the host keys them for references written in a RunScript run (which works in /work/repo). */
+function inRun(links: Record<string, ResolvedLink>, base = '/work/repo'): Record<string, ResolvedLink> {
+  return Object.fromEntries(Object.entries(links).map(([text, link]) => [referenceKey({ text, base }), link]));
+}
 
 describe('App', () => {
   it('says it is ready, then shows the snapshot it gets', async () => {
@@ -184,11 +193,11 @@ describe('App', () => {
     expect(screen.queryByRole('button', { name: 'src/server/config.py:1' })).toBeNull();
     await host.send({
       type: 'links/resolved',
-      links: {
+      links: inRun({
         'src/server/config.py:1': { exists: true, path: '/w/src/server/config.py', line: 1 },
         'src/ghost.py:9': { exists: false },
         'Node.js': { exists: false },
-      },
+      }),
     });
     fireEvent.click(screen.getByRole('button', { name: 'src/server/config.py:1' }));
     expect(host.sent('file/open')).toEqual([{ type: 'file/open', path: '/w/src/server/config.py', line: 1, endLine: undefined }]);
@@ -203,11 +212,11 @@ describe('App', () => {
     await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
     await host.send({
       type: 'links/resolved',
-      links: {
+      links: inRun({
         '/w/src/server/routes.py:99': { exists: false, reason: 'pastEnd', path: '/w/src/server/routes.py', line: 99, lineCount: 38, label: 'src/server/routes.py:99' },
         '/w/src/auth.py:1': { exists: false, reason: 'notFound', label: 'src/auth.py:1' },
         '~/.config/app/settings.toml:2': { exists: false, reason: 'outsideWorkspace' },
-      },
+      }),
     });
     const marked = [...document.querySelectorAll('.file-ref-missing')].map((node) => [node.firstChild?.textContent, node.getAttribute('title')]);
     expect(marked).toEqual([
@@ -218,13 +227,48 @@ describe('App', () => {
     expect(screen.getByText(/not linked: No file \/w\/src\/auth\.py in this workspace/)).toBeTruthy();
   });
 
+  it('keeps the reason read to screen readers out of a copied selection', async () => {
+    const { host } = renderApp();
+    const run = new RunScript().started().turn(1).finished('Loaded in src/loader.py:40 here.', 'done', 'run-1', 1);
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    await host.send({ type: 'links/resolved', links: inRun({ 'src/loader.py:40': { exists: false, reason: 'notFound' } }) });
+    const reason = screen.getByText(/not linked: No file src\/loader\.py in this workspace/);
+    // What the user sees is what a selection copies: the reason is not selectable (styles.css).
+    expect(reason.classList.contains('not-copied')).toBe(true);
+    const css = readFileSync(path.resolve(__dirname, '../../../webview/src/styles.css'), 'utf8');
+    expect(/\.not-copied\s*\{[^}]*\buser-select:\s*none/.test(css)).toBe(true);
+  });
+
+  it('names a folder mentioned as such, and marks a folder given a line and lines no file has', async () => {
+    const { host } = renderApp();
+    const run = new RunScript().started().turn(1).finished('The code is in lib/ (see lib:1, lib/app.js:0 and lib/app.js:56-36).', 'done', 'run-1', 1);
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    await host.send({
+      type: 'links/resolved',
+      links: inRun({
+        'lib/': { exists: false, reason: 'folder', path: '/w/lib', label: 'lib/' },
+        'lib:1': { exists: false, reason: 'folder', path: '/w/lib', line: 1 },
+        'lib/app.js:0': { exists: false, reason: 'lineZero', path: '/w/lib/app.js' },
+        'lib/app.js:56-36': { exists: false, reason: 'reversedRange', path: '/w/lib/app.js', line: 56, endLine: 36 },
+      }),
+    });
+    expect(screen.getByText('lib/').getAttribute('title')).toBe('/w/lib is a folder');
+    expect(screen.getByText('lib/').closest('.file-ref-missing')).toBeNull();
+    const marked = [...document.querySelectorAll('.file-ref-missing')].map((node) => [node.firstChild?.textContent, node.getAttribute('title')]);
+    expect(marked).toEqual([
+      ['lib:1', '/w/lib is a folder, not a file: a line number needs a file'],
+      ['lib/app.js:0', 'Line 0 is not a line of /w/lib/app.js: lines count from 1'],
+      ['lib/app.js:56-36', 'The range 56-36 of /w/lib/app.js ends before it starts'],
+    ]);
+  });
+
   it('shows an absolute reference by the workspace-relative label the host gives it', async () => {
     const { host } = renderApp();
     const run = new RunScript().started().turn(1).finished('See `/w/src/server/config.py:1`.', 'done', 'run-1', 1);
     await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
     await host.send({
       type: 'links/resolved',
-      links: { '/w/src/server/config.py:1': { exists: true, path: '/w/src/server/config.py', line: 1, label: 'src/server/config.py:1' } },
+      links: inRun({ '/w/src/server/config.py:1': { exists: true, path: '/w/src/server/config.py', line: 1, label: 'src/server/config.py:1' } }),
     });
     const link = screen.getByRole('button', { name: 'src/server/config.py:1' });
     expect(link.getAttribute('title')).toBe('Open /w/src/server/config.py:1');
@@ -236,10 +280,33 @@ describe('App', () => {
     await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
     await host.send({
       type: 'links/resolved',
-      links: { 'src/cart.ts:11': { exists: true, path: '/a/src/cart.ts', line: 11, root: 'a', alsoIn: ['ws-b'], label: 'a/src/cart.ts:11' } },
+      links: inRun({ 'src/cart.ts:11': { exists: true, path: '/a/src/cart.ts', line: 11, root: 'a', alsoIn: ['ws-b'], label: 'a/src/cart.ts:11' } }),
     });
     const link = screen.getByRole('button', { name: 'a/src/cart.ts:11' });
     expect(link.getAttribute('title')).toBe('Open /a/src/cart.ts:11 (from a; also in ws-b)');
+  });
+
+  it('asks about a relative reference in each folder a run worked in, and links each run to its own file', async () => {
+    const { host } = renderApp();
+    const first = new RunScript().started().turn(1).finished('See README.md:1.', 'done', 'run-1', 1);
+    const second = new RunScript('run-2').started().turn(1).finished('See README.md:1.', 'done', 'run-2', 1);
+    const elsewhere = second.events.map((event) => (event.type === 'run/started' ? { ...event, cwd: '/work/ws-b' } : event));
+    await host.send(snapshot({ runs: [{ ...header(), events: first.events }, { ...header('run-2', 'Explain ws-b'), events: elsewhere }] }));
+    expect(host.sent('links/verify').flatMap((message) => message.refs.map((ref) => [ref.text, ref.base]))).toEqual([
+      ['README.md:1', '/work/repo'],
+      ['README.md:1', '/work/ws-b'],
+    ]);
+    await host.send({
+      type: 'links/resolved',
+      links: {
+        ...inRun({ 'README.md:1': { exists: true, path: '/work/repo/README.md', line: 1 } }),
+        ...inRun({ 'README.md:1': { exists: true, path: '/work/ws-b/README.md', line: 1 } }, '/work/ws-b'),
+      },
+    });
+    expect(screen.getAllByRole('button', { name: 'README.md:1' }).map((link) => link.getAttribute('title'))).toEqual([
+      'Open /work/repo/README.md:1',
+      'Open /work/ws-b/README.md:1',
+    ]);
   });
 
   it('asks again about references after a snapshot from a host that may have forgotten', async () => {

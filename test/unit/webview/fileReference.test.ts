@@ -54,8 +54,23 @@ describe('findFileReferences', () => {
     expect(findFileReferences(text).map((r) => r.index)).toEqual([2, 15]);
   });
 
-  it('drops a range that ends before it starts', () => {
-    expect(refs('src/a.ts:20-10')).toEqual([{ text: 'src/a.ts:20-10', path: 'src/a.ts', line: 20, endLine: undefined }]);
+  it('keeps a line 0 and a range that ends before it starts as written, for the host to flag', () => {
+    expect(refs('src/a.ts:20-10 src/a.ts:0')).toEqual([
+      { text: 'src/a.ts:20-10', path: 'src/a.ts', line: 20, endLine: 10 },
+      { text: 'src/a.ts:0', path: 'src/a.ts', line: 0, endLine: undefined },
+    ]);
+    for (const reference of findFileReferences('src/a.ts:20-10 src/a.ts:0')) expect(FileReference.safeParse(reference).success).toBe(true);
+  });
+
+  it('finds folders written with a final separator, and bare names with a line, which the host must confirm', () => {
+    expect(refs('See lib/, src/app/ and /srv/data/; lib:1, Makefile:12 and port:8080.')).toEqual([
+      { text: 'lib/', path: 'lib', line: undefined, endLine: undefined },
+      { text: 'src/app/', path: 'src/app', line: undefined, endLine: undefined },
+      { text: '/srv/data/', path: '/srv/data', line: undefined, endLine: undefined },
+      { text: 'lib:1', path: 'lib', line: 1, endLine: undefined },
+      { text: 'Makefile:12', path: 'Makefile', line: 12, endLine: undefined },
+      { text: 'port:8080', path: 'port', line: 8080, endLine: undefined },
+    ]);
   });
 
   it.each([
@@ -64,7 +79,7 @@ describe('findFileReferences', () => {
     ['host names and ports', 'listens on example.com:8080 and 127.0.0.1:5000 and localhost:3000'],
     ['version numbers', 'requires Python 3.11, node v20.19.0, package 1.2.3 and ^4.1.12'],
     ['dates, times and fractions', 'on 2024/10/20 at 10:30, 3/4 of runs'],
-    ['abbreviations and key:value text', 'e.g. i.e. Note:1 port:8080'],
+    ['abbreviations', 'e.g. i.e. etc.'],
     ['e-mail addresses', 'mail dev@example.org or a@b.io'],
   ])('finds nothing in %s', (_label, text) => {
     expect(refs(text)).toEqual([]);

@@ -1,8 +1,8 @@
-import { useCallback, useSyncExternalStore, type ReactNode } from 'react';
-import type { FileReference } from '../../../src/protocol/fileReference';
-import { claimsToBeFile, unverifiedWhy } from '../../../src/protocol/referenceVerdicts';
+import { useCallback, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import { referenceKey, type FileReference } from '../../../src/protocol/fileReference';
+import { referenceVerdict, unverifiedWhy } from '../../../src/protocol/referenceVerdicts';
 import { usePostToHost } from '../hostContext';
-import { useFileLinks } from '../links/linksContext';
+import { ReferenceBaseContext, useFileLinks } from '../links/linksContext';
 
 interface FileRefProps {
   reference: FileReference;
@@ -12,20 +12,24 @@ interface FileRefProps {
 
 /**
  * A file reference: a link once the host has found the file (and line), marked with the host's
- * reason when it did not, plain text until the host answers.
+ * reason when it did not, plain text until the host answers (and for a folder, with its path).
  */
-export function FileRef({ reference, children }: FileRefProps) {
+export function FileRef({ reference: found, children }: FileRefProps) {
   const post = usePostToHost();
   const links = useFileLinks();
+  const base = useContext(ReferenceBaseContext);
+  const reference = { ...found, base };
+  const key = referenceKey(reference);
   const watch = useCallback(
     (listener: () => void) => links.watch(reference, listener),
-    // The reference object is rebuilt on each render; its text is its identity.
-    [links, reference.text],
+    // The reference object is rebuilt on each render; its text and base are its identity.
+    [links, key],
   );
-  const resolved = useSyncExternalStore(watch, () => links.verdict(reference.text));
+  const resolved = useSyncExternalStore(watch, () => links.verdict(key));
 
   const label = children ?? resolved?.label ?? reference.text;
-  if (resolved?.exists && resolved.path !== undefined) {
+  const verdict = resolved && referenceVerdict(reference, resolved);
+  if (resolved?.path !== undefined && verdict === 'link') {
     const { path, line, endLine } = resolved;
     const where = line === undefined ? path : `${path}:${line}${endLine !== undefined && endLine !== line ? `-${endLine}` : ''}`;
     // An ambiguous reference went to the first root in the host's order; the tooltip says so.
@@ -36,12 +40,20 @@ export function FileRef({ reference, children }: FileRefProps) {
       </button>
     );
   }
-  if (resolved && claimsToBeFile(reference)) {
+  if (resolved && verdict === 'folder') {
+    return (
+      <span title={unverifiedWhy(resolved, reference.path)}>
+        {label}
+      </span>
+    );
+  }
+  if (resolved && verdict === 'unverified') {
     const why = unverifiedWhy(resolved, reference.path);
+    // The reason is read out after the reference, but a copied selection holds only what is seen.
     return (
       <span className="file-ref-missing" title={why}>
         {label}
-        <span className="visually-hidden"> (not linked: {why})</span>
+        <span className="visually-hidden not-copied"> (not linked: {why})</span>
       </span>
     );
   }

@@ -1,17 +1,33 @@
 import { memo } from 'react';
 import type { Scope } from '../../../src/protocol/webview';
 import { usePostToHost } from '../hostContext';
+import { ReferenceBaseContext } from '../links/linksContext';
 import { rootAgent, type RunTree, type TextItem } from '../state/runTree';
 import { AgentTimeline, ModelText, splitTrailingText } from './AgentTimeline';
 import { RunFooter } from './RunFooter';
 import { RunTreeContext } from './runTreeContext';
 import { scopeIcon } from './ScopeChip';
 
+interface RunViewProps {
+  tree: RunTree;
+  active: boolean;
+  prefill?: number;
+}
+
+/** One question of the session, whose relative file references are looked for first where its run worked. */
+export const RunView = memo(function RunView(props: RunViewProps) {
+  return (
+    <ReferenceBaseContext.Provider value={rootAgent(props.tree)?.cwd}>
+      <RunCard {...props} />
+    </ReferenceBaseContext.Provider>
+  );
+});
+
 /**
  * One question of the session: the question, the live trace, and the outcome. `prefill` is how
  * far the model has read the prompt of the active run's turn, while it has not started writing.
  */
-export const RunView = memo(function RunView({ tree, active, prefill }: { tree: RunTree; active: boolean; prefill?: number }) {
+function RunCard({ tree, active, prefill }: RunViewProps) {
   const agent = rootAgent(tree);
   const finished = agent?.finished;
   const { trace, trailing } = splitTrailingText(agent?.items ?? []);
@@ -43,7 +59,7 @@ export const RunView = memo(function RunView({ tree, active, prefill }: { tree: 
       <RunFooter tree={tree} active={active} />
     </article>
   );
-});
+}
 
 function RunScope({ scope }: { scope: Scope }) {
   if (scope.kind === 'workspace') return null;

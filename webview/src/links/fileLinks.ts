@@ -1,4 +1,4 @@
-import type { FileReference } from '../../../src/protocol/fileReference';
+import { referenceKey, type FileReference } from '../../../src/protocol/fileReference';
 import type { ResolvedLink, ResolvedLinks, WebviewToHost } from '../../../src/protocol/webview';
 
 /** The most references one `links/verify` message may carry (the schema's limit). */
@@ -24,32 +24,33 @@ export class FileLinks {
 
   constructor(private readonly post: (message: WebviewToHost) => void) {}
 
-  /** The host's verdict on the reference with this text, if it has answered. */
-  verdict(text: string): ResolvedLink | undefined {
-    return this.verdicts.get(text);
+  /** The host's verdict on the reference with this key (`referenceKey`), if it has answered. */
+  verdict(key: string): ResolvedLink | undefined {
+    return this.verdicts.get(key);
   }
 
   /** Calls `listener` when the verdict on `reference` arrives, asking the host if nobody has. */
   watch(reference: FileReference, listener: () => void): () => void {
-    let watched = this.watched.get(reference.text);
+    const key = referenceKey(reference);
+    let watched = this.watched.get(key);
     if (!watched) {
       watched = { reference, listeners: new Set() };
-      this.watched.set(reference.text, watched);
+      this.watched.set(key, watched);
     }
     watched.listeners.add(listener);
-    if (!this.verdicts.has(reference.text)) this.ask(reference);
+    if (!this.verdicts.has(key)) this.ask(reference);
     const listeners = watched.listeners;
     return () => {
       listeners.delete(listener);
-      if (listeners.size === 0 && this.watched.get(reference.text)?.listeners === listeners) this.watched.delete(reference.text);
+      if (listeners.size === 0 && this.watched.get(key)?.listeners === listeners) this.watched.delete(key);
     };
   }
 
   /** Verdicts from the host (`links/resolved`). */
   resolve(links: ResolvedLinks): void {
-    for (const [text, link] of Object.entries(links)) {
-      this.verdicts.set(text, link);
-      this.notify(text);
+    for (const [key, link] of Object.entries(links)) {
+      this.verdicts.set(key, link);
+      this.notify(key);
     }
   }
 
@@ -60,21 +61,22 @@ export class FileLinks {
   reset(links: ResolvedLinks): void {
     this.verdicts.clear();
     this.asked.clear();
-    for (const [text, link] of Object.entries(links)) this.verdicts.set(text, link);
-    for (const [text, watched] of this.watched) {
-      if (!this.verdicts.has(text)) this.ask(watched.reference);
-      this.notify(text);
+    for (const [key, link] of Object.entries(links)) this.verdicts.set(key, link);
+    for (const [key, watched] of this.watched) {
+      if (!this.verdicts.has(key)) this.ask(watched.reference);
+      this.notify(key);
     }
   }
 
-  private notify(text: string): void {
-    for (const listener of this.watched.get(text)?.listeners ?? []) listener();
+  private notify(key: string): void {
+    for (const listener of this.watched.get(key)?.listeners ?? []) listener();
   }
 
   private ask(reference: FileReference): void {
-    if (this.asked.has(reference.text)) return;
-    this.asked.add(reference.text);
-    this.pending.push({ text: reference.text, path: reference.path, line: reference.line, endLine: reference.endLine });
+    const key = referenceKey(reference);
+    if (this.asked.has(key)) return;
+    this.asked.add(key);
+    this.pending.push({ text: reference.text, path: reference.path, line: reference.line, endLine: reference.endLine, base: reference.base });
     if (this.scheduled) return;
     this.scheduled = true;
     queueMicrotask(() => this.flush());

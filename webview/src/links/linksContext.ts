@@ -8,3 +8,9 @@ export function useFileLinks(): FileLinks {
   if (!value) throw new Error('useFileLinks outside LinksContext');
   return value;
 }
+
+/**
+ * The folder the text around a reference was written in: the run's working folder, which the
+ * host tries first for a relative reference. Undefined outside a run.
+ */
+export const ReferenceBaseContext = createContext<string | undefined>(undefined);

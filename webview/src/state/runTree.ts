@@ -30,6 +30,8 @@ export interface AgentView {
   parentCallId?: string;
   maxTurns?: number;
   startedAt?: number;
+  /** The folder it worked in, where the relative references it writes are looked for first. */
+  cwd?: string;
   turn: number;
   items: readonly TimelineItem[];
   finished?: RunFinishedEvent;
@@ -133,6 +135,7 @@ function onRunStarted(tree: RunTree, event: EventOf<'run/started'>): RunTree {
     parentCallId: event.parentCallId,
     maxTurns: event.maxTurns,
     startedAt: event.startedAt,
+    cwd: event.cwd,
   }));
   if (event.parentCallId === undefined) return started;
   const siblings = started.subRuns[event.parentCallId] ?? [];
