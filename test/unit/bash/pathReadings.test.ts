@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grepTool } from '../../../src/tools/grep';
 import { readTool } from '../../../src/tools/read';
 import { hashTree, runBash } from './workspace';
+import { makeOverlongPath } from '../../fakes/overlongPath';
 
 /**
  * One reading of every path: the host reads each path a real program (ripgrep) will open as the
@@ -83,14 +84,9 @@ describe('one reading of every path, for the programs the tools start', () => {
   });
 
   it('refuses a path longer than the kernel resolves rather than judging a folder above it', async () => {
-    const name = 'n'.repeat(250);
-    const half = Array.from({ length: 10 }, () => name).join('/');
-    await mkdir(path.join(root, half), { recursive: true });
-    await symlink(path.join(root, half), path.join(root, 'halfway'));
-    await mkdir(path.join(root, 'halfway', half), { recursive: true });
-    await symlink(path.join(base, outsideName), path.join(root, 'halfway', half, 'out'));
+    const overlong = await makeOverlongPath(root, path.join(base, outsideName));
     try {
-      const long = `${half}/${half}/out/secret.txt`;
+      const long = `${overlong.given}/secret.txt`;
       for (const command of [`rg CANARY ${long}`, `grep -rn CANARY ${long}`, `cat ${long}`, `echo ${long} | xargs rg CANARY`]) {
         const result = await bash(command);
         expect(result.output, command).not.toContain(secret);
@@ -101,9 +97,7 @@ describe('one reading of every path, for the programs the tools start', () => {
       const grep = await grepTool.run({ pattern: 'CANARY', path: long, output_mode: 'content' }, { cwd: root, roots: [root], signal: new AbortController().signal });
       expect(grep.output).not.toContain(secret);
     } finally {
-      await rm(path.join(root, 'halfway', name), { recursive: true });
-      await rm(path.join(root, 'halfway'));
-      await rm(path.join(root, name), { recursive: true });
+      await overlong.remove();
     }
   });
 

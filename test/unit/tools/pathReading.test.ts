@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPath, readPathSync, type PathReading } from '../../../src/tools/support/workspacePaths';
+import { makeOverlongPath } from '../../fakes/overlongPath';
 
 /**
  * The one reading of a path: where the kernel would land, name by name. Each case is read both
@@ -80,18 +81,12 @@ describe('the one reading of a path', () => {
   });
 
   it('refuses a path longer than the kernel resolves, instead of judging a folder above it', async () => {
-    // Twenty folders with long names, as a clone makes them (each relative to the last): each
-    // exists, the whole is past PATH_MAX. A link halfway lets the test make the second half.
-    const name = 'n'.repeat(250);
-    const half = Array.from({ length: 10 }, () => name).join('/');
-    await mkdir(path.join(root, half), { recursive: true });
-    await symlink(path.join(root, half), path.join(root, 'halfway'));
-    await mkdir(path.join(root, 'halfway', half), { recursive: true });
-    await symlink(outside, path.join(root, 'halfway', half, 'out'));
-    const given = `${half}/${half}/out/secret.txt`;
-    expect(await read(given)).toMatchObject({ kind: 'unresolvable', reason: expect.stringContaining('too long') });
-    // Removed through the link, half by half, since a path this long cannot be removed whole.
-    await rm(path.join(root, 'halfway', name), { recursive: true });
+    const overlong = await makeOverlongPath(root, outside);
+    try {
+      expect(await read(`${overlong.given}/secret.txt`)).toMatchObject({ kind: 'unresolvable', reason: expect.stringContaining('too long') });
+    } finally {
+      await overlong.remove();
+    }
   });
 
   it('reports failures outside the workspace as outside, not by their cause', async () => {
