@@ -175,17 +175,18 @@ async function toolsSection() {
       args: { pattern: 'HANDLE_REQUEST', '-i': true, glob: 'pkg1*/**/*.py' },
       direct: [grepFlags(['-i', '-l', '--glob', 'pkg1*/**/*.py'], 'HANDLE_REQUEST')],
     },
+    // Glob lists the oldest files first, so ripgrep's baseline sorts by modification time too.
     {
       name: 'Glob **/file7.py',
       tool: tools.globTool,
       args: { pattern: '**/file7.py' },
-      direct: [[...common, '--files', '--glob', '**/file7.py', '--glob', '!.git']],
+      direct: [[...common, '--files', '--glob', '**/file7.py', '--glob', '!.git', '--sort', 'modified']],
     },
     {
       name: 'Glob **/* (every file)',
       tool: tools.globTool,
       args: { pattern: '**/*' },
-      direct: [[...common, '--files', '--glob', '**/*', '--glob', '!.git']],
+      direct: [[...common, '--files', '--glob', '**/*', '--glob', '!.git', '--sort', 'modified']],
     },
   ];
 

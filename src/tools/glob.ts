@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, ToolFailure, toolUseError, type TitleContext, type ToolContext } from './defineTool';
 import { UnsafeIgnoreFile, unsafeIgnoreFileMessage } from './support/ignoreFiles';
-import { sortByModificationTime } from './support/modificationTimes';
+import { oldestOfSorted, type ListedFile } from './support/modificationTimes';
 import { matchesEverything, ripgrepArgs, runRipgrep } from './support/ripgrep';
 import { searchTargets, workspaceLabel, type WorkspacePath } from './support/workspacePaths';
 
@@ -12,6 +12,8 @@ export const GLOB_MAX_FILES = 100;
 /** Beyond this many matches the listing is cut anyway; stop collecting to bound memory. */
 const COLLECTED_MAX = 200_000;
 const TRUNCATED_NOTE = '(Results are truncated. Consider using a more specific path or pattern.)';
+/** ripgrep's order for a listing Glob shows: oldest first, as the trained tool listed files. */
+const OLDEST_FIRST = ['--sort', 'modified'];
 /** How long one listing may run: listing names is faster still than Grep's reading, so the same minute is ample. */
 export const GLOB_TIME_LIMIT_MS = 60_000;
 
@@ -38,9 +40,9 @@ export function makeGlobTool(limits: { timeLimitMs: number }) {
       const { directory, pattern } = splitPattern(input.pattern, input.path);
       const searchDirs = await searchDirectories(directory, ctx);
       const started = Date.now();
-      const listFiles = async (searchDir: WorkspacePath, globs: string[]) => {
+      const listFiles = async (searchDir: WorkspacePath, flags: string[]) => {
         const files: string[] = [];
-        const exit = await runRipgrep(ripgrepArgs(['--files', ...globs], [], ctx.exclude), {
+        const exit = await runRipgrep(ripgrepArgs(['--files', ...flags], [], ctx.exclude), {
           cwd: searchDir.real,
           signal: ctx.signal,
           // One time limit for the whole call, however many roots it lists.
@@ -59,20 +61,22 @@ export function makeGlobTool(limits: { timeLimitMs: number }) {
         if (exit.code === 2 && files.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
         return files;
       };
-      const found: string[] = [];
+      const lists: ListedFile[][] = [];
       for (const searchDir of searchDirs) {
-        const list = (globs: string[]) => listFiles(searchDir, globs);
-        const files = matchesEverything(pattern) ? await list([]) : await listNotIgnored(pattern, list);
+        // ripgrep sorts by modification time, so that only the files that can still be shown are stat'ed here.
+        const list = (flags: string[]) => listFiles(searchDir, flags);
+        const files = matchesEverything(pattern) ? await list(OLDEST_FIRST) : await listNotIgnored(pattern, list);
         // Absolute, as the trained tool printed them: a line names its root whichever root it is from.
-        found.push(...files.map((file) => path.join(searchDir.absolute, file)));
+        lists.push(files.map((file) => ({ shown: path.join(searchDir.absolute, file), real: path.join(searchDir.real, file) })));
       }
-      const ordered = await sortByModificationTime(found, { cwd: ctx.cwd, oldestFirst: true, signal: ctx.signal });
-      const shown = ordered.slice(0, GLOB_MAX_FILES);
-      const truncated = found.length > GLOB_MAX_FILES;
+      ctx.signal.throwIfAborted();
+      const found = lists.reduce((total, list) => total + list.length, 0);
+      const shown = oldestOfSorted(lists, GLOB_MAX_FILES).map((file) => file.shown);
+      const truncated = found > GLOB_MAX_FILES;
       return {
         output: shown.length === 0 ? 'No files found' : [...shown, ...(truncated ? [TRUNCATED_NOTE] : [])].join('\n'),
         title: globTitle(input, ctx),
-        metadata: { files: found.length, shown: shown.length, truncated },
+        metadata: { files: found, shown: shown.length, truncated },
       };
     },
   });
@@ -96,8 +100,8 @@ function splitPattern(pattern: string, givenPath: string | undefined): { directo
  * (`**\/*.log`) overrides .gitignore in ripgrep; keeping only the files that ripgrep also lists
  * without the glob applies .gitignore as the user wrote it.
  */
-async function listNotIgnored(pattern: string, listFiles: (globs: string[]) => Promise<string[]>): Promise<string[]> {
-  const [matching, notIgnored] = await Promise.all([listFiles(['--glob', pattern]), listFiles([])]);
+async function listNotIgnored(pattern: string, listFiles: (flags: string[]) => Promise<string[]>): Promise<string[]> {
+  const [matching, notIgnored] = await Promise.all([listFiles(['--glob', pattern, ...OLDEST_FIRST]), listFiles([])]);
   const visible = new Set(notIgnored);
   return matching.filter((file) => visible.has(file));
 }

@@ -28,3 +28,31 @@ export async function sortByModificationTime(
   const direction = options.oldestFirst ? 1 : -1;
   return [...paths].sort((a, b) => (times.get(a)! - times.get(b)!) * direction || (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** A listed file: the path shown to the model, and where it is on disk (what is stat'ed). */
+export interface ListedFile {
+  shown: string;
+  real: string;
+}
+
+/**
+ * The `count` oldest of lists that ripgrep printed oldest first (`--sort modified`), ordered as
+ * sortByModificationTime orders them (time, then the shown path), with only what can still be
+ * shown stat'ed: each list's first `count`, and those after it that share the last one's time
+ * (ripgrep's order among equal times is its walk's, not the path's). On 30,000 files this is the
+ * difference between a hundred stats and thirty thousand.
+ */
+export function oldestOfSorted<T extends ListedFile>(lists: readonly (readonly T[])[], count: number): T[] {
+  const candidates: { file: T; time: number }[] = [];
+  for (const list of lists) {
+    let boundary: number | undefined;
+    for (const [index, file] of list.entries()) {
+      const time = statSync(file.real, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+      if (index >= count && time !== boundary) break;
+      if (index === count - 1) boundary = time;
+      candidates.push({ file, time });
+    }
+  }
+  candidates.sort((a, b) => a.time - b.time || (a.file.shown < b.file.shown ? -1 : a.file.shown > b.file.shown ? 1 : 0));
+  return candidates.slice(0, count).map((candidate) => candidate.file);
+}

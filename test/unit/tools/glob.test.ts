@@ -98,6 +98,28 @@ describe('Glob', () => {
     expect(result.metadata).toEqual({ files: 150, shown: 100, truncated: true });
   });
 
+  it('picks the oldest hundred by time, then by path, when more than a hundred share a time', async () => {
+    // ripgrep lists equal times in its walk's order, spread over folders; the cut must not depend on it.
+    const dir = path.join(root, 'ties');
+    const names: string[] = [];
+    for (const folder of ['z', 'm', 'a']) {
+      await mkdir(path.join(dir, folder), { recursive: true });
+      for (let i = 0; i < 60; i++) {
+        const name = `${folder}/f${String(i).padStart(2, '0')}.txt`;
+        await writeFile(path.join(dir, name), '');
+        // Two older files; the other 178 share one time.
+        const seconds = name === 'z/f59.txt' ? 10 : name === 'm/f30.txt' ? 20 : 500;
+        await utimes(path.join(dir, name), 1_700_000_000 + seconds, 1_700_000_000 + seconds);
+        names.push(name);
+      }
+    }
+    const result = await glob({ pattern: '**/*.txt', path: dir });
+    const tied = names.filter((name) => name !== 'z/f59.txt' && name !== 'm/f30.txt').sort();
+    const expected = ['z/f59.txt', 'm/f30.txt', ...tied].slice(0, 100).map((name) => path.join(dir, name));
+    expect(result.output.split('\n').slice(0, 100)).toEqual(expected);
+    expect(result.metadata).toEqual({ files: 180, shown: 100, truncated: true });
+  });
+
   it.each(['**/*', '**/*.{py,ts,json}', 'src/**', '*.md'])('agrees with ripgrep --files run directly: %s', async (pattern) => {
     const lines = (await glob({ pattern })).output.split('\n');
     const ours = lines.filter((line) => path.isAbsolute(line)).map((file) => path.relative(root, file));
