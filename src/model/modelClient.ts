@@ -12,13 +12,13 @@ import {
 import { CompletionRequest, type CompletionResult } from '../protocol/prompt';
 import { validateModelFile } from './modelFile';
 import { physicalCores } from './cpuCores';
-import { RECOMMENDED_MAX_CONTEXT } from './autoContextSize';
+import { AUTO_MAX_CONTEXT } from './autoContextSize';
 
 export interface ModelClientOptions {
   modelPath: string;
   /** A fixed window in tokens, or 'auto' (default): the largest up to `maxContextSize` that fits. */
   contextSize?: number | 'auto';
-  /** Upper bound for 'auto'; defaults to 51,200, the context LocoOperator-4B's authors serve it with. */
+  /** Upper bound for 'auto'; defaults to 16,384, the length LocoOperator-4B was trained on (autoContextSize.ts). */
   maxContextSize?: number;
   /** CPU threads for llama.cpp; never more than the machine's cores. */
   threads?: number;
@@ -199,7 +199,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
 
   async function loadNow(): Promise<ModelHostStatus> {
     if (host && (current.state === 'ready' || current.state === 'generating')) return current;
-    const maxContextSize = options.maxContextSize ?? RECOMMENDED_MAX_CONTEXT;
+    const maxContextSize = options.maxContextSize ?? AUTO_MAX_CONTEXT;
     const fixed = typeof options.contextSize === 'number' ? options.contextSize : undefined;
     const info = await validateModelFile(options.modelPath, { contextSize: fixed });
     setStatus({ state: 'starting', threads });
@@ -303,7 +303,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   return {
     get contextSize() {
       if (current.contextSize !== undefined) return current.contextSize;
-      return typeof options.contextSize === 'number' ? options.contextSize : (options.maxContextSize ?? RECOMMENDED_MAX_CONTEXT);
+      return typeof options.contextSize === 'number' ? options.contextSize : (options.maxContextSize ?? AUTO_MAX_CONTEXT);
     },
     async prepare(signal) {
       // A load ahead of a question (the user still typing) that no question follows is unloaded like an idle model.

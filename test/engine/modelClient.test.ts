@@ -191,16 +191,20 @@ describe('the model host on a tiny qwen3 model', () => {
 
   it('sizes an auto window within the ceiling and what the file declares (the tiny cache fits either)', async () => {
     const bounded = client({ contextSize: 'auto', maxContextSize: 19_456 });
-    const declared = client({ contextSize: 'auto' });
+    const declared = client({ contextSize: 'auto', maxContextSize: 51_200 });
+    const byDefault = client({ contextSize: 'auto' });
     try {
       expect((await bounded.load()).contextSize).toBe(19_456);
-      // The default ceiling is the authors' 51,200; this file declares 32,768. Only the load tells
-      // which, so the agent loop prepares the model before it budgets.
+      // The default ceiling is the trained 16,384, below what this file declares.
+      expect((await byDefault.load()).contextSize).toBe(16_384);
+      // With a ceiling of 51,200 and a file that declares 32,768, only the load tells which, so
+      // the agent loop prepares the model before it budgets.
       expect(declared.contextSize).toBe(51_200);
       await declared.prepare(live());
       expect(declared.contextSize).toBe(32_768);
     } finally {
       await bounded.dispose();
+      await byDefault.dispose();
       await declared.dispose();
     }
   });
