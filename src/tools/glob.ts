@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, ToolFailure, toolUseError, type TitleContext, type ToolContext } from './defineTool';
 import { UnsafeIgnoreFile, unsafeIgnoreFileMessage } from './support/ignoreFiles';
-import { oldestOfSorted, type ListedFile } from './support/modificationTimes';
+import { oldestOfSorted, type SortedListing } from './support/modificationTimes';
 import { matchesEverything, ripgrepArgs, runRipgrep } from './support/ripgrep';
 import { searchTargets, workspaceLabel, type WorkspacePath } from './support/workspacePaths';
 
@@ -61,17 +61,17 @@ export function makeGlobTool(limits: { timeLimitMs: number }) {
         if (exit.code === 2 && files.length === 0 && exit.stderr !== '') throw new ToolFailure(toolUseError(exit.stderr));
         return files;
       };
-      const lists: ListedFile[][] = [];
+      const listings: SortedListing[] = [];
       for (const searchDir of searchDirs) {
         // ripgrep sorts by modification time, so that only the files that can still be shown are stat'ed here.
         const list = (flags: string[]) => listFiles(searchDir, flags);
-        const files = matchesEverything(pattern) ? await list(OLDEST_FIRST) : await listNotIgnored(pattern, list);
+        const names = matchesEverything(pattern) ? await list(OLDEST_FIRST) : await listNotIgnored(pattern, list);
         // Absolute, as the trained tool printed them: a line names its root whichever root it is from.
-        lists.push(files.map((file) => ({ shown: path.join(searchDir.absolute, file), real: path.join(searchDir.real, file) })));
+        listings.push({ names, place: (name) => ({ shown: path.join(searchDir.absolute, name), real: path.join(searchDir.real, name) }) });
       }
       ctx.signal.throwIfAborted();
-      const found = lists.reduce((total, list) => total + list.length, 0);
-      const shown = oldestOfSorted(lists, GLOB_MAX_FILES).map((file) => file.shown);
+      const found = listings.reduce((total, listing) => total + listing.names.length, 0);
+      const shown = oldestOfSorted(listings, GLOB_MAX_FILES).map((file) => file.shown);
       const truncated = found > GLOB_MAX_FILES;
       return {
         output: shown.length === 0 ? 'No files found' : [...shown, ...(truncated ? [TRUNCATED_NOTE] : [])].join('\n'),

@@ -35,18 +35,25 @@ export interface ListedFile {
   real: string;
 }
 
+/** One listing as ripgrep printed it, oldest first (`--sort modified`), and where each name lies. */
+export interface SortedListing {
+  names: readonly string[];
+  place(name: string): ListedFile;
+}
+
 /**
- * The `count` oldest of lists that ripgrep printed oldest first (`--sort modified`), ordered as
+ * The `count` oldest of listings that ripgrep printed oldest first, ordered as
  * sortByModificationTime orders them (time, then the shown path), with only what can still be
- * shown stat'ed: each list's first `count`, and those after it that share the last one's time
- * (ripgrep's order among equal times is its walk's, not the path's). On 30,000 files this is the
- * difference between a hundred stats and thirty thousand.
+ * shown placed and stat'ed: each listing's first `count`, and those after it that share the last
+ * one's time (ripgrep's order among equal times is its walk's, not the path's). On 30,000 files
+ * this is the difference between a hundred stats and thirty thousand.
  */
-export function oldestOfSorted<T extends ListedFile>(lists: readonly (readonly T[])[], count: number): T[] {
-  const candidates: { file: T; time: number }[] = [];
-  for (const list of lists) {
+export function oldestOfSorted(listings: readonly SortedListing[], count: number): ListedFile[] {
+  const candidates: { file: ListedFile; time: number }[] = [];
+  for (const listing of listings) {
     let boundary: number | undefined;
-    for (const [index, file] of list.entries()) {
+    for (const [index, name] of listing.names.entries()) {
+      const file = listing.place(name);
       const time = statSync(file.real, { throwIfNoEntry: false })?.mtimeMs ?? 0;
       if (index >= count && time !== boundary) break;
       if (index === count - 1) boundary = time;
