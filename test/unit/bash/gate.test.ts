@@ -126,13 +126,27 @@ describe('the Bash gate', () => {
     await symlink(tmpdir(), path.join(root, 'slash', 'link-out'));
     const dir = path.join(root, 'slash');
     // Files do not match; a link to a folder inside does; where a link out leads is never looked at.
-    expect(verdict('ls -d */ && echo x', dir)).toMatchObject({ allowed: true, command: "ls -d 'link-in/' 'sub/' && echo x" });
-    expect(verdict('echo sub/*/ $(echo */)', dir)).toMatchObject({ allowed: true, command: "echo 'sub/inner/' $(echo 'link-in/' 'sub/')" });
+    expect(verdict('ls -d */ && echo x', dir)).toMatchObject({ allowed: true, command: 'ls -d "link-in/" "sub/" && echo x' });
+    expect(verdict('echo sub/*/ $(echo */)', dir)).toMatchObject({ allowed: true, command: 'echo "sub/inner/" $(echo "link-in/" "sub/")' });
     // No match: bash passes the word as written.
-    expect(verdict('echo none*/', dir)).toMatchObject({ allowed: true, command: "echo 'none*/'" });
+    expect(verdict('echo none*/', dir)).toMatchObject({ allowed: true, command: 'echo "none*/"' });
     // A line without such a pattern runs as the model wrote it.
     expect(verdict('echo *  ;  echo */x', dir)).toMatchObject({ allowed: true, command: 'echo *  ;  echo */x' });
     expect(verdict('echo {README,*/}', dir)).toMatchObject({ allowed: false, reason: expect.stringContaining('must be a word of its own') });
+  });
+
+  it('writes out folder names from the repository so that none of them becomes part of the command line', async () => {
+    // A folder name is the repository's text: quotes, $(…), backticks and ; in it must stay inside its word.
+    const dir = path.join(root, 'named');
+    const names = ["q'; echo INJECTED; echo '", 'd"$(echo INJECTED)"', 'b`echo INJECTED`', 's\\; echo INJECTED'];
+    for (const name of names) await mkdir(path.join(dir, name), { recursive: true });
+    const result = verdict('echo */', dir);
+    expect(result.allowed).toBe(true);
+    const rewritten = result.allowed ? result.command : '';
+    const { parse } = await import('just-bash');
+    const statements = parse(rewritten).statements;
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.pipelines[0]!.commands[0]).toMatchObject({ args: names.sort().map((name) => ({ parts: [{ type: 'DoubleQuoted', parts: [{ type: 'Literal', value: `${name}/` }] }] })) });
   });
 
   it('resolves paths from every directory that cd may have left the shell in', () => {

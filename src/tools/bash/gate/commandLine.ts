@@ -56,7 +56,7 @@ export function checkCommand(command: string, cwd: string, roots: readonly strin
   }
 }
 
-function walk(command: string, cwd: string, roots: readonly string[]): { script: ScriptNode; command: string; lastCommand: string } {
+function walk(command: string, cwd: string, roots: readonly string[], mayRewrite = true): { script: ScriptNode; command: string; lastCommand: string } {
   if (command.length > MAX_COMMAND_LENGTH) throw new Refusal(`the command is longer than ${MAX_COMMAND_LENGTH} characters`);
   if (/[\x00-\x08\x0b-\x1f\x7f]/.test(command)) throw new Refusal('control characters are not allowed in commands');
   if (/\n/.test(command.replace(/\\\n/g, '').trim())) {
@@ -66,7 +66,11 @@ function walk(command: string, cwd: string, roots: readonly string[]): { script:
   const script = parseLine(command);
   const budget = new WordBudget();
   const { lastCommand } = checkScript(script, new Set([cwd]), roots, budget);
-  return { script, command: budget.rewritten ? serialize(script) : command, lastCommand };
+  if (!budget.rewritten) return { script, command, lastCommand };
+  // The rewritten line is what runs, and its words came from names in the repository: the gate
+  // checks that text itself, so that a name the writing did not keep whole is judged as what it became.
+  if (!mayRewrite) throw new Refusal('a pattern ending in / matched names that cannot be written into the command line safely');
+  return walk(serialize(script), cwd, roots, false);
 }
 
 /** The parser's own messages name its internals; the model needs only where the line broke. */
@@ -196,10 +200,11 @@ function checkSimpleCommand(node: SimpleCommandNode, cwds: Set<string>, roots: r
  * The simulated shell matches a pattern that ends in a slash (`ls -d *` then `/`) against files
  * as well as directories and drops the slash; bash matches directories only and keeps it. So
  * the gate, which expands every pattern anyway to check what the command receives, writes such a
- * pattern's matches into the line as quoted words.
+ * pattern's matches into the line as quoted words, and checks the line it wrote (walk).
  */
 function literalWord(value: string): WordNode {
-  return { type: 'Word', parts: [{ type: 'SingleQuoted', value }] };
+  // Double quotes: the serializer escapes " $ ` and \ in them, while it writes single quotes as they are.
+  return { type: 'Word', parts: [{ type: 'DoubleQuoted', parts: [{ type: 'Literal', value }] }] };
 }
 
 function commandName(word: WordNode): string {
