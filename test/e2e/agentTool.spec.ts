@@ -58,7 +58,8 @@ describe('#explore called by another agent', () => {
     await dialog.getByText('Where are the HTTP routes registered?').waitFor();
     await screenshot(page, 'agent-tool-confirmation-dark');
     await dialog.getByRole('button', { name: 'Yes' }).click();
-    await view.getByText('Where are the HTTP routes registered?').first().waitFor({ timeout: 30_000 });
+    // The visible question: once the run has ended, the history list holds it too, hidden and earlier in the page.
+    await view.getByText('Where are the HTTP routes registered?').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
     await view.locator('.tool-card').nth(3).waitFor({ timeout: 30_000 });
     const report = view.locator('.report');
     await report.waitFor({ timeout: 30_000 });
