@@ -182,6 +182,14 @@ async function toolsSection() {
       args: { pattern: '**/file7.py' },
       direct: [[...common, '--files', '--glob', '**/file7.py', '--glob', '!.git', '--sort', 'modified']],
     },
+    // A pattern with folders: ripgrep's --glob overrides .gitignore, so Glob also lists the
+    // files of that name without it; ripgrep alone with the glob is the baseline.
+    {
+      name: 'Glob pkg1*/**/file7.py',
+      tool: tools.globTool,
+      args: { pattern: 'pkg1*/**/file7.py' },
+      direct: [[...common, '--files', '--glob', 'pkg1*/**/file7.py', '--glob', '!.git', '--sort', 'modified']],
+    },
     {
       name: 'Glob **/* (every file)',
       tool: tools.globTool,

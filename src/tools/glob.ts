@@ -97,13 +97,40 @@ function splitPattern(pattern: string, givenPath: string | undefined): { directo
 
 /**
  * A --glob that matches an ignored directory (`**\/*cache*` matches `__pycache__/`) or file
- * (`**\/*.log`) overrides .gitignore in ripgrep; keeping only the files that ripgrep also lists
- * without the glob applies .gitignore as the user wrote it.
+ * (`**\/*.log`) overrides .gitignore in ripgrep, where a file type, which ripgrep checks after
+ * .gitignore, does not. A pattern that only names files (`*.py`, `**\/file7.py`) is such a type.
+ * For one with folders, keeping only the files that ripgrep also lists without the glob applies
+ * .gitignore as the user wrote it; that second listing only needs the files of matching names.
  */
 async function listNotIgnored(pattern: string, listFiles: (flags: string[]) => Promise<string[]>): Promise<string[]> {
-  const [matching, notIgnored] = await Promise.all([listFiles(['--glob', pattern, ...OLDEST_FIRST]), listFiles([])]);
+  const name = fileNameGlob(pattern);
+  const named = name === undefined ? [] : ['--type-add', `${NAME_TYPE}:${name}`, '--type', NAME_TYPE];
+  if (pattern === name || pattern === `**/${name}`) return listFiles([...named, ...OLDEST_FIRST]);
+  const [matching, notIgnored] = await Promise.all([listFiles(['--glob', pattern, ...OLDEST_FIRST]), listFiles(named)]);
   const visible = new Set(notIgnored);
   return matching.filter((file) => visible.has(file));
+}
+
+const NAME_TYPE = 'globname';
+
+/**
+ * The glob every name the pattern matches must match, when the pattern has one: its part after
+ * the last `/`, unless that part spans folders (`**`), is cut from a bracket or brace group that
+ * holds the `/`, escapes a character, or holds `:`, which ripgrep's type definitions cannot. A
+ * --glob is read as a .gitignore line, where `#` starts a comment and trailing spaces are dropped:
+ * those are left to ripgrep too.
+ */
+export function fileNameGlob(pattern: string): string | undefined {
+  const cut = pattern.lastIndexOf('/');
+  const name = pattern.slice(cut + 1);
+  const folders = pattern.slice(0, Math.max(cut, 0));
+  if (name === '' || name.includes('**') || /[\\:]|^[!#]|\s$/.test(pattern)) return undefined;
+  return balanced(name) && balanced(folders) ? name : undefined;
+}
+
+function balanced(glob: string): boolean {
+  const count = (char: string) => glob.split(char).length - 1;
+  return count('{') === count('}') && count('[') === count(']');
 }
 
 function globTitle(input: { pattern?: string; path?: string }, ctx: TitleContext): string {

@@ -1,7 +1,7 @@
 import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globTool } from '../../../src/tools/glob';
+import { fileNameGlob, globTool } from '../../../src/tools/glob';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
 import { contextFor, ripgrepDirect } from './toolTestKit';
 
@@ -130,6 +130,44 @@ describe('Glob', () => {
     expect(ours.length).toBe(Math.min(expected.length, 100));
     if (expected.length <= 100) expect([...ours].sort()).toEqual([...expected].sort());
     else expect(expected).toEqual(expect.arrayContaining(ours));
+  });
+
+  describe('where .gitignore leaves out some files of a name and keeps others', () => {
+    let tree: string;
+    const files = [
+      'src/a/x.py', 'src/a/skip.py', 'src/b.py', 'src/{h}.py', 'src/g.log', 'src/deep/keep.log', 'src/deep/drop.log',
+      'build/c.py', 'src/__pycache__/cache.txt', 'deep', '#x.py', '.hid/d.py', '.e.py', 'f.log', 'keep.log', 'docs/x.py', 'docs/notes.md', 'a:b.txt',
+    ];
+    beforeAll(async () => {
+      tree = path.join(root, 'ignore-mix');
+      for (const file of files) {
+        await mkdir(path.dirname(path.join(tree, file)), { recursive: true });
+        await writeFile(path.join(tree, file), file);
+      }
+      await writeFile(path.join(tree, '.gitignore'), 'build/\n__pycache__/\n*.log\nsrc/a/skip.py\n!keep.log\n');
+      await writeFile(path.join(tree, 'src/deep/.gitignore'), '!drop.log\n*.md\n');
+    });
+
+    it.each([
+      '**/*.py', 'src/**/*.py', '*.log', '**/*.log', '**/{x,skip}.py', '**/*.{py,log}', '{src,docs}/**/x.py', 'src/[a-c]/*.py',
+      'src/{a,deep}/*', '**/keep.log', '*', 'src/**', '**/deep', 'deep', '**/*cache*', '#x.py', 'x.py ', '**/x.py ', '**/a:b.txt', 'src/[{]h[}].py', 'src/{h}.py',
+    ])('lists what ripgrep lists with the glob, less what it leaves out without: %s', async (pattern) => {
+      const lines = (await globTool.run({ pattern }, contextFor(root, { cwd: tree }))).output.split('\n');
+      const ours = lines.filter((line) => path.isAbsolute(line)).map((file) => path.relative(tree, file));
+      const flags = ['--no-config', '--hidden', '--no-require-git', '--files'];
+      const matching = await ripgrepDirect([...flags, '--glob', pattern, '--glob', '!.git'], tree);
+      const notIgnored = new Set(await ripgrepDirect([...flags, '--glob', '!.git'], tree));
+      expect(ours.sort()).toEqual(matching.filter((file) => notIgnored.has(file)).sort());
+    });
+
+    it('names the file glob only where every match must have it', () => {
+      expect(fileNameGlob('**/*.py')).toBe('*.py');
+      expect(fileNameGlob('*.{py,log}')).toBe('*.{py,log}');
+      expect(fileNameGlob('{src,docs}/**/x.py')).toBe('x.py');
+      for (const spans of ['src/**', 'src/', '**/a:b.txt', '{src/a.ts,lib/b.ts}', 'src/[/]x', 'src/\\*.py', '!*.py', 'a**b']) {
+        expect(fileNameGlob(spans)).toBeUndefined();
+      }
+    });
   });
 
   describe('errors', () => {
