@@ -6,7 +6,7 @@
 // print the cached folder at once.
 // Usage: node scripts/llama-cpp/build.mjs   (prints the folder that holds the binaries)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,6 +26,52 @@ export function llamaCppDir() {
 export function ensureLlamaCpp() {
   const dir = llamaCppDir();
   if (existsSync(join(dir, COMPLETE_MARKER))) return join(dir, 'bin');
+  // Test files that need llama-server start at once: one builds, the others wait for its result.
+  mkdirSync(dirname(dir), { recursive: true });
+  const release = buildLock(`${dir}.lock`);
+  try {
+    if (existsSync(join(dir, COMPLETE_MARKER))) return join(dir, 'bin');
+    return build(dir);
+  } finally {
+    release();
+  }
+}
+
+/** Holds `file` while this process builds; waits while a live process holds it, takes it from a dead one. */
+function buildLock(file) {
+  for (;;) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    if (!isAlive(holder(file))) rmSync(file, { force: true });
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5_000);
+  }
+}
+
+/** The pid in the lock file; 0 (taken as alive) while the holder has yet to write it or has just let go. */
+function holder(file) {
+  try {
+    return Number(readFileSync(file, 'utf8'));
+  } catch {
+    return 0;
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+function build(dir) {
   const staging = `${dir}.staging-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
@@ -41,7 +87,6 @@ export function ensureLlamaCpp() {
   rmSync(source, { recursive: true, force: true });
   rmSync(build, { recursive: true, force: true });
   writeFileSync(join(staging, COMPLETE_MARKER), new Date().toISOString());
-  mkdirSync(dirname(dir), { recursive: true });
   rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
   return join(dir, 'bin');
