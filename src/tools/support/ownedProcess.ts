@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { isMainThread } from 'node:worker_threads';
@@ -33,7 +33,17 @@ export const CHILD_ADDRESS_SPACE_BYTES = 2 * 1024 ** 3;
  * never parsed by the shell. A `ulimit` that fails (the hard limit is already lower) leaves the
  * lower limit in force, so the program runs anyway.
  */
-const LIMITED_START = `ulimit -v ${CHILD_ADDRESS_SPACE_BYTES / 1024} 2>/dev/null; exec "$0" "$@"`;
+const LIMITED_START = `ulimit -v ${CHILD_ADDRESS_SPACE_BYTES / 1024} 2>/dev/null; exec ${parentDeathKill()}"$0" "$@"`;
+
+/**
+ * A host killed outright (SIGKILL, a crash) runs no exit handler, and a program in a process
+ * group of its own would outlive it: where util-linux's setpriv is installed, the kernel kills
+ * the program when the thread that started it ends. The flag survives the exec of the program.
+ */
+function parentDeathKill(): string {
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((file) => process.platform === 'linux' && existsSync(file));
+  return setpriv ? `${setpriv} --pdeathsig KILL -- ` : '';
+}
 
 /** Children one thread may have running at once; a call runs a few at most (a pipeline, git's config checks). */
 const SLOT_COUNT = 256;

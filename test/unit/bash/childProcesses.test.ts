@@ -128,7 +128,7 @@ describe.runIf(process.platform === 'linux')('A call owns the programs it starts
     expect(await eventually(async () => (await running()).length === 0)).toBe(true);
   });
 
-  it('kills the programs still running when the process exits', async () => {
+  it('kills the programs still running when the process exits or is killed', async () => {
     const host = await bundle(
       bundles,
       'exiting-host',
@@ -140,11 +140,15 @@ describe.runIf(process.platform === 'linux')('A call owns the programs it starts
       process.stdin.once('data', () => process.exit(0));
       `,
     );
-    const child = spawn(process.execPath, [host, root], { stdio: ['pipe', 'ignore', 'ignore'] });
-    expect(await eventually(async () => (await running()).some((entry) => entry.command === 'rg'))).toBe(true);
-    child.stdin.write('exit\n');
-    await new Promise((resolve) => child.once('exit', resolve));
-    expect(await eventually(async () => (await running()).length === 0)).toBe(true);
+    for (const end of ['exits', 'is killed'] as const) {
+      const child = spawn(process.execPath, [host, root], { stdio: ['pipe', 'ignore', 'ignore'] });
+      expect(await eventually(async () => (await running()).some((entry) => entry.command === 'rg'))).toBe(true);
+      // A crashed host runs no exit handler: the kernel ends its programs.
+      if (end === 'exits') child.stdin.write('exit\n');
+      else child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      expect({ end, left: await eventually(async () => (await running()).length === 0) }).toEqual({ end, left: true });
+    }
   });
 
   /** execFileOwned as a promise of its callback's arguments. */
