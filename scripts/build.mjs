@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { commonJsNodeBundle } from './nodeBundle.mjs';
+import { commonJsNodeBundle, esmRequireBanner } from './nodeBundle.mjs';
 
 const { values } = parseArgs({
   options: { watch: { type: 'boolean' }, production: { type: 'boolean' }, outdir: { type: 'string', default: 'dist' } },
@@ -39,7 +39,7 @@ const targets = [
     // ESM so that node-llama-cpp (ESM-only) loads with a real import.
     format: 'esm',
     define: {},
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: esmRequireBanner,
   },
   {
     entryPoints: ['webview/src/main.tsx'],

@@ -6,18 +6,21 @@
 // this machine's); --all builds the six. Each VSIX is written to
 // out/vsix/locooperator-T-VERSION.vsix (or FILE for one target). It holds the production bundles,
 // icons, the model catalog, the manifest, README, CHANGELOG and LICENSE, plus the runtime modules
-// esbuild cannot bundle: node-llama-cpp with its dependencies and T's prebuilt binaries, and
+// the extension's bundles load from node_modules: node-llama-cpp (bundled in place with its
+// dependencies into two files, scripts/packaging/llamaBundle.mjs) with T's prebuilt binaries, and
 // T's ripgrep. package-lock.json says which packages T runs and at which version; each one comes
 // from node_modules when npm installed it here, else from the npm registry, checked against the
 // lockfile's integrity hash and cached outside the clone (scripts/packaging/registryPackage.mjs).
-// They are staged in out/package/vsix-T (exactly the dependency closure, other platforms left out)
-// and `vsce package --target T` runs there, so its own `npm list` sees nothing else.
+// They are staged in out/package/vsix-T (exactly the dependency closure, other platforms left out),
+// node-llama-cpp is bundled there and the packages its bundle holds are removed, and
+// `vsce package --target T` runs there, so its own `npm list` sees nothing else.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildProductionBundles, run } from './packaging/bundles.mjs';
 import { registryPackage } from './packaging/registryPackage.mjs';
-import { BUILD_ONLY_MODULES, RUNTIME_MODULES, runtimeClosure } from './packaging/runtimeClosure.mjs';
+import { bundleNodeLlamaCpp } from './packaging/llamaBundle.mjs';
+import { BUILD_ONLY_MODULES, RUNTIME_MODULES, lockfileClosure, packageName, runtimeClosure } from './packaging/runtimeClosure.mjs';
 import { TARGETS, downloadCache, hostTarget, repoRoot, vsixPath } from './packaging/targets.mjs';
 
 // Files inside runtime modules that nothing loads at run time: what node-llama-cpp needs only to
@@ -31,6 +34,8 @@ const SKIPPED_FILES = [
   /\.map$/,
   /\/(?!licen[cs]e|notice)[^/]*\.md$/i,
 ];
+
+const LLAMA = 'node-llama-cpp';
 
 // What the VSIX holds besides dist/ and node_modules/.
 const SHIPPED_FILES = ['README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'models/catalog.json'];
@@ -49,13 +54,14 @@ const lockfile = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'u
 
 const productionBundles = buildProductionBundles('vsix');
 
-const written = targets.map((target) => packageTarget(target));
+const written = [];
+for (const target of targets) written.push(await packageTarget(target));
 const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 console.log('');
 for (const file of written) console.log(`${relative(repoRoot, file)}: ${megabytes(statSync(file).size)}`);
 
 /** Stages and packages one target; returns the VSIX's path. */
-function packageTarget(target) {
+async function packageTarget(target) {
   const staging = join(repoRoot, 'out', 'package', `vsix-${target}`);
   const vsixFile = values.out ? resolve(values.out) : vsixPath(manifest.name, manifest.version, target);
   console.log(`\n[package] ${target}`);
@@ -93,6 +99,8 @@ function packageTarget(target) {
     if (listed.length > 0) writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
   }
 
+  await bundleStagedLlama(staging, target, modules);
+
   // The staged manifest lists only the staged dependencies, so that vsce's `npm list` agrees.
   const { scripts: _scripts, devDependencies: _dev, overrides: _overrides, ...shipped } = manifest;
   shipped.dependencies = Object.fromEntries(RUNTIME_MODULES.map((name) => [name, manifest.dependencies[name]]));
@@ -105,6 +113,33 @@ function packageTarget(target) {
     staging,
   );
   return vsixFile;
+}
+
+/**
+ * Turns the staged node-llama-cpp and the packages it imports into two files
+ * (scripts/packaging/llamaBundle.mjs) and removes the staged packages nothing loads any more: of
+ * its dependencies only those the bundle loads from files stay, with what they need.
+ */
+async function bundleStagedLlama(staging, target, modules) {
+  const bundle = await bundleNodeLlamaCpp(staging);
+  const otherRoots = RUNTIME_MODULES.filter((name) => name !== LLAMA).map((name) => `node_modules/${name}`);
+  const loadedFromFiles = new Set(lockfileClosure(lockfile, target, [...otherRoots, ...bundle.loaded]).map((module) => module.path));
+  for (const module of modules) {
+    if (module.name !== LLAMA && !loadedFromFiles.has(module.path)) rmSync(join(staging, module.path), { recursive: true, force: true });
+  }
+  for (const path of loadedFromFiles) {
+    if (!existsSync(join(staging, path, 'package.json'))) throw new Error(`${path} was removed with a bundled package that held it`);
+  }
+  // Its manifest lists as dependencies what the bundle loads from files, so that vsce's `npm list`
+  // takes exactly those; the platform builds stay optional dependencies as published.
+  const file = join(staging, 'node_modules', LLAMA, 'package.json');
+  const llama = JSON.parse(readFileSync(file, 'utf8'));
+  llama.dependencies = Object.fromEntries(
+    bundle.loaded
+      .filter((path) => !(packageName(path) in (llama.optionalDependencies ?? {})))
+      .map((path) => [packageName(path), lockfile.packages[path].version]),
+  );
+  writeFileSync(file, `${JSON.stringify(llama, null, 2)}\n`);
 }
 
 /** The module's folder in this checkout's node_modules when npm installed that very version there. */

@@ -21,8 +21,26 @@ export const BUILD_ONLY_MODULES = ['cmake-js', 'node-addon-api', 'node-api-heade
  * the lockfile lacks is an error.
  */
 export function runtimeClosure(lockfile, target, roots = RUNTIME_MODULES) {
-  const platform = TARGETS[target];
-  if (!platform) throw new Error(`unknown target ${target}; known: ${Object.keys(TARGETS).join(', ')}`);
+  const entries = lockfile.packages ?? {};
+  const paths = roots.map((name) => {
+    if (!entries[`node_modules/${name}`]) throw new Error(`package-lock.json does not hold ${name}`);
+    return `node_modules/${name}`;
+  });
+  const members = lockfileClosure(lockfile, target, paths);
+  for (const variant of TARGETS[target].llama) {
+    if (!members.some((member) => member.path === `node_modules/${LLAMA_SCOPE}${variant}`)) {
+      throw new Error(`package-lock.json does not hold ${LLAMA_SCOPE}${variant}, which ${target} loads`);
+    }
+  }
+  return members;
+}
+
+/**
+ * The closure of the lockfile entries at `paths` (lockfile paths of installed packages) on
+ * `target`, as `runtimeClosure` describes it.
+ */
+export function lockfileClosure(lockfile, target, paths) {
+  if (!TARGETS[target]) throw new Error(`unknown target ${target}; known: ${Object.keys(TARGETS).join(', ')}`);
   const entries = lockfile.packages ?? {};
   const found = new Map();
   const visit = (path) => {
@@ -39,15 +57,9 @@ export function runtimeClosure(lockfile, target, roots = RUNTIME_MODULES) {
       else if (!(dependency in optional)) throw new Error(`${name} needs ${dependency}, which package-lock.json does not hold`);
     }
   };
-  for (const name of roots) {
-    const path = `node_modules/${name}`;
-    if (!entries[path]) throw new Error(`package-lock.json does not hold ${name}`);
+  for (const path of paths) {
+    if (!entries[path]) throw new Error(`package-lock.json does not hold ${path}`);
     visit(path);
-  }
-  for (const variant of platform.llama) {
-    if (!found.has(`node_modules/${LLAMA_SCOPE}${variant}`)) {
-      throw new Error(`package-lock.json does not hold ${LLAMA_SCOPE}${variant}, which ${target} loads`);
-    }
   }
   return [...found.values()].sort((a, b) => a.path.localeCompare(b.path));
 }

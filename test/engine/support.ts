@@ -1,5 +1,5 @@
 import * as esbuild from 'esbuild';
-import { commonJsNodeBundle } from '../../scripts/nodeBundle.mjs';
+import { commonJsNodeBundle, esmRequireBanner } from '../../scripts/nodeBundle.mjs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,7 @@ export function buildModelHost(): Promise<string> {
       target: 'node20',
       format: 'esm',
       external: ['node-llama-cpp'],
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      banner: esmRequireBanner,
       logLevel: 'warning',
     });
     return outfile;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runtimeClosure } from '../../scripts/packaging/runtimeClosure.mjs';
+import { lockfileClosure, runtimeClosure } from '../../scripts/packaging/runtimeClosure.mjs';
 import { TARGETS, packageRunsOn } from '../../scripts/packaging/targets.mjs';
 
 const repo = path.resolve(__dirname, '../..');
@@ -61,6 +61,18 @@ describe('runtimeClosure on package-lock.json', () => {
       'node_modules/node-llama-cpp@1.0.0',
       'node_modules/node-llama-cpp/node_modules/a@2.0.0',
     ]);
+  });
+});
+
+describe('lockfileClosure', () => {
+  it('follows a package that node-llama-cpp’s bundle loads from files to this platform’s build of it', () => {
+    const reflink = (target: string) => lockfileClosure(lockfile, target, ['node_modules/@reflink/reflink']).map((member) => member.name);
+    expect(reflink('linux-x64')).toEqual(['@reflink/reflink', '@reflink/reflink-linux-x64-gnu']);
+    expect(reflink('win32-arm64')).toEqual(['@reflink/reflink', '@reflink/reflink-win32-arm64-msvc']);
+  });
+
+  it('refuses a path the lockfile does not hold', () => {
+    expect(() => lockfileClosure(lockfile, 'linux-x64', ['node_modules/not-installed'])).toThrow('package-lock.json does not hold node_modules/not-installed');
   });
 });
 

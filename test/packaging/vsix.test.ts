@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LLAMA_SCOPE, TARGETS, packageRunsOn, vsixPath } from '../../scripts/packaging/targets.mjs';
+import { LLAMA_SCOPE, TARGETS, hostTarget, packageRunsOn, vsixPath } from '../../scripts/packaging/targets.mjs';
+import { createModelClient } from '../../src/model/modelClient';
+import { tinyGgufFile } from '../fakes/tinyGguf';
 import { nativeBinary } from './nativeBinary';
 import { zipEntries, type ZipEntry } from './zipEntries';
 
@@ -18,14 +21,29 @@ const manifest = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'
 const MAX_BYTES = 60 * 1024 * 1024;
 // Names a native library or program goes by; each such file must be a binary of the target.
 const NATIVE_NAME = /\.(node|so|dylib|dll|exe)$|\/bin\/rg$/;
+// Past either count vsce warns that the extension should be bundled (its package.js counts the
+// packaged files, and the JavaScript files among them by the name ending .js).
+const VSCE_MAX_FILES = 5000;
+const VSCE_MAX_JS_FILES = 100;
 
 const sizes: string[] = [];
+let packagingOutput: string;
 
 beforeAll(async () => {
   // Building the six takes a minute or two (the first run also downloads other platforms'
   // packages from the registry into the packaging cache).
-  await promisify(execFile)(process.execPath, [path.join(repo, 'scripts/package.mjs'), '--all'], { cwd: repo, maxBuffer: 256 * 1024 * 1024 });
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(repo, 'scripts/package.mjs'), '--all'], {
+    cwd: repo,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  packagingOutput = stdout + stderr;
 }, 1_800_000);
+
+it('packages the six without a warning from vsce', () => {
+  expect(packagingOutput.match(/DONE +Packaged/g)).toHaveLength(Object.keys(TARGETS).length);
+  // vsce prefixes each warning with WARNING (with ::warning:: under GitHub Actions).
+  expect(packagingOutput).not.toMatch(/WARNING|::warning::/);
+});
 
 afterAll(() => {
   if (sizes.length > 0) console.log(`VSIX sizes: ${sizes.join(', ')}`);
@@ -46,6 +64,20 @@ describe.each(Object.keys(TARGETS))('the %s VSIX', (target) => {
     sizes.push(`${target} ${(size / 1024 / 1024).toFixed(1)} MB`);
     expect(size).toBeLessThanOrEqual(MAX_BYTES);
     expect(entry('extension.vsixmanifest')?.read().toString('utf8')).toContain(`TargetPlatform="${target}"`);
+  });
+
+  it('holds few enough files, JavaScript files above all, that vsce sees a bundled extension', () => {
+    const files = entries.filter((candidate) => candidate.path.startsWith('extension/'));
+    const javaScript = files.filter((candidate) => /\.js$/i.test(candidate.path));
+    sizes.push(`${target} ${files.length} files, ${javaScript.length} .js`);
+    expect(files.length).toBeLessThanOrEqual(VSCE_MAX_FILES);
+    expect(javaScript.length).toBeLessThanOrEqual(VSCE_MAX_JS_FILES);
+    // node-llama-cpp is two bundles: its entry and the file it forks to try a binary first.
+    const llamaScripts = javaScript.filter((candidate) => candidate.path.startsWith('extension/node_modules/node-llama-cpp/'));
+    expect(llamaScripts.map((candidate) => candidate.path).sort()).toEqual([
+      'extension/node_modules/node-llama-cpp/dist/bindings/utils/testBindingBinary.js',
+      'extension/node_modules/node-llama-cpp/dist/index.js',
+    ]);
   });
 
   it('carries what the Marketplace and Open VSX show: icon, licence, changelog, links', () => {
@@ -109,6 +141,42 @@ describe.each(Object.keys(TARGETS))('the %s VSIX', (target) => {
       expect(entry(`${dir}/bins/${variant}/_nlcBuildMetadata.json`), `${variant}'s build metadata`).toBeDefined();
     }
   });
+
+  it.runIf(target === hostTarget())('starts its model host as installed, far from the repository, and loads a model', async () => {
+    // Unpacked as VS Code installs it, under the system's temp folder: nothing can resolve from the
+    // repository's node_modules, so node-llama-cpp, its binaries and every file it looks up come
+    // from the VSIX.
+    const installed = mkdtempSync(path.join(tmpdir(), 'loco-vsix-'));
+    const logs: string[] = [];
+    const model = createModelClient({
+      modelPath: await tinyGgufFile(),
+      hostScript: path.join(installed, 'extension', 'dist', 'model-host.mjs'),
+      threads: 1,
+      contextSize: 512,
+      // A model with random weights writes noise; the grammar makes its answer known.
+      grammar: 'root ::= "The answer"',
+      onLog: (line) => logs.push(line),
+    });
+    try {
+      for (const candidate of entries) {
+        if (candidate.path.endsWith('/')) continue;
+        const file = path.join(installed, candidate.path);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, candidate.read());
+        if (candidate.mode !== undefined) chmodSync(file, candidate.mode);
+      }
+      expect(await model.load()).toMatchObject({ state: 'ready' });
+      const prompt = [{ text: 'Where is the application created?', special: false }];
+      const result = await model.complete({ prompt, sampling: { seed: 1, maxTokens: 16 } }, { signal: new AbortController().signal });
+      expect(result).toMatchObject({ text: 'The answer', stopReason: 'endOfTurn' });
+      // node-llama-cpp tries a prebuilt binary in a child process that runs its own file; when it
+      // cannot find that file it skips the try and says so.
+      expect(logs.join('\n')).not.toContain('is not independent');
+    } finally {
+      await model.dispose();
+      rmSync(installed, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('holds ripgrep where @vscode/ripgrep looks for it, runnable', () => {
     const rg = entry(`extension/node_modules/@vscode/ripgrep-${target}/bin/${platform.os === 'win32' ? 'rg.exe' : 'rg'}`);
