@@ -3,12 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExecutable, trustedSearchPath, type ExecutableHost } from '../../../src/tools/support/trustedExecutable';
+import { pathRulesFor } from '../../../src/tools/support/pathRules';
 
 /** A machine described by its folders (real path of each, links resolved) and executable files. */
 function fakeHost(platform: NodeJS.Platform, folders: Record<string, string>, executables: readonly string[]): ExecutableHost {
   const lower = (text: string) => (platform === 'win32' ? text.toLowerCase() : text);
   return {
     platform,
+    // Windows' file systems fold case: say so without asking the disk of this machine.
+    rules: pathRulesFor(platform, () => true),
     realFolder: (entry) => Object.entries(folders).find(([name]) => lower(name) === lower(entry))?.[1],
     realExecutable: (file) => executables.find((name) => lower(name) === lower(file)),
   };
