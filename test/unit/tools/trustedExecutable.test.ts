@@ -52,6 +52,16 @@ describe('trusted executables on Windows', () => {
   });
 });
 
+describe('trusted executables on a Mac', () => {
+  const folders = { '/usr/bin': '/usr/bin', '/Users/me/App/bin': '/Users/me/App/bin', '/opt/homebrew/bin': '/opt/homebrew/bin' };
+  const host = fakeHost('darwin', folders, ['/Users/me/App/bin/git', '/opt/homebrew/bin/git', '/usr/bin/git']);
+
+  it('takes a workspace folder written in other case for the workspace, and finds git by its bare name', () => {
+    expect(trustedSearchPath('/Users/me/App/bin:/opt/homebrew/bin:/usr/bin', ['/Users/me/app'], host)).toEqual(['/opt/homebrew/bin', '/usr/bin']);
+    expect(findExecutable('git', ['/Users/me/App/bin', '/opt/homebrew/bin'], ['/Users/me/app'], host)).toBe('/opt/homebrew/bin/git');
+  });
+});
+
 describe('trusted executables on Linux', () => {
   let base: string;
   let workspace: string;
