@@ -18,7 +18,11 @@ export interface PathRules {
   perProcessPlaces: readonly string[];
 }
 
-/** Places whose contents depend on which process reads them: `/proc/self/cwd` is the reader's own folder. */
+/**
+ * Places whose contents depend on which process reads them (`/proc/self` is the reader itself,
+ * `/proc/self/cwd` its working folder, `/dev/fd` its open files): the host's reading says nothing
+ * about what a child would open there.
+ */
 const PER_PROCESS_PLACES = ['/proc', '/dev', '/sys'];
 
 /** What the file system of a root answers: the same file (device and inode) under both names? */
@@ -58,14 +62,25 @@ export const hostPathRules: PathRules = pathRulesFor(process.platform);
  * paths as given: resolve symlinks first where a link could lead out.
  */
 export function pathBelow(candidate: string, root: string, rules: PathRules = hostPathRules): string | undefined {
-  const fold = rules.foldsCase(root) ? (text: string) => text.toLowerCase() : (text: string) => text;
-  const relative = rules.path.relative(fold(root), fold(candidate));
-  if (relative === '') return '';
-  if (relative === '..' || relative.startsWith(`..${rules.path.sep}`) || rules.path.isAbsolute(relative)) return undefined;
+  const relative = relativeInside(candidate, root, rules);
+  if (relative === undefined || relative === '' || !rules.foldsCase(root)) return relative;
   // Folding keeps the number of names: the candidate's last ones, as it spells them.
   const depth = relative.split(rules.path.sep).length;
   const names = rules.path.resolve(candidate).split(rules.path.sep).filter((name) => name !== '');
   return names.slice(-depth).join(rules.path.sep);
+}
+
+/** True when `candidate` is `root` or lies below it (pathBelow's question, without the answer's spelling). */
+export function liesInside(candidate: string, root: string, rules: PathRules = hostPathRules): boolean {
+  return relativeInside(candidate, root, rules) !== undefined;
+}
+
+/** The relative path from `root` to `candidate`, compared folded where the root's file system folds case; undefined when outside. */
+function relativeInside(candidate: string, root: string, rules: PathRules): string | undefined {
+  const fold = rules.foldsCase(root) ? (text: string) => text.toLowerCase() : (text: string) => text;
+  const relative = rules.path.relative(fold(root), fold(candidate));
+  if (relative === '..' || relative.startsWith(`..${rules.path.sep}`) || rules.path.isAbsolute(relative)) return undefined;
+  return relative;
 }
 
 /** `relative` (by `rules`' separator) with forward slashes, as labels and the model's relative paths read. */

@@ -2,7 +2,7 @@ import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ToolFailure, toolUseError, type ToolContext } from '../defineTool';
-import { hostPathRules, inPerProcessPlace, pathBelow, toSlashes, type PathRules } from './pathRules';
+import { hostPathRules, inPerProcessPlace, liesInside, pathBelow, toSlashes, type PathRules } from './pathRules';
 import { rootLabel } from './rootLabels';
 
 
@@ -90,7 +90,7 @@ export function distinctPaths(paths: readonly string[], rules: PathRules = hostP
  * given: resolve symlinks first where a link could lead out.
  */
 export function isInside(candidate: string, root: string, rules: PathRules = hostPathRules): boolean {
-  return pathBelow(candidate, root, rules) !== undefined;
+  return liesInside(candidate, root, rules);
 }
 
 export function isInsideRoots(candidate: string, roots: readonly string[], rules: PathRules = hostPathRules): boolean {
