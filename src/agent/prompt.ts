@@ -79,9 +79,18 @@ export function environmentLine(env: EnvironmentInfo): string {
   return `ENV: Working directory is ${env.cwd} (${osName(env.platform)}, ${env.shell}).`;
 }
 
-/** The ENV facts of this machine for a working directory; what `env` gives wins (tests pin the platform and shell). */
-export function environmentFor(cwd: string, env: Partial<EnvironmentInfo> = {}): EnvironmentInfo {
-  return { cwd, platform: process.platform, shell: shellName(process.env.SHELL), ...env };
+/** What the ENV line says of a machine: its platform and the user's login shell (SHELL, unset on Windows outside Git Bash). */
+export interface MachineFacts {
+  platform: string;
+  loginShell: string | undefined;
+}
+
+/**
+ * The ENV facts of a machine (this one unless told) for a working directory; what `env` gives wins
+ * (a run that pins the platform and shell).
+ */
+export function environmentFor(cwd: string, env: Partial<EnvironmentInfo> = {}, machine: MachineFacts = { platform: process.platform, loginShell: process.env.SHELL }): EnvironmentInfo {
+  return { cwd, platform: machine.platform, shell: shellName(machine.loginShell), ...env };
 }
 
 /** One tool in the `toolList` variant: `- Read (file_path, offset, limit): Reads a text file of the workspace.` */
@@ -108,6 +117,7 @@ function osName(platform: string): string {
  * serves (the training data says zsh on macOS), else bash, which is what the tool speaks.
  */
 export function shellName(loginShell: string | undefined): string {
-  const name = loginShell?.split(/[\\/]/).pop() ?? '';
+  // Windows names a program with its extension (`C:\Program Files\Git\bin\bash.exe`).
+  const name = loginShell?.split(/[\\/]/).pop()?.replace(/\.exe$/i, '') ?? '';
   return name === 'zsh' || name === 'bash' ? name : 'bash';
 }

@@ -3,8 +3,9 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { FileReference } from '../protocol/fileReference';
 import type { ResolvedLink, ResolvedLinks, UnverifiedReason } from '../protocol/webview';
+import { hostPathRules, pathBelow, toSlashes, type PathRules } from '../tools/support/pathRules';
 import { rootLabel, rootsNamedBy } from '../tools/support/rootLabels';
-import { isInside, isInsideRoots, readPath, rootOf, toSlashes, workspaceLabel } from '../tools/support/workspacePaths';
+import { isInsideRoots, readPath, rootOf, workspaceLabel } from '../tools/support/workspacePaths';
 
 /**
  * Checks file references from model and tool text against the workspace before the view links
@@ -66,7 +67,7 @@ export async function resolveReferences(refs: readonly FileReference[], context:
   return Object.fromEntries(entries);
 }
 
-interface Places {
+export interface Places {
   /** Folders a relative reference is tried against, in order. */
   bases: readonly string[];
   roots: readonly string[];
@@ -78,24 +79,34 @@ interface Places {
  * an absolute one outside the workspace reads `~/…` where it is in the home folder. The tooltip
  * still names the whole path.
  */
-function withLabel(ref: FileReference, link: ResolvedLink, roots: readonly string[], home: string): ResolvedLink {
+export function withLabel(ref: FileReference, link: ResolvedLink, roots: readonly string[], home: string, rules: PathRules = hostPathRules): ResolvedLink {
   if (!ref.text.startsWith(ref.path)) return link;
-  const target = link.path ?? (path.isAbsolute(ref.path) ? path.resolve(ref.path) : undefined);
+  const paths = rules.path;
+  const target = link.path ?? (paths.isAbsolute(ref.path) ? paths.resolve(ref.path) : undefined);
   if (target === undefined) return link;
-  const root = rootOf(target, roots);
+  const root = rootOf(target, roots, rules);
   let shown: string | undefined;
   if (root !== undefined) {
-    if (target !== root) shown = workspaceLabel(target, roots);
-  } else if (home !== '' && isInside(target, home) && target !== home) {
-    shown = `~/${toSlashes(path.relative(home, target))}`;
+    if (pathBelow(target, root, rules) !== '') shown = workspaceLabel(target, roots, rules);
+  } else {
+    const inHome = home === '' ? undefined : pathBelow(target, home, rules);
+    if (inHome !== undefined && inHome !== '') shown = `~/${toSlashes(inHome, rules)}`;
   }
   const label = `${shown}${ref.text.slice(ref.path.length)}`;
   return shown === undefined || label === ref.text ? link : { ...link, label };
 }
 
-/** `~/x` as the shell reads it. */
-function expandHome(written: string, home: string): string {
-  return home !== '' && /^~(?:[\/]|$)/.test(written) ? path.join(home, written.slice(1)) : written;
+/**
+ * The places a reference may name, in the order they are tried (see resolveReferences): an
+ * absolute one (`/x/a.ts`, `C:\repo\a.ts`, `c:/repo/a.ts`, `~/a.ts` or `~\a.ts`) names one; a
+ * relative one (`src/a.ts`, `src\a.ts`) is tried against each base, then as a root-labelled path.
+ */
+export function referenceCandidates(written: string, places: Places, home: string, rules: PathRules = hostPathRules): string[] {
+  const paths = rules.path;
+  const expanded = home !== '' && /^~(?:[\\/]|$)/.test(written) ? paths.join(home, written.slice(1)) : written;
+  if (paths.isAbsolute(expanded)) return [paths.resolve(expanded)];
+  const labelled = rootsNamedBy(expanded, places.roots, rules).map(({ root, rest }) => paths.resolve(root, rest));
+  return [...new Set([...places.bases.map((base) => paths.resolve(base, expanded)), ...labelled])];
 }
 
 /**
@@ -127,8 +138,7 @@ async function resolveOne(
   factsOf: (candidate: string) => Promise<FileFacts>,
 ): Promise<ResolvedLink> {
   if (ref.path.includes('\0')) return { exists: false, reason: 'notFound' };
-  const written = expandHome(ref.path, home);
-  const candidates = path.isAbsolute(written) ? [path.resolve(written)] : relativeCandidates(written, places);
+  const candidates = referenceCandidates(ref.path, places, home);
   const misses: { candidate: string; facts: FileFacts }[] = [];
   const found: { candidate: string; facts: FileFacts }[] = [];
   for (const candidate of candidates) {
@@ -159,12 +169,6 @@ async function resolveOne(
 function lines(ref: FileReference): Pick<ResolvedLink, 'line' | 'endLine'> {
   if (ref.line === undefined || ref.line === 0) return {};
   return { line: ref.line, ...(ref.endLine !== undefined && ref.endLine !== ref.line ? { endLine: ref.endLine } : {}) };
-}
-
-/** Where a relative reference may be, in the documented order (see resolveReferences). */
-function relativeCandidates(written: string, { bases, roots }: Places): string[] {
-  const labelled = rootsNamedBy(written, roots).map(({ root, rest }) => path.resolve(root, rest));
-  return [...new Set([...bases.map((base) => path.resolve(base, written)), ...labelled])];
 }
 
 /** With several roots: the root the file was taken from, and the other roots that hold the reference too. */

@@ -12,7 +12,8 @@ export function workspaceRoot(cwd: string | undefined): string {
   const dir = resolve(cwd ?? process.cwd());
   let real: string;
   try {
-    real = realpathSync(dir);
+    // The system's realpath, as the tools' roots everywhere: on Windows and macOS it also spells each name as the disk does.
+    real = realpathSync.native(dir);
   } catch {
     throw new UsageError(`The directory ${dir} does not exist.`);
   }

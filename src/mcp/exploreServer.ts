@@ -1,4 +1,5 @@
 import { realpath } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { RootsListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -6,7 +7,8 @@ import { EXPLORE_TOOL_DESCRIPTION, EXPLORE_TOOL_NAME, ExploreInput } from '../pr
 import { errorMessage } from '../protocol/errorMessage';
 import { exploreCall } from '../app/exploreCall';
 import type { Explorer } from '../app/explorer';
-import { isInside } from '../tools/support/workspacePaths';
+import { hostPathRules, type PathRules } from '../tools/support/pathRules';
+import { distinctPaths, isInside } from '../tools/support/workspacePaths';
 
 export interface ExploreServerOptions {
   /** The folders the server serves (real paths), read at each call: nothing outside them is ever read. */
@@ -89,7 +91,7 @@ async function listClientRoots(server: McpServer, log: (line: string) => void): 
   if (!server.server.getClientCapabilities()?.roots) return { roots: undefined };
   let paths: string[];
   try {
-    paths = (await server.server.listRoots()).roots.map((root) => fileURLToPath(root.uri));
+    paths = (await server.server.listRoots()).roots.map((root) => clientRootPath(root.uri));
   } catch (error) {
     const why = errorMessage(error).split('\n')[0]!.slice(0, 300);
     log(`The client's answer to roots/list could not be read: ${why}`);
@@ -102,6 +104,15 @@ async function listClientRoots(server: McpServer, log: (line: string) => void): 
   return { roots: await Promise.all(paths.map((root) => realpath(root).catch(() => root))) };
 }
 
+/**
+ * The folder a client's `file:` root names, by the rules of the machine the server runs on:
+ * `file:///c%3A/repo` and `file:///C:/repo` are `c:\repo` and `C:\repo` on Windows,
+ * `file://server/share` a UNC path there and an error elsewhere. A root of another scheme throws.
+ */
+export function clientRootPath(uri: string, rules: PathRules = hostPathRules): string {
+  return fileURLToPath(uri, { windows: rules.path === path.win32 });
+}
+
 function unreadableRoots(why: string): string {
   return `The client's list of roots could not be read (${why}), so nothing is explored: the server will not guess which folders it may read. Fix the roots the client lists, or connect without roots.`;
 }
@@ -110,11 +121,11 @@ function unreadableRoots(why: string): string {
  * Where the server's roots and the client's overlap: a client root inside a server root narrows
  * it; a server root inside a client root stays as it is. Without client roots, the server's.
  */
-export function allowedRoots(serverRoots: readonly string[], clientRoots: readonly string[] | undefined): string[] {
+export function allowedRoots(serverRoots: readonly string[], clientRoots: readonly string[] | undefined, rules: PathRules = hostPathRules): string[] {
   if (clientRoots === undefined) return [...serverRoots];
   const overlap = [
-    ...clientRoots.filter((client) => serverRoots.some((root) => isInside(client, root))),
-    ...serverRoots.filter((root) => clientRoots.some((client) => isInside(root, client))),
+    ...clientRoots.filter((client) => serverRoots.some((root) => isInside(client, root, rules))),
+    ...serverRoots.filter((root) => clientRoots.some((client) => isInside(root, client, rules))),
   ];
-  return [...new Set(overlap)];
+  return distinctPaths(overlap, rules);
 }

@@ -19,14 +19,27 @@ export function withRelativePaths(text: string, roots: readonly WorkspaceFolder[
   // The longest first: a folder nested in another is the more precise match.
   for (const root of [...roots].sort((a, b) => b.path.length - a.path.length)) {
     const trimmed = root.path.replace(/[\\/]+$/, '');
-    if (trimmed === '' || !shown.includes(trimmed)) continue;
+    if (trimmed === '') continue;
+    const windows = windowsPath(trimmed);
+    if (!windows && !shown.includes(trimmed)) continue;
     const name = roots.length > 1 ? root.label : '.';
     // Not inside a longer path; then either more path after a separator, or the folder itself.
     const end = String.raw`$|[\s'"\x60:;,)\]]`;
-    const pattern = new RegExp(String.raw`(?<![\w.~\-\\/])${escapeRegExp(trimmed)}(?:([\\/]+)(?!${end})|[\\/]*(?=${end}))`, 'g');
+    // A Windows folder is the same folder in any case and with either slash (`c:/Repo/src`).
+    const folder = windows ? trimmed.split(/[\\/]/).map(escapeRegExp).join(String.raw`[\\/]`) : escapeRegExp(trimmed);
+    const pattern = new RegExp(String.raw`(?<![\w.~\-\\/])${folder}(?:([\\/]+)(?!${end})|[\\/]*(?=${end}))`, windows ? 'gi' : 'g');
     shown = shown.replace(pattern, (_match, separator?: string) => (separator === undefined ? name : roots.length > 1 ? `${name}/` : ''));
   }
   return shown;
+}
+
+/**
+ * A folder of a Windows machine (`C:\repo`, `\\server\share`). The view cannot ask the file
+ * system how it names files, but a drive letter or a UNC prefix is only ever a Windows path; a
+ * Mac's folders are matched as written.
+ */
+function windowsPath(folder: string): boolean {
+  return /^(?:[A-Za-z]:|[\\/]{2})/.test(folder);
 }
 
 function escapeRegExp(text: string): string {

@@ -3,6 +3,7 @@ import type { GpuChoice, ModelBackend, ResolvedSampling } from '../../protocol/m
 import type { CompletionResult, PromptPart } from '../../protocol/prompt';
 import { freemem } from 'node:os';
 import { autoContextSize, MIN_AUTO_CONTEXT } from '../autoContextSize';
+import { loadLlamaBuild } from './llamaBuild';
 import { ParkedConversations, PARK_MIN_TOKENS } from './parkedConversations';
 import { commonPrefixLength, flattenTokens, TokenHistory, type TokenChunk, type Tokenize } from '../tokenHistory';
 
@@ -113,14 +114,7 @@ export class Engine {
       return reasons.length > 0 ? `${(error as Error).message} (${reasons.slice(-3).join('; ')})` : (error as Error).message;
     };
     const common = { build: 'never', logLevel: LlamaLogLevel.warn, logger, maxThreads: options.threads } as const;
-    let llama: Llama;
-    try {
-      llama = await getLlama({ ...common, gpu: options.gpu });
-    } catch (error) {
-      if (options.gpu === false) throw error;
-      process.stderr.write(`GPU back-end unavailable, using the CPU: ${(error as Error).message}\n`);
-      llama = await getLlama({ ...common, gpu: false });
-    }
+    const llama: Llama = await loadLlamaBuild((gpu) => getLlama({ ...common, gpu }), options.gpu, (line) => process.stderr.write(`${line}\n`));
     let grammar: LlamaGrammar | undefined;
     try {
       grammar = options.grammar === undefined ? undefined : await llama.createGrammar({ grammar: options.grammar });

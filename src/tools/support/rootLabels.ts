@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { hostPathRules, type PathRules } from './pathRules';
 
 /**
  * What each workspace root is called in labels (cards, scopes, links, reports for other agents,
@@ -31,17 +31,18 @@ export function nameFoldersBy(names: FolderNames): () => void {
  * name in brackets (`app (client)`, `app (server)`); when even that does not tell them apart, its
  * whole path. Each label names one root, and does not depend on the order of the roots.
  */
-export function rootLabel(root: string, roots: readonly string[] = [root]): string {
-  return rootLabels(roots.includes(root) ? roots : [...roots, root]).get(root)!;
+export function rootLabel(root: string, roots: readonly string[] = [root], rules: PathRules = hostPathRules): string {
+  return rootLabels(roots.includes(root) ? roots : [...roots, root], rules).get(root)!;
 }
 
 /** Every root's label (see rootLabel), by root. */
-export function rootLabels(roots: readonly string[]): Map<string, string> {
+export function rootLabels(roots: readonly string[], rules: PathRules = hostPathRules): Map<string, string> {
+  const { basename, dirname } = rules.path;
   const unique = [...new Set(roots)];
-  const names = new Map(unique.map((root) => [root, editorNames(root)?.trim() || path.basename(root) || root]));
+  const names = new Map(unique.map((root) => [root, editorNames(root)?.trim() || basename(root) || root]));
   const labels = new Map(names);
   // The parent folder's name first (short, and what a user tells two checkouts apart by), then the root's own path, which no other root has.
-  const tellApart = [(root: string) => path.basename(path.dirname(root)) || root, (root: string) => root];
+  const tellApart = [(root: string) => basename(dirname(root)) || root, (root: string) => root];
   for (const qualifier of tellApart) {
     const clashing = unique.filter((root) => unique.some((other) => other !== root && labels.get(other) === labels.get(root)));
     for (const root of clashing) labels.set(root, `${names.get(root)} (${qualifier(root)})`);
@@ -54,9 +55,9 @@ export function rootLabels(roots: readonly string[]): Map<string, string> {
  * (`ws-b/src/cart.ts`, `app (client)/src/a.ts`, `Web App/index.ts`), each with the path left
  * inside it. Labels may hold spaces, brackets and separators, so they are matched whole.
  */
-export function rootsNamedBy(written: string, roots: readonly string[]): { root: string; rest: string }[] {
+export function rootsNamedBy(written: string, roots: readonly string[], rules: PathRules = hostPathRules): { root: string; rest: string }[] {
   const slashed = written.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '');
-  return [...rootLabels(roots)].flatMap(([root, label]) => {
+  return [...rootLabels(roots, rules)].flatMap(([root, label]) => {
     const prefix = `${label.replace(/\\/g, '/')}/`;
     return slashed.startsWith(prefix) && slashed.length > prefix.length ? [{ root, rest: slashed.slice(prefix.length) }] : [];
   });

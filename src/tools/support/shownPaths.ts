@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { hostPathRules, type PathRules } from './pathRules';
 
 /**
  * A path a real program was given as the host read it (`passed`, real and absolute), and the text
@@ -18,17 +18,18 @@ export interface ShownPath {
  * The longest passed path that matches wins, so that a file given inside a folder given keeps
  * its own text. `separator` is ripgrep's --path-separator, which it applies to every path it prints.
  */
-export function pathRewriter(shownAs: readonly ShownPath[], separator?: string): (line: string) => string {
+export function pathRewriter(shownAs: readonly ShownPath[], separator?: string, rules: PathRules = hostPathRules): (line: string) => string {
+  const sep = rules.path.sep;
   const printed = (text: string, sep: string) => (separator === undefined ? text : text.split(sep).join(separator));
   // ripgrep joins a folder's entries with a separator unless the folder was given with one at its end.
   const joinsItself = (pair: ShownPath) => pair.directory && /[\\/]$/.test(pair.shown);
   const pairs = shownAs
-    .map((pair) => (joinsItself(pair) ? { ...pair, passed: pair.passed + path.sep } : pair))
+    .map((pair) => (joinsItself(pair) ? { ...pair, passed: pair.passed + sep } : pair))
     .filter((pair) => pair.passed !== pair.shown)
-    .map((pair) => ({ ...pair, passed: printed(pair.passed, path.sep), shown: printed(pair.shown, '/') }))
+    .map((pair) => ({ ...pair, passed: printed(pair.passed, sep), shown: printed(pair.shown, '/') }))
     .sort((a, b) => b.passed.length - a.passed.length);
   if (pairs.length === 0) return (line) => line;
-  const folderEnd = separator ?? path.sep;
+  const folderEnd = separator ?? sep;
 
   const atStart = (text: string): string => {
     for (const pair of pairs) {

@@ -1,5 +1,5 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { hostPathRules, inPerProcessPlace, type PathRules } from './pathRules';
 import { isInsideRoots } from './workspacePaths';
 
 /**
@@ -17,17 +17,17 @@ import { isInsideRoots } from './workspacePaths';
 /** What the lookup needs from the machine; tests give it another platform's. */
 export interface ExecutableHost {
   platform: NodeJS.Platform;
+  /** How that platform reads and compares paths (pathRulesFor(platform)). */
+  rules: PathRules;
   /** The real folder `entry` (absolute) names, or undefined when it is not a folder. */
   realFolder(entry: string): string | undefined;
   /** The real path of `file` when it is a regular file this process may run, or undefined. */
   realExecutable(file: string): string | undefined;
 }
 
-/** Places whose contents depend on which process reads them: `/proc/self/cwd` is the child's own folder. */
-const PER_PROCESS_PLACES = ['/proc', '/dev', '/sys'];
-
 export const nodeExecutableHost: ExecutableHost = {
   platform: process.platform,
+  rules: hostPathRules,
   realFolder(entry) {
     try {
       const real = realpathSync.native(entry);
@@ -55,14 +55,14 @@ export const nodeExecutableHost: ExecutableHost = {
  * neither written nor resolved inside a workspace root.
  */
 export function trustedSearchPath(searchPath: string | undefined, roots: readonly string[], host: ExecutableHost = nodeExecutableHost): string[] {
-  const paths = host.platform === 'win32' ? path.win32 : path.posix;
+  const paths = host.rules.path;
   const found: string[] = [];
   for (const raw of (searchPath ?? '').split(paths.delimiter)) {
     // Windows allows an entry in double quotes (`"C:\Program Files\Git\cmd"`).
     const entry = host.platform === 'win32' ? raw.replace(/^"(.*)"$/, '$1') : raw;
-    if (!isAbsoluteEntry(entry, host.platform) || untrusted(paths.normalize(entry), roots, host.platform)) continue;
+    if (!isAbsoluteEntry(entry, host.platform) || untrusted(paths.normalize(entry), roots, host.rules)) continue;
     const real = host.realFolder(entry);
-    if (real === undefined || untrusted(real, roots, host.platform) || found.includes(real)) continue;
+    if (real === undefined || untrusted(real, roots, host.rules) || found.includes(real)) continue;
     found.push(real);
   }
   return found;
@@ -74,13 +74,13 @@ export function trustedSearchPath(searchPath: string | undefined, roots: readonl
  * or `.cmd`, which runs through cmd.exe.
  */
 export function findExecutable(name: string, entries: readonly string[], roots: readonly string[], host: ExecutableHost = nodeExecutableHost): string | undefined {
-  const paths = host.platform === 'win32' ? path.win32 : path.posix;
+  const paths = host.rules.path;
   const file = host.platform === 'win32' ? `${name}.exe` : name;
   for (const entry of entries) {
     if (!isAbsoluteEntry(entry, host.platform)) continue;
     const candidate = paths.join(entry, file);
     const real = host.realExecutable(candidate);
-    if (real !== undefined && !untrusted(real, roots, host.platform)) return candidate;
+    if (real !== undefined && !untrusted(real, roots, host.rules)) return candidate;
   }
   return undefined;
 }
@@ -90,13 +90,6 @@ function isAbsoluteEntry(entry: string, platform: NodeJS.Platform): boolean {
   return entry.startsWith('/');
 }
 
-function untrusted(place: string, roots: readonly string[], platform: NodeJS.Platform): boolean {
-  if (platform !== 'win32' && PER_PROCESS_PLACES.some((p) => place === p || place.startsWith(`${p}/`))) return true;
-  return platform === 'win32' ? roots.some((root) => isInsideWin32(place, root)) : isInsideRoots(place, roots);
-}
-
-/** isInsideRoots by Windows' rules wherever this runs (the tests run on Linux): case-insensitive, either slash. */
-function isInsideWin32(candidate: string, root: string): boolean {
-  const relative = path.win32.relative(root, candidate);
-  return relative === '' || (relative !== '..' && !relative.startsWith('..\\') && !path.win32.isAbsolute(relative));
+function untrusted(place: string, roots: readonly string[], rules: PathRules): boolean {
+  return inPerProcessPlace(place, rules) || isInsideRoots(place, roots, rules);
 }

@@ -2,6 +2,7 @@ import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ToolFailure, toolUseError, type ToolContext } from '../defineTool';
+import { hostPathRules, inPerProcessPlace, liesInside, pathBelow, toSlashes, type PathRules } from './pathRules';
 import { rootLabel } from './rootLabels';
 
 
@@ -65,39 +66,49 @@ export async function searchTargets(given: string | undefined, ctx: Pick<ToolCon
  * The roots a whole-workspace search covers besides the one that holds `cwd`: every outermost
  * root that does not hold it, in workspace order (its results are the ones that need a root's name).
  */
-export function rootsBeside(cwd: string, roots: readonly string[]): string[] {
-  return outermostRoots(roots).filter((root) => !isInside(cwd, root));
+export function rootsBeside(cwd: string, roots: readonly string[], rules: PathRules = hostPathRules): string[] {
+  return outermostRoots(roots, rules).filter((root) => !isInside(cwd, root, rules));
 }
 
 /** The roots that no other root holds: a root inside another is already searched through it. Workspace order is kept. */
-export function outermostRoots(roots: readonly string[]): string[] {
-  const unique = [...new Set(roots)];
-  return unique.filter((root) => !unique.some((other) => other !== root && isInside(root, other)));
+export function outermostRoots(roots: readonly string[], rules: PathRules = hostPathRules): string[] {
+  const unique = distinctPaths(roots, rules);
+  return unique.filter((root) => !unique.some((other) => other !== root && isInside(root, other, rules)));
 }
 
-/** True when `candidate` is `root` or lies below it. Compares paths as given: resolve symlinks first where a link could lead out. */
-export function isInside(candidate: string, root: string): boolean {
-  const relative = path.relative(root, candidate);
-  return relative === '' || (!climbsOut(relative) && !path.isAbsolute(relative));
+/**
+ * Each place once, first spelling kept: `C:\repo` and `c:\repo` are one folder on Windows, and
+ * two spellings of one root would each hold the other, so neither would count as outermost.
+ */
+export function distinctPaths(paths: readonly string[], rules: PathRules = hostPathRules): string[] {
+  return paths.filter((place, index) => !paths.slice(0, index).some((earlier) => pathBelow(place, earlier, rules) === ''));
 }
 
-export function isInsideRoots(candidate: string, roots: readonly string[]): boolean {
-  return roots.some((root) => isInside(candidate, root));
+/**
+ * True when `candidate` is `root` or lies below it, by the platform's rules (pathRules: drive
+ * letters, either slash and case on Windows, case on a Mac's default volume). Compares paths as
+ * given: resolve symlinks first where a link could lead out.
+ */
+export function isInside(candidate: string, root: string, rules: PathRules = hostPathRules): boolean {
+  return liesInside(candidate, root, rules);
+}
+
+export function isInsideRoots(candidate: string, roots: readonly string[], rules: PathRules = hostPathRules): boolean {
+  return roots.some((root) => isInside(candidate, root, rules));
 }
 
 /** How a path appears to the model: relative to the working directory unless that would climb out of it (the trained tools' rule). */
-export function displayPath(absolute: string, cwd: string): string {
-  const relative = path.relative(cwd, absolute);
-  if (relative === '') return '.';
-  if (climbsOut(relative) || path.isAbsolute(relative)) return absolute;
-  return toSlashes(relative);
+export function displayPath(absolute: string, cwd: string, rules: PathRules = hostPathRules): string {
+  const below = pathBelow(absolute, cwd, rules);
+  if (below === '') return '.';
+  return below === undefined ? absolute : toSlashes(below, rules);
 }
 
 /**
  * The workspace root that holds `target`: the innermost when roots nest, undefined when none does.
  */
-export function rootOf(target: string, roots: readonly string[]): string | undefined {
-  return roots.filter((root) => isInside(target, root)).sort((a, b) => b.length - a.length)[0];
+export function rootOf(target: string, roots: readonly string[], rules: PathRules = hostPathRules): string | undefined {
+  return roots.filter((root) => isInside(target, root, rules)).sort((a, b) => b.length - a.length)[0];
 }
 
 /**
@@ -106,16 +117,12 @@ export function rootOf(target: string, roots: readonly string[]): string | undef
  * (`src/a.py`, `ws-b/src/cart.ts`, see rootLabel); a root itself by its name; a path outside
  * every root as it is.
  */
-export function workspaceLabel(target: string, roots: readonly string[]): string {
-  const root = rootOf(target, roots);
+export function workspaceLabel(target: string, roots: readonly string[], rules: PathRules = hostPathRules): string {
+  const root = rootOf(target, roots, rules);
   if (root === undefined) return target;
-  const relative = toSlashes(path.relative(root, target));
-  if (relative === '') return rootLabel(root, roots);
-  return roots.length > 1 ? `${rootLabel(root, roots)}/${relative}` : relative;
-}
-
-export function toSlashes(relative: string): string {
-  return relative.split(path.sep).join('/');
+  const relative = toSlashes(pathBelow(target, root, rules) ?? '', rules);
+  if (relative === '') return rootLabel(root, roots, rules);
+  return roots.length > 1 ? `${rootLabel(root, roots, rules)}/${relative}` : relative;
 }
 
 /** Workspace roots as a tool sees them: a fixed list, or a function that reads the workspace's folders at each call (they can change mid-run). */
@@ -123,11 +130,6 @@ export type RootsSource = readonly string[] | (() => readonly string[]);
 
 export function currentRoots(source: RootsSource): readonly string[] {
   return typeof source === 'function' ? source() : source;
-}
-
-/** True for `..` and `../x`, not for a name that merely starts with two dots (`..cache`). */
-function climbsOut(relative: string): boolean {
-  return relative === '..' || relative.startsWith(`..${path.sep}`);
 }
 
 
@@ -160,22 +162,15 @@ export type PathReading =
   | { kind: 'unresolvable'; reason: string };
 
 /** What one name on the way is, as lstat (and readlink for a link) says. */
-type Probe = { kind: 'directory' } | { kind: 'other' } | { kind: 'link'; target: string } | { kind: 'missing' } | { kind: 'error'; code: string };
+export type Probe = { kind: 'directory' } | { kind: 'other' } | { kind: 'link'; target: string } | { kind: 'missing' } | { kind: 'error'; code: string };
 
 /** Linux's own limits: 40 links followed in one lookup, 4,096 bytes in a path. */
 const MAX_LINKS = 40;
 const MAX_PATH_LENGTH = 4096;
 
-/**
- * Places whose contents depend on which process reads them (`/proc/self` is the reader itself,
- * `/proc/self/cwd` its working folder, `/dev/fd` its open files): the host's reading says nothing
- * about what a child would open there.
- */
-const PER_PROCESS_PLACES = ['/proc', '/dev', '/sys'];
-
 /** Reads `given` (absolute, or relative to `cwd`) name by name, following links as the kernel does. */
 export async function readPath(given: string, cwd: string, roots: readonly string[]): Promise<PathReading> {
-  const walk = walkPath(given, cwd, roots);
+  const walk = walkPath(given, cwd, roots, hostPathRules);
   for (let step = walk.next(); ; ) {
     if (step.done) return step.value;
     step = walk.next(await probe(step.value));
@@ -184,10 +179,18 @@ export async function readPath(given: string, cwd: string, roots: readonly strin
 
 /** readPath for callers that cannot wait: the Bash gate judges a command line synchronously. */
 export function readPathSync(given: string, cwd: string, roots: readonly string[]): PathReading {
-  const walk = walkPath(given, cwd, roots);
+  return readPathBy(probeSync, given, cwd, roots, hostPathRules);
+}
+
+/**
+ * The same reading with another machine's file system and rules: what each name is comes from
+ * `probeName` (lstat, and readlink for a link), so that a test can walk a Windows tree on Linux.
+ */
+export function readPathBy(probeName: (target: string) => Probe, given: string, cwd: string, roots: readonly string[], rules: PathRules): PathReading {
+  const walk = walkPath(given, cwd, roots, rules);
   for (let step = walk.next(); ; ) {
     if (step.done) return step.value;
-    step = walk.next(probeSync(step.value));
+    step = walk.next(probeName(step.value));
   }
 }
 
@@ -228,25 +231,26 @@ interface Name {
  * The walk itself, as a generator that yields each path to probe, so that the synchronous and the
  * asynchronous reading are one algorithm. `current` is always a real folder: `..` is its parent.
  */
-function* walkPath(given: string, cwd: string, roots: readonly string[]): Generator<string, PathReading, Probe> {
-  const start = path.isAbsolute(given) ? given : `${cwd}${path.sep}${given}`;
-  let current = path.parse(path.resolve(start)).root;
-  const names: Name[] = namesOf(start).map((name) => ({ name, fromLink: false }));
+function* walkPath(given: string, cwd: string, roots: readonly string[], rules: PathRules): Generator<string, PathReading, Probe> {
+  const paths = rules.path;
+  const start = paths.isAbsolute(given) ? given : `${cwd}${paths.sep}${given}`;
+  let current = paths.parse(paths.resolve(start)).root;
+  const names: Name[] = namesOf(start, paths).map((name) => ({ name, fromLink: false }));
   let links = 0;
   let isDirectory = true;
   // The deepest real place reached: failures outside the workspace are reported as outside, not by their cause.
-  const refuse = (reason: string): PathReading => (isInsideRoots(current, roots) ? { kind: 'unresolvable', reason } : { kind: 'outside' });
+  const refuse = (reason: string): PathReading => (isInsideRoots(current, roots, rules) ? { kind: 'unresolvable', reason } : { kind: 'outside' });
   while (names.length > 0) {
     const { name, fromLink } = names.shift()!;
     if (!isDirectory) return refuse(`${current} is not a directory`);
     if (name === '.') continue;
     if (name === '..') {
-      current = path.dirname(current);
+      current = paths.dirname(current);
       continue;
     }
-    const next = path.join(current, name);
+    const next = paths.join(current, name);
     if (next.length >= MAX_PATH_LENGTH) return refuse(`${start} is too long to resolve`);
-    if (perProcessPlace(next)) return { kind: 'outside' };
+    if (inPerProcessPlace(next, rules)) return { kind: 'outside' };
     const found: Probe = yield next;
     switch (found.kind) {
       case 'missing':
@@ -258,12 +262,12 @@ function* walkPath(given: string, cwd: string, roots: readonly string[]): Genera
       case 'link': {
         if (++links > MAX_LINKS) return refuse(`${start}: too many levels of symbolic links`);
         const target = found.target;
-        if (path.isAbsolute(target)) {
-          const landing = path.resolve(target);
-          if (!isInsideRoots(landing, roots)) return { kind: 'outside' };
-          current = path.parse(landing).root;
+        if (paths.isAbsolute(target)) {
+          const landing = paths.resolve(target);
+          if (!isInsideRoots(landing, roots, rules)) return { kind: 'outside' };
+          current = paths.parse(landing).root;
         }
-        names.unshift(...namesOf(target).map((part) => ({ name: part, fromLink: true })));
+        names.unshift(...namesOf(target, paths).map((part) => ({ name: part, fromLink: true })));
         isDirectory = true;
         continue;
       }
@@ -273,16 +277,12 @@ function* walkPath(given: string, cwd: string, roots: readonly string[]): Genera
     }
   }
   // `file/` names a folder: the kernel answers ENOTDIR.
-  if (!isDirectory && /[\\/]$/.test(start)) return refuse(`${current} is not a directory`);
+  if (!isDirectory && (start.endsWith(paths.sep) || start.endsWith('/'))) return refuse(`${current} is not a directory`);
   return { kind: 'resolved', real: current, exists: true };
 }
 
 /** The names of a path after its root, `.` and `..` kept (they are walked, not normalised away). */
-function namesOf(text: string): string[] {
-  const withoutRoot = text.slice(path.parse(text).root.length);
-  return withoutRoot.split(path.sep === '\\' ? /[\\/]/ : '/').filter((name) => name !== '');
-}
-
-function perProcessPlace(candidate: string): boolean {
-  return path.sep === '/' && PER_PROCESS_PLACES.some((place) => candidate === place || candidate.startsWith(`${place}/`));
+function namesOf(text: string, paths: path.PlatformPath): string[] {
+  const withoutRoot = text.slice(paths.parse(text).root.length);
+  return withoutRoot.split(paths.sep === '\\' ? /[\\/]/ : '/').filter((name) => name !== '');
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { describe, expect, it } from 'vitest';
 import { readGgufHeader } from '../../../src/model/gguf';
-import { renderPrompt, shellName, systemPrompt } from '../../../src/agent/prompt';
+import { environmentFor, environmentLine, renderPrompt, shellName, systemPrompt } from '../../../src/agent/prompt';
 import { promptText } from '../../../src/protocol/prompt';
 import type { ConversationMessage } from '../../../src/protocol/conversation';
 import { readTool } from '../../../src/tools/read';
@@ -122,5 +122,14 @@ describe('prompt parts', () => {
     expect(shellName('/usr/local/bin/bash')).toBe('bash');
     expect(shellName('/usr/bin/fish')).toBe('bash');
     expect(shellName(undefined)).toBe('bash');
+  });
+
+  it("says each machine's OS and shell in the ENV line, Windows' without a SHELL or with Git Bash's", () => {
+    const line = (cwd: string, platform: string, loginShell: string | undefined) => environmentLine(environmentFor(cwd, {}, { platform, loginShell }));
+    expect(line('C:\\work\\app', 'win32', undefined)).toBe('ENV: Working directory is C:\\work\\app (Windows, bash).');
+    expect(line('C:\\work\\app', 'win32', 'C:\\Program Files\\Git\\bin\\bash.exe')).toBe('ENV: Working directory is C:\\work\\app (Windows, bash).');
+    expect(line('/Users/me/app', 'darwin', '/bin/zsh')).toBe('ENV: Working directory is /Users/me/app (macOS, zsh).');
+    expect(line('/home/me/app', 'linux', '/usr/bin/fish')).toBe('ENV: Working directory is /home/me/app (Linux, bash).');
+    expect(shellName('C:\\msys64\\usr\\bin\\zsh.EXE')).toBe('zsh');
   });
 });

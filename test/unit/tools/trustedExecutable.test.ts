@@ -3,12 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExecutable, trustedSearchPath, type ExecutableHost } from '../../../src/tools/support/trustedExecutable';
+import { pathRulesFor } from '../../../src/tools/support/pathRules';
 
 /** A machine described by its folders (real path of each, links resolved) and executable files. */
 function fakeHost(platform: NodeJS.Platform, folders: Record<string, string>, executables: readonly string[]): ExecutableHost {
   const lower = (text: string) => (platform === 'win32' ? text.toLowerCase() : text);
   return {
     platform,
+    // Windows' file systems fold case: say so without asking the disk of this machine.
+    rules: pathRulesFor(platform, () => true),
     realFolder: (entry) => Object.entries(folders).find(([name]) => lower(name) === lower(entry))?.[1],
     realExecutable: (file) => executables.find((name) => lower(name) === lower(file)),
   };
@@ -46,6 +49,16 @@ describe('trusted executables on Windows', () => {
     expect(findExecutable('git', ['C:\\Windows\\system32', 'C:\\Program Files\\Git\\cmd'], roots, host)).toBe('C:\\Program Files\\Git\\cmd\\git.exe');
     expect(findExecutable('git', ['C:\\Windows\\system32'], roots, host)).toBeUndefined();
     expect(findExecutable('git', ['.', 'D:\\work\\repo', 'D:\\work\\repo\\bin'], roots, host)).toBeUndefined();
+  });
+});
+
+describe('trusted executables on a Mac', () => {
+  const folders = { '/usr/bin': '/usr/bin', '/Users/me/App/bin': '/Users/me/App/bin', '/opt/homebrew/bin': '/opt/homebrew/bin' };
+  const host = fakeHost('darwin', folders, ['/Users/me/App/bin/git', '/opt/homebrew/bin/git', '/usr/bin/git']);
+
+  it('takes a workspace folder written in other case for the workspace, and finds git by its bare name', () => {
+    expect(trustedSearchPath('/Users/me/App/bin:/opt/homebrew/bin:/usr/bin', ['/Users/me/app'], host)).toEqual(['/opt/homebrew/bin', '/usr/bin']);
+    expect(findExecutable('git', ['/Users/me/App/bin', '/opt/homebrew/bin'], ['/Users/me/app'], host)).toBe('/opt/homebrew/bin/git');
   });
 });
 

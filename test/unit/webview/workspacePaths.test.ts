@@ -36,4 +36,12 @@ describe('withRelativePaths', () => {
   it('handles Windows folders', () => {
     expect(withRelativePaths('Read C:\\work\\app\\src\\main.ts', folders('C:\\work\\app'))).toBe('Read src\\main.ts');
   });
+
+  it('takes a Windows folder written in other case or with forward slashes for the folder, a Mac or Linux one only as written', () => {
+    expect(withRelativePaths('Read c:\\WORK\\App\\src\\main.ts', folders('C:\\work\\app'))).toBe('Read src\\main.ts');
+    expect(withRelativePaths('ls -F c:/work/app', folders('C:\\work\\app'))).toBe('ls -F .');
+    expect(withRelativePaths('Read \\\\Server\\share\\src\\a.ts', folders('\\\\server\\share'))).toBe('Read src\\a.ts');
+    expect(withRelativePaths('Read C:\\work\\app2\\a.ts', folders('C:\\work\\app'))).toBe('Read C:\\work\\app2\\a.ts');
+    expect(withRelativePaths('Read /Users/me/App/a.ts', folders('/Users/me/app'))).toBe('Read /Users/me/App/a.ts');
+  });
 });
