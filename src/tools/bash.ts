@@ -3,6 +3,7 @@ import { defineTool, type Tool } from './defineTool';
 import { ALLOWED_COMMANDS } from './bash/gate/commandLine';
 import { realRoots, startingFolder } from './bash/paths';
 import { BashWorkerPool, defaultWorkerScript } from './bash/worker/pool';
+import { hostPathRules, type PathRules } from './support/pathRules';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_TIMEOUT_MS = 600_000;
@@ -17,11 +18,13 @@ Paths must be inside the workspace. Prefer Grep, Glob and Read for searching and
 /** Follows every refusal's reason: what the tool is for, and what else to reach for. */
 const READ_ONLY_HINT = 'This Bash tool only lists, searches and reads files inside the workspace; Read, Grep and Glob do too.';
 
+const WINDOWS_HINT = 'Use Glob to list files, Grep to search and Read to read a file.';
+
 /**
  * The Bash tool over the given workers: the gate and the simulated shell run there, off this
  * event loop; this side only picks the working directory and words the answer.
  */
-export function createBashTool(workers: BashWorkerPool): Tool {
+export function createBashTool(workers: BashWorkerPool, rules: PathRules = hostPathRules): Tool {
   return defineTool({
     name: 'Bash',
     description: DESCRIPTION,
@@ -40,6 +43,12 @@ export function createBashTool(workers: BashWorkerPool): Tool {
       const title = commandTitle(input.command);
       if (cwd === undefined) {
         return { output: 'Command refused: no workspace folder is open.', title, metadata: { refused: true }, status: 'refused' };
+      }
+      // The simulated shell speaks POSIX paths, where a Windows path's backslashes are escapes and
+      // `C:` is no root: until the two are mapped onto each other, a command would read the wrong
+      // path or none, so the model is told at once what to use instead.
+      if (rules.path.sep === '\\') {
+        return { output: `Command refused: Bash does not run on Windows yet. ${WINDOWS_HINT}`, title, metadata: { refused: true }, status: 'refused' };
       }
       const timeoutMs = Math.min(Math.max(Math.round(input.timeout ?? DEFAULT_TIMEOUT_MS), 1), MAX_TIMEOUT_MS);
       const started = Date.now();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBashTool } from '../../../src/tools/bash';
+import { pathRulesFor } from '../../../src/tools/support/pathRules';
 import { BashWorkerPool } from '../../../src/tools/bash/worker/pool';
 import { runBash } from './workspace';
 
@@ -57,6 +58,15 @@ describe('Bash runs off the host event loop', () => {
     expect(ticks).toBeGreaterThan(5);
     const next = await tool.run({ command: 'echo' }, { cwd: root, roots: [root], signal: new AbortController().signal });
     expect(next.output).toBe('hi');
+  });
+
+  it('refuses every command on Windows, whose paths the simulated shell cannot read, and says what to use', async () => {
+    const tool = createBashTool(new BashWorkerPool(standIn), pathRulesFor('win32', () => true));
+    const result = await tool.run({ command: 'echo' }, { cwd: root, roots: [root], signal: new AbortController().signal });
+    expect(result.status).toBe('refused');
+    expect(result.output).toBe('Command refused: Bash does not run on Windows yet. Use Glob to list files, Grep to search and Read to read a file.');
+    const onMac = await createBashTool(new BashWorkerPool(standIn), pathRulesFor('darwin', () => true)).run({ command: 'echo' }, { cwd: root, roots: [root], signal: new AbortController().signal });
+    expect(onMac.output).toBe('hi');
   });
 
   it('ends a command that spins when the run is stopped', async () => {
