@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { repoRoot } from '../../scripts/test-host/hostPaths.mjs';
+import { git } from '../unit/bash/gitFixtures';
 import { openLocoOperatorView, openWorkbench, screenshot, type Workbench } from './support/workbench';
 
 /**
@@ -19,14 +19,9 @@ const TRANSCRIPT = path.join(repoRoot, 'test', 'e2e', 'transcripts', 'untrusted-
 function makeRepository(root: string): void {
   mkdirSync(path.join(root, '.vscode'));
   writeFileSync(path.join(root, '.vscode', 'settings.json'), JSON.stringify({ 'locooperator.maxTurns.medium': 2 }, null, 2));
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: root, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
-    });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'Import the project');
+  git(root, 'init', '-q');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-q', '-m', 'Import the project');
 }
 
 async function ask(view: FrameLocator, question: string): Promise<void> {

@@ -27,14 +27,30 @@ async function silentHub(): Promise<{ endpoint: string; requests: string[]; serv
   return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server, held };
 }
 
-/** Opens a step of the walkthrough by its title, then returns its button of that label. */
-async function stepButton(page: Page, step: string, label: string): Promise<Locator> {
+/**
+ * Opens a step of the walkthrough by its title and returns its button of that label, once the
+ * step's markdown (headed by `heading`) shows: the walkthrough moves the focus as it renders it.
+ */
+async function stepButton(page: Page, step: string, heading: string, label: string): Promise<Locator> {
   const walkthrough = page.locator('.gettingStartedContainer');
   const stepHeader = walkthrough.locator('button.getting-started-step', { hasText: step });
   if (!(await stepHeader.getAttribute('class'))?.includes('expanded')) await stepHeader.click();
+  await mediaShown(page, heading);
   const button = walkthrough.getByRole('button', { name: label, exact: true });
   await button.waitFor();
   return button;
+}
+
+/** Waits until a frame (the walkthrough renders its markdown in a webview) shows this heading. */
+async function mediaShown(page: Page, heading: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator('h1', { hasText: heading }).count().catch(() => 0)) > 0) return;
+    }
+    if (Date.now() > deadline) throw new Error(`the walkthrough did not show its page "${heading}"`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 describe('The first-run walkthrough', () => {
@@ -72,7 +88,7 @@ describe('The first-run walkthrough', () => {
     await screenshot(page, 'walkthrough-dark');
 
     // Get the model: the download starts (from the hub the environment names), and can be cancelled.
-    await (await stepButton(page, 'Get the model', 'Download LocoOperator-4B')).click();
+    await (await stepButton(page, 'Get the model', 'Get the model', 'Download LocoOperator-4B')).click();
     const progress = page.locator('.notification-toast', { hasText: 'Downloading LocoOperator-4B (Q4_K_M)' });
     await progress.waitFor({ timeout: 30_000 });
     const deadline = Date.now() + 30_000;
@@ -83,7 +99,7 @@ describe('The first-run walkthrough', () => {
     await page.locator('.notification-toast', { hasText: 'Download cancelled' }).waitFor({ timeout: 30_000 });
 
     // … or a GGUF file already on disk: the file picker opens.
-    await (await stepButton(page, 'Get the model', 'Choose a GGUF File')).click();
+    await (await stepButton(page, 'Get the model', 'Get the model', 'Choose a GGUF File')).click();
     const picker = page.locator('.quick-input-widget');
     await picker.getByText('Select a LocoOperator-4B GGUF file').waitFor({ timeout: 30_000 });
     await screenshot(page, 'walkthrough-choose-file-dark');
@@ -91,7 +107,7 @@ describe('The first-run walkthrough', () => {
     await picker.waitFor({ state: 'hidden' });
 
     // Ask a first question: the Ask view opens with the focus in it.
-    await (await stepButton(page, 'Ask a first question', 'Open the Ask View')).click();
+    await (await stepButton(page, 'Ask a first question', 'Ask a first question', 'Open the Ask View')).click();
     const view = webviewFrame(page);
     await view.getByRole('textbox', { name: 'Question about this workspace' }).waitFor({ timeout: 60_000 });
     await page.waitForFunction(
@@ -101,14 +117,14 @@ describe('The first-run walkthrough', () => {
     );
 
     // Explain a folder: with one folder open, the button explains it, as a run of the view.
-    await (await stepButton(page, 'Explain a folder', 'Explain This Folder')).click();
+    await (await stepButton(page, 'Explain a folder', 'Explain this folder', 'Explain This Folder')).click();
     const run = view.locator('.run', { hasText: `Explain ${path.basename(workbench.workspace.root)}` });
     await run.locator('.report').waitFor({ timeout: 60_000 });
     assert.equal(await run.locator('.tool-card.status-done').count(), 6);
     await screenshot(page, 'walkthrough-explained-dark');
 
     // Let other agents explore: the chat opens with @locooperator as the participant.
-    await (await stepButton(page, 'Let other agents explore', 'Ask @locooperator in Chat')).click();
+    await (await stepButton(page, 'Let other agents explore', 'Let other agents explore', 'Ask @locooperator in Chat')).click();
     await page.locator('.interactive-input-part .view-lines', { hasText: '@locooperator' }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'walkthrough-chat-dark');
   });
