@@ -20,6 +20,7 @@ import { ServerApiKeys } from './vscode/serverApiKeys';
 import { SettingsReader } from './vscode/settings';
 import { ModelStatusBar } from './vscode/statusBar';
 import { nameRootsAsTheEditorDoes, realWorkspaceRoots, workspaceRoots } from './vscode/workspaceRoots';
+import { gitUnavailable } from './vscode/workspaceTrust';
 import { downloadModel } from './model/downloader';
 
 /**
@@ -65,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
         cwd: await realpath(cwd),
         // Read at each tool call: the tools follow the workspace's folders as they change.
         roots: realWorkspaceRoots,
+        // Read at each tool call too: trusting the folder turns git on from the next call.
+        gitUnavailable,
         history: conversation,
         sampling: { temperature: current.temperature },
         exclude: current['search.respectFilesExclude'] ? excludedGlobs(vscode.workspace.getConfiguration('files').get('exclude')) : [],
@@ -110,6 +113,8 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
     models.onDidChangeStatus((status) => statusBar.show(status)),
     // The view labels paths by the roots and links only files inside them: both change with the folders.
     vscode.workspace.onDidChangeWorkspaceFolders(() => view.model.rootsChanged()),
+    // The view's Restricted Mode line goes; git and the workspace's settings apply from now on.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => view.model.postSnapshot()),
     controller.onEvent((event) => {
       // The generation speed from each turn's usage reaches the model status directly, view or no view.
       if (event.type === 'run/event' && event.event.type === 'usage') models.noteUsage(event.event);

@@ -18,6 +18,7 @@ export function startCodeServer(options: {
   workspace: string;
   extensionsDir?: string;
   smokeTestDriver?: boolean;
+  workspaceTrust?: boolean;
   settings?: Record<string, unknown>;
   logFile?: string;
 }): Promise<CodeServer>;

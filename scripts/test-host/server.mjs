@@ -64,12 +64,19 @@ export function linkExtension(folder, extensionsDir) {
   return link;
 }
 
+/** Workspace Trust as a desktop VS Code has it, without the prompt: a folder nobody trusted yet opens in Restricted Mode. */
+const RESTRICTED_MODE_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+};
+
 /**
- * @param {{ workspace: string, extensionsDir?: string, smokeTestDriver?: boolean, settings?: Record<string, unknown>, logFile?: string }} options
+ * @param {{ workspace: string, extensionsDir?: string, smokeTestDriver?: boolean, workspaceTrust?: boolean, settings?: Record<string, unknown>, logFile?: string }} options
  *   `workspace` is the folder the window opens, or a `.code-workspace` file (give it a fresh copy: tests may change it);
- *   `extensionsDir` (from installVsix or linkExtension) is shared read-only, else a private empty one.
+ *   `extensionsDir` (from installVsix or linkExtension) is shared read-only, else a private empty one;
+ *   `workspaceTrust` turns Workspace Trust on (it is off in other tests), so the folder opens untrusted.
  */
-export async function startCodeServer({ workspace, extensionsDir, smokeTestDriver = false, settings = {}, logFile }) {
+export async function startCodeServer({ workspace, extensionsDir, smokeTestDriver = false, workspaceTrust = false, settings = {}, logFile }) {
   const root = mkdtempSync(join(tmpdir(), 'locooperator-vscode-'));
   const dirs = {
     userData: join(root, 'user-data'),
@@ -79,7 +86,7 @@ export async function startCodeServer({ workspace, extensionsDir, smokeTestDrive
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   const settingsFile = join(dirs.userData, 'User', 'settings.json');
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(settingsFile, JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
+  writeFileSync(settingsFile, JSON.stringify({ ...BASE_SETTINGS, ...(workspaceTrust ? RESTRICTED_MODE_SETTINGS : {}), ...settings }, null, 2));
 
   const port = await freePort();
   const configFile = join(root, 'config.yaml');
@@ -95,7 +102,7 @@ export async function startCodeServer({ workspace, extensionsDir, smokeTestDrive
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),

@@ -28,6 +28,11 @@ export interface RunAgentOptions {
   searchesAllRoots?: boolean;
   /** Globs the search tools leave out (VS Code's files.exclude), besides .gitignore. */
   exclude?: readonly string[];
+  /**
+   * Why real git must not run, while it must not (an untrusted workspace); read again for each
+   * tool call, so that trusting the workspace mid-run turns git on from the next call.
+   */
+  gitUnavailable?: () => string | undefined;
   signal: AbortSignal;
   emit: EventSink;
   /** The conversation so far (system prompt first), for a follow-up question. */
@@ -119,6 +124,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
     roots: currentRoots(options.roots),
     searchesAllRoots: options.searchesAllRoots,
     exclude: options.exclude,
+    gitUnavailable: options.gitUnavailable?.(),
     signal,
     runSubAgent: options.tools.has('Task') ? runSubAgent : undefined,
   });

@@ -17,6 +17,8 @@ export interface AgentSessionOptions {
   /** Read again for each tool call, so the workspace's folders as they are now (see RunAgentOptions). */
   roots: RootsSource;
   exclude?: readonly string[];
+  /** Why real git must not run, while it must not; read again for each tool call (see RunAgentOptions). */
+  gitUnavailable?: () => string | undefined;
   maxTurns?: number;
   sampling?: Partial<SamplingOptions>;
   env?: Partial<EnvironmentInfo>;

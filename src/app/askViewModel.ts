@@ -13,6 +13,8 @@ export interface AskViewModelDependencies {
   history: HistoryStore;
   modelStatus(): ModelStatus;
   roots(): string[];
+  /** Whether the workspace is trusted; while it is not, the view says what that limits. */
+  trusted(): boolean;
   /** The thoroughness the user last chose, kept across windows. */
   thoroughness: { load(): Thoroughness | undefined; save(value: Thoroughness): Promise<void> };
   /** Sends a message to the view; the adapter drops it while no view is ready. */
@@ -166,6 +168,7 @@ export class AskViewModel {
       thoroughness: this.thoroughnessValue,
       links: Object.fromEntries(this.links),
       ...(this.shown ? { pastSession: true } : {}),
+      ...(this.deps.trusted() ? {} : { untrusted: true }),
     };
   }
 

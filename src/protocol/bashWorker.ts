@@ -19,6 +19,8 @@ export const BashRun = z.object({
   roots: z.array(z.string()),
   /** A question about the whole workspace: a recursive search without a path covers every root. */
   searchesAllRoots: z.boolean(),
+  /** Set when real git must not run (an untrusted workspace): the reason a command that reaches git is refused with. */
+  gitUnavailable: z.string().max(1000).optional(),
   timeoutMs: z.number().int().positive(),
 });
 export type BashRun = z.infer<typeof BashRun>;

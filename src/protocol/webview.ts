@@ -173,6 +173,8 @@ export const ViewState = z.object({
   links: ResolvedLinks,
   /** A session reopened from history is shown; questions still go to the live session. */
   pastSession: z.boolean().optional(),
+  /** The workspace is not trusted (Restricted Mode): git is off and the workspace's own settings are ignored. */
+  untrusted: z.boolean().optional(),
 });
 export type ViewState = z.infer<typeof ViewState>;
 
@@ -220,6 +222,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('model/selectFile') }),
   z.object({ type: z.literal('log/show') }),
   z.object({ type: z.literal('settings/open') }),
+  /** Open VS Code's Workspace Trust editor, where the user can trust the folder. */
+  z.object({ type: z.literal('workspace/manageTrust') }),
   z.object({ type: z.literal('scope/clear') }),
   z.object({ type: z.literal('thoroughness/set'), thoroughness: Thoroughness }),
 ]);

@@ -54,7 +54,7 @@ export function createBashTool(workers: BashWorkerPool, rules: PathRules = hostP
       const started = Date.now();
       // The roots as they are at this call, sent with every command: the worker keeps none between commands.
       const searchesAllRoots = ctx.searchesAllRoots ?? false;
-      const result = await workers.run({ command: input.command, cwd, roots, searchesAllRoots, timeoutMs }, ctx.signal);
+      const result = await workers.run({ command: input.command, cwd, roots, searchesAllRoots, gitUnavailable: ctx.gitUnavailable, timeoutMs }, ctx.signal);
       const durationMs = Date.now() - started;
       if (result.kind === 'refused') {
         return {

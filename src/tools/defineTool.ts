@@ -15,6 +15,11 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Globs that searches (Grep, Glob) leave out on top of .gitignore: VS Code's files.exclude, for instance. */
   exclude?: readonly string[];
+  /**
+   * Set when real git must not run in this call (the workspace is not trusted): why, and how to
+   * change that, worded for the model. git reads the repository's own configuration and files.
+   */
+  gitUnavailable?: string;
   /** The id of the call being run (the UI card's id; a sub-agent run points back to it). */
   callId?: string;
   /** Runs a child exploration (only given to tools that may spawn one: Task). */

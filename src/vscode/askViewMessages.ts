@@ -7,6 +7,7 @@ import type { WebviewToHost } from '../protocol/webview';
 import { openWorkspaceFile, readSelection } from './editorFiles';
 import { reportMarkdown, runReportAction, type ReportAction } from './reportActions';
 import { workspaceRoots } from './workspaceRoots';
+import { MANAGE_TRUST_COMMAND } from './workspaceTrust';
 
 type ViewMessage<Type extends WebviewToHost['type']> = Extract<WebviewToHost, { type: Type }>;
 
@@ -59,6 +60,9 @@ export function viewMessageHandlers(ctx: ViewMessageContext): ViewMessageHandler
     'log/show': () => ctx.log.show(),
     'settings/open': async () => {
       await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:locoremind.locooperator');
+    },
+    'workspace/manageTrust': async () => {
+      await vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
     },
     'scope/clear': () => ctx.model.setScope({ kind: 'workspace' }),
     'thoroughness/set': (message) => ctx.model.setThoroughness(message.thoroughness),

@@ -48,6 +48,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
       history: deps.history,
       modelStatus: () => deps.models.status,
       roots: workspaceRoots,
+      trusted: () => vscode.workspace.isTrusted,
       thoroughness: {
         load: () => {
           const stored = Thoroughness.safeParse(deps.workspaceState.get(THOROUGHNESS_KEY));

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AskViewProvider } from './askViewProvider';
 import type { RunController, StartResult } from '../app/runController';
 import { explainRequest, fileScope, folderScope, questionRequest, selectionScope } from '../app/runRequests';
+import { rootLabels } from '../tools/support/rootLabels';
 import { isInside } from '../tools/support/workspacePaths';
 import { workspaceRoots } from './workspaceRoots';
 
@@ -41,8 +42,10 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
 
     register('locooperator.explainFolder', async (target?: unknown) => {
       const roots = requireRoots();
-      const folder = target instanceof vscode.Uri ? target : undefined;
-      if (!roots || !folder) return;
+      if (!roots) return;
+      // A menu gives the folder clicked; elsewhere (the walkthrough's button) it is a workspace folder.
+      const folder = target instanceof vscode.Uri ? target : await pickWorkspaceFolder(roots);
+      if (!folder) return;
       if (!insideWorkspace(folder, roots)) return;
       return explain(folderScope(folder.fsPath, roots), roots);
     }),
@@ -118,6 +121,16 @@ function requireRoots(): string[] | undefined {
   if (roots.length > 0) return roots;
   void vscode.window.showInformationMessage('Open a folder first: LocoOperator answers questions about the folders of the workspace.');
   return undefined;
+}
+
+/** The only workspace folder, or the one the user picks (undefined when they cancel). */
+async function pickWorkspaceFolder(roots: readonly string[]): Promise<vscode.Uri | undefined> {
+  if (roots.length === 1) return vscode.Uri.file(roots[0]!);
+  const picked = await vscode.window.showQuickPick(
+    [...rootLabels(roots)].map(([root, label]) => ({ label, description: root, root })),
+    { title: 'Explain This Folder', placeHolder: 'Which workspace folder should LocoOperator explain?' },
+  );
+  return picked && vscode.Uri.file(picked.root);
 }
 
 function insideWorkspace(uri: vscode.Uri, roots: readonly string[]): boolean {

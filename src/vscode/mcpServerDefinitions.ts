@@ -12,6 +12,8 @@ type McpRuntime = typeof import('../mcpRuntime');
  * Offers the explore MCP server to VS Code's MCP-aware agents. The server runs inside the
  * extension host (see mcp/httpServer.ts), on the model, settings and run queue the view uses, so
  * its runs show in the Ask view. It starts when VS Code first starts the server, not on activation.
+ * An untrusted window offers it too, under the view's rule (workspaceTrust.ts): the explorer reads
+ * and searches, git is refused with the reason, and the folder's own settings do not apply.
  */
 export class McpServerDefinitions implements vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition>, vscode.Disposable {
   private server?: Promise<ExploreHttpServer>;

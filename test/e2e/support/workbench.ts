@@ -73,6 +73,10 @@ export interface WorkbenchOptions {
    * the fixture project, then these, in order.
    */
   extraRoots?: string[];
+  /** Workspace Trust on, as on a desktop: the fixture folder opens in Restricted Mode until the test trusts it. */
+  untrusted?: boolean;
+  /** Runs on the fresh copy of the fixture before the window opens it (e.g. to write .vscode/settings.json). */
+  prepare?(root: string): void | Promise<void>;
 }
 
 let opened = 0;
@@ -89,10 +93,12 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   if (options.scriptedModel) process.env[SCRIPTED_MODEL_ENV] = options.scriptedModel;
   else delete process.env[SCRIPTED_MODEL_ENV];
   const workspace = await makeFixtureWorkspace();
+  await options.prepare?.(workspace.root);
   const workspaceFile = options.extraRoots ? writeWorkspaceFile([workspace.root, ...options.extraRoots]) : undefined;
   const server = await startCodeServer({
     workspace: workspaceFile ?? workspace.root,
     extensionsDir,
+    workspaceTrust: options.untrusted,
     settings: { 'workbench.colorTheme': THEME_SETTINGS[options.theme ?? 'dark'], ...options.settings },
     logFile: join(logsDir, `${name}-code-server.log`),
   });

@@ -80,6 +80,31 @@ describe('an exploration of the fixture project', () => {
     expect(grep!.output).toContain('src/server/app.py');
   });
 
+  it('refuses git while it is unavailable (an untrusted workspace), in sub-agents too, and runs it in the same session once it is available', async () => {
+    const root = workspace.root;
+    const model = new ScriptedModel([
+      `${call('Bash', { command: 'git status' })}\n${call('Task', { description: 'History', prompt: 'Read the history' })}`,
+      call('Bash', { command: 'git log --oneline -3' }),
+      'Sub-agent report.',
+      'Report.',
+      call('Bash', { command: 'git status' }),
+      'Follow-up report.',
+    ]);
+    let trusted = false;
+    const reason = 'git is off because this folder is not trusted';
+    const session = new AgentSession({ model, tools: createExplorerTools(), cwd: root, roots: [root], gitUnavailable: () => (trusted ? undefined : reason) });
+    const events: AgentEvent[] = [];
+    await session.ask('What changed lately?', { signal: new AbortController().signal, onEvent: (event) => events.push(event) });
+    const [status, , log] = results(events);
+    for (const refused of [status!, log!]) expect(refused).toMatchObject({ status: 'refused', output: expect.stringContaining(`Command refused: ${reason}.`) });
+
+    trusted = true;
+    events.length = 0;
+    await session.ask('And now?', { signal: new AbortController().signal, onEvent: (event) => events.push(event) });
+    // git ran: the fixture copy is no repository, and git says so.
+    expect(results(events)[0]).toMatchObject({ status: 'done', output: expect.stringContaining('not a git repository') });
+  });
+
   it('refuses a write attempt through Bash and keeps going', async () => {
     const root = workspace.root;
     const model = new ScriptedModel([

@@ -9,7 +9,7 @@ import type { ControllerEvent, RunController } from '../../../src/app/runControl
 import type { HostToWebview, RunRecord, Thoroughness } from '../../../src/protocol/webview';
 
 /** The Ask view's state, driven without an editor: a fake controller and history, the messages it posts. */
-function setup(stored?: Thoroughness, roots = ['/w']) {
+function setup(stored?: Thoroughness, roots = ['/w'], trust = { trusted: true }) {
   const posted: HostToWebview[] = [];
   const saved: Thoroughness[] = [];
   const liveRuns: RunRecord[] = [];
@@ -25,6 +25,7 @@ function setup(stored?: Thoroughness, roots = ['/w']) {
     history,
     modelStatus: () => ({ state: 'ready', modelName: 'LocoOperator-4B', backend: 'CPU' }) as never,
     roots: () => roots,
+    trusted: () => trust.trusted,
     thoroughness: { load: () => stored, save: async (value) => void saved.push(value) },
     post: (message) => posted.push(message),
   });
@@ -68,6 +69,14 @@ describe('AskViewModel', () => {
       { path: '/w/server/app', label: 'app (server)' },
       { path: '/w/lib', label: 'lib' },
     ]);
+  });
+
+  it('says in its snapshot while the workspace is not trusted, and no longer once it is', () => {
+    const trust = { trusted: false };
+    const { model } = setup(undefined, ['/w'], trust);
+    expect(model.snapshot().untrusted).toBe(true);
+    trust.trusted = true;
+    expect(model.snapshot()).not.toHaveProperty('untrusted');
   });
 
   it('starts from the stored thoroughness and saves a new one', async () => {

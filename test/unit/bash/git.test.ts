@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { git, gitAvailable, makeRepo } from './gitFixtures';
+import { bashTool } from '../../../src/tools/bash';
 import { hashTree, runBash } from './workspace';
 
 describe.skipIf(!gitAvailable())('read-only git', () => {
@@ -237,5 +238,20 @@ describe.skipIf(!gitAvailable())('read-only git', () => {
     await mkdir(sub);
     const result = await runBash(sub, { command: 'git log --oneline' });
     expect(result.output).toMatch(/^Exit code 128\nfatal: not a git repository/);
+  });
+
+  it('refuses every line that reaches git while git is unavailable (an untrusted workspace), and starts nothing', async () => {
+    const root = await makeRepo(base, 'untrusted');
+    git(root, 'config', 'core.fsmonitor', `touch ${marker}`);
+    const reason = 'git is off because this folder is not trusted';
+    const run = (command: string, gitUnavailable?: string) => bashTool.run({ command }, { cwd: root, roots: [root], gitUnavailable, signal: new AbortController().signal });
+    for (const command of ['git status', 'git log --oneline -1', 'ls && git log', 'git -C . diff | head -3', 'echo HEAD | xargs git show', 'find . -maxdepth 0 -exec git status {} +']) {
+      const result = await run(command, reason);
+      expect(result, command).toMatchObject({ status: 'refused', metadata: { refused: true, reason } });
+      expect(result.output.split('\n')[0], command).toBe(`Command refused: ${reason}. This Bash tool only lists, searches and reads files inside the workspace; Read, Grep and Glob do too.`);
+    }
+    // The rest of the shell is untouched, and git is back as soon as it is available again.
+    expect((await run('ls', reason)).output).toBe('README.md\napp.py');
+    expect((await run('git log --oneline -1')).output).toMatch(/^[0-9a-f]{7,} Second commit$/);
   });
 });

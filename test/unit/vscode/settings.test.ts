@@ -60,4 +60,10 @@ describe('parseSettings', () => {
     const { settings } = parseSettings({});
     for (const name of SETTING_NAMES) expect(declared[`locooperator.${name}`]!.default).toEqual(settings[name]);
   });
+
+  it('keeps every setting it contributes from an untrusted folder: VS Code ignores their workspace and folder values in Restricted Mode', () => {
+    const { untrustedWorkspaces } = pkg.capabilities;
+    expect(untrustedWorkspaces.supported).toBe('limited');
+    expect([...untrustedWorkspaces.restrictedConfigurations].sort()).toEqual(Object.keys(pkg.contributes.configuration.properties).sort());
+  });
 });

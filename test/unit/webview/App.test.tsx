@@ -377,6 +377,17 @@ describe('App', () => {
     expect(box().placeholder).toBe('Ask a follow-up…');
   });
 
+  it('says in one line what Restricted Mode limits, offers to trust the folder, and drops the line once it is trusted', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot({ untrusted: true }));
+    expect(screen.getByText(/Restricted Mode: git is off and this folder's LocoOperator settings are ignored/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Trust Folder…' }));
+    expect(host.sent('workspace/manageTrust')).toHaveLength(1);
+    await host.send(snapshot());
+    expect(screen.queryByText(/Restricted Mode/)).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Trust Folder…' })).toBeNull();
+  });
+
   it('shows a host notice until dismissed', async () => {
     const { host } = renderApp();
     await host.send(snapshot(), { type: 'ui/notice', level: 'warning', message: 'A question is already running.' });

@@ -11,6 +11,7 @@ import { Composer } from './Composer';
 import { HistoryList } from './HistoryList';
 import { ModelPanel } from './ModelPanel';
 import { NoticeBar } from './NoticeBar';
+import { RestrictedModeLine } from './RestrictedModeLine';
 import { RunView } from './RunView';
 
 /** The "Ask LocoOperator" view: a replica of the host's state plus the question box. */
@@ -55,6 +56,7 @@ export function App({ host }: { host: HostChannel }) {
         <WorkspaceRootsContext.Provider value={view.roots}>
           <div className="app">
             <ModelPanel model={view.model} />
+            {view.untrusted && <RestrictedModeLine onManageTrust={() => host.post({ type: 'workspace/manageTrust' })} />}
             <NoticeBar notice={view.notice} onDismiss={() => dispatch({ type: 'notice/dismiss' })} />
             {view.pastSession && (
               <div className="notice past-session" role="status">

@@ -27,6 +27,8 @@ export interface ViewModel {
   roots: readonly WorkspaceFolder[];
   /** A session reopened from history is shown instead of the live one. */
   pastSession: boolean;
+  /** The workspace is not trusted (Restricted Mode). */
+  untrusted: boolean;
   /** The session's questions, oldest first. */
   runOrder: readonly string[];
   runs: Readonly<Record<string, RunTree>>;
@@ -57,6 +59,7 @@ export const initialView: ViewModel = {
   sessionId: '',
   roots: [],
   pastSession: false,
+  untrusted: false,
   runOrder: [],
   runs: {},
   history: [],
@@ -80,6 +83,7 @@ export function viewReducer(view: ViewModel, action: ViewAction): ViewModel {
         sessionId: state.sessionId,
         roots: state.roots,
         pastSession: state.pastSession === true,
+        untrusted: state.untrusted === true,
         runOrder: state.runs.map((run) => run.runId),
         runs,
         activeRunId: active && !isFinished(active) ? state.activeRunId : undefined,

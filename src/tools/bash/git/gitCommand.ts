@@ -55,6 +55,19 @@ export function gitCommand(roots: readonly string[]): CustomCommand {
 }
 
 /**
+ * The git of a workspace where real git must not run (one that is not trusted): every call fails
+ * without starting anything, and `refused` says afterwards whether the line reached git at all.
+ */
+export function refusedGitCommand(reason: string): { command: CustomCommand; refused(): boolean } {
+  let reached = false;
+  const command = defineCommand('git', async () => {
+    reached = true;
+    return failure(`git: refused: ${reason}`, 126);
+  });
+  return { command, refused: () => reached };
+}
+
+/**
  * The folder git works in after `-C DIR...` (each relative to the one before), read by the one
  * reading of a path from the shell's folder: a real folder inside the roots, or the failure git
  * itself would report.

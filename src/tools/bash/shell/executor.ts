@@ -1,6 +1,6 @@
 import { Bash, InMemoryFs, MountableFs, OverlayFs, type CommandName, type CustomCommand, type IFileSystem } from 'just-bash';
 import { searchCommands } from './fastSearch';
-import { gitCommand } from '../git/gitCommand';
+import { gitCommand, refusedGitCommand } from '../git/gitCommand';
 import { MAX_FILE_READ_BYTES, MAX_OUTPUT_BYTES } from '../limits';
 import { CallReadBudget, exhaustedMessage } from '../readBudget';
 import { diskUsageCommand } from './diskUsage';
@@ -41,12 +41,15 @@ export interface ExecutionRequest {
   roots: readonly string[];
   /** A question about the whole workspace: a recursive search without a path covers every root (workspaceSearch.ts). */
   searchesAllRoots?: boolean;
+  /** Set when real git must not run (an untrusted workspace): a line that reaches git is refused with this reason. */
+  gitUnavailable?: string;
   timeoutMs: number;
   signal: AbortSignal;
 }
 
 export type ExecutionResult =
   | { kind: 'exited'; stdout: string; stderr: string; exitCode: number }
+  | { kind: 'refused'; reason: string }
   | { kind: 'timedOut' }
   | { kind: 'cancelled' };
 
@@ -66,11 +69,13 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
   }
   const simulate = simulator(fs, request.cwd, WRAPPED_COMMANDS);
   const scope = { cwd: request.cwd, roots: request.roots, searchesAllRoots: request.searchesAllRoots ?? false };
+  // git is reached through this one command, however the line gets there (`xargs git`, `find -exec git`).
+  const refusedGit = request.gitUnavailable === undefined ? undefined : refusedGitCommand(request.gitUnavailable);
   const customCommands: CustomCommand[] = [
     ...SIMULATED_COMMANDS.map((name) => builtin(name)),
     xargsCommand,
     whichCommand,
-    gitCommand(request.roots),
+    refusedGit?.command ?? gitCommand(request.roots),
     realpathCommand(request.roots),
     treeCommand(request.roots),
     ...searchCommands(simulate, scope),
@@ -115,6 +120,8 @@ export async function execute(request: ExecutionRequest): Promise<ExecutionResul
       (error: unknown): ExecutionResult => ({ kind: 'exited', stdout: '', stderr: describeFailure(error), exitCode: 1 }),
     );
     const result = await Promise.race([run, stopped]);
+    // The whole line is refused, as the gate refuses one, so that the card and the model say why in one line.
+    if (result.kind === 'exited' && refusedGit?.refused()) return { kind: 'refused', reason: request.gitUnavailable! };
     // The commands worded the refused reads their own way; say what happened once, last.
     if (result.kind === 'exited' && reads.exhausted) return { ...result, stderr: `${result.stderr}${exhaustedMessage}\n`, exitCode: result.exitCode || 1 };
     return result;

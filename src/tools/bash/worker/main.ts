@@ -28,8 +28,9 @@ async function run(request: BashRun): Promise<BashDone> {
   if (!verdict.allowed) return { type: 'bash/done', kind: 'refused', reason: verdict.reason };
   // The host owns cancellation: it terminates this thread rather than signalling it.
   const signal = new AbortController().signal;
-  const { cwd, roots, searchesAllRoots, timeoutMs } = request;
-  const result = await execute({ script: verdict.command, cwd, roots, searchesAllRoots, timeoutMs, signal });
+  const { cwd, roots, searchesAllRoots, gitUnavailable, timeoutMs } = request;
+  const result = await execute({ script: verdict.command, cwd, roots, searchesAllRoots, gitUnavailable, timeoutMs, signal });
+  if (result.kind === 'refused') return { type: 'bash/done', kind: 'refused', reason: result.reason };
   if (result.kind !== 'exited') return { type: 'bash/done', kind: 'timedOut' };
   return { type: 'bash/done', kind: 'exited', output: formatOutput(result.stdout, result.stderr, result.exitCode, verdict.lastCommand), exitCode: result.exitCode };
 }
