@@ -32,7 +32,7 @@ describe('A question in the view', () => {
     const { host } = renderApp();
     const noModel: ModelStatus = { state: 'notDownloaded', offer: 'LocoOperator-4B (Q4_K_M, 2.3 GB)' };
     await host.send(snapshot({ model: noModel }), { type: 'run/created', run: header() });
-    const wait = within(question()).getByText(/^Waiting for a model/).parentElement!;
+    const wait = within(question()).getByText(/^Waiting for a model: download it or choose a GGUF file above/).parentElement!;
     expect(wait.textContent).toContain('0 s');
     // The panel above offers the download; the run does not repeat its buttons.
     expect(screen.getByRole('region', { name: 'Model needed' })).toBeTruthy();

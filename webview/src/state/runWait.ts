@@ -35,7 +35,7 @@ export function runWait(tree: RunTree, model: ModelStatus | undefined): RunWait 
 function beforeStart(model: ModelStatus | undefined): string {
   switch (model?.state) {
     case 'notDownloaded':
-      return 'Waiting for a model: download it or use a GGUF file you have (above). The question runs when it is ready.';
+      return 'Waiting for a model: download it or choose a GGUF file above. The question runs as soon as it is ready.';
     case 'downloading':
       return `Waiting for the model to download${model.totalBytes ? ` · ${Math.floor((100 * model.receivedBytes) / model.totalBytes)}%` : ''}`;
     case 'loading':
