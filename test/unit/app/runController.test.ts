@@ -102,8 +102,9 @@ const ask = (question: string, cwd = '/w', thoroughness: RunRequest['thoroughnes
 });
 
 /** How a run ended, as its root's run/finished says. */
-function endOf(record: RunRecord | undefined) {
-  return record?.events.findLast((event) => event.type === 'run/finished' && event.runId === record.runId);
+function endOf(record: RunRecord | undefined): Extract<AgentEvent, { type: 'run/finished' }> | undefined {
+  const finished = record?.events.findLast((event) => event.type === 'run/finished' && event.runId === record.runId);
+  return finished?.type === 'run/finished' ? finished : undefined;
 }
 
 describe('RunController', () => {

@@ -53,10 +53,11 @@ function RunCard({ tree, active, wait, fixes, retry }: RunViewProps) {
         </RunTreeContext.Provider>
       )}
       {finished && <RunOutcome tree={tree} hasReport={report !== undefined} fixes={fixes} retry={retry} />}
-      {!finished && tree.header.interrupted && <Interrupted runId={tree.header.runId} retry={retry} />}
       {(report !== undefined || trailing.length > 0) && (
-        <RunText runId={tree.header.runId} trailing={trailing} report={report} streaming={finished === undefined} />
+        <RunText runId={tree.header.runId} trailing={trailing} report={report} streaming={active && finished === undefined} />
       )}
+      {/* After the text it cut short. */}
+      {!finished && tree.header.interrupted && <Interrupted runId={tree.header.runId} retry={retry} />}
       {active &&
         finished === undefined &&
         (wait ? (
