@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../protocol/agentEvent';
 import type { RunController } from './runController';
-import { CANCELLED_BEFORE_START, WAITING_NOTICE, whenAborted, type Explorer } from './explorer';
+import { CANCELLED_BEFORE_START, WAITING_NOTICE, type Explorer } from './explorer';
+import { whenAborted } from './whenAborted';
 import type { ExploreOutcome } from './exploreReport';
 
 export const MODEL_NEEDED_FOR_AGENT =

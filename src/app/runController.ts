@@ -4,7 +4,7 @@ import type { ConversationMessage } from '../protocol/conversation';
 import type { RunHeader, RunRecord, Scope, Thoroughness } from '../protocol/webview';
 import type { HistoryStore, SavedConversation, SavedSession } from './historyStore';
 import { errorMessage } from '../protocol/errorMessage';
-import { whenAborted } from './explorer';
+import { whenAborted } from './whenAborted';
 
 /**
  * Runs the user's questions through the agent, one at a time per session, and keeps the live
