@@ -17,6 +17,8 @@ export function controllerExplorer(controller: RunController): Explorer {
     async run(request, { signal, onEvent, onNotice }) {
       for (;;) {
         while (controller.isRunning) {
+          // A question of the view that waits for a model would keep the caller waiting for a download.
+          if (controller.pendingRequest) return { reason: 'error', error: MODEL_NEEDED_FOR_AGENT, turns: 0 };
           onNotice(WAITING_NOTICE);
           await Promise.race([controller.settled(), whenAborted(signal)]);
           if (signal.aborted) return CANCELLED_BEFORE_START;
