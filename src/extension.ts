@@ -38,7 +38,7 @@ export interface LocoOperatorApi {
   /** The live session's runs, oldest first, with every event. */
   sessionRuns(): readonly RunRecord[];
   isRunning(): boolean;
-  /** Resolves when the running question (if any) has ended and its history is saved. */
+  /** Resolves when the running question (if any) has ended and its history is saved. A question waiting for a model runs once one is there. */
   settled(): Promise<void>;
   /** The folder that Download Model saves builds in. */
   downloadFolder(): string;
@@ -144,8 +144,9 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
       log.info(`Settings changed: ${changed.join(', ')}`);
       if (models.affectsEngine(changed)) {
         controller.forgetSession();
-        // A running question keeps its engine; the next one starts the new one.
-        void (controller.isRunning ? models.refresh() : models.release());
+        // A running question keeps its engine; the next one starts the new one. A question that
+        // waits for a model runs if the settings now name one.
+        void (controller.isRunning ? models.refresh() : models.release()).then(() => controller.resumePending());
       }
     }),
   );
@@ -156,8 +157,8 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
   log.info(`LocoOperator activated (${workspaceRoots().length} workspace folder(s))`);
 
   shutdown = async () => {
-    controller.stop();
-    await controller.settled();
+    // A question cut off by a reload is shown as interrupted in the next window, not as stopped.
+    await controller.close();
     await models.dispose();
   };
 

@@ -43,6 +43,8 @@ export interface RunAgentOptions {
   maxToolOutputTokens?: number;
   /** Set on a sub-agent run: the id of the Task call that started it. */
   parentCallId?: string;
+  /** The run's id when its caller named it first (the view shows a question before the model is opened); a fresh one otherwise. */
+  runId?: string;
   env?: Partial<EnvironmentInfo>;
   /** The training data's system prompt unless an evaluation asks for the variant with a tool list. */
   systemPromptVariant?: SystemPromptVariant;
@@ -70,7 +72,7 @@ const TURN_LIMIT_ERROR = toolUseError('Error: the turn limit was reached, so thi
  * progress through `emit` and never waits on whoever listens.
  */
 export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
-  const runId = randomUUID();
+  const runId = options.runId ?? randomUUID();
   const model = options.parentCallId ? options.model : serialModel(options.model);
   const maxTurns = Math.max(1, options.maxTurns ?? DEFAULT_MAX_TURNS);
   const requested = SamplingOptions.parse(options.sampling ?? {});
@@ -113,6 +115,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunOutcome> {
       task: request.prompt,
       history: undefined,
       parentCallId: request.callId,
+      runId: undefined,
     });
     const report =
       outcome.report ??

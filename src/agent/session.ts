@@ -34,6 +34,8 @@ export interface AskOptions {
   cwd?: string;
   /** A search without a path covers every root: the question is about the whole workspace. */
   searchesAllRoots?: boolean;
+  /** The run's id, when the caller named it before asking. */
+  runId?: string;
 }
 
 /**
@@ -64,7 +66,7 @@ export class AgentSession {
     return this.messages;
   }
 
-  async ask(task: string, { signal, onEvent, maxTurns, cwd, searchesAllRoots }: AskOptions): Promise<RunOutcome> {
+  async ask(task: string, { signal, onEvent, maxTurns, cwd, searchesAllRoots, runId }: AskOptions): Promise<RunOutcome> {
     if (this.running) throw new Error('A question is already being answered in this session. Stop it or wait for it to finish.');
     this.running = true;
     try {
@@ -79,6 +81,7 @@ export class AgentSession {
         ...this.options,
         cwd: workIn,
         searchesAllRoots,
+        runId,
         task: question,
         signal,
         emit: createEventSink(onEvent),

@@ -23,10 +23,4 @@ export interface ExplorerRunOptions {
 
 export const WAITING_NOTICE = 'Waiting for the question LocoOperator is answering to finish (one model answers one question at a time).';
 
-/** Resolves when `signal` aborts; for racing a wait against cancellation. */
-export function whenAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
-
 export const CANCELLED_BEFORE_START: ExploreOutcome = { reason: 'cancelled', turns: 0 };

@@ -87,11 +87,19 @@ export class HistoryStore {
     await this.saveIndex([entry, ...others].sort((a, b) => b.createdAt - a.createdAt));
   }
 
+  /**
+   * A stored run. One without an end was cut off by a window reload or a crash of the extension
+   * host (a window saves each run's end, and its own running question is never read back): it
+   * comes back marked interrupted.
+   */
   async load(runId: string): Promise<RunRecord | undefined> {
     if (!this.list().some((entry) => entry.runId === runId)) return undefined;
     try {
       const parsed = RunRecord.safeParse(JSON.parse(await readFile(this.fileOf(runId), 'utf8')));
-      return parsed.success ? parsed.data : undefined;
+      if (!parsed.success) return undefined;
+      const record = parsed.data;
+      const ended = record.events.some((event) => event.type === 'run/finished' && event.runId === record.runId);
+      return ended ? record : { ...record, interrupted: true };
     } catch {
       return undefined;
     }

@@ -4,7 +4,8 @@ import type { ChatModel } from '../protocol/chatModel';
 import { errorMessage } from '../protocol/errorMessage';
 import type { Thoroughness } from '../protocol/webview';
 import type { Tool } from '../tools/defineTool';
-import { CANCELLED_BEFORE_START, WAITING_NOTICE, whenAborted, type Explorer } from './explorer';
+import { CANCELLED_BEFORE_START, WAITING_NOTICE, type Explorer } from './explorer';
+import { whenAborted } from './whenAborted';
 
 export interface QueuedExplorerOptions {
   /** The model of one call, asked for when the call's turn comes (a model that cannot be opened fails that call). */

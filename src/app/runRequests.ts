@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { askAboutSelectionTask, explainFileTask, explainFolderTask, questionTask } from './taskPrompts';
-import type { Scope, Thoroughness } from '../protocol/webview';
+import type { RunHeader, Scope, Thoroughness } from '../protocol/webview';
 import { confinedRealPath } from './fileReferences';
 import { isInside, rootOf, workspaceLabel } from '../tools/support/workspacePaths';
 import type { RunRequest } from './runController';
@@ -82,6 +82,15 @@ export function questionRequest(question: string, scope: Scope, roots: readonly 
         cwd: folderHolding(scope.path, roots),
       };
   }
+}
+
+/**
+ * What a run asked, to ask it again (Retry): the same question, scope and thoroughness, and the
+ * same task in the same folder. Undefined for a run saved without them (by an older version).
+ */
+export function requestOf(run: RunHeader): RunRequest | undefined {
+  const { question, scope, thoroughness, task, cwd } = run;
+  return task === undefined || cwd === undefined ? undefined : { question, task, scope, thoroughness, cwd };
 }
 
 /** A scope from the webview is untrusted: it must name a place inside the workspace. */

@@ -9,8 +9,10 @@ import { FileReference } from './fileReference';
  * 1. The webview mounts and posts `webview/ready`. The host answers with `state/snapshot`
  *    (and sends it again whenever the view becomes visible: a hidden webview drops messages).
  *    The webview replaces its whole state with the snapshot.
- * 2. A question: the webview posts `run/start`; the host posts `run/created` (the run's header),
- *    then streams each `AgentEvent` as `run/event`, fire-and-forget. Events carry a `seq` that is
+ * 2. A question: the webview posts `run/start`; the host posts `run/created` (the run's header)
+ *    at once, before the model is opened (it may still load, download or connect), then streams
+ *    each `AgentEvent` as `run/event`, fire-and-forget. Every run ends with its root's
+ *    `run/finished`, a run that failed before the model saw it too. Events carry a `seq` that is
  *    monotonic per root run (sub-agent events included); the webview merges by seq, drops
  *    duplicates and tolerates reordering, so a snapshot followed by late events is harmless.
  *    Commands such as Explain This Folder start runs from the host side with the same messages,
@@ -54,6 +56,16 @@ export const RunHeader = z.object({
   scope: Scope,
   thoroughness: Thoroughness,
   createdAt: z.number(),
+  /** What the model is asked, and the folder it works in: Retry asks the same again. Absent in runs saved by older versions. */
+  task: z.string().optional(),
+  cwd: z.string().optional(),
+  /** When its latest event was recorded: where a run cut off by a window reload or a crash got to. */
+  updatedAt: z.number().optional(),
+  /**
+   * Read back from storage without an end: a window reload or a crash of the extension host cut
+   * it off. The conversation a follow-up continues does not hold it.
+   */
+  interrupted: z.boolean().optional(),
 });
 export type RunHeader = z.infer<typeof RunHeader>;
 
@@ -112,7 +124,7 @@ export const ResolvedLinks = z.record(z.string(), ResolvedLink);
 export type ResolvedLinks = z.infer<typeof ResolvedLinks>;
 
 /** What the user can be offered to fix a model problem; each maps to a WebviewToHost message. */
-export const ModelAction = z.enum(['download', 'selectFile', 'showLog', 'openSettings']);
+export const ModelAction = z.enum(['download', 'selectFile', 'showLog', 'openSettings', 'configureModel']);
 export type ModelAction = z.infer<typeof ModelAction>;
 
 /** The model as the status bar and the view show it. */
@@ -199,6 +211,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('webview/ready') }),
   z.object({ type: z.literal('run/start'), question: z.string().min(1).max(100_000), scope: Scope, thoroughness: Thoroughness }),
   z.object({ type: z.literal('run/stop') }),
+  /** Ask a question of the live session again (same question, scope and thoroughness), as a new run. */
+  z.object({ type: z.literal('run/retry'), runId }),
   z.object({ type: z.literal('session/new') }),
   /** Leave a session reopened from history and show the live one again. */
   z.object({ type: z.literal('session/showCurrent') }),
@@ -220,6 +234,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('model/download') }),
   z.object({ type: z.literal('model/cancelDownload') }),
   z.object({ type: z.literal('model/selectFile') }),
+  /** LocoOperator: Configure Model… (back-end, server URL, model, API key). */
+  z.object({ type: z.literal('model/configure') }),
   z.object({ type: z.literal('log/show') }),
   z.object({ type: z.literal('settings/open') }),
   /** Open VS Code's Workspace Trust editor, where the user can trust the folder. */

@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import type { AskViewModel } from '../app/askViewModel';
 import type { HistoryStore } from '../app/historyStore';
 import type { RunController, RunRequest } from '../app/runController';
-import { isScopeConfined, questionRequest } from '../app/runRequests';
+import { isScopeConfined, questionRequest, requestOf } from '../app/runRequests';
 import type { WebviewToHost } from '../protocol/webview';
 import { openWorkspaceFile, readSelection } from './editorFiles';
 import { reportMarkdown, runReportAction, type ReportAction } from './reportActions';
+import { isInsideRoots } from '../tools/support/workspacePaths';
 import { workspaceRoots } from './workspaceRoots';
 import { MANAGE_TRUST_COMMAND } from './workspaceTrust';
 
@@ -35,6 +36,7 @@ export function viewMessageHandlers(ctx: ViewMessageContext): ViewMessageHandler
     'webview/ready': () => ctx.viewReady(),
     'run/start': (message) => askFromView(ctx, message),
     'run/stop': () => ctx.controller.stop(),
+    'run/retry': (message) => retryFromView(ctx, message.runId),
     'session/new': () => ctx.newSession(),
     'session/showCurrent': () => ctx.model.showLiveSession(),
     'file/open': async (message) => {
@@ -57,6 +59,9 @@ export function viewMessageHandlers(ctx: ViewMessageContext): ViewMessageHandler
     'model/selectFile': async () => {
       await vscode.commands.executeCommand('locooperator.selectModelFile');
     },
+    'model/configure': async () => {
+      await vscode.commands.executeCommand('locooperator.configureModel');
+    },
     'log/show': () => ctx.log.show(),
     'settings/open': async () => {
       await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:locoremind.locooperator');
@@ -72,6 +77,27 @@ export function viewMessageHandlers(ctx: ViewMessageContext): ViewMessageHandler
 /** Hands a validated message to its handler. */
 export function handleViewMessage(handlers: ViewMessageHandlers, message: WebviewToHost): void | Promise<void> {
   return (handlers[message.type] as (message: WebviewToHost) => void | Promise<void>)(message);
+}
+
+/**
+ * Retry: the same question, scope and thoroughness as a new run of the live session, asking the
+ * model what it was asked then; a run saved without that (by an older version), or whose folder
+ * left the workspace, is asked again as if typed in the view.
+ */
+async function retryFromView(ctx: ViewMessageContext, runId: string): Promise<void> {
+  const run = ctx.controller.runs.find((record) => record.runId === runId);
+  if (!run) {
+    ctx.notify('warning', 'That question is not part of the current session: ask it again in the box.');
+    return;
+  }
+  const roots = workspaceRoots();
+  const request = requestOf(run);
+  if (request && isInsideRoots(request.cwd, roots) && (await isScopeConfined(request.scope, roots))) {
+    ctx.model.noteQuestion(request.scope, request.thoroughness);
+    await ctx.startRun(request);
+    return;
+  }
+  await askFromView(ctx, { type: 'run/start', question: run.question, scope: run.scope, thoroughness: run.thoroughness });
 }
 
 /** A question from the view: its scope is untrusted and must lie in the workspace (else the whole workspace). */

@@ -11,9 +11,6 @@ import { workspaceRoots } from './workspaceRoots';
 
 const THOROUGHNESS_KEY = 'locooperator.thoroughness';
 
-/** The view's model panel above it already offers the download or a file. */
-export const MODEL_NEEDED_NOTICE = 'Your question is kept: it runs as soon as the model is ready.';
-
 export interface AskViewDependencies {
   extensionUri: vscode.Uri;
   controller: RunController;
@@ -131,11 +128,9 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
     else this.focusWhenReady = true;
   }
 
-  /** Starts a run from a command or the view; a refusal or a missing model is said in the view. */
-  async startRun(request: RunRequest): Promise<StartResult> {
-    const result = await this.deps.controller.start(request);
-    if (result === 'modelNeeded') this.notify('info', MODEL_NEEDED_NOTICE);
-    return result;
+  /** Starts a run from a command or the view: the view shows it at once, waiting for a model, failed, or running. */
+  startRun(request: RunRequest): Promise<StartResult> {
+    return this.deps.controller.start(request);
   }
 
   /** Stops what runs and starts a fresh conversation about the whole workspace. */

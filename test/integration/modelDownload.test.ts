@@ -64,7 +64,12 @@ describe('first question without a model', function () {
   it('keeps the question, downloads the model, then answers it', async () => {
     assert.equal(api.modelStatus().state, 'notDownloaded');
     assert.equal(await vscode.commands.executeCommand('locooperator.ask', 'What does this project do?'), 'modelNeeded');
-    assert.equal(api.isRunning(), false);
+    // The question is a run of the view at once, waiting for the model.
+    assert.equal(api.isRunning(), true);
+    assert.deepEqual(
+      api.sessionRuns().map((run) => [run.question, run.events.length]),
+      [['What does this project do?', 0]],
+    );
 
     await vscode.commands.executeCommand('locooperator.downloadModel');
     assert.equal(hub.downloads(), 1);
@@ -72,6 +77,7 @@ describe('first question without a model', function () {
 
     // The waiting question started as soon as the model was there.
     await api.settled();
+    assert.equal(api.sessionRuns().length, 1, 'the waiting run itself ran, not a second one');
     const run = api.sessionRuns().at(-1);
     assert.equal(run?.question, 'What does this project do?');
     const usage = run?.events.find((event) => event.type === 'usage');

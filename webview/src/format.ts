@@ -10,6 +10,12 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${Math.round(seconds % 60)} s`;
 }
 
+/** A wait that ticks once a second: "7 s", "2 min 5 s". */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
 export { formatCount, plural };
 
 /**

@@ -179,11 +179,26 @@ describe('controllerExplorer: another agent through the view queue', () => {
     expect(controller.runs.map((run) => run.question)).toEqual(['Everything?', 'View question']);
   });
 
-  it('says how to get a model, and leaves no question waiting for one', async () => {
+  it('says how to get a model, and leaves no question waiting for one: its run in the view ends saying so', async () => {
     const { controller } = controllerOn('missing');
     const answer = await exploreCall({ question: 'Anything?' }, { roots: [workspace.root], explorer: controllerExplorer(controller), signal: new AbortController().signal, onProgress: () => {} });
     expect(answer).toEqual(failedAnswer(`The exploration failed: ${MODEL_NEEDED_FOR_AGENT}`));
     expect(controller.pendingRequest).toBeUndefined();
+    expect(controller.isRunning).toBe(false);
+    expect(controller.runs.map((run) => [run.question, run.events.at(-1)?.type === 'run/finished' && run.events.at(-1)])).toEqual([
+      ['Anything?', expect.objectContaining({ reason: 'error', error: MODEL_NEEDED_FOR_AGENT })],
+    ]);
+  });
+
+  it('does not wait behind a view question that waits for a model: it says how to get one', async () => {
+    const { controller } = controllerOn('missing');
+    expect(await controller.start(questionRequest('A view question', { kind: 'workspace' }, [workspace.root], 'medium'))).toBe('modelNeeded');
+    const progress: string[] = [];
+    const answer = await exploreCall({ question: 'Anything?' }, { roots: [workspace.root], explorer: controllerExplorer(controller), signal: new AbortController().signal, onProgress: (line) => progress.push(line) });
+    expect(answer).toEqual(failedAnswer(`The exploration failed: ${MODEL_NEEDED_FOR_AGENT}`));
+    expect(progress).toEqual([]);
+    // The view's question still waits for its model.
+    expect(controller.pendingRequest?.question).toBe('A view question');
   });
 });
 

@@ -42,16 +42,19 @@ describe('App', () => {
     expect(screen.queryByText(/## Summary/)).toBeNull();
   });
 
-  it('says how far the model has read the prompt instead of Working…, until it writes', async () => {
+  it('says how far the model has read the prompt, then that it waits for the first token, instead of Working…, until it writes', async () => {
     const { host } = renderApp();
     await host.send(snapshot(), { type: 'run/created', run: header() });
-    await host.send(...asMessages(typicalRun().events.slice(0, 1)));
+    await host.send(...asMessages(typicalRun().events.slice(0, 2)));
     const generating = { state: 'generating', modelName: 'm.gguf', backend: 'CPU', tokensPerSecond: 0 } as const;
     await host.send({ type: 'model/status', status: { ...generating, prefill: 0.456 } });
-    expect(screen.getByText('Reading the prompt… 45%')).toBeTruthy();
+    expect(screen.getByText('Reading the prompt · 45%')).toBeTruthy();
     expect(screen.queryByText('Working…')).toBeNull();
     await host.send({ type: 'model/status', status: generating });
     expect(screen.queryByText(/Reading the prompt/)).toBeNull();
+    expect(screen.getByText('Waiting for the model’s first token')).toBeTruthy();
+    await host.send(...asMessages(typicalRun().events.slice(2, 3)));
+    expect(screen.queryByText(/Waiting for/)).toBeNull();
     expect(screen.getByText('Working…')).toBeTruthy();
   });
 

@@ -1,10 +1,11 @@
 import { startTransition, useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
-import type { HostToWebview, Thoroughness } from '../../../src/protocol/webview';
+import type { HostToWebview, ModelAction, ModelStatus, Thoroughness } from '../../../src/protocol/webview';
 import { HostContext } from '../hostContext';
 import { WorkspaceRootsContext } from '../workspacePaths';
 import { FileLinks } from '../links/fileLinks';
 import { LinksContext } from '../links/linksContext';
 import { rootAgent } from '../state/runTree';
+import { runWait, type RunWait } from '../state/runWait';
 import { initialView, viewReducer, type ViewMessage, type ViewModel } from '../state/viewReducer';
 import type { HostChannel } from '../vscodeApi';
 import { Composer } from './Composer';
@@ -50,12 +51,14 @@ export function App({ host }: { host: HostChannel }) {
   }, [host]);
 
   const hasRuns = view.runOrder.length > 0;
+  const { panelModel, wait, failedRunId, fixes } = runAndModel(view);
+  const retry = view.pastSession ? undefined : busy ? 'busy' : 'ready';
   return (
     <HostContext.Provider value={host.post}>
       <LinksContext.Provider value={links}>
         <WorkspaceRootsContext.Provider value={view.roots}>
           <div className="app">
-            <ModelPanel model={view.model} />
+            <ModelPanel model={panelModel} />
             {view.untrusted && <RestrictedModeLine onManageTrust={() => host.post({ type: 'workspace/manageTrust' })} />}
             <NoticeBar notice={view.notice} onDismiss={() => dispatch({ type: 'notice/dismiss' })} />
             {view.pastSession && (
@@ -87,7 +90,9 @@ export function App({ host }: { host: HostChannel }) {
                         key={runId}
                         tree={view.runs[runId]!}
                         active={runId === view.activeRunId}
-                        prefill={runId === view.activeRunId && view.model?.state === 'generating' ? view.model.prefill : undefined}
+                        wait={runId === view.activeRunId ? wait : undefined}
+                        fixes={runId === failedRunId ? fixes : undefined}
+                        retry={retry}
                       />
                     ))}
                   </>
@@ -120,6 +125,23 @@ export function App({ host }: { host: HostChannel }) {
       </LinksContext.Provider>
     </HostContext.Provider>
   );
+}
+
+/**
+ * Where the model's state is shown, so that nothing is said twice: while the active run waits
+ * for a loading model, the run says so (not the panel too); when the latest run failed with the
+ * error the model is in, the run shows it with the model's fixes, and the panel stays empty.
+ */
+function runAndModel(view: ViewModel): { panelModel?: ModelStatus; wait?: RunWait; failedRunId?: string; fixes?: readonly ModelAction[] } {
+  const active = view.activeRunId === undefined ? undefined : view.runs[view.activeRunId];
+  const wait = active && runWait(active, view.model);
+  const latestId = view.runOrder.at(-1);
+  const latest = latestId === undefined ? undefined : rootAgent(view.runs[latestId]!)?.finished;
+  const model = view.model;
+  if (model?.state === 'error' && latest?.reason === 'error' && latest.error === model.message && !view.pastSession) {
+    return { wait, failedRunId: latestId, fixes: model.actions };
+  }
+  return { panelModel: wait && model?.state === 'loading' ? undefined : model, wait };
 }
 
 function placeholderFor(view: ViewModel, hasRuns: boolean): string {

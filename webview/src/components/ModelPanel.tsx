@@ -1,14 +1,8 @@
-import type { ModelAction, ModelStatus, WebviewToHost } from '../../../src/protocol/webview';
+import type { ModelStatus } from '../../../src/protocol/webview';
 import { formatBytes } from '../../../src/protocol/byteSize';
 import { formatDuration } from '../format';
 import { usePostToHost } from '../hostContext';
-
-const actionMessages: Record<ModelAction, { label: string; message: WebviewToHost }> = {
-  download: { label: 'Download Model', message: { type: 'model/download' } },
-  selectFile: { label: 'Use a GGUF File I Have…', message: { type: 'model/selectFile' } },
-  showLog: { label: 'Show Log', message: { type: 'log/show' } },
-  openSettings: { label: 'Open Settings', message: { type: 'settings/open' } },
-};
+import { modelActions } from './modelActions';
 
 /** What the model needs before a question can run: a download, a file, a fix after an error. */
 export function ModelPanel({ model }: { model?: ModelStatus }) {
@@ -78,9 +72,9 @@ export function ModelPanel({ model }: { model?: ModelStatus }) {
                 key={action}
                 type="button"
                 className={index === 0 ? 'primary-button' : 'secondary-button'}
-                onClick={() => post(actionMessages[action].message)}
+                onClick={() => post(modelActions[action].message)}
               >
-                {actionMessages[action].label}
+                {modelActions[action].label}
               </button>
             ))}
           </div>

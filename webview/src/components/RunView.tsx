@@ -1,9 +1,13 @@
-import { memo } from 'react';
-import type { Scope } from '../../../src/protocol/webview';
+import { memo, useState } from 'react';
+import type { ModelAction, Scope } from '../../../src/protocol/webview';
+import { formatElapsed } from '../format';
 import { usePostToHost } from '../hostContext';
 import { ReferenceBaseContext } from '../links/linksContext';
 import { rootAgent, type RunTree, type TextItem } from '../state/runTree';
+import type { RunWait } from '../state/runWait';
+import { useClock } from '../useClock';
 import { AgentTimeline, ModelText, splitTrailingText } from './AgentTimeline';
+import { modelActions } from './modelActions';
 import { RunFooter } from './RunFooter';
 import { RunTreeContext } from './runTreeContext';
 import { scopeIcon } from './ScopeChip';
@@ -11,7 +15,12 @@ import { scopeIcon } from './ScopeChip';
 interface RunViewProps {
   tree: RunTree;
   active: boolean;
-  prefill?: number;
+  /** What the active run waits for, while it waits. */
+  wait?: RunWait;
+  /** The model's fixes for the error this run failed with (the model panel leaves it to the run). */
+  fixes?: readonly ModelAction[];
+  /** Whether Retry is offered (a run of the live session) and can be pressed now (no other question runs). */
+  retry?: 'ready' | 'busy';
 }
 
 /** One question of the session, whose relative file references are looked for first where its run worked. */
@@ -23,11 +32,8 @@ export const RunView = memo(function RunView(props: RunViewProps) {
   );
 });
 
-/**
- * One question of the session: the question, the live trace, and the outcome. `prefill` is how
- * far the model has read the prompt of the active run's turn, while it has not started writing.
- */
-function RunCard({ tree, active, prefill }: RunViewProps) {
+/** One question of the session: the question, the live trace (or what it waits for), and the outcome. */
+function RunCard({ tree, active, wait, fixes, retry }: RunViewProps) {
   const agent = rootAgent(tree);
   const finished = agent?.finished;
   const { trace, trailing } = splitTrailingText(agent?.items ?? []);
@@ -46,18 +52,66 @@ function RunCard({ tree, active, prefill }: RunViewProps) {
           <AgentTimeline items={trace} tools={tree.tools} subRuns={tree.subRuns} streaming={false} />
         </RunTreeContext.Provider>
       )}
-      {finished && <RunOutcome tree={tree} hasReport={report !== undefined} />}
+      {finished && <RunOutcome tree={tree} hasReport={report !== undefined} fixes={fixes} retry={retry} />}
       {(report !== undefined || trailing.length > 0) && (
-        <RunText runId={tree.header.runId} trailing={trailing} report={report} streaming={finished === undefined} />
+        <RunText runId={tree.header.runId} trailing={trailing} report={report} streaming={active && finished === undefined} />
       )}
-      {active && finished === undefined && (
-        <div className="working">
-          <span className="codicon codicon-loading codicon-modifier-spin" aria-hidden="true" />{' '}
-          {prefill === undefined ? 'Working…' : `Reading the prompt… ${Math.floor(prefill * 100)}%`}
-        </div>
-      )}
+      {/* After the text it cut short. */}
+      {!finished && tree.header.interrupted && <Interrupted runId={tree.header.runId} retry={retry} />}
+      {active &&
+        finished === undefined &&
+        (wait ? (
+          <WaitLine key={wait.key} wait={wait} />
+        ) : (
+          <div className="working">
+            <span className="codicon codicon-loading codicon-modifier-spin" aria-hidden="true" /> Working…
+          </div>
+        ))}
       <RunFooter tree={tree} active={active} />
     </article>
+  );
+}
+
+/** What the run waits for and for how long, in whole seconds: the line alone re-renders, once a second. */
+function WaitLine({ wait }: { wait: RunWait }) {
+  const [since] = useState(() => wait.since ?? Date.now());
+  const now = useClock(true);
+  return (
+    <div className="working run-wait">
+      <span className="codicon codicon-loading codicon-modifier-spin" aria-hidden="true" />
+      <span className="run-wait-text">{wait.text}</span>
+      <span className="run-wait-time">{formatElapsed(now - since)}</span>
+    </div>
+  );
+}
+
+function RetryButton({ runId, retry }: { runId: string; retry: 'ready' | 'busy' }) {
+  const post = usePostToHost();
+  return (
+    <button
+      type="button"
+      className="primary-button"
+      disabled={retry === 'busy'}
+      title={retry === 'busy' ? 'A question is running: stop it or wait for it to finish.' : 'Ask the same question again, as a new run'}
+      onClick={() => post({ type: 'run/retry', runId })}
+    >
+      Retry
+    </button>
+  );
+}
+
+/** A run a window reload or a crash cut off: it says so, and that the conversation goes on without it. */
+function Interrupted({ runId, retry }: { runId: string; retry?: 'ready' | 'busy' }) {
+  return (
+    <div className="outcome outcome-warning">
+      <span className="codicon codicon-debug-disconnect" aria-hidden="true" /> Interrupted: the window was reloaded or closed while this run was going.
+      Follow-up questions do not see what it found.
+      {retry && (
+        <div className="outcome-actions">
+          <RetryButton runId={runId} retry={retry} />
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -70,8 +124,8 @@ function RunScope({ scope }: { scope: Scope }) {
   );
 }
 
-/** How the run ended, when that needs saying: stopped, out of turns, failed, or no report. */
-function RunOutcome({ tree, hasReport }: { tree: RunTree; hasReport: boolean }) {
+/** How the run ended, when that needs saying: stopped, out of turns, failed (with Retry and the fixes that apply), or no report. */
+function RunOutcome({ tree, hasReport, fixes = [], retry }: { tree: RunTree; hasReport: boolean; fixes?: readonly ModelAction[]; retry?: 'ready' | 'busy' }) {
   const post = usePostToHost();
   const finished = rootAgent(tree)!.finished!;
   return (
@@ -91,9 +145,12 @@ function RunOutcome({ tree, hasReport }: { tree: RunTree; hasReport: boolean }) 
         <div className="outcome outcome-error" role="alert">
           <span className="codicon codicon-error" aria-hidden="true" /> The run failed: {finished.error ?? 'unknown error'}
           <div className="outcome-actions">
-            <button type="button" className="secondary-button" onClick={() => post({ type: 'log/show' })}>
-              Show Log
-            </button>
+            {retry && <RetryButton runId={tree.header.runId} retry={retry} />}
+            {[...fixes, ...(fixes.includes('showLog') ? [] : (['showLog'] as const))].map((action) => (
+              <button key={action} type="button" className="secondary-button" onClick={() => post(modelActions[action].message)}>
+                {modelActions[action].label}
+              </button>
+            ))}
           </div>
         </div>
       )}

@@ -92,6 +92,8 @@ export function viewReducer(view: ViewModel, action: ViewAction): ViewModel {
         scope: state.scope,
         thoroughness: state.thoroughness,
         finishedRunId: undefined,
+        // A notice was about the session it came in (a question refused while one ran): New Session ends it.
+        notice: state.sessionId === view.sessionId ? view.notice : undefined,
       };
     }
     case 'run/created':
@@ -110,6 +112,8 @@ export function viewReducer(view: ViewModel, action: ViewAction): ViewModel {
         runs: { ...withRun.runs, [action.runId]: tree },
         activeRunId: finishedNow && withRun.activeRunId === action.runId ? undefined : withRun.activeRunId,
         finishedRunId: finishedNow ? action.runId : withRun.finishedRunId,
+        // Notices are about the question that ran ("one at a time"): its end is theirs.
+        notice: finishedNow ? undefined : withRun.notice,
       };
     }
     case 'model/status':
