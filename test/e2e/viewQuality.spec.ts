@@ -138,6 +138,11 @@ describe('the Ask view as the audit saw it', () => {
     // The transcript has no turn left for a follow-up: the scripted model fails it.
     await ask(view, 'And where are the tests?');
     await view.locator('.outcome-error').waitFor({ timeout: 60_000 });
+    // A link in a code span is coloured as every other link is.
+    const linkColours = await view.locator('.report').evaluate((report) =>
+      [report.querySelector('code .file-link'), report.querySelector('p > .file-link')].map((link) => (link ? getComputedStyle(link).color : 'none')),
+    );
+    assert.equal(linkColours[0], linkColours[1], 'the link in a code span has the colour of links');
     const unverified = view.locator('.report .file-ref-missing').first();
     await expectAAInEveryTheme(workbench, view, 'finished-and-failed', {
       // The theme picker takes the focus; the reason shows while the reference has it again.
