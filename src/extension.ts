@@ -19,6 +19,7 @@ import { McpServerDefinitions } from './vscode/mcpServerDefinitions';
 import { ServerApiKeys } from './vscode/serverApiKeys';
 import { SettingsReader } from './vscode/settings';
 import { ModelStatusBar } from './vscode/statusBar';
+import { followRunning } from './vscode/runningContext';
 import { nameRootsAsTheEditorDoes, realWorkspaceRoots, workspaceRoots } from './vscode/workspaceRoots';
 import { gitUnavailable } from './vscode/workspaceTrust';
 import { downloadModel } from './model/downloader';
@@ -118,10 +119,9 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
     controller.onEvent((event) => {
       // The generation speed from each turn's usage reaches the model status directly, view or no view.
       if (event.type === 'run/event' && event.event.type === 'usage') models.noteUsage(event.event);
-      if (event.type !== 'running') return;
-      void vscode.commands.executeCommand('setContext', 'locooperator.running', event.running);
-      statusBar.setRunning(event.running);
+      if (event.type === 'running') statusBar.setRunning(event.running);
     }),
+    followRunning(controller, (key, value) => void vscode.commands.executeCommand('setContext', key, value)),
     ...registerCommands({
       view,
       controller,

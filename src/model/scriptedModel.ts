@@ -5,13 +5,17 @@ import type { ChatModel } from '../protocol/chatModel';
 
 export const ScriptedTranscript = z.array(z.string()).min(1);
 
-/** A transcript file: a plain array of turns, or turns with streaming options (slow ones let a test press Stop). */
+/**
+ * A transcript file: a plain array of turns, or turns with streaming options (slow ones let a test
+ * press Stop; one that stalls holds a run mid-report for as long as a test looks at it).
+ */
 export const ScriptedTranscriptFile = z.union([
   ScriptedTranscript,
   z.object({
     turns: ScriptedTranscript,
     chunkSize: z.number().int().nonnegative().optional(),
     delayMs: z.number().nonnegative().max(10_000).optional(),
+    stallAfter: z.number().int().nonnegative().optional(),
   }),
 ]);
 export type ScriptedTranscriptFile = z.infer<typeof ScriptedTranscriptFile>;
@@ -39,13 +43,18 @@ export async function loadScriptedModel(file: string, workspaceFolder: string, o
   }
   const parsed = ScriptedTranscriptFile.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`${file} is not a scripted transcript: it holds a list of turns (strings), or { "turns": [...] } with optional chunkSize and delayMs.`);
+    throw new Error(`${file} is not a scripted transcript: it holds a list of turns (strings), or { "turns": [...] } with optional chunkSize, delayMs and stallAfter.`);
   }
   const transcript = Array.isArray(parsed.data) ? { turns: parsed.data } : parsed.data;
   // The placeholder mostly sits inside JSON strings of tool calls, so the path is JSON-escaped.
   const folder = JSON.stringify(workspaceFolder).slice(1, -1);
   const turns = transcript.turns.map((turn) => turn.split(WORKSPACE_FOLDER).join(folder));
-  return new ScriptedModel(turns, { chunkSize: transcript.chunkSize ?? DEFAULT_CHUNK_SIZE, delayMs: transcript.delayMs ?? 0, contextSize: options.contextSize });
+  return new ScriptedModel(turns, {
+    chunkSize: transcript.chunkSize ?? DEFAULT_CHUNK_SIZE,
+    delayMs: transcript.delayMs ?? 0,
+    stallAfter: transcript.stallAfter,
+    contextSize: options.contextSize,
+  });
 }
 
 export interface ScriptedModelOptions {
@@ -55,6 +64,11 @@ export interface ScriptedModelOptions {
   randomChunkSeed?: number;
   /** Pause between chunks, so a UI can be watched (and stopped) mid-turn. */
   delayMs?: number;
+  /**
+   * Stream only this many characters of the last turn (fewer than it has), then send nothing more
+   * until stopped: a run held mid-report, whatever the machine's speed.
+   */
+  stallAfter?: number;
   contextSize?: number;
 }
 
@@ -93,10 +107,17 @@ export class ScriptedModel implements ChatModel {
     if (turn === undefined) throw new Error(`The scripted model has no turn left (it had ${this.turns.length}).`);
     const started = Date.now();
     const nextSize = this.chunkSizes(turn.length);
+    const stallAt = this.next === this.turns.length ? this.options.stallAfter : undefined;
     let sent = '';
     for (let at = 0; at < turn.length; ) {
       if (options.signal.aborted) return this.result(prompt, sent, 'cancelled', started);
-      const chunk = turn.slice(at, (at += nextSize()));
+      if (at === stallAt) {
+        await aborted(options.signal);
+        continue;
+      }
+      const end = Math.min(at + nextSize(), stallAt !== undefined && at < stallAt ? stallAt : turn.length);
+      const chunk = turn.slice(at, end);
+      at = end;
       sent += chunk;
       options.onText?.(chunk);
       if (this.options.delayMs) await sleep(this.options.delayMs, options.signal);
@@ -129,6 +150,13 @@ export class ScriptedModel implements ChatModel {
       generationMs: Date.now() - started,
     };
   }
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -120,7 +120,7 @@ describe('Ask LocoOperator (scripted model)', () => {
     await runCommand(page, 'LocoOperator: New Session');
     await ask(view, 'Give me a tour of the project');
     await view.locator('.working').waitFor();
-    await view.getByRole('button', { name: 'Stop (Escape)' }).click();
+    await view.getByRole('button', { name: /^Stop \(Escape/ }).click();
     await view.locator('.outcome', { hasText: 'Stopped.' }).waitFor({ timeout: 10_000 });
     assert.equal(await view.locator('.working').count(), 0);
     await screenshot(page, 'stopped-dark');

@@ -17,7 +17,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { longReport } from './longReport.mjs';
 
-const dist = resolve(import.meta.dirname, '../../dist');
+// LOCOOPERATOR_BENCH_DIST: another build to measure, e.g. a copy of main's, for a comparison.
+const dist = process.env.LOCOOPERATOR_BENCH_DIST ?? resolve(import.meta.dirname, '../../dist');
 const page = join(mkdtempSync(join(tmpdir(), 'locooperator-bench-')), 'view.html');
 writeFileSync(
   page,
@@ -28,7 +29,8 @@ writeFileSync(
 window.acquireVsCodeApi = () => ({
   postMessage(message) {
     if (message.type !== 'links/verify') return;
-    const links = Object.fromEntries(message.refs.map((ref) => [ref.text, { exists: true, path: '/repo/' + ref.path, line: ref.line }]));
+    // Keyed as the view keys them (referenceKey): by the run's folder and the text.
+    const links = Object.fromEntries(message.refs.map((ref) => [ref.base === undefined ? ref.text : ref.base + '\\0' + ref.text, { exists: true, path: '/repo/' + ref.path, line: ref.line }]));
     setTimeout(() => window.postMessage({ type: 'links/resolved', links }, '*'), 5);
   },
   getState() {},
@@ -48,7 +50,7 @@ const card = (callId, turn) => [
 ];
 
 const runSetup = () => [
-  { type: 'state/snapshot', state: { sessionId, roots: ['/repo'], runs: [], history: [], model: { state: 'ready', modelName: 'LocoOperator-4B', backend: 'CPU' }, scope: { kind: 'workspace' }, thoroughness: 'medium', links: {} } },
+  { type: 'state/snapshot', state: { sessionId, roots: [{ path: '/repo', label: 'repo' }], runs: [], history: [], model: { state: 'ready', modelName: 'LocoOperator-4B', backend: 'CPU' }, scope: { kind: 'workspace' }, thoroughness: 'medium', links: {} } },
   { type: 'run/created', run: { runId, sessionId, question: 'How is it built?', scope: { kind: 'workspace' }, thoroughness: 'medium', createdAt: Date.now() } },
   event({ type: 'run/started', task: 'How is it built?', cwd: '/repo', maxTurns: 10, startedAt: Date.now() }),
   event({ type: 'turn/started', turn: 1 }),

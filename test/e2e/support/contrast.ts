@@ -1,7 +1,9 @@
 // WCAG contrast of the text a webview shows, from the colours the browser computed: each visible
 // element with text of its own, its colour against the background it is drawn on (the nearest
 // backgrounds up the tree, blended where they are translucent).
+import * as assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
+import { COLOR_THEMES, screenshot, setColorTheme, WEBVIEW_THEME_SELECTORS, type Workbench } from './workbench';
 
 export interface TextContrast {
   /** The start of the text. */
@@ -56,8 +58,15 @@ export async function textContrasts(view: FrameLocator): Promise<TextContrast[]>
       for (const layer of layers.reverse()) result = over(layer, result);
       return result;
     };
+    /** Text for screen readers only, unless a rule shows it (a reason beside a focused reference). */
+    const clippedAway = (element: Element) => {
+      const wrapper = element.closest('.visually-hidden');
+      if (!wrapper) return false;
+      const box = wrapper.getBoundingClientRect();
+      return box.width <= 1 || box.height <= 1;
+    };
     const hidden = (element: Element) =>
-      element.closest('.visually-hidden, .codicon, [aria-hidden="true"]') !== null || (element as HTMLElement).matches(':disabled');
+      element.closest('.codicon, [aria-hidden="true"]') !== null || (element as HTMLElement).matches(':disabled') || clippedAway(element);
     const results = [];
     for (const element of body.querySelectorAll('*')) {
       const ownText = [...element.childNodes]
@@ -89,4 +98,40 @@ export async function textContrasts(view: FrameLocator): Promise<TextContrast[]>
     return results;
   });
   return found.sort((a, b) => a.ratio / a.required - b.ratio / b.required);
+}
+
+export interface ContrastState {
+  /** Puts back what a theme switch undoes (the palette takes the focus), before each measure. */
+  prepare?: () => Promise<void>;
+  /** What the state shows: each selector must match a visible element in every theme. */
+  present?: readonly string[];
+}
+
+/**
+ * Measures every text of the view in the state it is in, in the light, dark and both
+ * high-contrast themes, and fails on any below WCAG AA: 4.5:1, or 3:1 for large text (24 px, or
+ * 18.66 px bold), the one exception WCAG makes for text. Icons are not text (1.4.11 asks 3:1 of
+ * them; codicons are left out here). Leaves the window in the dark theme.
+ */
+export async function expectAAInEveryTheme(workbench: Workbench, view: FrameLocator, state: string, options: ContrastState = {}): Promise<void> {
+  const failures: string[] = [];
+  for (const theme of COLOR_THEMES) {
+    await setColorTheme(workbench, theme);
+    // The webview's theme class and its colour variables change in one step.
+    await view.locator(WEBVIEW_THEME_SELECTORS[theme]).waitFor();
+    await options.prepare?.();
+    for (const selector of options.present ?? []) {
+      if (!(await view.locator(selector).first().isVisible())) failures.push(`${theme}: the ${state} state shows no ${selector}`);
+    }
+    const contrasts = await textContrasts(view);
+    assert.ok(contrasts.length > 0, `no text measured in ${theme}`);
+    const worst = contrasts.slice(0, 3).map((found) => `${found.ratio.toFixed(2)}:1 "${found.text}" (${found.where}, ${found.color} on ${found.background})`);
+    console.log(`    [contrast] ${state}, ${theme}: ${contrasts.length} texts, worst ${worst.join('; ')}`);
+    for (const found of contrasts.filter((measured) => measured.ratio < measured.required)) {
+      failures.push(`${state}, ${theme}: ${found.ratio.toFixed(2)}:1 < ${found.required} "${found.text}" (${found.where}, ${found.color} on ${found.background})`);
+    }
+    await screenshot(workbench.page, `contrast-${state}-${theme}`);
+  }
+  await setColorTheme(workbench, 'dark');
+  assert.deepEqual(failures, []);
 }

@@ -34,6 +34,22 @@ describe('loadScriptedModel', () => {
     expect(await replay({ turns: ['a', 'b'], chunkSize: 1, delayMs: 0 }, '/w')).toEqual(['a', 'b']);
   });
 
+  it('stalls mid-way through the last turn when told to, until the run is stopped', async () => {
+    const file = path.join(folder, 't.json');
+    await writeFile(file, JSON.stringify({ turns: ['first turn', 'The report, cut here: never sent'], chunkSize: 4, stallAfter: 20 }));
+    const model = await loadScriptedModel(file, '/w');
+    const request = { prompt: [{ text: 'x', special: false }], sampling: {} };
+    expect((await model.complete(request, { signal: new AbortController().signal })).text).toBe('first turn');
+    const stop = new AbortController();
+    let streamed = '';
+    const last = model.complete(request, { signal: stop.signal, onText: (chunk) => (streamed += chunk) });
+    // However long it is given, the model sends no more than the first 20 characters.
+    for (let tick = 0; tick < 20; tick++) await new Promise((resolve) => setImmediate(resolve));
+    expect(streamed).toBe('The report, cut here');
+    stop.abort();
+    expect(await last).toMatchObject({ text: 'The report, cut here', stopReason: 'cancelled' });
+  });
+
   it('rejects a file that is not a transcript', async () => {
     await expect(replay({ turns: [] }, '/w')).rejects.toThrow(/not a scripted transcript/);
   });

@@ -2,13 +2,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { referenceKey } from '../../../src/protocol/fileReference';
 import type { ResolvedLink } from '../../../src/protocol/webview';
 import { FakeResizeObserver, renderApp } from './fakeHost';
 import { asMessages, header, RunScript, snapshot, typicalRun } from './runScript';
 
 afterEach(cleanup);
+
+/** Each reference marked unverified: its text, and the reason it is described by. */
+function unverifiedReferences(): [string | null, string | undefined][] {
+  return [...document.querySelectorAll('.file-ref-missing')].map((node) => [
+    node.textContent,
+    document.getElementById(node.getAttribute('aria-describedby') ?? '')?.textContent?.trim(),
+  ]);
+}
 
 /** Verdicts as the host keys them for references written in a RunScript run (which works in /work/repo). */
 function inRun(links: Record<string, ResolvedLink>, base = '/work/repo'): Record<string, ResolvedLink> {
@@ -34,7 +42,7 @@ describe('App', () => {
     expect(screen.getByText('I will read the config first.')).toBeTruthy();
     expect(screen.getByText('Read src/server/config.py')).toBeTruthy();
     expect(screen.getByText('Working…')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Stop (Escape)' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Stop (Escape, or Ctrl+Escape anywhere)' })).toBeTruthy();
     await host.send(...asMessages(script.events.slice(4)));
     expect(screen.queryByText('Working…')).toBeNull();
     expect(screen.getByRole('region', { name: 'Report' })).toBeTruthy();
@@ -142,7 +150,7 @@ describe('App', () => {
     expect(screen.getByText(/One question at a time/)).toBeTruthy();
     fireEvent.keyDown(box, { key: 'Escape' });
     expect(host.sent('run/stop')).toHaveLength(1);
-    fireEvent.click(screen.getByRole('button', { name: 'Stop (Escape)' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Stop (Escape, or Ctrl+Escape anywhere)' }));
     expect(host.sent('run/stop')).toHaveLength(2);
   });
 
@@ -176,6 +184,40 @@ describe('App', () => {
     first.unmount();
     renderApp(first.host);
     expect((screen.getByRole('textbox', { name: 'Question about this workspace' }) as HTMLTextAreaElement).value).toBe('Where is the CLI');
+  });
+
+  it('gives the focus to the question box when the view is focused (Focus on Ask View), not when a click focuses it', async () => {
+    const { host } = renderApp();
+    await host.send(snapshot({ runs: [{ ...header(), events: typicalRun().events }] }));
+    const box = screen.getByRole('textbox', { name: 'Question about this workspace' });
+    expect(document.activeElement).toBe(document.body);
+    fireEvent.focus(window);
+    expect(document.activeElement).toBe(box);
+
+    // A click on the report, to select its text, leaves the focus where the click put it.
+    box.blur();
+    fireEvent.blur(window);
+    fireEvent.pointerDown(screen.getByRole('region', { name: 'Report' }));
+    fireEvent.focus(window);
+    fireEvent.pointerUp(screen.getByRole('region', { name: 'Report' }));
+    expect(document.activeElement).toBe(document.body);
+
+    // The focus that comes back to a control of the view stays on it.
+    const newSession = screen.getByRole('button', { name: 'New Session' });
+    newSession.focus();
+    fireEvent.blur(window);
+    fireEvent.focus(window);
+    expect(document.activeElement).toBe(newSession);
+  });
+
+  it('gives the focus to the question box when the view was focused while it loaded', async () => {
+    const hasFocus = vi.spyOn(document, 'hasFocus').mockReturnValue(true);
+    try {
+      renderApp();
+      expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Question about this workspace' }));
+    } finally {
+      hasFocus.mockRestore();
+    }
   });
 
   it('focuses the question box when the host asks', async () => {
@@ -221,13 +263,41 @@ describe('App', () => {
         '~/.config/app/settings.toml:2': { exists: false, reason: 'outsideWorkspace' },
       }),
     });
-    const marked = [...document.querySelectorAll('.file-ref-missing')].map((node) => [node.firstChild?.textContent, node.getAttribute('title')]);
+    const marked = unverifiedReferences();
     expect(marked).toEqual([
-      ['src/server/routes.py:99', 'Line 99 is past the end of /w/src/server/routes.py, which has 38 lines'],
-      ['src/auth.py:1', 'No file /w/src/auth.py in this workspace'],
-      ['~/.config/app/settings.toml:2', '~/.config/app/settings.toml is outside the workspace; only files in the workspace are linked'],
+      ['src/server/routes.py:99', '(not linked: Line 99 is past the end of /w/src/server/routes.py, which has 38 lines)'],
+      ['src/auth.py:1', '(not linked: No file /w/src/auth.py in this workspace)'],
+      ['~/.config/app/settings.toml:2', '(not linked: ~/.config/app/settings.toml is outside the workspace; only files in the workspace are linked)'],
     ]);
-    expect(screen.getByText(/not linked: No file \/w\/src\/auth\.py in this workspace/)).toBeTruthy();
+    // The mouse's tooltip says the same.
+    expect(screen.getByText('src/auth.py:1').closest('[title]')?.getAttribute('title')).toBe('No file /w/src/auth.py in this workspace');
+  });
+
+  it('puts each unverified reference in the Tab order, its reason shown beside it while focused', async () => {
+    const { host } = renderApp();
+    const run = new RunScript().started().turn(1).finished('Loaded in `src/loader.py:40` and src/ghost.py:2, then src/app.py:1.', 'done', 'run-1', 1);
+    await host.send(snapshot({ runs: [{ ...header(), events: run.events }] }));
+    await host.send({
+      type: 'links/resolved',
+      links: inRun({
+        'src/loader.py:40': { exists: false, reason: 'notFound' },
+        'src/ghost.py:2': { exists: false, reason: 'notFound' },
+        'src/app.py:1': { exists: true, path: '/w/src/app.py', line: 1 },
+      }),
+    });
+    const marked = [...document.querySelectorAll<HTMLElement>('.file-ref-missing')];
+    expect(marked.map((node) => node.tabIndex)).toEqual([0, 0]);
+    const reasons = marked.map((node) => document.getElementById(node.getAttribute('aria-describedby')!)!);
+    expect(reasons.map((reason) => reason.textContent?.trim())).toEqual([
+      '(not linked: No file src/loader.py in this workspace)',
+      '(not linked: No file src/ghost.py in this workspace)',
+    ]);
+    // Each reason follows its reference, where the focus rule of styles.css shows it.
+    expect(marked.map((node, index) => node.nextElementSibling === reasons[index])).toEqual([true, true]);
+    const css = readFileSync(path.resolve(__dirname, '../../../webview/src/styles.css'), 'utf8');
+    const shown = /\.file-ref-missing:focus \+ \.file-ref-why\s*\{([^}]*)\}/.exec(css)?.[1] ?? '';
+    expect(shown).toMatch(/position:\s*static/);
+    expect(shown).toMatch(/clip:\s*auto/);
   });
 
   it('keeps the reason read to screen readers out of a copied selection', async () => {
@@ -257,11 +327,11 @@ describe('App', () => {
     });
     expect(screen.getByText('lib/').getAttribute('title')).toBe('/w/lib is a folder');
     expect(screen.getByText('lib/').closest('.file-ref-missing')).toBeNull();
-    const marked = [...document.querySelectorAll('.file-ref-missing')].map((node) => [node.firstChild?.textContent, node.getAttribute('title')]);
+    const marked = unverifiedReferences();
     expect(marked).toEqual([
-      ['lib:1', '/w/lib is a folder, not a file: a line number needs a file'],
-      ['lib/app.js:0', 'Line 0 is not a line of /w/lib/app.js: lines count from 1'],
-      ['lib/app.js:56-36', 'The range 56-36 of /w/lib/app.js ends before it starts'],
+      ['lib:1', '(not linked: /w/lib is a folder, not a file: a line number needs a file)'],
+      ['lib/app.js:0', '(not linked: Line 0 is not a line of /w/lib/app.js: lines count from 1)'],
+      ['lib/app.js:56-36', '(not linked: The range 56-36 of /w/lib/app.js ends before it starts)'],
     ]);
   });
 

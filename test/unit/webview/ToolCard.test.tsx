@@ -1,6 +1,8 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { createElement } from 'react';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ToolCard, resultPreviewChars } from '../../../webview/src/components/ToolCard';
 import type { ToolView } from '../../../webview/src/state/runTree';
@@ -34,6 +36,13 @@ describe('ToolCard', () => {
     const title = container.querySelector('.tool-title')!;
     expect(title.textContent).toBe('$ ls -F src');
     expect(title.getAttribute('title')).toBe('$ ls -F /home/user/projects/configurator/src');
+  });
+
+  it('lets a long title wrap in a narrow side bar rather than cutting it short', () => {
+    const css = readFileSync(path.resolve(__dirname, '../../../webview/src/styles.css'), 'utf8');
+    const rules = [...css.matchAll(/([^{}]*)\{([^}]*)\}/g)].filter(([, selector]) => /\.tool-title\b/.test(selector!));
+    expect(rules.length).toBeGreaterThan(0);
+    for (const [, selector, body] of rules) expect(`${selector!.trim()} {${body}}`).not.toMatch(/nowrap|ellipsis|overflow:\s*hidden/);
   });
 
   it('shows the result title, status and duration, with the body collapsed', () => {

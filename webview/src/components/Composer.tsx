@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { keyPlatform, stopAnywhereLabel } from '../../../src/protocol/stopKeys';
 import type { ModelStatus, Scope, Thoroughness } from '../../../src/protocol/webview';
 import { ScopeChip } from './ScopeChip';
 
@@ -28,6 +29,9 @@ interface ComposerProps {
   onThoroughness: (thoroughness: Thoroughness) => void;
 }
 
+/** Says which keys stop a question: Escape in the view, the Stop keybinding anywhere in the window. */
+const stopLabel = `Stop (Escape, or ${stopAnywhereLabel(keyPlatform(navigator.userAgent))} anywhere)`;
+
 /** The question box: Enter asks, Shift+Enter adds a line, Escape stops a running question. */
 export function Composer(props: ComposerProps) {
   const { busy, scope, thoroughness, model, focusRequests, placeholder } = props;
@@ -42,6 +46,7 @@ export function Composer(props: ComposerProps) {
   useEffect(() => {
     if (focusRequests > 0) input.current?.focus();
   }, [focusRequests]);
+  useFocusWhenTheViewIs(input);
 
   const ask = () => {
     const text = question.trim();
@@ -89,7 +94,7 @@ export function Composer(props: ComposerProps) {
           onKeyDown={onKeyDown}
         />
         {busy ? (
-          <button type="button" className="icon-button composer-action" aria-label="Stop (Escape)" title="Stop (Escape)" onClick={props.onStop}>
+          <button type="button" className="icon-button composer-action" aria-label={stopLabel} title={stopLabel} onClick={props.onStop}>
             <span className="codicon codicon-debug-stop" aria-hidden="true" />
           </button>
         ) : (
@@ -98,10 +103,47 @@ export function Composer(props: ComposerProps) {
           </button>
         )}
       </div>
-      {busy && question.trim() !== '' && <div className="composer-hint">One question at a time: stop this one or wait for it to finish, then press Enter.</div>}
+      {busy && question.trim() !== '' && (
+        <div className="composer-hint">
+          <span className="codicon codicon-warning" aria-hidden="true" /> One question at a time: stop this one or wait for it to finish, then press Enter.
+        </div>
+      )}
       <ModelLine model={model} />
     </form>
   );
+}
+
+/**
+ * Focus on Ask View, and the view's icon, focus the view's page rather than a control in it: the
+ * question box takes that focus, as the Chat view's box does. A focus that a click brings (on the
+ * report, to select its text) stays where the click put it, and so does a focus that comes back
+ * to a control of the page.
+ */
+function useFocusWhenTheViewIs(input: RefObject<HTMLTextAreaElement | null>) {
+  useEffect(() => {
+    let pointerDown = false;
+    const onPointerDown = () => (pointerDown = true);
+    const onPointerUp = () => (pointerDown = false);
+    const takeFocus = () => {
+      const nothingFocused = document.activeElement === null || document.activeElement === document.body;
+      if (!pointerDown && nothingFocused) input.current?.focus();
+    };
+    window.addEventListener('pointerdown', onPointerDown, true);
+    window.addEventListener('pointerup', onPointerUp, true);
+    window.addEventListener('pointercancel', onPointerUp, true);
+    // A button released outside the page sends no pointerup here.
+    window.addEventListener('blur', onPointerUp);
+    window.addEventListener('focus', takeFocus);
+    // The page may have been focused while it loaded, before this listened.
+    if (document.hasFocus()) takeFocus();
+    return () => {
+      window.removeEventListener('pointerdown', onPointerDown, true);
+      window.removeEventListener('pointerup', onPointerUp, true);
+      window.removeEventListener('pointercancel', onPointerUp, true);
+      window.removeEventListener('blur', onPointerUp);
+      window.removeEventListener('focus', takeFocus);
+    };
+  }, [input]);
 }
 
 /** A quiet line naming the model and backend, or its speed while it generates. */

@@ -1,4 +1,4 @@
-import { useCallback, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useContext, useId, useSyncExternalStore, type ReactNode } from 'react';
 import { referenceKey, type FileReference } from '../../../src/protocol/fileReference';
 import { referenceVerdict, unverifiedWhy } from '../../../src/protocol/referenceVerdicts';
 import { usePostToHost } from '../hostContext';
@@ -26,6 +26,7 @@ export function FileRef({ reference: found, children }: FileRefProps) {
     [links, key],
   );
   const resolved = useSyncExternalStore(watch, () => links.verdict(key));
+  const whyId = useId();
 
   const label = children ?? resolved?.label ?? reference.text;
   const verdict = resolved && referenceVerdict(reference, resolved);
@@ -49,11 +50,17 @@ export function FileRef({ reference: found, children }: FileRefProps) {
   }
   if (resolved && verdict === 'unverified') {
     const why = unverifiedWhy(resolved, reference.path);
-    // The reason is read out after the reference, but a copied selection holds only what is seen.
+    // A stop for the keyboard, which says why when focused: read out as its description, and
+    // shown beside it. It is read in place too, but a copied selection holds only what is seen.
     return (
-      <span className="file-ref-missing" title={why}>
-        {label}
-        <span className="visually-hidden not-copied"> (not linked: {why})</span>
+      <span className="file-ref-unverified" title={why}>
+        <span className="file-ref-missing" tabIndex={0} aria-describedby={whyId}>
+          {label}
+        </span>
+        <span className="file-ref-why visually-hidden not-copied" id={whyId}>
+          {' '}
+          (not linked: {why})
+        </span>
       </span>
     );
   }
