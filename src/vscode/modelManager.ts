@@ -10,7 +10,7 @@ import type { ServerModel } from '../model/server/serverModel';
 import type { ServerIdentity, ServerKind } from '../protocol/inferenceServer';
 import { validateModelFile } from '../model/modelFile';
 import type { AgentEvent } from '../protocol/agentEvent';
-import type { SettingName } from '../protocol/settings';
+import { SERVER_LIMIT_SETTINGS, serverLimitsMs, type SettingName } from '../protocol/settings';
 import type { ModelAction, ModelStatus } from '../protocol/webview';
 import { formatBytes } from '../protocol/byteSize';
 import { loadsAhead, type LoadAheadTrigger } from '../app/loadAhead';
@@ -33,7 +33,7 @@ const ENGINE_SETTINGS: readonly SettingName[] = [
   'backend',
   'server.url',
   'server.model',
-  'server.idleTimeoutSeconds',
+  ...Object.values(SERVER_LIMIT_SETTINGS),
 ];
 
 /** How the status names each kind of server. */
@@ -180,7 +180,7 @@ export class ModelManager implements vscode.Disposable {
       url,
       model: settings['server.model'].trim() || undefined,
       contextSize: typeof settings.contextSize === 'number' ? settings.contextSize : undefined,
-      idleTimeoutMs: settings['server.idleTimeoutSeconds'] * 1000,
+      limits: serverLimitsMs(settings),
     };
     // The key takes part in the comparison only in memory; it is never logged.
     const key = JSON.stringify({ kind, ...options, apiKey });
@@ -192,7 +192,11 @@ export class ModelManager implements vscode.Disposable {
         apiKey,
         hints: {
           apiKey: 'Set it with "LocoOperator: Set Server API Key…".',
-          idleTimeout: 'a very slow server may need a larger locooperator.server.idleTimeoutSeconds.',
+          limits: {
+            connect: `locooperator.${SERVER_LIMIT_SETTINGS.connect}`,
+            firstByte: `locooperator.${SERVER_LIMIT_SETTINGS.firstByte}`,
+            idle: `locooperator.${SERVER_LIMIT_SETTINGS.idle}`,
+          },
         },
       });
       this.server = { key, value, model: this.reportingServerState(value) };

@@ -175,7 +175,7 @@ describe('locooperator mcp', () => {
       expect(silent.requests).toEqual([]);
       const result = await client.callTool({ name: 'explore', arguments: { question: 'Where is the app created?' } });
       expect(result.isError).toBe(true);
-      expect(textOf(result)).toMatch(/^The exploration failed: The server at http:\/\/127\.0\.0\.1:\d+ sent nothing for 1 s/);
+      expect(textOf(result)).toMatch(/^The exploration failed: The server at http:\/\/127\.0\.0\.1:\d+ has not begun to answer: nothing came for 1 s/);
     } finally {
       await silent.close();
     }
