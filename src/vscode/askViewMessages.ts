@@ -5,6 +5,7 @@ import type { RunController, RunRequest } from '../app/runController';
 import { isScopeConfined, questionRequest } from '../app/runRequests';
 import type { WebviewToHost } from '../protocol/webview';
 import { openWorkspaceFile, readSelection } from './editorFiles';
+import { openSettings } from './openSettings';
 import { reportMarkdown, runReportAction, type ReportAction } from './reportActions';
 import { workspaceRoots } from './workspaceRoots';
 
@@ -57,9 +58,7 @@ export function viewMessageHandlers(ctx: ViewMessageContext): ViewMessageHandler
       await vscode.commands.executeCommand('locooperator.selectModelFile');
     },
     'log/show': () => ctx.log.show(),
-    'settings/open': async () => {
-      await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:locoremind.locooperator');
-    },
+    'settings/open': () => openSettings(),
     'scope/clear': () => ctx.model.setScope({ kind: 'workspace' }),
     'thoroughness/set': (message) => ctx.model.setThoroughness(message.thoroughness),
   };

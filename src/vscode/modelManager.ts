@@ -266,6 +266,16 @@ export class ModelManager implements vscode.Disposable {
 
   /** Lets the user pick a GGUF file; validates it and saves it as `locooperator.model.path`. */
   async selectFile(): Promise<boolean> {
+    const file = await this.pickModelFile();
+    if (!file) return false;
+    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update('model.path', file, vscode.ConfigurationTarget.Global);
+    this.log.info(`Model file set to ${file}`);
+    await this.refresh();
+    return true;
+  }
+
+  /** Lets the user pick a GGUF file and validates it; undefined when cancelled or unusable (which is said). */
+  async pickModelFile(): Promise<string | undefined> {
     const picked = await vscode.window.showOpenDialog({
       canSelectMany: false,
       canSelectFolders: false,
@@ -274,19 +284,21 @@ export class ModelManager implements vscode.Disposable {
       filters: { 'GGUF models': ['gguf'] },
     });
     const file = picked?.[0]?.fsPath;
-    if (!file) return false;
+    if (!file) return undefined;
     try {
       await validateModelFile(file);
+      return file;
     } catch (error) {
       const message = errorMessage(error);
       this.log.error(`Model file rejected: ${message}`);
       void vscode.window.showErrorMessage(`LocoOperator cannot use this file. ${message}`);
-      return false;
+      return undefined;
     }
-    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update('model.path', file, vscode.ConfigurationTarget.Global);
-    this.log.info(`Model file set to ${file}`);
-    await this.refresh();
-    return true;
+  }
+
+  /** Whether the configured variant has been downloaded (whatever `locooperator.model.path` says). */
+  hasDownloadedModel(): Promise<boolean> {
+    return exists(this.downloadedFile());
   }
 
   /** Whether a settings change means the next question needs a new engine. */
@@ -324,8 +336,13 @@ export class ModelManager implements vscode.Disposable {
     const settings = this.settings.read();
     const configured = settings['model.path'].trim();
     if (configured) return expandHome(configured);
-    const downloaded = path.join(this.downloadFolder, downloadedFileName(settings['model.variant']));
+    const downloaded = this.downloadedFile();
     return (await exists(downloaded)) ? downloaded : undefined;
+  }
+
+  /** Where Download Model saves the configured variant. */
+  private downloadedFile(): string {
+    return path.join(this.downloadFolder, downloadedFileName(this.settings.read()['model.variant']));
   }
 
   private modelName(): string {
