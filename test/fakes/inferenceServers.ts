@@ -131,11 +131,23 @@ export const headersThenNothing: Route = (_request, response) => {
   response.flushHeaders();
 };
 
-/** llama-server reading a prompt: /props, /tokenize, and a /completion that reports progress, then nothing. */
+/** llama-server's identity: /props (a ChatML template, the model's file) and /tokenize (one id per ChatML marker). */
+export function llamaServerIdentity(): Record<string, Route> {
+  return {
+    'GET /props': (_request, response) =>
+      json(response, 200, {
+        default_generation_settings: { n_ctx: 16_384 },
+        model_path: '/models/LocoOperator-4B-Q4_K_M.gguf',
+        chat_template: "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}",
+      }),
+    'POST /tokenize': (_request, response) => json(response, 200, { tokens: [7] }),
+  };
+}
+
+/** llama-server reading a prompt: its /completion reports progress, then nothing. */
 export function llamaServerReadingForEver(): Record<string, Route> {
   return {
-    'GET /props': (_request, response) => json(response, 200, { default_generation_settings: { n_ctx: 16_384 }, model_path: '/models/loco.gguf' }),
-    'POST /tokenize': (_request, response) => json(response, 200, { tokens: [7] }),
+    ...llamaServerIdentity(),
     'POST /completion': (_request, response) => sse(response)({ content: '', stop: false, prompt_progress: { total: 4096, cache: 0, processed: 2048 } }),
   };
 }
