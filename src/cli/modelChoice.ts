@@ -45,7 +45,8 @@ export const MODEL_CHOICE_HELP = `The model (one of; default: $LOCOOPERATOR_MODE
                          (default ${DEFAULT_SERVER_LIMITS_MS.firstByte / 1000} before its answer begins, ${DEFAULT_SERVER_LIMITS_MS.idle / 1000} once it has;
                          0 waits for ever)
     --server-connect-timeout S
-                         a server not connected within S seconds is taken as unreachable
+                         a server not connected, or not answering a request that needs
+                         no model, within S seconds is taken as unreachable
                          (default ${DEFAULT_SERVER_LIMITS_MS.connect / 1000}; 0 leaves it to the system)
     --context-size N     the window to assume where the server does not say it
   The server's API key is read from $${SERVER_API_KEY_ENV}.

@@ -37,8 +37,9 @@ export const Settings = z.object({
   'server.model': z.string().max(512).default(''),
   /*
    * The limits of the three waits on a server (0 waits for ever); the CLI's defaults are these too.
-   * Connecting: a server on the network or over a VPN connects in well under a second, while a
-   * host that drops packets would keep TCP retrying for about two minutes; 10 s leaves room for a
+   * Connecting, and the answer to a request that needs no model (who the server is, tokenizing):
+   * a server on the network or over a VPN connects and answers those in well under a second, while
+   * a host that drops packets would keep TCP retrying for about two minutes; 10 s leaves room for a
    * slow name lookup.
    */
   'server.connectTimeoutSeconds': z.number().int().min(0).max(3600).default(10),

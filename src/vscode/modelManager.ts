@@ -171,7 +171,7 @@ export class ModelManager implements vscode.Disposable {
     const settings = this.settings.read();
     const url = settings['server.url'].trim();
     if (!url) {
-      const message = `Set locooperator.server.url to the address of the ${SERVER_LABELS[kind]}, or set locooperator.backend to embedded.`;
+      const message = `Set the address of the ${SERVER_LABELS[kind]} (locooperator.server.url) with "LocoOperator: Configure Model…", or run the model on this machine.`;
       this.setStatus({ state: 'error', message, actions: ['openSettings'] });
       throw new Error(message);
     }

@@ -259,20 +259,32 @@ describe('the three waits on a server, each with its own limit', () => {
     expect(error.message).toContain('connection refused');
   });
 
-  it('ends a request the server takes and never answers at the first-byte limit, naming the server and the setting', async () => {
-    const server = await fake({ 'GET /props': neverAnswers });
-    const error = await failure(model('llama-server', server.url, { limits: { ...NO_LIMITS, firstByte: 150 } }).connect());
+  it('ends a question the server takes and never answers at the first-byte limit, naming the server and the setting', async () => {
+    const server = await completions(neverAnswers);
+    const error = await failure(model('openai-compatible', server.url, { limits: { ...NO_LIMITS, firstByte: 150 } }).complete(request, { signal: live() }));
     expect(error).toMatchObject({
       kind: 'firstByte',
       message:
-        `The llama-server at ${server.url} has not begun to answer: nothing came for 1 s. It may be busy with other requests, or reading a long prompt ` +
+        `The server at ${server.url}/v1 has not begun to answer: nothing came for 1 s. It may be busy with other requests, or reading a long prompt ` +
         'on a slow machine; to wait longer, raise TEST-FIRST-BYTE-SETTING.',
     });
   });
 
-  it('stops the connect limit once connected: a server slower to answer than to connect is waited for', async () => {
-    const server = await fake({ 'GET /v1/models': (request, response) => void setTimeout(() => openAiModels('loco', 16_384)(request, response), 1300) });
-    expect(await model('openai-compatible', server.url, { limits: { ...NO_LIMITS, connect: 1000 } }).connect()).toMatchObject({ model: 'loco' });
+  it('gives a request that needs no model (who the server is) only the connect limit to be answered: a server that takes connections and never answers is found out in seconds', async () => {
+    const server = await fake({ 'GET /props': neverAnswers });
+    const error = await failure(model('llama-server', server.url, { limits: { connect: 150, firstByte: 0, idle: 0 } }).connect());
+    expect(error).toMatchObject({
+      kind: 'connect',
+      message:
+        `The llama-server at ${server.url} took the connection but has not answered within 1 s a request that needs no model, which a server answers at once. ` +
+        'Is it stuck, or another kind of server? (TEST-CONNECT-SETTING sets this limit.)',
+    });
+  });
+
+  it('restarts the limit once connected: a question answered later than the connect limit is waited for', async () => {
+    const server = await completions((request, response) => void setTimeout(() => openAiCompletions(['ok'])(request, response), 1300));
+    const result = await model('openai-compatible', server.url, { limits: { ...NO_LIMITS, connect: 1000 } }).complete(request, { signal: live() });
+    expect(result.text).toBe('ok');
   });
 
   it('takes headers alone as no answer yet: a stream that sends its headers and then nothing ends at the first-byte limit', async () => {

@@ -35,17 +35,35 @@ export interface ServerHints {
 }
 
 /**
+ * What a request waits for: one of the limits' waits, or `reply`, the answer to a request that
+ * needs no model (the server's identity, tokenizing). A server gives that at once, whatever it is
+ * busy with, so it has the connect limit: a server that takes connections and never answers is
+ * found out in seconds, not after the minutes a prompt may take.
+ */
+export type ServerWait = ServerLimit | 'reply';
+
+export function limitOf(wait: ServerWait): ServerLimit {
+  return wait === 'reply' ? 'connect' : wait;
+}
+
+/**
  * A limit ran out. `name` is e.g. 'the llama-server at http://gpu:8080'; the message says which
  * wait it was and what sets its limit, so that a slow server can be given more time.
  */
-export function limitError(name: string, limit: ServerLimit, limitMs: number, hints: ServerHints): ServerError {
+export function limitError(name: string, wait: ServerWait, limitMs: number, hints: ServerHints): ServerError {
   const seconds = `${Math.ceil(limitMs / 1000)} s`;
-  const setting = hints.limits[limit];
-  switch (limit) {
+  const setting = hints.limits[limitOf(wait)];
+  switch (wait) {
     case 'connect':
       return new ServerError(
         'connect',
         `Cannot reach ${name}: no connection within ${seconds}. Is the server running, and are the host and port right? (${setting} sets this limit.)`,
+      );
+    case 'reply':
+      return new ServerError(
+        'connect',
+        `${name} took the connection but has not answered within ${seconds} a request that needs no model, which a server answers at once. ` +
+          `Is it stuck, or another kind of server? (${setting} sets this limit.)`,
       );
     case 'firstByte':
       return new ServerError(

@@ -2,7 +2,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { z } from 'zod';
 import type { ServerLimit } from '../../protocol/inferenceServer';
-import { connectionError, limitError, ServerError, statusError, type ServerHints } from './serverError';
+import { connectionError, limitError, limitOf, ServerError, statusError, type ServerHints, type ServerWait } from './serverError';
 
 /**
  * How long each wait on a server may last, in milliseconds; 0 waits for ever. The defaults, and
@@ -15,8 +15,9 @@ export type ServerLimits = Record<ServerLimit, number>;
  * response whose headers take over five minutes, and a CPU server reading a long prompt may take
  * longer. Instead each request goes through three waits with a limit each (ServerLimits):
  * connecting; then, until the answer begins, silence of `firstByte` (headers, pings and prompt
- * progress are signs of life, not the answer: vLLM sends its headers before it reads the prompt);
- * then silence of `idle` between bytes of the answer.
+ * progress are signs of life, not the answer: vLLM sends its headers before it reads the prompt),
+ * or of `connect` for a request that needs no model (ServerWait); then silence of `idle` between
+ * bytes of the answer.
  */
 export interface ServerEndpoint {
   /** Paths resolve against it (its path ends with /). */
@@ -69,8 +70,11 @@ interface Answer {
   begin(): void;
 }
 
-/** Sends a request and resolves with a 2xx response; anything else rejects with a worded ServerError. */
-function send(endpoint: ServerEndpoint, path: string, options: RequestOptions): Promise<Answer> {
+/**
+ * Sends a request and resolves with a 2xx response; anything else rejects with a worded ServerError.
+ * `answer` is what the request waits for once connected: 'firstByte' when the model runs, 'reply' when not.
+ */
+function send(endpoint: ServerEndpoint, path: string, options: RequestOptions, answer: 'firstByte' | 'reply'): Promise<Answer> {
   const url = new URL(path.replace(/^\//, ''), endpoint.base);
   const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
   const headers: Record<string, string> = { Accept: 'application/json, text/event-stream, application/x-ndjson' };
@@ -83,38 +87,38 @@ function send(endpoint: ServerEndpoint, path: string, options: RequestOptions): 
   // A connection of its own for each request: a kept-alive socket that the server has meanwhile
   // closed fails the next request with "socket hang up", and a Stop closes the connection anyway.
   const request = client.request(url, { method: options.method, headers, signal: options.signal, agent: false });
-  let answer: IncomingMessage | undefined;
+  let received: IncomingMessage | undefined;
   let timer: NodeJS.Timeout | undefined;
   /** Starts the limit of the wait the request is now in (and ends the previous one). */
-  const wait = (limit: ServerLimit | undefined) => {
+  const wait = (next: ServerWait | undefined) => {
     clearTimeout(timer);
-    const limitMs = limit === undefined ? 0 : endpoint.limits[limit];
+    const limitMs = next === undefined ? 0 : endpoint.limits[limitOf(next)];
     if (limitMs <= 0) return;
     timer = setTimeout(() => {
-      const error = limitError(endpoint.name, limit!, limitMs, endpoint.hints);
+      const error = limitError(endpoint.name, next!, limitMs, endpoint.hints);
       request.destroy(error);
-      answer?.destroy(error);
+      received?.destroy(error);
     }, limitMs);
   };
   let begun = false;
-  const touch = () => wait(begun ? 'idle' : 'firstByte');
+  const touch = () => wait(begun ? 'idle' : answer);
   const begin = () => void (begun = true);
   const answered = new Promise<Answer>((resolve, reject) => {
     wait('connect');
     request.on('socket', (socket) => {
       socket.setKeepAlive(true, 30_000);
       // The socket is a fresh one (agent: false); over https it is connected once the TLS handshake is done.
-      socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => wait('firstByte'));
+      socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => wait(answer));
     });
     request.on('close', () => {
-      if (!answer) wait(undefined);
+      if (!received) wait(undefined);
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error instanceof ServerError || error.name === 'AbortError') reject(error);
       else reject(connectionError(endpoint.name, error));
     });
     request.on('response', (response) => {
-      answer = response;
+      received = response;
       touch();
       response.on('close', () => wait(undefined));
       const status = response.statusCode ?? 0;
@@ -173,7 +177,7 @@ export async function requestJson<T>(
   schema: z.ZodType<T>,
   options: RequestOptions,
 ): Promise<T> {
-  const text = await readBody(endpoint, await send(endpoint, path, options));
+  const text = await readBody(endpoint, await send(endpoint, path, options, 'reply'));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -198,7 +202,7 @@ export async function streamEvents<T>(
   schema: z.ZodType<T>,
   options: RequestOptions & { format: 'sse' | 'ndjson'; onEvent(event: T): void; isProgress?(event: T): boolean },
 ): Promise<void> {
-  const { response, touch, begin } = await send(endpoint, path, options);
+  const { response, touch, begin } = await send(endpoint, path, options, 'firstByte');
   response.setEncoding('utf8');
   let buffered = '';
   let done = false;

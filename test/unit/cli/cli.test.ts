@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentEvent } from '../../../src/protocol/agentEvent';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
-import { startFakeServer, startMuteTcpServer } from '../../fakes/inferenceServers';
+import { llamaServerIdentity, neverAnswers, startFakeServer, startMuteTcpServer } from '../../fakes/inferenceServers';
 
 /** The CLI as a user runs it: the built bundle, in a child process. */
 const repo = path.resolve(__dirname, '../../..');
@@ -227,12 +227,24 @@ describe('locooperator CLI', () => {
     expect(result).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot be read \(permission denied\)/) });
   });
 
-  it('gives up on a server that accepts and never answers after --server-timeout, and says so', async () => {
-    const silent = await startFakeServer({ 'GET /props': () => {} });
+  it('gives up on a server that takes the question and never answers after --server-timeout, and says so', async () => {
+    const silent = await startFakeServer({ ...llamaServerIdentity(), 'POST /completion': neverAnswers });
     try {
-      const result = await run(['ask', 'q', '--cwd', workspace.root, '--server', silent.url, '--server-timeout', '1']);
+      const result = await run(['ask', 'q', '--cwd', workspace.root, '--server', silent.url, '--server-kind', 'llama-server', '--server-timeout', '1']);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^locooperator: The server at http:\/\/127\.0\.0\.1:\d+ has not begun to answer: nothing came for 1 s\. .*; to wait longer, raise --server-timeout SECONDS\.$/m);
+      // The run had begun (the server said who it is): it ends as a run, with the reason.
+      expect(result.stdout).toMatch(/ error: The llama-server at http:\/\/127\.0\.0\.1:\d+ has not begun to answer: nothing came for 1 s\. .*; to wait longer, raise --server-timeout SECONDS\.\]$/m);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('gives up on a server that takes connections and never answers after --server-connect-timeout, and says so', async () => {
+    const silent = await startFakeServer({ 'GET /props': neverAnswers });
+    try {
+      const result = await run(['ask', 'q', '--cwd', workspace.root, '--server', silent.url, '--server-connect-timeout', '1']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^locooperator: The server at http:\/\/127\.0\.0\.1:\d+ took the connection but has not answered within 1 s .*\(--server-connect-timeout SECONDS sets this limit\.\)$/m);
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     } finally {
       await silent.close();
