@@ -45,8 +45,8 @@ async function main() {
     const options = {
       url: server,
       apiKey: process.env.LOCOOPERATOR_SERVER_API_KEY || undefined,
-      hints: { apiKey: 'Set LOCOOPERATOR_SERVER_API_KEY.', idleTimeout: '' },
-      idleTimeoutMs: 0,
+      hints: { apiKey: 'Set LOCOOPERATOR_SERVER_API_KEY.', limits: { connect: '', firstByte: '', idle: '' } },
+      limits: { connect: 0, firstByte: 0, idle: 0 },
       grammar: givenServer ? undefined : TINY_MODEL_GRAMMAR,
     };
     const root = '/work/project';

@@ -16,6 +16,7 @@ import { controllerExplorer } from './app/controllerExplorer';
 import { registerChatParticipant } from './vscode/chatParticipant';
 import { registerExploreTool } from './vscode/exploreTool';
 import { McpServerDefinitions } from './vscode/mcpServerDefinitions';
+import { configureModel } from './vscode/configureModel';
 import { ServerApiKeys } from './vscode/serverApiKeys';
 import { SettingsReader } from './vscode/settings';
 import { ModelStatusBar } from './vscode/statusBar';
@@ -138,6 +139,15 @@ export function activate(context: vscode.ExtensionContext): LocoOperatorApi {
         // The next question connects with the new key; a running one keeps its connection.
         controller.forgetSession();
         await (controller.isRunning ? models.refresh() : models.release());
+      },
+      configureModel: async () => {
+        const saved = await configureModel({ models, apiKeys, settings, log, downloadModel: () => downloads.start() });
+        if (!saved) return;
+        // Changed settings restart the engine (settings.onDidChange below); a new key alone does not.
+        controller.forgetSession();
+        if (saved.keyChanged) await (controller.isRunning ? models.refresh() : models.release());
+        // A question waiting for a model runs now, unless it waits for the download just started.
+        if (!(saved.configuration.backend === 'embedded' && saved.configuration.download)) await controller.resumePending();
       },
     }),
     settings.onDidChange((changed) => {

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ChatModel } from '../protocol/chatModel';
 import { errorMessage } from '../protocol/errorMessage';
-import { ServerKind } from '../protocol/inferenceServer';
-import { MIN_CONTEXT_SIZE, parseSettings } from '../protocol/settings';
+import { ServerKind, type ServerLimit } from '../protocol/inferenceServer';
+import { MIN_CONTEXT_SIZE, parseSettings, serverLimitsMs } from '../protocol/settings';
 import { loadScriptedModel, type ScriptedModel } from '../model/scriptedModel';
 import { catalog, downloadedFileName } from '../model/catalog';
 import { defaultModelsDirectory } from './download';
@@ -22,11 +22,13 @@ export const MODEL_CHOICE_OPTIONS = {
   'server-kind': { type: 'string' },
   'server-model': { type: 'string' },
   'server-timeout': { type: 'string' },
+  'server-connect-timeout': { type: 'string' },
   threads: { type: 'string' },
   'context-size': { type: 'string' },
 } as const;
 
-const DEFAULT_SERVER_TIMEOUT_SECONDS = parseSettings({}).settings['server.idleTimeoutSeconds'];
+/** The same limits as the extension's settings by default. */
+const DEFAULT_SERVER_LIMITS_MS = serverLimitsMs(parseSettings({}).settings);
 
 /** The model options as each command's --help lists them. */
 export const MODEL_CHOICE_HELP = `The model (one of; default: $LOCOOPERATOR_MODEL_PATH, else the downloaded default):
@@ -40,7 +42,12 @@ export const MODEL_CHOICE_HELP = `The model (one of; default: $LOCOOPERATOR_MODE
                          /props for llama-server, /api/version for Ollama)
     --server-model NAME  the model to ask for (Ollama needs it)
     --server-timeout S   a server that sends nothing for S seconds is taken as gone
-                         (default ${DEFAULT_SERVER_TIMEOUT_SECONDS}; 0 waits for ever)
+                         (default ${DEFAULT_SERVER_LIMITS_MS.firstByte / 1000} before its answer begins, ${DEFAULT_SERVER_LIMITS_MS.idle / 1000} once it has;
+                         0 waits for ever)
+    --server-connect-timeout S
+                         a server not connected, or not answering a request that needs
+                         no model, within S seconds is taken as unreachable
+                         (default ${DEFAULT_SERVER_LIMITS_MS.connect / 1000}; 0 leaves it to the system)
     --context-size N     the window to assume where the server does not say it
   The server's API key is read from $${SERVER_API_KEY_ENV}.
 `;
@@ -52,6 +59,7 @@ export interface ModelChoiceValues {
   'server-kind'?: string;
   'server-model'?: string;
   'server-timeout'?: string;
+  'server-connect-timeout'?: string;
   threads?: string;
   'context-size'?: string;
 }
@@ -60,14 +68,14 @@ export interface ModelChoiceValues {
 export type ModelChoice =
   | { kind: 'embedded'; modelPath: string; threads?: number; contextSize?: number }
   | { kind: 'scripted'; file: string; contextSize?: number }
-  | { kind: 'server'; url: string; serverKind?: ServerKind; model?: string; timeoutSeconds: number; contextSize?: number };
+  | { kind: 'server'; url: string; serverKind?: ServerKind; model?: string; limitsMs: Record<ServerLimit, number>; contextSize?: number };
 
 export type OpenedModel = ChatModel & { dispose?(): Promise<void> | void };
 
 /** Checks the flags before anything is opened, so that a wrong line fails at once. */
 export function checkModelChoice(values: ModelChoiceValues): ModelChoice {
   if ([values.model, values.scripted, values.server].filter((value) => value !== undefined).length > 1) throw new UsageError('Use one of --model, --scripted and --server.');
-  for (const flag of ['server-kind', 'server-model', 'server-timeout'] as const) {
+  for (const flag of ['server-kind', 'server-model', 'server-timeout', 'server-connect-timeout'] as const) {
     if (values[flag] !== undefined && values.server === undefined) throw new UsageError(`--${flag} goes with --server URL.`);
   }
   if (values.threads !== undefined && (values.scripted !== undefined || values.server !== undefined)) {
@@ -81,12 +89,19 @@ export function checkModelChoice(values: ModelChoiceValues): ModelChoice {
 
   if (values.scripted !== undefined) return { kind: 'scripted', file: resolve(values.scripted), contextSize };
   if (values.server !== undefined) {
+    // "Sends nothing for S seconds": the wait for the answer to begin and the silence within it.
+    const silence = wholeSeconds(values['server-timeout'], '--server-timeout');
+    const connect = wholeSeconds(values['server-connect-timeout'], '--server-connect-timeout');
     return {
       kind: 'server',
       url: values.server,
       serverKind: serverKind(values['server-kind']),
       model: values['server-model'] || undefined,
-      timeoutSeconds: wholeSeconds(values['server-timeout'], '--server-timeout') ?? DEFAULT_SERVER_TIMEOUT_SECONDS,
+      limitsMs: {
+        connect: connect === undefined ? DEFAULT_SERVER_LIMITS_MS.connect : connect * 1000,
+        firstByte: silence === undefined ? DEFAULT_SERVER_LIMITS_MS.firstByte : silence * 1000,
+        idle: silence === undefined ? DEFAULT_SERVER_LIMITS_MS.idle : silence * 1000,
+      },
       contextSize,
     };
   }
@@ -106,7 +121,7 @@ export async function openChosenModel(choice: ModelChoice, root: string, signal?
     case 'scripted':
       return loadScript(choice, root);
     case 'server':
-      return openServer({ url: choice.url, kind: choice.serverKind, model: choice.model, contextSize: choice.contextSize, timeoutSeconds: choice.timeoutSeconds, signal });
+      return openServer({ url: choice.url, kind: choice.serverKind, model: choice.model, contextSize: choice.contextSize, limitsMs: choice.limitsMs, signal });
     case 'embedded':
       return openModel({ ...choice, signal });
   }

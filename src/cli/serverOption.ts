@@ -1,4 +1,4 @@
-import type { ServerKind } from '../protocol/inferenceServer';
+import type { ServerKind, ServerLimit } from '../protocol/inferenceServer';
 import { createServerModel, detectServerKind } from '../model/server/serverBackends';
 import type { ServerModel } from '../model/server/serverModel';
 
@@ -12,17 +12,25 @@ const WAITING_NOTICE_MS = 5000;
  * loop budgets against the server's context size and the user hears about a wrong template or a
  * small window first. Status and warnings go to stderr.
  */
-export async function openServer(options: { url: string; kind?: ServerKind; model?: string; contextSize?: number; timeoutSeconds: number; signal?: AbortSignal }): Promise<ServerModel> {
+export async function openServer(options: {
+  url: string;
+  kind?: ServerKind;
+  model?: string;
+  contextSize?: number;
+  limitsMs: Record<ServerLimit, number>;
+  signal?: AbortSignal;
+}): Promise<ServerModel> {
   const common = {
     url: options.url,
     apiKey: process.env[SERVER_API_KEY_ENV] || undefined,
     hints: {
       apiKey: `Put the server's key in ${SERVER_API_KEY_ENV}.`,
-      idleTimeout: 'a server that is only slow keeps its connection busy (llama-server pings every 30 s); --server-timeout SECONDS waits longer.',
+      limits: { connect: '--server-connect-timeout SECONDS', firstByte: '--server-timeout SECONDS', idle: '--server-timeout SECONDS' },
     },
-    idleTimeoutMs: options.timeoutSeconds * 1000,
+    limits: options.limitsMs,
   };
-  const limit = options.timeoutSeconds > 0 ? `gives up after ${options.timeoutSeconds} s of silence` : 'waits for ever';
+  const answer = options.limitsMs.firstByte;
+  const limit = answer > 0 ? `gives up after ${answer / 1000} s without an answer` : 'waits for ever';
   const waiting = setTimeout(
     () => process.stderr.write(`Waiting for the server at ${options.url} to answer (it ${limit}; --server-timeout SECONDS changes that).\n`),
     WAITING_NOTICE_MS,

@@ -8,6 +8,14 @@ import { z } from 'zod';
 export const ServerKind = z.enum(['llama-server', 'openai-compatible', 'ollama']);
 export type ServerKind = z.infer<typeof ServerKind>;
 
+/**
+ * The three waits on a server, each with its own limit: connecting (name lookup, TCP and TLS),
+ * silence before the answer begins (the server queues the request, may load the model, and reads
+ * the whole prompt before its first token), and silence once the answer has begun.
+ */
+export const ServerLimit = z.enum(['connect', 'firstByte', 'idle']);
+export type ServerLimit = z.infer<typeof ServerLimit>;
+
 /** What the server says about the model that answers, read before the first question. */
 export const ServerIdentity = z.object({
   kind: ServerKind,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ServerKind } from './inferenceServer';
+import { ServerKind, type ServerLimit } from './inferenceServer';
 
 /** The smallest context window that may be asked for, by a setting or on the command line. */
 export const MIN_CONTEXT_SIZE = 512;
@@ -35,14 +35,50 @@ export const Settings = z.object({
   'server.url': z.string().max(2048).default(''),
   /** The model to ask the server for; needed by Ollama, optional elsewhere. */
   'server.model': z.string().max(512).default(''),
-  /** A server silent this long is taken as gone; 0 waits for ever. */
-  'server.idleTimeoutSeconds': z.number().int().min(0).max(86_400).default(600),
+  /*
+   * The limits of the three waits on a server (0 waits for ever); the CLI's defaults are these too.
+   * Connecting, and the answer to a request that needs no model (who the server is, tokenizing):
+   * a server on the network or over a VPN connects and answers those in well under a second, while
+   * a host that drops packets would keep TCP retrying for about two minutes; 10 s leaves room for a
+   * slow name lookup.
+   */
+  'server.connectTimeoutSeconds': z.number().int().min(0).max(3600).default(10),
+  /*
+   * Silence before the answer begins: the server may queue the request behind another user's, load
+   * the model (Ollama), and reads the whole prompt before its first token, saying nothing meanwhile
+   * (only llama-server reports progress). A model of LocoOperator-4B's shape reads about 15
+   * tokens/s on two CPU threads (llama-bench pp512, Q4_K_M), so a turn that adds 4,000 tokens of
+   * tool output takes 4–5 minutes there.
+   */
+  'server.firstTokenTimeoutSeconds': z.number().int().min(0).max(86_400).default(300),
+  /*
+   * Silence in the middle of an answer: a server that writes sends a token every second or so
+   * even on two busy CPU threads (2–5 tokens/s measured), so two minutes without one means it
+   * stopped or the network dropped.
+   */
+  'server.idleTimeoutSeconds': z.number().int().min(0).max(86_400).default(120),
 });
 export type Settings = z.infer<typeof Settings>;
 
 export type SettingName = keyof Settings;
 
 export const SETTING_NAMES = Object.keys(Settings.shape) as SettingName[];
+
+/** The setting that sets the limit of each wait on a server. */
+export const SERVER_LIMIT_SETTINGS = {
+  connect: 'server.connectTimeoutSeconds',
+  firstByte: 'server.firstTokenTimeoutSeconds',
+  idle: 'server.idleTimeoutSeconds',
+} as const satisfies Record<ServerLimit, SettingName>;
+
+/** The limits of the waits on a server, in milliseconds (0 waits for ever). */
+export function serverLimitsMs(settings: Settings): Record<ServerLimit, number> {
+  return {
+    connect: settings[SERVER_LIMIT_SETTINGS.connect] * 1000,
+    firstByte: settings[SERVER_LIMIT_SETTINGS.firstByte] * 1000,
+    idle: settings[SERVER_LIMIT_SETTINGS.idle] * 1000,
+  };
+}
 
 export interface ParsedSettings {
   settings: Settings;

@@ -5,6 +5,7 @@ import type { RunController, RunRequest } from '../app/runController';
 import { isScopeConfined, questionRequest, requestOf } from '../app/runRequests';
 import type { WebviewToHost } from '../protocol/webview';
 import { openWorkspaceFile, readSelection } from './editorFiles';
+import { openSettings } from './openSettings';
 import { reportMarkdown, runReportAction, type ReportAction } from './reportActions';
 import { isInsideRoots } from '../tools/support/workspacePaths';
 import { workspaceRoots } from './workspaceRoots';
@@ -63,9 +64,7 @@ export function viewMessageHandlers(ctx: ViewMessageContext): ViewMessageHandler
       await vscode.commands.executeCommand('locooperator.configureModel');
     },
     'log/show': () => ctx.log.show(),
-    'settings/open': async () => {
-      await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:locoremind.locooperator');
-    },
+    'settings/open': () => openSettings(),
     'workspace/manageTrust': async () => {
       await vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
     },

@@ -13,6 +13,7 @@ export interface CommandDependencies {
   downloadModel(): Promise<void>;
   selectModelFile(): Promise<void>;
   setServerApiKey(): Promise<void>;
+  configureModel(): Promise<void>;
 }
 
 /**
@@ -95,6 +96,7 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
     register('locooperator.downloadModel', () => deps.downloadModel()),
     register('locooperator.selectModelFile', () => deps.selectModelFile()),
     register('locooperator.setServerApiKey', () => deps.setServerApiKey()),
+    register('locooperator.configureModel', () => deps.configureModel()),
     register('locooperator.showLog', () => deps.log.show()),
   ];
 

@@ -10,7 +10,7 @@ import type { ServerModel } from '../model/server/serverModel';
 import type { ServerIdentity, ServerKind } from '../protocol/inferenceServer';
 import { validateModelFile } from '../model/modelFile';
 import type { AgentEvent } from '../protocol/agentEvent';
-import type { SettingName } from '../protocol/settings';
+import { SERVER_LIMIT_SETTINGS, serverLimitsMs, type SettingName } from '../protocol/settings';
 import type { ModelAction, ModelStatus } from '../protocol/webview';
 import { formatBytes } from '../protocol/byteSize';
 import { loadsAhead, type LoadAheadTrigger } from '../app/loadAhead';
@@ -33,7 +33,7 @@ const ENGINE_SETTINGS: readonly SettingName[] = [
   'backend',
   'server.url',
   'server.model',
-  'server.idleTimeoutSeconds',
+  ...Object.values(SERVER_LIMIT_SETTINGS),
 ];
 
 /** How the status names each kind of server. */
@@ -171,7 +171,7 @@ export class ModelManager implements vscode.Disposable {
     const settings = this.settings.read();
     const url = settings['server.url'].trim();
     if (!url) {
-      const message = `Set locooperator.server.url to the address of the ${SERVER_LABELS[kind]}, or set locooperator.backend to embedded.`;
+      const message = `Set the address of the ${SERVER_LABELS[kind]} (locooperator.server.url) with "LocoOperator: Configure Model…", or run the model on this machine.`;
       this.setStatus({ state: 'error', message, actions: ['openSettings'] });
       throw new Error(message);
     }
@@ -180,7 +180,7 @@ export class ModelManager implements vscode.Disposable {
       url,
       model: settings['server.model'].trim() || undefined,
       contextSize: typeof settings.contextSize === 'number' ? settings.contextSize : undefined,
-      idleTimeoutMs: settings['server.idleTimeoutSeconds'] * 1000,
+      limits: serverLimitsMs(settings),
     };
     // The key takes part in the comparison only in memory; it is never logged.
     const key = JSON.stringify({ kind, ...options, apiKey });
@@ -192,7 +192,11 @@ export class ModelManager implements vscode.Disposable {
         apiKey,
         hints: {
           apiKey: 'Set it with "LocoOperator: Set Server API Key…".',
-          idleTimeout: 'a very slow server may need a larger locooperator.server.idleTimeoutSeconds.',
+          limits: {
+            connect: `locooperator.${SERVER_LIMIT_SETTINGS.connect}`,
+            firstByte: `locooperator.${SERVER_LIMIT_SETTINGS.firstByte}`,
+            idle: `locooperator.${SERVER_LIMIT_SETTINGS.idle}`,
+          },
         },
       });
       this.server = { key, value, model: this.reportingServerState(value) };
@@ -262,6 +266,16 @@ export class ModelManager implements vscode.Disposable {
 
   /** Lets the user pick a GGUF file; validates it and saves it as `locooperator.model.path`. */
   async selectFile(): Promise<boolean> {
+    const file = await this.pickModelFile();
+    if (!file) return false;
+    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update('model.path', file, vscode.ConfigurationTarget.Global);
+    this.log.info(`Model file set to ${file}`);
+    await this.refresh();
+    return true;
+  }
+
+  /** Lets the user pick a GGUF file and validates it; undefined when cancelled or unusable (which is said). */
+  async pickModelFile(): Promise<string | undefined> {
     const picked = await vscode.window.showOpenDialog({
       canSelectMany: false,
       canSelectFolders: false,
@@ -270,19 +284,21 @@ export class ModelManager implements vscode.Disposable {
       filters: { 'GGUF models': ['gguf'] },
     });
     const file = picked?.[0]?.fsPath;
-    if (!file) return false;
+    if (!file) return undefined;
     try {
       await validateModelFile(file);
+      return file;
     } catch (error) {
       const message = errorMessage(error);
       this.log.error(`Model file rejected: ${message}`);
       void vscode.window.showErrorMessage(`LocoOperator cannot use this file. ${message}`);
-      return false;
+      return undefined;
     }
-    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update('model.path', file, vscode.ConfigurationTarget.Global);
-    this.log.info(`Model file set to ${file}`);
-    await this.refresh();
-    return true;
+  }
+
+  /** Whether the configured variant has been downloaded (whatever `locooperator.model.path` says). */
+  hasDownloadedModel(): Promise<boolean> {
+    return exists(this.downloadedFile());
   }
 
   /** Whether a settings change means the next question needs a new engine. */
@@ -320,8 +336,13 @@ export class ModelManager implements vscode.Disposable {
     const settings = this.settings.read();
     const configured = settings['model.path'].trim();
     if (configured) return expandHome(configured);
-    const downloaded = path.join(this.downloadFolder, downloadedFileName(settings['model.variant']));
+    const downloaded = this.downloadedFile();
     return (await exists(downloaded)) ? downloaded : undefined;
+  }
+
+  /** Where Download Model saves the configured variant. */
+  private downloadedFile(): string {
+    return path.join(this.downloadFolder, downloadedFileName(this.settings.read()['model.variant']));
   }
 
   private modelName(): string {

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import type { ApiKeyChange } from '../app/modelConfiguration';
 import { baseUrl } from '../model/server/serverHttp';
+import { openSettings } from './openSettings';
 
 /**
  * Shared servers' API keys, in VS Code's SecretStorage (the OS keychain), never in settings or the
@@ -14,6 +16,25 @@ export class ServerApiKeys {
     return key ? this.secrets.get(key) : Promise.resolve(undefined);
   }
 
+  async has(serverUrl: string): Promise<boolean> {
+    return (await this.get(serverUrl)) !== undefined;
+  }
+
+  /** Keeps, removes or replaces the key of the server at `serverUrl`; resolves true when it changed. */
+  async change(serverUrl: string, change: ApiKeyChange): Promise<boolean> {
+    const key = secretKey(serverUrl);
+    if (!key || change.action === 'keep') return false;
+    const before = await this.secrets.get(key);
+    if (change.action === 'remove') {
+      if (before === undefined) return false;
+      await this.secrets.delete(key);
+      return true;
+    }
+    if (before === change.key) return false;
+    await this.secrets.store(key, change.key);
+    return true;
+  }
+
   /**
    * The "Set Server API Key…" command: asks for the key of the configured server (empty removes
    * it). Resolves true when the stored key changed.
@@ -21,9 +42,11 @@ export class ServerApiKeys {
   async promptAndStore(serverUrl: string): Promise<boolean> {
     const key = secretKey(serverUrl);
     if (!key) {
+      const configure = 'Configure Model…';
       const open = 'Open Settings';
-      const choice = await vscode.window.showWarningMessage('Set locooperator.server.url to the shared server first; its API key is kept per server.', open);
-      if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'locooperator.server');
+      const choice = await vscode.window.showWarningMessage('Set locooperator.server.url to the shared server first; its API key is kept per server.', configure, open);
+      if (choice === configure) await vscode.commands.executeCommand('locooperator.configureModel');
+      if (choice === open) await openSettings('locooperator.server');
       return false;
     }
     const origin = key.slice(SECRET_PREFIX.length);
@@ -34,8 +57,7 @@ export class ServerApiKeys {
       ignoreFocusOut: true,
     });
     if (value === undefined) return false;
-    if (value.trim() === '') await this.secrets.delete(key);
-    else await this.secrets.store(key, value.trim());
+    await this.change(serverUrl, value.trim() === '' ? { action: 'remove' } : { action: 'set', key: value.trim() });
     void vscode.window.showInformationMessage(value.trim() === '' ? `Removed the API key for ${origin}.` : `Saved the API key for ${origin}.`);
     return true;
   }

@@ -62,7 +62,7 @@ describe('A question without a model, then with a server that refuses', () => {
     await run.locator('.run-wait', { hasText: 'Waiting for a model' }).waitFor({ timeout: 30_000 });
     assert.equal(await view.getByRole('textbox', { name: 'Question about this workspace' }).inputValue(), '');
     // Stop is in the composer, not only in the title bar.
-    await view.locator('.composer').getByRole('button', { name: 'Stop (Escape)' }).waitFor();
+    await view.locator('.composer').getByRole('button', { name: /^Stop \(Escape/ }).waitFor();
     await screenshot(page, 'run-waiting-for-model-dark');
 
     // The settings name a server now: the waiting question runs, and the server refuses it.

@@ -304,8 +304,8 @@ describe('the Ask view without a model, as the audit saw it', () => {
   it('keeps every text at WCAG AA contrast with no model, a question waiting for it', async () => {
     await view.getByRole('region', { name: 'Model needed' }).waitFor({ timeout: 60_000 });
     await ask(view, 'What does this project do?');
-    await view.locator('.notice').waitFor();
-    await expectAAInEveryTheme(workbench, view, 'no-model', { present: ['.panel .primary-button', '.panel p', '.notice-message'] });
+    await view.locator('.run-wait').waitFor();
+    await expectAAInEveryTheme(workbench, view, 'no-model', { present: ['.panel .primary-button', '.panel p', '.run-wait-text', '.run-wait-time'] });
   });
 
   it('keeps every text at WCAG AA contrast while the model downloads', async () => {

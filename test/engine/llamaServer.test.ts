@@ -26,7 +26,8 @@ if (skipReason) console.warn(skipReason);
 
 /** Building llama-server when it is missing takes about half an hour on two cores. */
 const BUILD_TIMEOUT_MS = 90 * 60_000;
-const hints = { apiKey: 'Set the key.', idleTimeout: 'Wait longer.' };
+const hints = { apiKey: 'Set the key.', limits: { connect: 'CONNECT-LIMIT', firstByte: 'FIRST-BYTE-LIMIT', idle: 'IDLE-LIMIT' } };
+const limits = { connect: 60_000, firstByte: 60_000, idle: 60_000 };
 /**
  * The tiny model writes random bytes, and llama-server fails on output that is not valid UTF-8
  * (its output parser rejects it, or the server dies serialising it). Lower-case words keep its
@@ -47,7 +48,7 @@ describe.skipIf(Boolean(skipReason))('the llama-server back-end against a real l
   afterAll(() => server?.stop());
 
   const backend = (extra: Partial<ServerModelOptions> = {}): ServerModel =>
-    createServerModel('llama-server', { url: server.url, hints, idleTimeoutMs: 60_000, ...extra });
+    createServerModel('llama-server', { url: server.url, hints, limits, ...extra });
 
   async function busySlots(): Promise<number> {
     const slots = (await (await fetch(`${server.url}/slots`)).json()) as Array<{ is_processing: boolean }>;
@@ -216,7 +217,7 @@ describe.skipIf(Boolean(skipReason))('the llama-server back-end against a real l
     afterAll(() => guarded?.stop());
 
     it('refuses a missing or wrong key with a clear message, and answers with the right one', async () => {
-      const connect = (apiKey?: string) => createServerModel('llama-server', { url: guarded.url, apiKey, hints, idleTimeoutMs: 60_000 }).connect();
+      const connect = (apiKey?: string) => createServerModel('llama-server', { url: guarded.url, apiKey, hints, limits }).connect();
       await expect(connect()).rejects.toThrow(`The llama-server at ${guarded.url} needs an API key (HTTP 401: Invalid API Key). Set the key.`);
       await expect(connect('wrong')).rejects.toThrow('refused the API key (HTTP 401');
       await expect(connect('team-secret')).resolves.toMatchObject({ kind: 'llama-server', warnings: [] });
@@ -226,7 +227,7 @@ describe.skipIf(Boolean(skipReason))('the llama-server back-end against a real l
   it('warns before the first question about a template that is not ChatML and a window too small for a run', async () => {
     const other = await startLlamaServer(modelPath, ['--ctx-size', '4096', '--chat-template', 'llama3']);
     try {
-      const { warnings, contextSize } = await createServerModel('llama-server', { url: other.url, hints, idleTimeoutMs: 60_000 }).connect();
+      const { warnings, contextSize } = await createServerModel('llama-server', { url: other.url, hints, limits }).connect();
       expect(contextSize).toBe(4096);
       expect(warnings).toEqual([
         expect.stringContaining("does not use Qwen3's ChatML chat template"),

@@ -11,7 +11,19 @@ import { ServerError } from '../../src/model/server/serverError';
 import { identityWarnings, type ServerModelOptions } from '../../src/model/server/serverModel';
 import { serverSampling } from '../../src/model/server/serverSampling';
 import type { ServerKind } from '../../src/protocol/inferenceServer';
-import { json, ollamaRoutes, openAiCompletions, openAiModels, sse, startFakeServer, type FakeServer } from '../fakes/inferenceServers';
+import {
+  headersThenNothing,
+  json,
+  llamaServerReadingForEver,
+  neverAnswers,
+  ollamaRoutes,
+  openAiCompletions,
+  openAiModels,
+  sse,
+  startFakeServer,
+  startMuteTcpServer,
+  type FakeServer,
+} from '../fakes/inferenceServers';
 import { makeFixtureWorkspace } from '../fakes/fixtureWorkspace';
 import { ASSISTANT_START, buildCli, turn } from './support';
 
@@ -20,7 +32,9 @@ import { ASSISTANT_START, buildCli, turn } from './support';
  * wire formats, and the errors a user meets with any server (which the real llama-server test
  * cannot provoke): 401, 404, 500, a malformed stream, a silent stream, a refused connection, TLS.
  */
-const hints = { apiKey: 'Set the key with TEST-KEY-HINT.', idleTimeout: 'TEST-IDLE-HINT' };
+const hints = { apiKey: 'Set the key with TEST-KEY-HINT.', limits: { connect: 'TEST-CONNECT-SETTING', firstByte: 'TEST-FIRST-BYTE-SETTING', idle: 'TEST-IDLE-SETTING' } };
+/** No limit on any wait: tests of the limits set their own. */
+const NO_LIMITS = { connect: 0, firstByte: 0, idle: 0 };
 const servers: FakeServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
@@ -33,7 +47,7 @@ async function fake(routes: Parameters<typeof startFakeServer>[0]): Promise<Fake
 }
 
 function model(kind: ServerKind, url: string, extra: Partial<ServerModelOptions> = {}) {
-  return createServerModel(kind, { url, hints, idleTimeoutMs: 0, ...extra });
+  return createServerModel(kind, { url, hints, limits: NO_LIMITS, ...extra });
 }
 
 /** A prompt whose tool response quotes a file that contains the ChatML markers. */
@@ -169,16 +183,6 @@ describe('OpenAI-compatible back-end (raw /v1/completions)', () => {
     expect(error.message).toContain('sent a malformed stream (not JSON');
   });
 
-  it('gives up on a stream that stays silent past the idle limit', async () => {
-    const server = await fake({
-      'GET /v1/models': openAiModels('loco', 16_384),
-      'POST /v1/completions': (_request, response) => void sse(response),
-    });
-    const error = await failure(model('openai-compatible', server.url, { idleTimeoutMs: 150 }).complete({ prompt: PROMPT, sampling }, { signal: live() }));
-    expect(error.kind).toBe('idle');
-    expect(error.message).toBe(`The server at ${server.url}/v1 sent nothing for 1 s, so it seems to have stopped (or the network dropped). Ask again; TEST-IDLE-HINT`);
-  });
-
   it('says when the connection drops in the middle of an answer', async () => {
     const server = await fake({
       'GET /v1/models': openAiModels('loco', 16_384),
@@ -229,12 +233,123 @@ describe('Ollama back-end (raw /api/generate)', () => {
   });
 });
 
+describe('the three waits on a server, each with its own limit', () => {
+  const request = { prompt: PROMPT, sampling };
+  const completions = (route: Parameters<typeof startFakeServer>[0][string]) => fake({ 'GET /v1/models': openAiModels('loco', 16_384), 'POST /v1/completions': route });
+
+  it('ends a connection that is never made (a TLS handshake that never comes) at the connect limit', async () => {
+    const mute = await startMuteTcpServer();
+    try {
+      const url = `https://127.0.0.1:${mute.port}`;
+      const error = await failure(model('llama-server', url, { limits: { ...NO_LIMITS, connect: 150 } }).connect());
+      expect(error).toMatchObject({
+        kind: 'connect',
+        message: `Cannot reach the llama-server at ${url}: no connection within 1 s. Is the server running, and are the host and port right? (TEST-CONNECT-SETTING sets this limit.)`,
+      });
+    } finally {
+      await mute.close();
+    }
+  });
+
+  it('says at once that a port refuses, whatever the limits', async () => {
+    const server = await fake({});
+    await server.close();
+    const error = await failure(model('ollama', server.url, { model: 'loco', limits: { connect: 60_000, firstByte: 60_000, idle: 60_000 } }).connect());
+    expect(error.kind).toBe('unreachable');
+    expect(error.message).toContain('connection refused');
+  });
+
+  it('ends a question the server takes and never answers at the first-byte limit, naming the server and the setting', async () => {
+    const server = await completions(neverAnswers);
+    const error = await failure(model('openai-compatible', server.url, { limits: { ...NO_LIMITS, firstByte: 150 } }).complete(request, { signal: live() }));
+    expect(error).toMatchObject({
+      kind: 'firstByte',
+      message:
+        `The server at ${server.url}/v1 has not begun to answer: nothing came for 1 s. It may be busy with other requests, or reading a long prompt ` +
+        'on a slow machine; to wait longer, raise TEST-FIRST-BYTE-SETTING.',
+    });
+  });
+
+  it('gives a request that needs no model (who the server is) only the connect limit to be answered: a server that takes connections and never answers is found out in seconds', async () => {
+    const server = await fake({ 'GET /props': neverAnswers });
+    const error = await failure(model('llama-server', server.url, { limits: { connect: 150, firstByte: 0, idle: 0 } }).connect());
+    expect(error).toMatchObject({
+      kind: 'connect',
+      message:
+        `The llama-server at ${server.url} took the connection but has not answered within 1 s a request that needs no model, which a server answers at once. ` +
+        'Is it stuck, or another kind of server? (TEST-CONNECT-SETTING sets this limit.)',
+    });
+  });
+
+  it('restarts the limit once connected: a question answered later than the connect limit is waited for', async () => {
+    const server = await completions((request, response) => void setTimeout(() => openAiCompletions(['ok'])(request, response), 1300));
+    const result = await model('openai-compatible', server.url, { limits: { ...NO_LIMITS, connect: 1000 } }).complete(request, { signal: live() });
+    expect(result.text).toBe('ok');
+  });
+
+  it('takes headers alone as no answer yet: a stream that sends its headers and then nothing ends at the first-byte limit', async () => {
+    const server = await completions(headersThenNothing);
+    const error = await failure(model('openai-compatible', server.url, { limits: { ...NO_LIMITS, firstByte: 150 } }).complete(request, { signal: live() }));
+    expect(error.kind).toBe('firstByte');
+    expect(error.message).toMatch(new RegExp(`^The server at ${server.url}/v1 has not begun to answer: nothing came for 1 s\\.`));
+  });
+
+  it("takes llama-server's prompt progress as a sign of life, not the answer: silence after it is still the first-byte wait", async () => {
+    const server = await fake(llamaServerReadingForEver());
+    const progress: number[] = [];
+    const error = await failure(
+      model('llama-server', server.url, { limits: { ...NO_LIMITS, firstByte: 150 } }).complete(request, { signal: live(), onProgress: (evaluated) => progress.push(evaluated) }),
+    );
+    expect(progress).toEqual([2048]);
+    expect(error.kind).toBe('firstByte');
+  });
+
+  it('ends a stream that stalls in the middle of its answer at the silence limit, keeping the first-byte limit out of it', async () => {
+    const server = await completions((_request, response) => sse(response)({ choices: [{ index: 0, text: 'half', finish_reason: null }] }));
+    const chunks: string[] = [];
+    const error = await failure(
+      model('openai-compatible', server.url, { limits: { ...NO_LIMITS, idle: 150 } }).complete(request, { signal: live(), onText: (chunk) => chunks.push(chunk) }),
+    );
+    expect(chunks).toEqual(['half']);
+    expect(error).toMatchObject({
+      kind: 'idle',
+      message:
+        `The server at ${server.url}/v1 went silent for 1 s in the middle of its answer: it seems to have stopped, or the network dropped. ` +
+        'Ask again; if the server is only slow, raise TEST-IDLE-SETTING.',
+    });
+  });
+
+  it('lets an answer that has begun take longer than the first-byte limit', async () => {
+    const server = await completions((request, response) => {
+      sse(response)({ choices: [{ index: 0, text: 'Found ', finish_reason: null }] });
+      setTimeout(() => {
+        const send = (data: unknown) => response.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+        send({ choices: [{ index: 0, text: 'it.', finish_reason: 'stop' }] });
+        send('[DONE]');
+        response.end();
+      }, 1300);
+    });
+    const result = await model('openai-compatible', server.url, { limits: { ...NO_LIMITS, firstByte: 1000 } }).complete(request, { signal: live() });
+    expect(result).toMatchObject({ text: 'Found it.', stopReason: 'endOfTurn' });
+  });
+
+  it('fails detecting the kind at the connect limit rather than guessing one', async () => {
+    const mute = await startMuteTcpServer();
+    try {
+      const error = await failure(detectServerKind({ url: `https://127.0.0.1:${mute.port}`, hints, limits: { ...NO_LIMITS, connect: 150 } }));
+      expect(error.kind).toBe('connect');
+    } finally {
+      await mute.close();
+    }
+  });
+});
+
 describe('any server', () => {
   it('detects the kind: Ollama by /api/version, else OpenAI-compatible', async () => {
     const ollama = await fake(ollamaRoutes('loco', []));
     const vllm = await fake({ 'GET /v1/models': openAiModels('loco') });
-    expect(await detectServerKind({ url: ollama.url, hints, idleTimeoutMs: 0 })).toBe('ollama');
-    expect(await detectServerKind({ url: vllm.url, hints, idleTimeoutMs: 0 })).toBe('openai-compatible');
+    expect(await detectServerKind({ url: ollama.url, hints, limits: NO_LIMITS })).toBe('ollama');
+    expect(await detectServerKind({ url: vllm.url, hints, limits: NO_LIMITS })).toBe('openai-compatible');
   });
 
   it('says a refused connection is one, naming the server', async () => {
@@ -243,7 +358,7 @@ describe('any server', () => {
     await server.close();
     const error = await failure(model('llama-server', url).connect());
     expect(error).toMatchObject({ kind: 'unreachable', message: `Cannot reach the llama-server at ${url}: connection refused. Is the server running, and are the host and port right?` });
-    expect((await failure(detectServerKind({ url, hints, idleTimeoutMs: 0 }))).kind).toBe('unreachable');
+    expect((await failure(detectServerKind({ url, hints, limits: NO_LIMITS }))).kind).toBe('unreachable');
   });
 
   it('says when https:// meets a plain http server', async () => {

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 
 /**
  * Loopback stand-ins for shared inference servers, following their published wire formats:
@@ -119,5 +119,56 @@ export function ollamaRoutes(model: string, pieces: string[], parameters?: strin
         `${JSON.stringify({ model, created_at, response: '', done: true, done_reason: 'stop', total_duration: 5e8, prompt_eval_count: 42, prompt_eval_duration: 1e8, eval_count: pieces.length, eval_duration: 2e8 })}\n`,
       );
     },
+  };
+}
+
+/** A route that takes the request and never answers: no headers, no body. */
+export const neverAnswers: Route = () => {};
+
+/** A route that sends its headers (a server-sent event stream) and then nothing. */
+export const headersThenNothing: Route = (_request, response) => {
+  response.writeHead(200, { 'Content-Type': 'text/event-stream' });
+  response.flushHeaders();
+};
+
+/** llama-server's identity: /props (a ChatML template, the model's file) and /tokenize (one id per ChatML marker). */
+export function llamaServerIdentity(): Record<string, Route> {
+  return {
+    'GET /props': (_request, response) =>
+      json(response, 200, {
+        default_generation_settings: { n_ctx: 16_384 },
+        model_path: '/models/LocoOperator-4B-Q4_K_M.gguf',
+        chat_template: "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}",
+      }),
+    'POST /tokenize': (_request, response) => json(response, 200, { tokens: [7] }),
+  };
+}
+
+/** llama-server reading a prompt: its /completion reports progress, then nothing. */
+export function llamaServerReadingForEver(): Record<string, Route> {
+  return {
+    ...llamaServerIdentity(),
+    'POST /completion': (_request, response) => sse(response)({ content: '', stop: false, prompt_progress: { total: 4096, cache: 0, processed: 2048 } }),
+  };
+}
+
+/**
+ * A TCP port that accepts connections and never says a word: over https:// the TLS handshake never
+ * completes, so the connection is never made.
+ */
+export async function startMuteTcpServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

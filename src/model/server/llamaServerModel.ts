@@ -29,7 +29,7 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
     name: `the llama-server at ${url}`,
     apiKey: options.apiKey,
     hints: options.hints,
-    idleTimeoutMs: options.idleTimeoutMs,
+    limits: options.limits,
   };
   const histories = new ConversationHistories();
   /** Special texts are few (the two ChatML markers): tokenized once. */
@@ -110,6 +110,7 @@ export function createLlamaServerModel(options: ServerModelOptions): ServerModel
           n_predict: contextSize === undefined ? sampling.maxTokens : Math.min(sampling.maxTokens, contextSize - promptTokens.length),
           ...serverSampling('llama-server', sampling),
         },
+        isProgress: (event) => event.prompt_progress !== undefined && !event.stop,
         onEvent: (event) => {
           if (event.stop) {
             final = event;

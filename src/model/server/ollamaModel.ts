@@ -21,7 +21,7 @@ export function createOllamaModel(options: ServerModelOptions): ServerModel {
     name: `the Ollama server at ${url}`,
     apiKey: options.apiKey,
     hints: options.hints,
-    idleTimeoutMs: options.idleTimeoutMs,
+    limits: options.limits,
   };
   const identity = identityOnce(readIdentity);
 

@@ -25,7 +25,7 @@ export function createOpenAiCompletionsModel(options: ServerModelOptions): Serve
     name: `the server at ${url}`,
     apiKey: options.apiKey,
     hints: options.hints,
-    idleTimeoutMs: options.idleTimeoutMs,
+    limits: options.limits,
   };
   const identity = identityOnce(readIdentity);
 

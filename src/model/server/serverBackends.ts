@@ -25,15 +25,15 @@ export function createServerModel(kind: ServerKind, options: ServerModelOptions)
  * anything else is taken as OpenAI-compatible. A server that cannot be reached, or that refuses
  * the key, is an error now rather than a wrong guess.
  */
-export async function detectServerKind(options: Pick<ServerModelOptions, 'url' | 'apiKey' | 'hints' | 'idleTimeoutMs'>, signal?: AbortSignal): Promise<ServerKind> {
+export async function detectServerKind(options: Pick<ServerModelOptions, 'url' | 'apiKey' | 'hints' | 'limits'>, signal?: AbortSignal): Promise<ServerKind> {
   const base = baseUrl(options.url);
-  const endpoint: ServerEndpoint = { base, name: `the server at ${displayUrl(base)}`, apiKey: options.apiKey, hints: options.hints, idleTimeoutMs: options.idleTimeoutMs };
+  const endpoint: ServerEndpoint = { base, name: `the server at ${displayUrl(base)}`, apiKey: options.apiKey, hints: options.hints, limits: options.limits };
   const answers = async (path: string, schema: z.ZodType) => {
     try {
       await requestJson(endpoint, path, schema, { method: 'GET', signal, missing: `endpoint /${path}` });
       return true;
     } catch (error) {
-      if (error instanceof ServerError && ['unreachable', 'tls', 'auth', 'idle'].includes(error.kind)) throw error;
+      if (error instanceof ServerError && ['unreachable', 'tls', 'auth', 'connect', 'firstByte', 'idle'].includes(error.kind)) throw error;
       return false;
     }
   };

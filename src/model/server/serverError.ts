@@ -1,4 +1,4 @@
-import { ServerErrorBody } from '../../protocol/inferenceServer';
+import { ServerErrorBody, type ServerLimit } from '../../protocol/inferenceServer';
 
 /** What went wrong with a server, so callers (and tests) can tell the cases apart. */
 export type ServerErrorKind =
@@ -11,7 +11,8 @@ export type ServerErrorKind =
   | 'serverFailed'
   | 'malformed'
   | 'disconnected'
-  | 'idle';
+  /** A limit ran out (limitError). */
+  | ServerLimit;
 
 /** An error a user meets with a shared server, worded for them: what happened and what to do. */
 export class ServerError extends Error {
@@ -29,8 +30,52 @@ export class ServerError extends Error {
 export interface ServerHints {
   /** How to set the API key, e.g. 'Set it with "LocoOperator: Set Server API Key…".' */
   apiKey: string;
-  /** How to wait longer for a very slow server. */
-  idleTimeout: string;
+  /** The setting or flag that sets each limit, e.g. 'locooperator.server.connectTimeoutSeconds'. */
+  limits: Record<ServerLimit, string>;
+}
+
+/**
+ * What a request waits for: one of the limits' waits, or `reply`, the answer to a request that
+ * needs no model (the server's identity, tokenizing). A server gives that at once, whatever it is
+ * busy with, so it has the connect limit: a server that takes connections and never answers is
+ * found out in seconds, not after the minutes a prompt may take.
+ */
+export type ServerWait = ServerLimit | 'reply';
+
+export function limitOf(wait: ServerWait): ServerLimit {
+  return wait === 'reply' ? 'connect' : wait;
+}
+
+/**
+ * A limit ran out. `name` is e.g. 'the llama-server at http://gpu:8080'; the message says which
+ * wait it was and what sets its limit, so that a slow server can be given more time.
+ */
+export function limitError(name: string, wait: ServerWait, limitMs: number, hints: ServerHints): ServerError {
+  const seconds = `${Math.ceil(limitMs / 1000)} s`;
+  const setting = hints.limits[limitOf(wait)];
+  switch (wait) {
+    case 'connect':
+      return new ServerError(
+        'connect',
+        `Cannot reach ${name}: no connection within ${seconds}. Is the server running, and are the host and port right? (${setting} sets this limit.)`,
+      );
+    case 'reply':
+      return new ServerError(
+        'connect',
+        `${name} took the connection but has not answered within ${seconds} a request that needs no model, which a server answers at once. ` +
+          `Is it stuck, or another kind of server? (${setting} sets this limit.)`,
+      );
+    case 'firstByte':
+      return new ServerError(
+        'firstByte',
+        `${name} has not begun to answer: nothing came for ${seconds}. It may be busy with other requests, or reading a long prompt on a slow machine; to wait longer, raise ${setting}.`,
+      );
+    case 'idle':
+      return new ServerError(
+        'idle',
+        `${name} went silent for ${seconds} in the middle of its answer: it seems to have stopped, or the network dropped. Ask again; if the server is only slow, raise ${setting}.`,
+      );
+  }
 }
 
 const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_|EPROTO$)/;

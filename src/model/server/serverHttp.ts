@@ -1,13 +1,23 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { z } from 'zod';
-import { connectionError, ServerError, statusError, type ServerHints } from './serverError';
+import type { ServerLimit } from '../../protocol/inferenceServer';
+import { connectionError, limitError, limitOf, ServerError, statusError, type ServerHints, type ServerWait } from './serverError';
+
+/**
+ * How long each wait on a server may last, in milliseconds; 0 waits for ever. The defaults, and
+ * why they are what they are, live with the settings (protocol/settings.ts).
+ */
+export type ServerLimits = Record<ServerLimit, number>;
 
 /**
  * HTTP to an inference server, on node:http rather than fetch: fetch (undici) gives up on a
  * response whose headers take over five minutes, and a CPU server reading a long prompt may take
- * longer. There is no fixed timeout here; a dead server is noticed by a refused connection or by
- * a silence longer than `idleTimeoutMs` (llama-server pings its streams every 30 s).
+ * longer. Instead each request goes through three waits with a limit each (ServerLimits):
+ * connecting; then, until the answer begins, silence of `firstByte` (headers, pings and prompt
+ * progress are signs of life, not the answer: vLLM sends its headers before it reads the prompt),
+ * or of `connect` for a request that needs no model (ServerWait); then silence of `idle` between
+ * bytes of the answer.
  */
 export interface ServerEndpoint {
   /** Paths resolve against it (its path ends with /). */
@@ -17,8 +27,7 @@ export interface ServerEndpoint {
   /** Sent as `Authorization: Bearer …`; never logged, never part of a message. */
   apiKey?: string;
   hints: ServerHints;
-  /** No byte for this long ends the request as dead; 0 waits for ever. */
-  idleTimeoutMs: number;
+  limits: ServerLimits;
 }
 
 /** How the address reads in messages and the status: no credentials, query or trailing slash. */
@@ -55,12 +64,17 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 
 interface Answer {
   response: IncomingMessage;
-  /** Call on every chunk read: the idle limit counts from the last one. */
+  /** Call on every chunk read: it restarts the limit of the current wait. */
   touch(): void;
+  /** Call when the answer itself begins (not a ping or a progress report): silence is `idle`'s from then on. */
+  begin(): void;
 }
 
-/** Sends a request and resolves with a 2xx response; anything else rejects with a worded ServerError. */
-function send(endpoint: ServerEndpoint, path: string, options: RequestOptions): Promise<Answer> {
+/**
+ * Sends a request and resolves with a 2xx response; anything else rejects with a worded ServerError.
+ * `answer` is what the request waits for once connected: 'firstByte' when the model runs, 'reply' when not.
+ */
+function send(endpoint: ServerEndpoint, path: string, options: RequestOptions, answer: 'firstByte' | 'reply'): Promise<Answer> {
   const url = new URL(path.replace(/^\//, ''), endpoint.base);
   const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
   const headers: Record<string, string> = { Accept: 'application/json, text/event-stream, application/x-ndjson' };
@@ -73,40 +87,49 @@ function send(endpoint: ServerEndpoint, path: string, options: RequestOptions): 
   // A connection of its own for each request: a kept-alive socket that the server has meanwhile
   // closed fails the next request with "socket hang up", and a Stop closes the connection anyway.
   const request = client.request(url, { method: options.method, headers, signal: options.signal, agent: false });
-  let answer: IncomingMessage | undefined;
-  let idle: NodeJS.Timeout | undefined;
-  const touch = () => {
-    clearTimeout(idle);
-    if (endpoint.idleTimeoutMs <= 0) return;
-    idle = setTimeout(() => {
-      const seconds = Math.ceil(endpoint.idleTimeoutMs / 1000);
-      const error = new ServerError('idle', `${endpoint.name} sent nothing for ${seconds} s, so it seems to have stopped (or the network dropped). Ask again; ${endpoint.hints.idleTimeout}`);
+  let received: IncomingMessage | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  /** Starts the limit of the wait the request is now in (and ends the previous one). */
+  const wait = (next: ServerWait | undefined) => {
+    clearTimeout(timer);
+    const limitMs = next === undefined ? 0 : endpoint.limits[limitOf(next)];
+    if (limitMs <= 0) return;
+    timer = setTimeout(() => {
+      const error = limitError(endpoint.name, next!, limitMs, endpoint.hints);
       request.destroy(error);
-      answer?.destroy(error);
-    }, endpoint.idleTimeoutMs);
+      received?.destroy(error);
+    }, limitMs);
   };
+  let begun = false;
+  const touch = () => wait(begun ? 'idle' : answer);
+  const begin = () => void (begun = true);
   const answered = new Promise<Answer>((resolve, reject) => {
-    touch();
-    request.on('socket', (socket) => socket.setKeepAlive(true, 30_000));
+    wait('connect');
+    request.on('socket', (socket) => {
+      socket.setKeepAlive(true, 30_000);
+      // The socket is a fresh one (agent: false); over https it is connected once the TLS handshake is done.
+      socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => wait(answer));
+    });
     request.on('close', () => {
-      if (!answer) clearTimeout(idle);
+      if (!received) wait(undefined);
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error instanceof ServerError || error.name === 'AbortError') reject(error);
       else reject(connectionError(endpoint.name, error));
     });
     request.on('response', (response) => {
-      answer = response;
+      received = response;
       touch();
-      response.on('close', () => clearTimeout(idle));
+      response.on('close', () => wait(undefined));
       const status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) {
-        resolve({ response, touch });
+        resolve({ response, touch, begin });
         return;
       }
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
+        begin();
         touch();
         if (size < ERROR_BODY_LIMIT) chunks.push(chunk);
         size += chunk.length;
@@ -122,10 +145,11 @@ function send(endpoint: ServerEndpoint, path: string, options: RequestOptions): 
 }
 
 /** Reads the whole body; a connection that drops before the end is a clear error, not a truncated answer. */
-async function readBody(endpoint: ServerEndpoint, { response, touch }: Answer): Promise<string> {
+async function readBody(endpoint: ServerEndpoint, { response, touch, begin }: Answer): Promise<string> {
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of response) {
+      begin();
       touch();
       chunks.push(chunk as Buffer);
     }
@@ -153,7 +177,7 @@ export async function requestJson<T>(
   schema: z.ZodType<T>,
   options: RequestOptions,
 ): Promise<T> {
-  const text = await readBody(endpoint, await send(endpoint, path, options));
+  const text = await readBody(endpoint, await send(endpoint, path, options, 'reply'));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -170,14 +194,15 @@ export async function requestJson<T>(
  * server-sent events (`data: …` lines; comments are pings; `[DONE]` ends) or NDJSON lines.
  * An `{"error": …}` event is the server failing mid-answer. Aborting `signal` closes the
  * connection, which is how llama-server, vLLM and Ollama learn to stop generating.
+ * `isProgress` tells the events that only report the prompt being read: the answer has not begun.
  */
 export async function streamEvents<T>(
   endpoint: ServerEndpoint,
   path: string,
   schema: z.ZodType<T>,
-  options: RequestOptions & { format: 'sse' | 'ndjson'; onEvent(event: T): void },
+  options: RequestOptions & { format: 'sse' | 'ndjson'; onEvent(event: T): void; isProgress?(event: T): boolean },
 ): Promise<void> {
-  const { response, touch } = await send(endpoint, path, options);
+  const { response, touch, begin } = await send(endpoint, path, options, 'firstByte');
   response.setEncoding('utf8');
   let buffered = '';
   let done = false;
@@ -203,11 +228,11 @@ export async function streamEvents<T>(
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw malformed(endpoint, 'stream event', parsed.error);
+    if (!options.isProgress?.(parsed.data)) begin();
     options.onEvent(parsed.data);
   };
   try {
     for await (const chunk of response) {
-      touch();
       buffered += chunk as string;
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
@@ -215,6 +240,7 @@ export async function streamEvents<T>(
         handle(line);
         if (done) return;
       }
+      touch();
     }
     handle(buffered);
   } catch (error) {

@@ -2,6 +2,7 @@ import type { ChatModel } from '../../protocol/chatModel';
 import type { ServerIdentity, ServerKind } from '../../protocol/inferenceServer';
 import type { CompletionRequest, CompletionResult } from '../../protocol/prompt';
 import type { ServerHints } from './serverError';
+import type { ServerLimits } from './serverHttp';
 
 /** What every server back-end is given. */
 export interface ServerModelOptions {
@@ -10,8 +11,7 @@ export interface ServerModelOptions {
   model?: string;
   apiKey?: string;
   hints: ServerHints;
-  /** A silence this long means the server is gone; 0 waits for ever. */
-  idleTimeoutMs: number;
+  limits: ServerLimits;
   /**
    * The context window to assume when the server does not say (OpenAI-compatible servers other
    * than vLLM), or to ask for (Ollama's num_ctx). A server that says wins.

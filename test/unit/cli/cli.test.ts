@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentEvent } from '../../../src/protocol/agentEvent';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../../fakes/fixtureWorkspace';
-import { startFakeServer } from '../../fakes/inferenceServers';
+import { llamaServerIdentity, neverAnswers, startFakeServer, startMuteTcpServer } from '../../fakes/inferenceServers';
 
 /** The CLI as a user runs it: the built bundle, in a child process. */
 const repo = path.resolve(__dirname, '../../..');
@@ -207,6 +207,7 @@ describe('locooperator CLI', () => {
       [['ask', 'q', '--json=yes', '--scripted', script], /--json takes no value/],
       [['ask', 'q', '--server-timeout', '5', '--scripted', script], /--server-timeout goes with --server URL\./],
       [['ask', 'q', '--server', 'http://127.0.0.1:9', '--server-timeout', 'soon'], /--server-timeout must be a whole number of seconds \(0 waits for ever\)/],
+      [['ask', 'q', '--server-connect-timeout', '5', '--scripted', script], /--server-connect-timeout goes with --server URL\./],
       [['download', '--dir', path.join(file, 'models')], /README\.md is a file, not a folder: --dir takes the folder to download into\./],
       [['download', '--variant', 'Q9'], /Unknown variant "Q9"/],
       [['tool', 'Read', '{}', 'extra'], /tool takes a name and one JSON argument/],
@@ -226,15 +227,38 @@ describe('locooperator CLI', () => {
     expect(result).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot be read \(permission denied\)/) });
   });
 
-  it('gives up on a server that accepts and never answers after --server-timeout, and says so', async () => {
-    const silent = await startFakeServer({ 'GET /props': () => {} });
+  it('gives up on a server that takes the question and never answers after --server-timeout, and says so', async () => {
+    const silent = await startFakeServer({ ...llamaServerIdentity(), 'POST /completion': neverAnswers });
     try {
-      const result = await run(['ask', 'q', '--cwd', workspace.root, '--server', silent.url, '--server-timeout', '1']);
+      const result = await run(['ask', 'q', '--cwd', workspace.root, '--server', silent.url, '--server-kind', 'llama-server', '--server-timeout', '1']);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/sent nothing for 1 s, so it seems to have stopped .*--server-timeout SECONDS waits longer\./);
+      // The run had begun (the server said who it is): it ends as a run, with the reason.
+      expect(result.stdout).toMatch(/ error: The llama-server at http:\/\/127\.0\.0\.1:\d+ has not begun to answer: nothing came for 1 s\. .*; to wait longer, raise --server-timeout SECONDS\.\]$/m);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('gives up on a server that takes connections and never answers after --server-connect-timeout, and says so', async () => {
+    const silent = await startFakeServer({ 'GET /props': neverAnswers });
+    try {
+      const result = await run(['ask', 'q', '--cwd', workspace.root, '--server', silent.url, '--server-connect-timeout', '1']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^locooperator: The server at http:\/\/127\.0\.0\.1:\d+ took the connection but has not answered within 1 s .*\(--server-connect-timeout SECONDS sets this limit\.\)$/m);
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     } finally {
       await silent.close();
+    }
+  });
+
+  it('gives up on a connection that is never made after --server-connect-timeout, and says so', async () => {
+    const mute = await startMuteTcpServer();
+    try {
+      const result = await run(['ask', 'q', '--cwd', workspace.root, '--server', `https://127.0.0.1:${mute.port}`, '--server-connect-timeout', '1']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^locooperator: Cannot reach the server at https:\/\/127\.0\.0\.1:\d+: no connection within 1 s\. .*\(--server-connect-timeout SECONDS sets this limit\.\)$/m);
+    } finally {
+      await mute.close();
     }
   });
 });

@@ -166,16 +166,16 @@ describe('locooperator mcp', () => {
     }
   });
 
-  it('answers the handshake at once and reaches the server on the first call, which a silent server fails after --server-timeout', async () => {
+  it('answers the handshake at once and reaches the server on the first call, which a silent server fails after --server-connect-timeout', async () => {
     const silent = await startFakeServer({ 'GET /props': () => {} });
     try {
       // Without the handshake answered, connect and listTools would wait for the server.
-      const { client } = await connect(['--cwd', workspace.root, '--server', silent.url, '--server-timeout', '1']);
+      const { client } = await connect(['--cwd', workspace.root, '--server', silent.url, '--server-connect-timeout', '1']);
       expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['explore']);
       expect(silent.requests).toEqual([]);
       const result = await client.callTool({ name: 'explore', arguments: { question: 'Where is the app created?' } });
       expect(result.isError).toBe(true);
-      expect(textOf(result)).toMatch(/^The exploration failed: The server at http:\/\/127\.0\.0\.1:\d+ sent nothing for 1 s/);
+      expect(textOf(result)).toMatch(/^The exploration failed: The server at http:\/\/127\.0\.0\.1:\d+ took the connection but has not answered within 1 s/);
     } finally {
       await silent.close();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSettings, SETTING_NAMES } from '../../../src/protocol/settings';
+import { parseSettings, serverLimitsMs, SETTING_NAMES } from '../../../src/protocol/settings';
 import pkg from '../../../package.json';
 
 describe('parseSettings', () => {
@@ -30,6 +30,15 @@ describe('parseSettings', () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toContain('locooperator.contextSize');
     expect(problems[1]).toContain('locooperator.temperature');
+  });
+
+  it('gives each wait on a server its own limit: seconds to connect, minutes for a slow server to begin, two minutes of silence mid-answer', () => {
+    expect(serverLimitsMs(parseSettings({}).settings)).toEqual({ connect: 10_000, firstByte: 300_000, idle: 120_000 });
+    expect(serverLimitsMs(parseSettings({ 'server.connectTimeoutSeconds': 3, 'server.firstTokenTimeoutSeconds': 0, 'server.idleTimeoutSeconds': 30 }).settings)).toEqual({
+      connect: 3000,
+      firstByte: 0,
+      idle: 30_000,
+    });
   });
 
   it('accepts a number of tokens as the context size', () => {
