@@ -172,7 +172,7 @@ export class ModelManager implements vscode.Disposable {
     const url = settings['server.url'].trim();
     if (!url) {
       const message = `Set the address of the ${SERVER_LABELS[kind]} (locooperator.server.url) with "LocoOperator: Configure Model…", or run the model on this machine.`;
-      this.setStatus({ state: 'error', message, actions: ['openSettings'] });
+      this.setStatus({ state: 'error', message, actions: ['configureModel', 'openSettings'] });
       throw new Error(message);
     }
     const apiKey = await this.apiKeys.get(url);
@@ -217,7 +217,7 @@ export class ModelManager implements vscode.Disposable {
     } catch (error) {
       const message = errorMessage(error);
       this.log.error(`Server: ${message}`);
-      if (this.server === server) this.setStatus({ state: 'error', message, actions: ['openSettings', 'showLog'] });
+      if (this.server === server) this.setStatus({ state: 'error', message, actions: ['configureModel', 'openSettings', 'showLog'] });
       throw error;
     }
   }
@@ -242,7 +242,7 @@ export class ModelManager implements vscode.Disposable {
           if (current()) this.setStatus(this.serverStatus('ready'));
           return result;
         } catch (error) {
-          if (current()) this.setStatus({ state: 'error', message: errorMessage(error), actions: ['openSettings', 'showLog'] });
+          if (current()) this.setStatus({ state: 'error', message: errorMessage(error), actions: ['configureModel', 'openSettings', 'showLog'] });
           throw error;
         }
       },

@@ -77,7 +77,7 @@ describe('A question without a model, then with a server that refuses', () => {
     assert.equal(await view.locator('.conversation').getByText('connection refused', { exact: false }).count(), 1);
     assert.equal(await view.locator('.panel').count(), 0);
     assert.equal(await view.locator('.notice').count(), 0);
-    assert.deepEqual(await failure.getByRole('button').allInnerTexts(), ['Retry', 'Open Settings', 'Show Log']);
+    assert.deepEqual(await failure.getByRole('button').allInnerTexts(), ['Retry', 'Configure Model…', 'Open Settings', 'Show Log']);
 
     // Retry asks the same question again, as a new run, which meets the same refusal.
     await failure.getByRole('button', { name: 'Retry' }).click();

@@ -106,6 +106,13 @@ describe('The first-run walkthrough', () => {
     await page.keyboard.press('Escape');
     await picker.waitFor({ state: 'hidden' });
 
+    // … or a shared server: Configure Model… asks for the back-end first.
+    await (await stepButton(page, 'Get the model', 'Get the model', 'Connect a Shared Server')).click();
+    await picker.locator('.quick-input-title', { hasText: 'LocoOperator: Configure Model' }).waitFor({ timeout: 30_000 });
+    await picker.locator('.monaco-list-row', { hasText: 'llama-server' }).first().waitFor();
+    await page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'hidden' });
+
     // Ask a first question: the Ask view opens with the focus in it.
     await (await stepButton(page, 'Ask a first question', 'Ask a first question', 'Open the Ask View')).click();
     const view = webviewFrame(page);
