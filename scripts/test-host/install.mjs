@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isAlive } from '../processAlive.mjs';
 import {
   CODE_SERVER_VERSION,
   NODE_VERSION,
@@ -92,15 +93,6 @@ function removeAbandonedStaging() {
   for (const name of readdirSync(cacheRoot)) {
     const match = /\.staging-(\d+)$/.exec(name);
     if (match && !isAlive(Number(match[1]))) rmSync(join(cacheRoot, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
   }
 }
 
