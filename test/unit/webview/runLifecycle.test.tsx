@@ -43,6 +43,10 @@ describe('A question in the view', () => {
 
     await host.send({ type: 'model/status', status: { state: 'downloading', receivedBytes: 460, totalBytes: 1000 } });
     expect(within(question()).getByText('Waiting for the model to download · 46%')).toBeTruthy();
+    // A failed download leaves the question waiting, and the run points at the panel's fixes.
+    await host.send({ type: 'model/status', status: { state: 'error', message: 'The download failed: connection reset.', actions: ['download', 'selectFile', 'showLog'] } });
+    expect(within(question()).getByText(/^Waiting for a model: see the problem above/)).toBeTruthy();
+    expect(screen.getByRole('alert', { name: 'Model problem' }).textContent).toContain('The download failed: connection reset.');
   });
 
   it('says in the run that the model or server is loading, not in the panel too', async () => {

@@ -40,6 +40,9 @@ function beforeStart(model: ModelStatus | undefined): string {
       return `Waiting for the model to download${model.totalBytes ? ` · ${Math.floor((100 * model.receivedBytes) / model.totalBytes)}%` : ''}`;
     case 'loading':
       return loading(model);
+    case 'error':
+      // A failed download or load leaves the question waiting: the panel above says what went wrong and offers the fixes.
+      return 'Waiting for a model: see the problem above. The question runs as soon as a model is ready.';
     default:
       return 'Starting…';
   }
