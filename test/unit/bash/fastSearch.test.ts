@@ -63,10 +63,11 @@ describe('the Bash search fast path with links and huge files', () => {
     await writeFile(sparse, 'needle at the start\n');
     await truncate(sparse, 50 * 1024 ** 3);
     try {
-      // Memory-mapped, ripgrep reads the holes as one endless line without gathering it on its heap;
-      // the tool's timeout ends the search.
+      // Under the programs' address-space limit ripgrep cannot map 50 GB, so it reads the holes as
+      // one endless line: the tool's timeout or the limit ends it, whichever this machine reaches
+      // first, and neither lets it hold more than the limit.
       const result = await runBash(root, { command: 'rg --text -c zzz sub/disk.img', timeout: 1_000 });
-      expect(result.output).toBe('Command timed out after 1s');
+      expect(result.output).toMatch(/^(Command timed out after 1s|Exit code 2\nmemory allocation of \d+ bytes failed)$/);
     } finally {
       await rm(sparse, { force: true });
     }
