@@ -220,10 +220,19 @@ describe('App', () => {
     }
   });
 
-  it('focuses the question box when the host asks', async () => {
-    const { host } = renderApp();
-    await host.send(snapshot(), { type: 'ui/focusInput' });
-    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Question about this workspace' }));
+  it('focuses the question box when the host asks while the view has the focus, and not once the user is elsewhere', async () => {
+    const hasFocus = vi.spyOn(document, 'hasFocus').mockReturnValue(false);
+    try {
+      const { host } = renderApp();
+      const box = screen.getByRole('textbox', { name: 'Question about this workspace' });
+      await host.send(snapshot(), { type: 'ui/focusInput' });
+      expect(document.activeElement).not.toBe(box);
+      hasFocus.mockReturnValue(true);
+      await host.send({ type: 'ui/focusInput' });
+      expect(document.activeElement).toBe(box);
+    } finally {
+      hasFocus.mockRestore();
+    }
   });
 
   it('links only references the host verified, marks invented ones, and opens files', async () => {

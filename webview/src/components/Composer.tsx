@@ -43,8 +43,11 @@ export function Composer(props: ComposerProps) {
   };
   const input = useRef<HTMLTextAreaElement>(null);
 
+  // Only while the view's page has the focus (the command that asked for it focused the view): a
+  // request that arrives after the user has moved on, to the command palette say, would take
+  // the focus back from there, and the palette closes when it loses it.
   useEffect(() => {
-    if (focusRequests > 0) input.current?.focus();
+    if (focusRequests > 0 && document.hasFocus()) input.current?.focus();
   }, [focusRequests]);
   useFocusWhenTheViewIs(input);
 
