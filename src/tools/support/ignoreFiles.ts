@@ -72,21 +72,27 @@ export async function checkIgnoreFiles(searchPaths: readonly string[], roots: re
     const real = reading.real;
     const root = roots.find((candidate) => isInsideRoots(real, [candidate]));
     if (root === undefined) continue;
-    for (const folder of foldersAbove(root)) {
-      for (const name of IGNORE_FILE_NAMES) {
-        const file = path.join(folder, name);
-        if (await checkIgnoreFile(file, { linksMayLeave: true, roots })) plan.readAbove.push(file);
-      }
-    }
-    for (const folder of foldersBetween(root, real)) {
-      for (const name of IGNORE_FILE_NAMES) {
-        const file = path.join(folder, name);
-        if (await checkIgnoreFile(file, { linksMayLeave: false, roots })) plan.args.push('--ignore-file', file);
-      }
-    }
+    plan.readAbove.push(...(await existingSafeFiles(foldersAbove(root), { linksMayLeave: true, roots })));
+    for (const file of await existingSafeFiles(foldersBetween(root, real), { linksMayLeave: false, roots })) plan.args.push('--ignore-file', file);
     await cleanTree(real, roots, signal);
   }
   return plan;
+}
+
+/**
+ * The ignore files of these folders that exist, in order, each checked (checkIgnoreFile). The
+ * checks run at once, a dozen file-system calls in the time of one; the first unsafe file in
+ * order is the one refused, as if they had run one by one.
+ */
+async function existingSafeFiles(folders: readonly string[], rules: { linksMayLeave: boolean; roots: readonly string[] }): Promise<string[]> {
+  const files = folders.flatMap((folder) => IGNORE_FILE_NAMES.map((name) => path.join(folder, name)));
+  const checks = await Promise.allSettled(files.map(async (file) => ((await checkIgnoreFile(file, rules)) ? file : undefined)));
+  const existing: string[] = [];
+  for (const check of checks) {
+    if (check.status === 'rejected') throw check.reason;
+    if (check.value !== undefined) existing.push(check.value);
+  }
+  return existing;
 }
 
 /** Every folder above the root, up to the file system's. */

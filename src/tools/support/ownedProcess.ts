@@ -33,16 +33,16 @@ export const CHILD_ADDRESS_SPACE_BYTES = 2 * 1024 ** 3;
  * never parsed by the shell. A `ulimit` that fails (the hard limit is already lower) leaves the
  * lower limit in force, so the program runs anyway.
  */
-const LIMITED_START = `ulimit -v ${CHILD_ADDRESS_SPACE_BYTES / 1024} 2>/dev/null; exec ${parentDeathKill()}"$0" "$@"`;
+const LIMITED_START = `ulimit -v ${CHILD_ADDRESS_SPACE_BYTES / 1024} 2>/dev/null; exec ${killedWithParent('"$0"', ['"$@"']).join(' ')}`;
 
 /**
  * A host killed outright (SIGKILL, a crash) runs no exit handler, and a program in a process
  * group of its own would outlive it: where util-linux's setpriv is installed, the kernel kills
  * the program when the thread that started it ends. The flag survives the exec of the program.
  */
-function parentDeathKill(): string {
-  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((file) => process.platform === 'linux' && existsSync(file));
-  return setpriv ? `${setpriv} --pdeathsig KILL -- ` : '';
+function killedWithParent(file: string, args: readonly string[]): [string, ...string[]] {
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((candidate) => process.platform === 'linux' && existsSync(candidate));
+  return setpriv ? [setpriv, '--pdeathsig', 'KILL', '--', file, ...args] : [file, ...args];
 }
 
 /** Children one thread may have running at once; a call runs a few at most (a pipeline, git's config checks). */
@@ -118,6 +118,11 @@ export function killOnExit(slots: ChildSlots): () => void {
 export interface OwnedSpawnOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * False for a program that opens no file it could be made to hold in memory (ripgrep listing
+   * names): it starts without the shell that sets the address-space limit, a millisecond sooner.
+   */
+  readsFiles?: boolean;
 }
 
 /** An owned child: no input, its output and errors read through pipes. */
@@ -136,10 +141,11 @@ export function spawnOwned(file: string, args: readonly string[], options: Owned
   // Through the shell a missing program would be the shell's exit status 127; callers tell
   // "not installed" by spawn's ENOENT, so it is raised here as spawn would.
   if (platform === 'linux' && path.isAbsolute(file)) accessSync(file, constants.X_OK);
-  const [command, argv] = platform === 'linux' ? ['/bin/sh', ['-c', LIMITED_START, file, ...args]] : [file, [...args]];
+  const [command, ...argv]: [string, ...string[]] =
+    platform !== 'linux' ? [file, ...args] : options.readsFiles === false ? killedWithParent(file, args) : ['/bin/sh', '-c', LIMITED_START, file, ...args];
   // detached on POSIX is setsid(): a new process group whose id is the child's pid. On Windows it
   // would give the child a console of its own instead; taskkill /T finds the tree there.
-  const child = spawn(command, argv, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: platform !== 'win32', windowsHide: true });
+  const child = spawn(command, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: platform !== 'win32', windowsHide: true });
   const pid = child.pid;
   if (pid !== undefined) {
     // Nothing runs between spawn and this line on this thread, so a terminated worker can miss

@@ -56,6 +56,11 @@ export interface RipgrepOptions {
    */
   readsIgnoreFilesIn?: { paths: readonly string[]; roots: readonly string[] };
   /**
+   * True for a listing (--files among the arguments): ripgrep then opens no file but ignore
+   * files, which checkIgnoreFiles caps at 1 MB, so it needs no address-space limit.
+   */
+  listsNames?: boolean;
+  /**
    * The paths among the arguments as the host read them (real) and as the caller was given them:
    * ripgrep is handed the real ones and its lines and messages come back with the given text.
    */
@@ -106,7 +111,7 @@ function spawnRipgrep(args: readonly string[], options: RipgrepOptions, unshownM
   };
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const child = spawnOwned(rgPath, args, { cwd: options.cwd, env: childEnvironment() });
+    const child = spawnOwned(rgPath, args, { cwd: options.cwd, env: childEnvironment(), readsFiles: options.listsNames !== true });
     const lines = lineSplitter(onLine, () => stop());
     let stderr = '';
     let stopped = false;

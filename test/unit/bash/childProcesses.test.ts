@@ -188,6 +188,25 @@ describe.runIf(process.platform === 'linux')('A call owns the programs it starts
     expect(limits).toMatch(new RegExp(`^Max address space +${CHILD_ADDRESS_SPACE_BYTES} +${CHILD_ADDRESS_SPACE_BYTES} +bytes`, 'm'));
   });
 
+  it('starts a program that opens no file without the limit, and it still ends with a host that is killed', async () => {
+    const host = await bundle(
+      bundles,
+      'listing-host',
+      `
+      import { spawnOwned } from './src/tools/support/ownedProcess';
+      const child = spawnOwned('/bin/sleep', ['1000'], { cwd: process.argv[2]!, env: {}, readsFiles: false });
+      process.stdout.write(child.pid + '\\n');
+      `,
+    );
+    const child = spawn(process.execPath, [host, root], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const pid = (await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())))).trim();
+    // The pid is setpriv's until it has started the program in its place.
+    expect(await eventually(async () => (await readFile(`/proc/${pid}/comm`, 'utf8')) === 'sleep\n')).toBe(true);
+    expect(await readFile(`/proc/${pid}/limits`, 'utf8')).toMatch(/^Max address space +unlimited +unlimited +bytes/m);
+    child.kill('SIGKILL');
+    expect(await eventually(async () => (await running()).length === 0)).toBe(true);
+  });
+
   it('stops ripgrep that would hold a line of gigabytes at the limit, and searches other files as before', async () => {
     const sparse = await runBash(root, { command: 'rg --text zzz huge.img', timeout: 60_000 });
     expect(sparse.output).toMatch(/^Exit code 2\nmemory allocation of \d+ bytes failed$/);
