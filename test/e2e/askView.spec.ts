@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { FrameLocator, Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/test-host/hostPaths.mjs';
-import { openLocoOperatorView, openWorkbench, runCommand, screenshot, setColorTheme, webviewFrame, type Workbench } from './support/workbench';
+import { ask, openLocoOperatorView, openWorkbench, runCommand, screenshot, setColorTheme, webviewFrame, type Workbench } from './support/workbench';
 
 /**
  * The Ask LocoOperator view end to end, answered by a scripted model: the extension reads the
@@ -16,12 +16,6 @@ const transcriptFile = path.join(mkdtempSync(path.join(tmpdir(), 'loco-e2e-')), 
 
 function useTranscript(name: string): void {
   writeFileSync(transcriptFile, readFileSync(path.join(repoRoot, 'test', 'e2e', 'transcripts', `${name}.json`)));
-}
-
-async function ask(view: FrameLocator, question: string): Promise<void> {
-  const box = view.getByRole('textbox', { name: 'Question about this workspace' });
-  await box.fill(question);
-  await box.press('Enter');
 }
 
 /** The editor's cursor position as the status bar shows it, e.g. "Ln 3, Col 37 (36 selected)". */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { openLocoOperatorView, openWorkbench, screenshot, writeWorkspaceFile, type Workbench } from './support/workbench';
+import { ask, openLocoOperatorView, openWorkbench, screenshot, writeWorkspaceFile, type Workbench } from './support/workbench';
 
 /**
  * A `.code-workspace` with two folders, the fixture project and `ws-b`, answered by a scripted
@@ -39,12 +39,6 @@ writeFileSync(
     'The new folder has notes: `ws-c/notes.md:1`.',
   ]),
 );
-
-async function ask(view: FrameLocator, question: string): Promise<void> {
-  const box = view.getByRole('textbox', { name: 'Question about this workspace' });
-  await box.fill(question);
-  await box.press('Enter');
-}
 
 /** The text of a run's tool card, expanded to show its result. */
 async function cardText(card: Locator): Promise<string> {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'mocha';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { repoRoot } from '../../scripts/test-host/hostPaths.mjs';
 import { git } from '../unit/bash/gitFixtures';
-import { openLocoOperatorView, openWorkbench, screenshot, type Workbench } from './support/workbench';
+import { ask, openLocoOperatorView, openWorkbench, screenshot, type Workbench } from './support/workbench';
 
 /**
  * A folder nobody trusted yet (Workspace Trust on, as on a desktop): the explorer answers with
@@ -22,12 +22,6 @@ function makeRepository(root: string): void {
   git(root, 'init', '-q');
   git(root, 'add', '-A');
   git(root, 'commit', '-q', '-m', 'Import the project');
-}
-
-async function ask(view: FrameLocator, question: string): Promise<void> {
-  const box = view.getByRole('textbox', { name: 'Question about this workspace' });
-  await box.fill(question);
-  await box.press('Enter');
 }
 
 /** The card's result, opened as a person would. */

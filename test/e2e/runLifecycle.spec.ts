@@ -6,19 +6,13 @@ import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { FrameLocator } from 'playwright-core';
 import { repoRoot } from '../../scripts/test-host/hostPaths.mjs';
-import { openLocoOperatorView, openWorkbench, screenshot, type Workbench } from './support/workbench';
+import { ask, openLocoOperatorView, openWorkbench, screenshot, type Workbench } from './support/workbench';
 
 /**
  * A question's life in the Ask view when things go wrong: it is a run at once, waiting for a
  * model; a server that refuses ends it with one message and Retry; a window reload in the middle
  * of it leaves it marked interrupted.
  */
-
-async function ask(view: FrameLocator, question: string): Promise<void> {
-  const box = view.getByRole('textbox', { name: 'Question about this workspace' });
-  await box.fill(question);
-  await box.press('Enter');
-}
 
 /** A loopback port nothing listens on (taken, then given back). */
 async function closedPort(): Promise<number> {

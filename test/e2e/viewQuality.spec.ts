@@ -7,7 +7,7 @@ import type { FrameLocator } from 'playwright-core';
 import { longReport } from '../../webview/bench/longReport.mjs';
 import { expectAAInEveryTheme } from './support/contrast';
 import { startSlowHub, type SlowHub } from './support/slowHub';
-import { openLocoOperatorView, openWorkbench, pickQuickInputItem, runCommand, screenshot, type Workbench } from './support/workbench';
+import { ask, openLocoOperatorView, openWorkbench, pickQuickInputItem, runCommand, screenshot, type Workbench } from './support/workbench';
 
 /**
  * What the audit of the view in real VS Code checks: references the host cannot link, text
@@ -70,12 +70,6 @@ async function newSession(workbench: Workbench, transcript: unknown): Promise<Fr
   useTranscript(transcript);
   await runCommand(workbench.page, 'LocoOperator: New Session');
   return openLocoOperatorView(workbench.page);
-}
-
-async function ask(view: FrameLocator, question: string): Promise<void> {
-  const box = view.getByRole('textbox', { name: 'Question about this workspace' });
-  await box.fill(question);
-  await box.press('Enter');
 }
 
 describe('the Ask view as the audit saw it', () => {

@@ -177,6 +177,13 @@ export async function openLocoOperatorView(page: Page): Promise<FrameLocator> {
   return webviewFrame(page);
 }
 
+/** Asks a question in the Ask view as a person does: types it into the box and presses Enter. */
+export async function ask(view: FrameLocator, question: string): Promise<void> {
+  const box = view.getByRole('textbox', { name: 'Question about this workspace' });
+  await box.fill(question);
+  await box.press('Enter');
+}
+
 /**
  * The extension's webview content. VS Code nests it two frames deep: an outer host frame
  * (`iframe.webview.ready`) and the content frame `#active-frame` inside it.

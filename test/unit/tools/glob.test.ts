@@ -164,7 +164,8 @@ describe('Glob', () => {
       expect(fileNameGlob('**/*.py')).toBe('*.py');
       expect(fileNameGlob('*.{py,log}')).toBe('*.{py,log}');
       expect(fileNameGlob('{src,docs}/**/x.py')).toBe('x.py');
-      for (const spans of ['src/**', 'src/', '**/a:b.txt', '{src/a.ts,lib/b.ts}', 'src/[/]x', 'src/\\*.py', '!*.py', 'a**b']) {
+      // A brace inside a class (`[{]`) looks unbalanced: such a name is left to the full listing, which is slower, never wrong.
+      for (const spans of ['src/**', 'src/', '**/a:b.txt', '{src/a.ts,lib/b.ts}', 'src/[/]x', 'src/\\*.py', '!*.py', 'a**b', 'src/[{]x.py']) {
         expect(fileNameGlob(spans)).toBeUndefined();
       }
     });
