@@ -10,6 +10,8 @@ import { webviewHtml } from './webviewHtml';
 import { workspaceRoots } from './workspaceRoots';
 
 const THOROUGHNESS_KEY = 'locooperator.thoroughness';
+/** How long after a view is first opened its focus is given again once it is ready (see reveal). */
+const REFOCUS_WITHIN_MS = 10_000;
 
 export interface AskViewDependencies {
   extensionUri: vscode.Uri;
@@ -36,6 +38,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
   private ready = false;
   /** Focus asked for before the view was ready (a view revealed for the first time is still loading). */
   private focusWhenReady = false;
+  private readonly readyWaiters = new Set<() => void>();
   private readonly handlers: ViewMessageHandlers;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -114,9 +117,31 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
     });
   }
 
-  /** Opens (and focuses) the view. */
+  /**
+   * Opens and focuses the view. Opened for the first time, the view has no webview yet when VS
+   * Code focuses it (this host creates it, late on a busy machine), and VS Code does not focus it
+   * again: the focus stays where it was. So it is given once more when the view says it is ready,
+   * if that comes soon enough that the user is still waiting for it.
+   */
   async reveal(): Promise<void> {
+    const ready = this.view === undefined ? this.nextReady(REFOCUS_WITHIN_MS) : undefined;
     await vscode.commands.executeCommand(`${AskViewProvider.viewType}.focus`);
+    if (ready && (await ready)) await vscode.commands.executeCommand(`${AskViewProvider.viewType}.focus`);
+  }
+
+  /** True when the view says it is ready within this time. */
+  private nextReady(withinMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.readyWaiters.delete(onReady);
+        resolve(false);
+      }, withinMs);
+      this.readyWaiters.add(onReady);
+    });
   }
 
   setScope(scope: Scope): void {
@@ -149,6 +174,8 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
 
   private onViewReady(): void {
     this.ready = true;
+    for (const waiter of this.readyWaiters) waiter();
+    this.readyWaiters.clear();
     this.model.postSnapshot();
     if (this.focusWhenReady) {
       this.focusWhenReady = false;

@@ -87,6 +87,8 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
 
     register('locooperator.stop', () => controller.stop()),
 
+    register('locooperator.openAskView', () => view.reveal()),
+
     register('locooperator.newSession', async () => {
       await view.newSession();
       await view.reveal();

@@ -29,12 +29,17 @@ async function silentHub(): Promise<{ endpoint: string; requests: string[]; serv
 
 /**
  * Opens a step of the walkthrough by its title and returns its button of that label, once the
- * step's markdown (headed by `heading`) shows: the walkthrough moves the focus as it renders it.
+ * step's markdown (headed by `heading`) shows and the step has the focus: the walkthrough focuses
+ * a step it expands after its slide animation (250 ms, later on a busy machine), which would take
+ * the focus back from whatever a button clicked before then gave it to.
  */
 async function stepButton(page: Page, step: string, heading: string, label: string): Promise<Locator> {
   const walkthrough = page.locator('.gettingStartedContainer');
   const stepHeader = walkthrough.locator('button.getting-started-step', { hasText: step });
-  if (!(await stepHeader.getAttribute('class'))?.includes('expanded')) await stepHeader.click();
+  if (!(await stepHeader.getAttribute('class'))?.includes('expanded')) {
+    await stepHeader.click();
+    await page.waitForFunction((header) => document.activeElement === header, await stepHeader.elementHandle(), { timeout: 30_000 });
+  }
   await mediaShown(page, heading);
   const button = walkthrough.getByRole('button', { name: label, exact: true });
   await button.waitFor();

@@ -28,7 +28,7 @@ describe('the first-run walkthrough', () => {
           { label: 'Connect a Shared Server', command: 'locooperator.configureModel' },
         ],
       ],
-      ['Ask a first question', [{ label: 'Open the Ask View', command: 'locooperator.askView.focus' }]],
+      ['Ask a first question', [{ label: 'Open the Ask View', command: 'locooperator.openAskView' }]],
       ['Explain a folder', [{ label: 'Explain This Folder', command: 'locooperator.explainFolder' }]],
       ['Let other agents explore', [{ label: 'Ask @locooperator in Chat', command: 'workbench.action.chat.open' }]],
     ]);
