@@ -121,12 +121,18 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
    * Opens and focuses the view. Opened for the first time, the view has no webview yet when VS
    * Code focuses it (this host creates it, late on a busy machine), and VS Code does not focus it
    * again: the focus stays where it was. So it is given once more when the view says it is ready,
-   * if that comes soon enough that the user is still waiting for it.
+   * if that comes soon enough that the user is still waiting for it. The caller does not wait for
+   * that: a run it starts shows in the view as soon as the view is ready anyway.
    */
   async reveal(): Promise<void> {
+    const focus = () => vscode.commands.executeCommand(`${AskViewProvider.viewType}.focus`);
     const ready = this.view === undefined ? this.nextReady(REFOCUS_WITHIN_MS) : undefined;
-    await vscode.commands.executeCommand(`${AskViewProvider.viewType}.focus`);
-    if (ready && (await ready)) await vscode.commands.executeCommand(`${AskViewProvider.viewType}.focus`);
+    await focus();
+    ready
+      ?.then(async (isReady) => {
+        if (isReady) await focus();
+      })
+      .catch((error: unknown) => this.deps.log.warn(`Focusing the Ask view once it was ready failed: ${errorMessage(error)}`));
   }
 
   /** True when the view says it is ready within this time. */

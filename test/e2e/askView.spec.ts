@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { FrameLocator, Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/test-host/hostPaths.mjs';
-import { ask, openLocoOperatorView, openWorkbench, runCommand, screenshot, setColorTheme, webviewFrame, type Workbench } from './support/workbench';
+import { ask, openLocoOperatorView, openWorkbench, screenshot, setColorTheme, startNewSession, webviewFrame, type Workbench } from './support/workbench';
 
 /**
  * The Ask LocoOperator view end to end, answered by a scripted model: the extension reads the
@@ -78,7 +78,7 @@ describe('Ask LocoOperator (scripted model)', () => {
   it('runs Explain This Folder from the Explorer context menu, scoped to that folder', async () => {
     const { page } = workbench;
     useTranscript('explain-folder');
-    await runCommand(page, 'LocoOperator: New Session');
+    await startNewSession(page);
     const tree = page.locator('.explorer-folders-view');
     const src = tree.getByRole('treeitem', { name: 'src', exact: true });
     const server = tree.getByRole('treeitem', { name: 'server', exact: true });
@@ -111,7 +111,7 @@ describe('Ask LocoOperator (scripted model)', () => {
   it('stops a run in the middle and says so', async () => {
     const { page } = workbench;
     useTranscript('slow');
-    await runCommand(page, 'LocoOperator: New Session');
+    await startNewSession(page);
     await ask(view, 'Give me a tour of the project');
     await view.locator('.working').waitFor();
     await view.getByRole('button', { name: /^Stop \(Escape/ }).click();

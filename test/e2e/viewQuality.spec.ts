@@ -7,7 +7,7 @@ import type { FrameLocator } from 'playwright-core';
 import { longReport } from '../../webview/bench/longReport.mjs';
 import { expectAAInEveryTheme } from './support/contrast';
 import { startSlowHub, type SlowHub } from './support/slowHub';
-import { ask, openLocoOperatorView, openWorkbench, pickQuickInputItem, runCommand, screenshot, type Workbench } from './support/workbench';
+import { ask, openLocoOperatorView, openWorkbench, pickQuickInputItem, runCommand, screenshot, startNewSession, type Workbench } from './support/workbench';
 
 /**
  * What the audit of the view in real VS Code checks: references the host cannot link, text
@@ -68,7 +68,7 @@ async function waitForStalledRun(view: FrameLocator): Promise<void> {
 
 async function newSession(workbench: Workbench, transcript: unknown): Promise<FrameLocator> {
   useTranscript(transcript);
-  await runCommand(workbench.page, 'LocoOperator: New Session');
+  await startNewSession(workbench.page);
   return openLocoOperatorView(workbench.page);
 }
 

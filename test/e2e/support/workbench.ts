@@ -177,6 +177,22 @@ export async function openLocoOperatorView(page: Page): Promise<FrameLocator> {
   return webviewFrame(page);
 }
 
+/**
+ * Starts a new session from the palette, and waits for the last thing the command does: the
+ * question box gets the focus. VS Code hands a webview its focus asynchronously, so a test that
+ * went on at once could have its next click's menu or palette closed by that focus arriving late.
+ */
+export async function startNewSession(page: Page): Promise<void> {
+  await runCommand(page, 'LocoOperator: New Session');
+  const box = webviewFrame(page).getByRole('textbox', { name: 'Question about this workspace' });
+  const focused = () => box.evaluate((node) => node === document.activeElement && document.hasFocus()).catch(() => false);
+  const deadline = Date.now() + 30_000;
+  while (!(await focused())) {
+    if (Date.now() > deadline) throw new Error('New Session did not put the focus in the question box within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Asks a question in the Ask view as a person does: types it into the box and presses Enter. */
 export async function ask(view: FrameLocator, question: string): Promise<void> {
   const box = view.getByRole('textbox', { name: 'Question about this workspace' });
