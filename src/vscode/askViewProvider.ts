@@ -36,8 +36,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
   readonly model: AskViewModel;
   private view?: vscode.WebviewView;
   private ready = false;
-  /** Focus asked for before the view was ready (a view revealed for the first time is still loading). */
-  private focusWhenReady = false;
+  /** What waits for the view to say it is ready (a view revealed for the first time is still loading). */
   private readonly readyWaiters = new Set<() => void>();
   private readonly handlers: ViewMessageHandlers;
   private readonly disposables: vscode.Disposable[] = [];
@@ -156,7 +155,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
 
   focusInput(): void {
     if (this.view && this.ready) this.post({ type: 'ui/focusInput' });
-    else this.focusWhenReady = true;
+    else this.readyWaiters.add(() => this.post({ type: 'ui/focusInput' }));
   }
 
   /** Starts a run from a command or the view: the view shows it at once, waiting for a model, failed, or running. */
@@ -180,13 +179,9 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
 
   private onViewReady(): void {
     this.ready = true;
+    this.model.postSnapshot();
     for (const waiter of this.readyWaiters) waiter();
     this.readyWaiters.clear();
-    this.model.postSnapshot();
-    if (this.focusWhenReady) {
-      this.focusWhenReady = false;
-      this.post({ type: 'ui/focusInput' });
-    }
   }
 
   private async onMessage(raw: unknown): Promise<void> {

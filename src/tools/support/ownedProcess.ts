@@ -24,6 +24,9 @@ import { errorMessage } from '../../protocol/errorMessage';
  */
 export const CHILD_ADDRESS_SPACE_BYTES = 2 * 1024 ** 3;
 
+/** util-linux's setpriv where it is installed, looked for once. */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((file) => process.platform === 'linux' && existsSync(file));
+
 /**
  * How the limit is set: a POSIX shell's `ulimit -v`, then `exec` of the program itself, so the
  * program keeps the shell's pid (its process group, its recorded pid) and the limit, and the
@@ -41,8 +44,7 @@ const LIMITED_START = `ulimit -v ${CHILD_ADDRESS_SPACE_BYTES / 1024} 2>/dev/null
  * the program when the thread that started it ends. The flag survives the exec of the program.
  */
 function killedWithParent(file: string, args: readonly string[]): [string, ...string[]] {
-  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((candidate) => process.platform === 'linux' && existsSync(candidate));
-  return setpriv ? [setpriv, '--pdeathsig', 'KILL', '--', file, ...args] : [file, ...args];
+  return SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', '--', file, ...args] : [file, ...args];
 }
 
 /** Children one thread may have running at once; a call runs a few at most (a pipeline, git's config checks). */
