@@ -1,6 +1,7 @@
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { displayPath, isInsideRoots, readPath } from './workspacePaths';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { displayPath, isInsideRoots, readPathSync } from './workspacePaths';
 
 /** The files ripgrep reads rules from in every directory it enters, in its order of precedence (last wins). */
 const IGNORE_FILE_NAMES = ['.gitignore', '.ignore', '.rgignore'];
@@ -17,6 +18,15 @@ const CLEAN_TREE_TRUSTED_MS = 10_000;
  * whole, line by line, so a sparse file of gigabytes (one endless line of NULs) would fill memory.
  */
 const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+
+/**
+ * The checks run before every search, so their file-system calls are synchronous: an lstat takes
+ * microseconds, where an awaited one is a round trip through libuv's thread pool, and a search
+ * from a folder four levels deep makes a dozen (as modificationTimes stats). The tree walk reads
+ * this many folders between turns of the event loop, which keeps the shared extension host
+ * responsive and lets a cancellation land.
+ */
+const FOLDERS_PER_SLICE = 100;
 
 type Problem = 'a symbolic link that leads outside the workspace' | 'not a regular file' | 'larger than 1MB';
 
@@ -66,33 +76,23 @@ export interface IgnoreFilePlan {
 export async function checkIgnoreFiles(searchPaths: readonly string[], roots: readonly string[], signal: AbortSignal): Promise<IgnoreFilePlan> {
   const plan: IgnoreFilePlan = { args: [], readAbove: [] };
   for (const searchPath of searchPaths) {
-    const reading = await readPath(searchPath, searchPath, roots);
+    const reading = readPathSync(searchPath, searchPath, roots);
     // A missing path is ripgrep's to report; a file searched by name is searched whatever the ignore rules say.
-    if (reading.kind !== 'resolved' || !reading.exists || !(await stat(reading.real)).isDirectory()) continue;
+    if (reading.kind !== 'resolved' || !reading.exists || !statSync(reading.real).isDirectory()) continue;
     const real = reading.real;
     const root = roots.find((candidate) => isInsideRoots(real, [candidate]));
     if (root === undefined) continue;
-    plan.readAbove.push(...(await existingSafeFiles(foldersAbove(root), { linksMayLeave: true, roots })));
-    for (const file of await existingSafeFiles(foldersBetween(root, real), { linksMayLeave: false, roots })) plan.args.push('--ignore-file', file);
+    plan.readAbove.push(...existingSafeFiles(foldersAbove(root), { linksMayLeave: true, roots }));
+    for (const file of existingSafeFiles(foldersBetween(root, real), { linksMayLeave: false, roots })) plan.args.push('--ignore-file', file);
     await cleanTree(real, roots, signal);
   }
   return plan;
 }
 
-/**
- * The ignore files of these folders that exist, in order, each checked (checkIgnoreFile). The
- * checks run at once, a dozen file-system calls in the time of one; the first unsafe file in
- * order is the one refused, as if they had run one by one.
- */
-async function existingSafeFiles(folders: readonly string[], rules: { linksMayLeave: boolean; roots: readonly string[] }): Promise<string[]> {
+/** The ignore files of these folders that exist, in order, each checked (checkIgnoreFile): the first unsafe one is refused. */
+function existingSafeFiles(folders: readonly string[], rules: { linksMayLeave: boolean; roots: readonly string[] }): string[] {
   const files = folders.flatMap((folder) => IGNORE_FILE_NAMES.map((name) => path.join(folder, name)));
-  const checks = await Promise.allSettled(files.map(async (file) => ((await checkIgnoreFile(file, rules)) ? file : undefined)));
-  const existing: string[] = [];
-  for (const check of checks) {
-    if (check.status === 'rejected') throw check.reason;
-    if (check.value !== undefined) existing.push(check.value);
-  }
-  return existing;
+  return files.filter((file) => checkIgnoreFile(file, rules));
 }
 
 /** Every folder above the root, up to the file system's. */
@@ -142,16 +142,28 @@ function waitUnlessAborted(walk: Promise<void>, signal: AbortSignal): Promise<vo
   });
 }
 
-async function walkTree(folder: string, roots: readonly string[]): Promise<void> {
-  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
-  const subfolders: string[] = [];
-  for (const entry of entries) {
-    const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) subfolders.push(full);
-    // Compared without case: a case-insensitive disk opens `.GitIgnore` as `.gitignore`.
-    else if (IGNORE_FILE_NAMES.includes(entry.name.toLowerCase())) await checkIgnoreFile(full, { linksMayLeave: false, roots });
+async function walkTree(top: string, roots: readonly string[]): Promise<void> {
+  const folders = [top];
+  for (let read = 0; folders.length > 0; read++) {
+    if (read > 0 && read % FOLDERS_PER_SLICE === 0) await nextTurn();
+    const folder = folders.pop()!;
+    for (const entry of entriesOf(folder)) {
+      if (entry.isDirectory()) folders.push(path.join(folder, entry.name));
+      // Compared without case: a case-insensitive disk opens `.GitIgnore` as `.gitignore`.
+      else if (entry.name.startsWith('.') && IGNORE_FILE_NAMES.includes(entry.name.toLowerCase())) {
+        checkIgnoreFile(path.join(folder, entry.name), { linksMayLeave: false, roots });
+      }
+    }
   }
-  await Promise.all(subfolders.map((subfolder) => walkTree(subfolder, roots)));
+}
+
+/** A folder's entries; one that cannot be read is one ripgrep cannot enter either. */
+function entriesOf(folder: string): Dirent[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -159,13 +171,13 @@ async function walkTree(folder: string, roots: readonly string[]): Promise<void>
  * link is followed by the one reading of a path: ripgrep opens it from another folder, so a link
  * through `/proc/self/cwd` would name another file for ripgrep than for this check.
  */
-async function checkIgnoreFile(file: string, rules: { linksMayLeave: boolean; roots: readonly string[] }): Promise<boolean> {
-  const link = await lstat(file).catch(() => undefined);
+function checkIgnoreFile(file: string, rules: { linksMayLeave: boolean; roots: readonly string[] }): boolean {
+  const link = lstatOrUndefined(file);
   if (link === undefined || link.isDirectory()) return false;
   let real = file;
   if (link.isSymbolicLink()) {
     // Above the workspace a link may lead anywhere but into a per-process place; inside, only inside.
-    const reading = await readPath(file, path.dirname(file), rules.linksMayLeave ? [path.parse(file).root] : rules.roots);
+    const reading = readPathSync(file, path.dirname(file), rules.linksMayLeave ? [path.parse(file).root] : rules.roots);
     const inside = reading.kind === 'resolved' && reading.exists && (rules.linksMayLeave || isInsideRoots(reading.real, rules.roots));
     if (!inside && (!rules.linksMayLeave || reading.kind === 'outside')) {
       throw new UnsafeIgnoreFile(file, 'a symbolic link that leads outside the workspace', rules.linksMayLeave);
@@ -174,10 +186,19 @@ async function checkIgnoreFile(file: string, rules: { linksMayLeave: boolean; ro
     if (reading.kind !== 'resolved' || !reading.exists) return false;
     real = reading.real;
   }
-  const info = link.isSymbolicLink() ? await stat(real) : link;
+  const info = link.isSymbolicLink() ? statSync(real) : link;
   if (!info.isFile()) throw new UnsafeIgnoreFile(file, 'not a regular file', rules.linksMayLeave);
   if (info.size > MAX_IGNORE_FILE_BYTES) throw new UnsafeIgnoreFile(file, 'larger than 1MB', rules.linksMayLeave);
   return true;
+}
+
+/** The file's own status; undefined when it is missing or cannot be looked at (ripgrep skips it then). */
+function lstatOrUndefined(file: string) {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** The refusal a tool shows: which file, why, and what still works. */

@@ -101,6 +101,17 @@ describe('ignore files a hostile repository plants', () => {
     }
   });
 
+  it('finds an unsafe ignore file however many folders the walk reads before it', async () => {
+    if (process.platform === 'win32') return;
+    // Deeper than the walk reads folders between two turns of the event loop: it is reached whatever the order.
+    const { folder } = await plant('code.py', (file) => writeFile(file, 'needle = 3\n'));
+    const deep = path.join(folder, ...Array.from({ length: 250 }, () => 'd'));
+    await mkdir(deep, { recursive: true });
+    await mkfifo(path.join(deep, '.rgignore'));
+    const result = await globTool.run({ pattern: '**/*.py', path: folder }, contextFor(root));
+    expect(result.output).toContain('/d/.rgignore is not a regular file, and ripgrep would read it as an ignore file');
+  });
+
   it('reads an ignore file linked to another file inside the workspace', async () => {
     await writeFile(path.join(root, 'shared-rules'), '*.py\n');
     const { folder } = await plant('.ignore', (file) => symlink(path.join(root, 'shared-rules'), file));
