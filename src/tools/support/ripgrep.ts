@@ -95,10 +95,12 @@ export async function runRipgrep(args: readonly string[], options: RipgrepOption
         throw error;
       })
     : { args: [], readAbove: [] };
-  if (plan === undefined) return { code: null, stderr: '', stopped: false, timedOut: true };
-  const timeLeft = { ...options, timeLimitMs: Math.max(0, options.timeLimitMs - (Date.now() - started)) };
+  const timeLeft = options.timeLimitMs - (Date.now() - started);
+  // With no time left, ripgrep is not started: whether it could finish before a timer of no delay
+  // fires would depend on how busy the event loop is.
+  if (plan === undefined || timeLeft <= 0) return { code: null, stderr: '', stopped: false, timedOut: true };
   // ripgrep's complaints about the lines of ignore files above the workspace would quote them.
-  return spawnRipgrep([...CONFINED, ...plan.args, ...args], timeLeft, plan.readAbove.map((file) => `rg: ${file}:`));
+  return spawnRipgrep([...CONFINED, ...plan.args, ...args], { ...options, timeLimitMs: timeLeft }, plan.readAbove.map((file) => `rg: ${file}:`));
 }
 
 function spawnRipgrep(args: readonly string[], options: RipgrepOptions, unshownMessages: readonly string[]): Promise<RipgrepExit> {
