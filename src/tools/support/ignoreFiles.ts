@@ -1,6 +1,6 @@
-import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { displayPath, isInsideRoots, readPathSync } from './workspacePaths';
 
 /** The files ripgrep reads rules from in every directory it enters, in its order of precedence (last wins). */
@@ -18,15 +18,6 @@ const CLEAN_TREE_TRUSTED_MS = 10_000;
  * whole, line by line, so a sparse file of gigabytes (one endless line of NULs) would fill memory.
  */
 const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
-
-/**
- * The checks run before every search, so their file-system calls are synchronous: an lstat takes
- * microseconds, where an awaited one is a round trip through libuv's thread pool, and a search
- * from a folder four levels deep makes a dozen (as modificationTimes stats). The tree walk reads
- * this many folders between turns of the event loop, which keeps the shared extension host
- * responsive and lets a cancellation land.
- */
-const FOLDERS_PER_SLICE = 100;
 
 type Problem = 'a symbolic link that leads outside the workspace' | 'not a regular file' | 'larger than 1MB';
 
@@ -89,7 +80,12 @@ export async function checkIgnoreFiles(searchPaths: readonly string[], roots: re
   return plan;
 }
 
-/** The ignore files of these folders that exist, in order, each checked (checkIgnoreFile): the first unsafe one is refused. */
+/**
+ * The ignore files of these folders that exist, in order, each checked (checkIgnoreFile): the
+ * first unsafe one is refused. This runs before every search, so the checks are synchronous: an
+ * lstat takes microseconds, where an awaited one is a round trip through libuv's thread pool, and
+ * a search from a folder four levels deep makes a dozen.
+ */
 function existingSafeFiles(folders: readonly string[], rules: { linksMayLeave: boolean; roots: readonly string[] }): string[] {
   const files = folders.flatMap((folder) => IGNORE_FILE_NAMES.map((name) => path.join(folder, name)));
   return files.filter((file) => checkIgnoreFile(file, rules));
@@ -142,28 +138,21 @@ function waitUnlessAborted(walk: Promise<void>, signal: AbortSignal): Promise<vo
   });
 }
 
-async function walkTree(top: string, roots: readonly string[]): Promise<void> {
-  const folders = [top];
-  for (let read = 0; folders.length > 0; read++) {
-    if (read > 0 && read % FOLDERS_PER_SLICE === 0) await nextTurn();
-    const folder = folders.pop()!;
-    for (const entry of entriesOf(folder)) {
-      if (entry.isDirectory()) folders.push(path.join(folder, entry.name));
-      // Compared without case: a case-insensitive disk opens `.GitIgnore` as `.gitignore`.
-      else if (entry.name.startsWith('.') && IGNORE_FILE_NAMES.includes(entry.name.toLowerCase())) {
-        checkIgnoreFile(path.join(folder, entry.name), { linksMayLeave: false, roots });
-      }
+/**
+ * Reads the folders asynchronously, many at once: on a large tree that is faster than reading
+ * them one by one, and a folder on a mount that hangs stalls the walk, not the extension host.
+ */
+async function walkTree(folder: string, roots: readonly string[]): Promise<void> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  const subfolders: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory()) subfolders.push(path.join(folder, entry.name));
+    // Compared without case: a case-insensitive disk opens `.GitIgnore` as `.gitignore`.
+    else if (entry.name.startsWith('.') && IGNORE_FILE_NAMES.includes(entry.name.toLowerCase())) {
+      checkIgnoreFile(path.join(folder, entry.name), { linksMayLeave: false, roots });
     }
   }
-}
-
-/** A folder's entries; one that cannot be read is one ripgrep cannot enter either. */
-function entriesOf(folder: string): Dirent[] {
-  try {
-    return readdirSync(folder, { withFileTypes: true });
-  } catch {
-    return [];
-  }
+  await Promise.all(subfolders.map((subfolder) => walkTree(subfolder, roots)));
 }
 
 /**
