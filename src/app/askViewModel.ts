@@ -162,7 +162,9 @@ export class AskViewModel {
       roots: [...rootLabels(this.deps.roots())].map(([root, label]) => ({ path: root, label })),
       runs: this.displayedRuns().map((run) => ({ ...run, events: compactEvents(run.events) })),
       ...(activeRunId ? { activeRunId } : {}),
-      history: this.deps.history.list(),
+      history: this.deps.history.list().map((entry) =>
+        entry.reason === undefined && entry.runId !== controller.activeRunId ? { ...entry, interrupted: true } : entry,
+      ),
       model: this.deps.modelStatus(),
       scope: this.scopeValue,
       thoroughness: this.thoroughnessValue,

@@ -84,6 +84,8 @@ export const HistoryEntry = z.object({
   reason: RunFinishReason.optional(),
   durationMs: z.number().nonnegative().optional(),
   toolCalls: z.number().int().nonnegative().optional(),
+  /** Set in the view's state, never stored: the run has no end and is not going, so a reload or a crash cut it off. */
+  interrupted: z.boolean().optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 

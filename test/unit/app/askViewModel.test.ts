@@ -6,18 +6,18 @@ import { AskViewModel } from '../../../src/app/askViewModel';
 import { referenceKey } from '../../../src/protocol/fileReference';
 import type { HistoryStore } from '../../../src/app/historyStore';
 import type { ControllerEvent, RunController } from '../../../src/app/runController';
-import type { HostToWebview, RunRecord, Thoroughness } from '../../../src/protocol/webview';
+import type { HistoryEntry, HostToWebview, RunRecord, Thoroughness } from '../../../src/protocol/webview';
 
 /** The Ask view's state, driven without an editor: a fake controller and history, the messages it posts. */
-function setup(stored?: Thoroughness, roots = ['/w'], trust = { trusted: true }) {
+function setup(stored?: Thoroughness, roots = ['/w'], trust = { trusted: true }, listed: { history?: HistoryEntry[]; activeRunId?: string } = {}) {
   const posted: HostToWebview[] = [];
   const saved: Thoroughness[] = [];
   const liveRuns: RunRecord[] = [];
   const pastRun: RunRecord = { runId: 'old', sessionId: 'past', question: 'Old question', scope: { kind: 'workspace' }, thoroughness: 'quick', createdAt: 1, events: [] };
   const deleted: string[] = [];
-  const controller = { sessionId: 'live', activeRunId: undefined, runs: liveRuns } as unknown as RunController;
+  const controller = { sessionId: 'live', activeRunId: listed.activeRunId, runs: liveRuns } as unknown as RunController;
   const history = {
-    list: () => [],
+    list: () => listed.history ?? [],
     delete: async (runId: string) => void deleted.push(runId),
   } as unknown as HistoryStore;
   const model = new AskViewModel({
@@ -77,6 +77,12 @@ describe('AskViewModel', () => {
     expect(model.snapshot().untrusted).toBe(true);
     trust.trusted = true;
     expect(model.snapshot()).not.toHaveProperty('untrusted');
+  });
+
+  it('marks a stored run without an end as interrupted unless it is the one going now', () => {
+    const entry = (runId: string, reason?: 'done') => ({ runId, sessionId: 's', question: runId, createdAt: 1, ...(reason ? { reason } : {}) });
+    const { model } = setup(undefined, ['/w'], { trusted: true }, { history: [entry('going'), entry('cut-off'), entry('finished', 'done')], activeRunId: 'going' });
+    expect(model.snapshot().history).toEqual([entry('going'), { ...entry('cut-off'), interrupted: true }, entry('finished', 'done')]);
   });
 
   it('starts from the stored thoroughness and saves a new one', async () => {

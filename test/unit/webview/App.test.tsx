@@ -443,6 +443,23 @@ describe('App', () => {
     ]);
   });
 
+  it('shows a run cut off by a reload as interrupted in the history, and one still going as neither', async () => {
+    const { host } = renderApp();
+    await host.send(
+      snapshot({
+        history: [
+          { runId: 'going', sessionId: 's1', question: 'What is going on?', createdAt: 1_700_000_000_000 },
+          { runId: 'cut', sessionId: 's0', question: 'Where is auth?', createdAt: 1_600_000_000_000, interrupted: true },
+        ],
+      }),
+    );
+    const [going, cut] = screen.getAllByRole('listitem');
+    expect(cut!.querySelector('.codicon')!.className).toBe('codicon codicon-debug-disconnect');
+    expect(cut!.querySelector('.history-open')!.textContent).toContain(', interrupted');
+    expect(going!.querySelector('.codicon')!.className).toBe('codicon codicon-history');
+    expect(going!.querySelector('.history-open')!.textContent).not.toContain('interrupted');
+  });
+
   it('says when a past session is shown, offers the way back, and asks a new question rather than a follow-up', async () => {
     const { host } = renderApp();
     await host.send(snapshot({ runs: [{ ...header(), events: typicalRun().events }] }));

@@ -18,6 +18,9 @@ const reasonLabels: Record<RunFinishReason, string> = {
   error: 'failed',
 };
 
+/** A run cut off by a reload or a crash, with the icon its own view shows. */
+const INTERRUPTED = { icon: 'debug-disconnect', label: 'interrupted' };
+
 /** Past questions of this workspace, newest first: reopen one with its trace, or delete it. */
 export const HistoryList = memo(function HistoryList({ entries }: { entries: readonly HistoryEntry[] }) {
   const post = usePostToHost();
@@ -30,19 +33,16 @@ export const HistoryList = memo(function HistoryList({ entries }: { entries: rea
           entry.toolCalls !== undefined ? plural(entry.toolCalls, 'tool call') : undefined,
           entry.durationMs !== undefined ? formatDuration(entry.durationMs) : undefined,
         ].filter(Boolean);
-        const reason = entry.reason;
+        const outcome = entry.reason ? { icon: reasonIcons[entry.reason], label: reasonLabels[entry.reason] } : entry.interrupted ? INTERRUPTED : undefined;
         return (
           <li key={entry.runId} className="history-entry">
             <button type="button" className="history-open" onClick={() => post({ type: 'history/open', runId: entry.runId })}>
-              <span
-                className={`codicon codicon-${reason ? reasonIcons[reason] : 'history'}`}
-                aria-hidden="true"
-              />
+              <span className={`codicon codicon-${outcome?.icon ?? 'history'}`} aria-hidden="true" />
               <span className="history-text">
                 <span className="history-question">{entry.question}</span>
                 <span className="history-details">
                   {details.join(' · ')}
-                  {reason && <span className="visually-hidden">, {reasonLabels[reason]}</span>}
+                  {outcome && <span className="visually-hidden">, {outcome.label}</span>}
                 </span>
               </span>
             </button>
