@@ -3,6 +3,7 @@ import type { RunFinishReason } from '../../../src/protocol/agentEvent';
 import type { HistoryEntry } from '../../../src/protocol/webview';
 import { formatDuration, plural } from '../format';
 import { usePostToHost } from '../hostContext';
+import { INTERRUPTED_ICON } from './RunView';
 
 const reasonIcons: Record<RunFinishReason, string> = {
   done: 'check',
@@ -19,7 +20,7 @@ const reasonLabels: Record<RunFinishReason, string> = {
 };
 
 /** A run cut off by a reload or a crash, with the icon its own view shows. */
-const INTERRUPTED = { icon: 'debug-disconnect', label: 'interrupted' };
+const INTERRUPTED = { icon: INTERRUPTED_ICON, label: 'interrupted' };
 
 /** Past questions of this workspace, newest first: reopen one with its trace, or delete it. */
 export const HistoryList = memo(function HistoryList({ entries }: { entries: readonly HistoryEntry[] }) {

@@ -101,10 +101,13 @@ function RetryButton({ runId, retry }: { runId: string; retry: 'ready' | 'busy' 
 }
 
 /** A run a window reload or a crash cut off: it says so, and that the conversation goes on without it. */
+/** The icon of a run that a reload or a crash cut off, here and in History. */
+export const INTERRUPTED_ICON = 'debug-disconnect';
+
 function Interrupted({ runId, retry }: { runId: string; retry?: 'ready' | 'busy' }) {
   return (
     <div className="outcome outcome-warning">
-      <span className="codicon codicon-debug-disconnect" aria-hidden="true" /> Interrupted: the window was reloaded or closed while this run was going.
+      <span className={`codicon codicon-${INTERRUPTED_ICON}`} aria-hidden="true" /> Interrupted: the window was reloaded or closed while this run was going.
       Follow-up questions do not see what it found.
       {retry && (
         <div className="outcome-actions">
